@@ -1,0 +1,315 @@
+"""Slot parsers that pull e-mails, codes, order ids, amounts, addresses and phones from text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from decimal import Decimal, InvalidOperation
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A sum of money the customer wrote.
+
+    Attributes:
+        value: The amount, quantized to two decimal places.
+        currency: ISO 4217 code when the text names one, else None.
+    """
+
+    value: Decimal
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    """A postal address read from free text; fields the text lacks are None.
+
+    Attributes:
+        line1: Street and house number.
+        city: Town or city.
+        postcode: Postal or ZIP code.
+        country: ISO 3166-1 alpha-2 code, or None when not stated.
+        line2: Flat, suite or unit, when given.
+    """
+
+    line1: str
+    city: str | None
+    postcode: str | None
+    country: str | None
+    line2: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        """Return the address as a plain dict, leaving out an empty line2."""
+        data = asdict(self)
+        if data["line2"] is None:
+            del data["line2"]
+        return data
+
+    @property
+    def missing(self) -> list[str]:
+        """Names of the required fields that are still unknown."""
+        return [name for name in ("city", "postcode", "country") if getattr(self, name) is None]
+
+
+_EMAIL_CANDIDATE = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
+_CURRENCY_SIGNS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY"}
+_CURRENCY_WORDS = {
+    "usd": "USD", "dollar": "USD", "dollars": "USD", "bucks": "USD", "eur": "EUR", "euro": "EUR",
+    "euros": "EUR", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "cad": "CAD",
+    "aud": "AUD", "chf": "CHF", "jpy": "JPY", "yen": "JPY",
+}
+_NUMBER = r"\d{1,3}(?:[.,\s]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "hundred": 100,
+}
+_CUR_WORD = "|".join(sorted(_CURRENCY_WORDS, key=len, reverse=True))
+_AMOUNT_PATTERNS = (
+    re.compile(rf"(?P<cur>[$£€¥])\s?(?P<num>{_NUMBER})(?![\d])"),
+    re.compile(rf"\b(?P<cur>usd|eur|gbp|cad|aud|chf|us\$)\s?\$?(?P<num>{_NUMBER})(?![\d])", re.I),
+    re.compile(rf"(?<![\w.,])(?P<num>{_NUMBER})\s?(?P<cur>[$£€¥]|(?:{_CUR_WORD})\b)", re.I),
+    re.compile(r"(?<![\w.,])(?P<num>\d+)\s?(?P<cur>cents?)\b", re.I),
+    re.compile(rf"\b(?P<word>{'|'.join(_WORD_NUMBERS)})\s(?P<cur>(?:{_CUR_WORD})\b)", re.I),
+)
+_BARE_DECIMAL = re.compile(r"(?<![\w.,:/-])(?P<num>\d+[.,]\d{1,2})(?![\w.,:/-]*\d)")
+_BARE_INTEGER = re.compile(r"(?<![\w.,:/#-])(?P<num>\d{1,6})(?![\w.,:/-])")
+_CENT = Decimal("0.01")
+
+
+def extract_email(text: str) -> str | None:
+    """Return the first valid e-mail address in the text, normalized, or None."""
+    for match in _EMAIL_CANDIDATE.finditer(text):
+        candidate = match.group().strip(".!?")
+        try:
+            return validate_email(candidate, check_deliverability=False).normalized
+        except EmailNotValidError:
+            continue
+    return None
+
+
+def extract_phone(text: str, default_region: str | None = None) -> str | None:
+    """Return the first valid phone number in E.164 form, or None.
+
+    Args:
+        text: Free customer text.
+        default_region: ISO-2 region used for numbers written without a country code.
+    """
+    for match in phonenumbers.PhoneNumberMatcher(text, default_region):
+        if phonenumbers.is_valid_number(match.number):
+            return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def _to_decimal(raw: str) -> Decimal | None:
+    raw = raw.replace(" ", "")
+    if "," in raw and "." in raw:
+        decimal_mark = "," if raw.rfind(",") > raw.rfind(".") else "."
+        raw = raw.replace("." if decimal_mark == "," else ",", "").replace(",", ".")
+    elif "," in raw:
+        head, _, tail = raw.rpartition(",")
+        raw = raw.replace(",", "") if len(tail) == 3 else f"{head.replace(',', '')}.{tail}"
+    elif raw.count(".") > 1 or (raw.count(".") == 1 and len(raw.rpartition(".")[2]) == 3):
+        raw = raw.replace(".", "")
+    try:
+        return Decimal(raw).quantize(_CENT)
+    except InvalidOperation:
+        return None
+
+
+def _amount_spans(text: str) -> list[tuple[int, int, Amount]]:
+    found: list[tuple[int, int, Amount]] = []
+    for pattern in _AMOUNT_PATTERNS:
+        for match in pattern.finditer(text):
+            if any(start <= match.start() < end for start, end, _ in found):
+                continue
+            cur = match.group("cur").lower()
+            groups = match.groupdict()
+            if groups.get("word"):
+                value: Decimal | None = Decimal(_WORD_NUMBERS[groups["word"].lower()])
+            else:
+                value = _to_decimal(match.group("num"))
+            if value is None:
+                continue
+            if cur.startswith("cent"):
+                value, currency = value / 100, None
+            else:
+                currency = _CURRENCY_SIGNS.get(cur) or _CURRENCY_WORDS.get(cur.rstrip("$")) or "USD"
+            found.append((match.start(), match.end(), Amount(value.quantize(_CENT), currency)))
+    return sorted(found, key=lambda span: span[0])
+
+
+def extract_amount(text: str, *, allow_bare_integer: bool = False) -> Amount | None:
+    """Return the first sum of money in the text, or None.
+
+    A number with a currency sign, code or word counts, and so does a bare decimal like
+    "12.5". A bare integer counts only when the caller asked for an amount.
+
+    Args:
+        text: Free customer text.
+        allow_bare_integer: Also accept a plain whole number such as "20".
+    """
+    spans = _amount_spans(text)
+    if spans:
+        return spans[0][2]
+    masked = _mask(text, _reference_spans(text))
+    patterns = [_BARE_DECIMAL] + ([_BARE_INTEGER] if allow_bare_integer else [])
+    for pattern in patterns:
+        match = pattern.search(masked)
+        if match and (value := _to_decimal(match.group("num"))) is not None:
+            return Amount(value, None)
+    return None
+
+
+_ORDER_WORD = r"(?:order|ord|purchase|ref|reference|confirmation)"
+_ORDER_CONTEXT = re.compile(
+    rf"(?:{_ORDER_WORD}s?\b\W*(?:(?:number|no|num|nr|id|code|is|was|=)\b\W*){{0,3}}|#\s?)$", re.I
+)
+_TOKEN = re.compile(r"(?<![\w@.$£€/-])#?\s?([A-Za-z0-9]+(?:-[A-Za-z0-9]+)?)(?![\w@/-]|[.,]\d)")
+_NOT_AN_ID = re.compile(
+    r"^\d+(?:st|nd|rd|th|am|pm|h|hrs?|mins?|days?|weeks?|x|kg|g|lbs?|cm|mm|m|km|ml|l|k|gb|tb|mb"
+    r"|usd|eur|gbp|ft|in)$|^(?:covid-?19|mp[34]|h264|4k|8k)$",
+    re.I,
+)
+_UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.I)
+_CODE_WORD = re.compile(r"\b(?:code|otp|pin|passcode|verification)\b", re.I)
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _reference_spans(text: str) -> list[tuple[int, int]]:
+    """Spans holding e-mails, phone numbers, amounts and postcodes: never ids or codes."""
+    spans = [m.span() for m in _EMAIL_CANDIDATE.finditer(text)]
+    spans += [(s, e) for s, e, _ in _amount_spans(text)]
+    spans += [m.span() for m in _UK_POSTCODE.finditer(text) if not m.group(1).isdigit()]
+    for region in (None, "US"):
+        spans += [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, region)
+                  if len(re.sub(r"\D", "", m.raw_string)) >= 9]
+    address = extract_address(text)
+    if address and address.postcode:
+        spans += [m.span() for m in re.finditer(re.escape(address.postcode), text, re.I)]
+    return spans
+
+
+def extract_order_ids(text: str, *, assume_order: bool = False) -> list[str]:
+    """Return order references the customer wrote, upper-cased, in order of appearance.
+
+    Args:
+        text: Free customer text.
+        assume_order: The customer was just asked for an order number, so a bare number of
+            three or more digits counts even without the word "order".
+    """
+    masked = _mask(text, _reference_spans(text))
+    says_code = bool(_CODE_WORD.search(text))
+    ids: list[str] = []
+    for match in _TOKEN.finditer(masked):
+        token = match.group(1)
+        digits = sum(ch.isdigit() for ch in token)
+        if not digits or not 3 <= len(token) <= 20 or _NOT_AN_ID.match(token):
+            continue
+        in_context = bool(_ORDER_CONTEXT.search(masked[: match.start(1)]))
+        if token.isdigit():
+            if says_code and len(token) == 6 and not in_context:
+                continue
+            if not (in_context and digits >= 4) and not (assume_order and digits >= 3):
+                continue
+        elif digits < 3 and not in_context:
+            continue
+        normalized = token.upper()
+        if normalized not in ids:
+            ids.append(normalized)
+    return ids
+
+
+_CODE_PATTERN = re.compile(r"(?<![\w#$£€.,/-])(\d{3}[- ]?\d{3}|\d{2} \d{2} \d{2})(?![\w.,/-]*\d)")
+
+
+def extract_code(text: str) -> str | None:
+    """Return a six-digit one-time code ("123456", "12 34 56", "123-456"), or None.
+
+    Digits that belong to an order id, phone number, price or postcode are never taken.
+    """
+    masked = _mask(text, _reference_spans(text))
+    for match in _CODE_PATTERN.finditer(masked):
+        if _ORDER_CONTEXT.search(masked[: match.start()]):
+            continue
+        return re.sub(r"\D", "", match.group(1))
+    return None
+
+
+
+_COUNTRIES = {
+    "uk": "GB", "u.k.": "GB", "gb": "GB", "united kingdom": "GB", "great britain": "GB",
+    "britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "us": "US", "u.s.": "US",
+    "usa": "US", "u.s.a.": "US", "united states": "US", "united states of america": "US",
+    "america": "US", "canada": "CA", "ca": "CA", "germany": "DE", "deutschland": "DE", "de": "DE",
+    "france": "FR", "fr": "FR", "spain": "ES", "españa": "ES", "es": "ES", "italy": "IT",
+    "italia": "IT", "it": "IT", "netherlands": "NL", "holland": "NL", "nl": "NL",
+    "belgium": "BE", "austria": "AT", "switzerland": "CH", "ireland": "IE", "ie": "IE",
+    "portugal": "PT", "poland": "PL", "sweden": "SE", "denmark": "DK", "norway": "NO",
+    "finland": "FI", "australia": "AU", "au": "AU", "new zealand": "NZ", "japan": "JP",
+    "mexico": "MX", "brazil": "BR", "india": "IN",
+}
+_US_STATE_ZIP = re.compile(r"\b([A-Z]{2})\s+(\d{5}(?:-\d{4})?)\b")
+_GENERIC_POSTCODE = re.compile(r"(?<![\w-])(\d{4,5}(?:-\d{4})?)(?![\w-])")
+_LINE2 = re.compile(r"^(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|building|bldg|#)\b", re.I)
+_STREET = re.compile(
+    r"\d+\w?\s+\w|\w(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee)\s*\d|"
+    r"\b(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|way|boulevard|blvd|place|pl|close|court|"
+    r"ct|square|sq|terrace|crescent|rue|via|calle)\b",
+    re.I,
+)
+_LEAD_IN = re.compile(
+    r"^.*?\\b(?:address(?:\s+is|\s+to)?|send\s+it\s+to|ship\s+(?:it\s+)?to|deliver\s+(?:it\s+)?to|"
+    r"move\s+it\s+to|change\s+it\s+to|instead|to)\s*[:\-]?\s+(?=\S*\d|\w+(?:stra(?:ß|ss)e))",
+    re.I,
+)
+
+
+def _country_of(segment: str) -> str | None:
+    return _COUNTRIES.get(segment.strip(" .").lower())
+
+
+def extract_address(text: str) -> PostalAddress | None:
+    """Return the postal address written in the text, or None when there is no street line.
+
+    Handles comma-separated addresses with UK postcodes, US state and ZIP, or a generic
+    4-5 digit postcode before or after the city. A stated country becomes its ISO-2 code;
+    a UK postcode or a US state and ZIP imply GB or US when no country is named.
+    """
+    body = text.strip().rstrip(".!")
+    body = _LEAD_IN.sub("", body, count=1) if _LEAD_IN.match(body) else body
+    parts = [part.strip() for part in re.split(r",|\n|;", body) if part.strip()]
+    if not parts or not _STREET.search(parts[0]) or not re.search(r"\d", parts[0]):
+        return None
+    line1, rest = parts[0], parts[1:]
+    line2 = None
+    if rest and _LINE2.match(rest[0]):
+        line2, rest = rest[0], rest[1:]
+    country = postcode = inferred = None
+    if rest and (code := _country_of(rest[-1])):
+        country, rest = code, rest[:-1]
+    elif rest and len(words := rest[-1].split()) > 1 and (code := _country_of(words[-1])):
+        country, rest[-1] = code, " ".join(words[:-1])
+    remainder = ", ".join(rest)
+    if match := _UK_POSTCODE.search(remainder):
+        if not match.group(1).isdigit():
+            postcode, inferred = f"{match.group(1)} {match.group(2)}".upper(), "GB"
+            remainder = remainder[: match.start()] + remainder[match.end():]
+    if postcode is None and (match := _US_STATE_ZIP.search(remainder)):
+        postcode, inferred = match.group(2), "US"
+        remainder = remainder[: match.start()] + remainder[match.end():]
+    if postcode is None and (match := _GENERIC_POSTCODE.search(remainder)):
+        postcode = match.group(1)
+        remainder = remainder[: match.start()] + remainder[match.end():]
+    city_parts = [p.strip(" .") for p in remainder.split(",") if p.strip(" .")]
+    city = " ".join(city_parts[0].split()) if city_parts else None
+    return PostalAddress(line1, city, postcode, country or inferred, line2)
