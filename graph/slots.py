@@ -268,7 +268,7 @@ _STREET = re.compile(
     re.I,
 )
 _LEAD_IN = re.compile(
-    r"^.*?\\b(?:address(?:\s+is|\s+to)?|send\s+it\s+to|ship\s+(?:it\s+)?to|deliver\s+(?:it\s+)?to|"
+    r"^.*?\b(?:address(?:\s+is|\s+to)?|send\s+it\s+to|ship\s+(?:it\s+)?to|deliver\s+(?:it\s+)?to|"
     r"move\s+it\s+to|change\s+it\s+to|instead|to)\s*[:\-]?\s+(?=\S*\d|\w+(?:stra(?:ß|ss)e))",
     re.I,
 )
