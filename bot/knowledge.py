@@ -1,0 +1,59 @@
+"""Knowledge answers: Markdown articles searched with SQLite FTS5."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOPWORDS = frozenset(
+    "a an and are can do does for from how i if in is it me my of on or the to what when "
+    "where which who why will with you your we our us be have has there this that".split()
+)
+
+
+@dataclass(frozen=True)
+class Article:
+    """A search hit: the article's title and the passage that matched."""
+
+    title: str
+    snippet: str
+
+
+class KnowledgeBase:
+    """An in-memory full-text index over a folder of Markdown articles.
+
+    Each `*.md` file is one article; its first `# ` heading is the title.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._index = sqlite3.connect(":memory:", check_same_thread=False)
+        self._index.execute("CREATE VIRTUAL TABLE articles USING fts5(title, body, "
+                            "tokenize='porter unicode61')")
+        for path in sorted(folder.glob("*.md")):
+            title, body = _split_title(path)
+            self._index.execute("INSERT INTO articles (title, body) VALUES (?, ?)", (title, body))
+        self._index.commit()
+
+    def search(self, query: str, limit: int = 2) -> list[Article]:
+        """The articles that best match a question, best first."""
+        terms = [w for w in _WORD.findall(query.lower()) if w not in _STOPWORDS]
+        if not terms:
+            return []
+        match = " OR ".join(f'"{term}"*' for term in terms)
+        rows = self._index.execute(
+            "SELECT title, snippet(articles, 1, '', '', ' … ', 40) FROM articles "
+            "WHERE articles MATCH ? ORDER BY bm25(articles, 5.0, 1.0) LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [Article(title=title, snippet=" ".join(snippet.split())) for title, snippet in rows]
+
+
+def _split_title(path: Path) -> tuple[str, str]:
+    text = path.read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip(), text.replace(line, "", 1).strip()
+    return path.stem.replace("-", " ").title(), text

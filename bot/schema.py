@@ -1,0 +1,130 @@
+"""Caseloop's own tables, created and migrated in order at start."""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE inbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL,
+        provider_id TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        message TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        received_at TEXT NOT NULL,
+        processed_at TEXT,
+        error TEXT,
+        UNIQUE (channel, provider_id)
+    );
+    CREATE INDEX inbox_unfinished ON inbox (status) WHERE status IN ('pending', 'processing');
+
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        message TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        error TEXT
+    );
+    CREATE INDEX outbox_waiting ON outbox (channel, recipient) WHERE status = 'pending';
+
+    CREATE TABLE transcript (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        thread_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        text TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX transcript_thread ON transcript (thread_id, id);
+
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        customer_id TEXT,
+        action TEXT NOT NULL,
+        args TEXT NOT NULL,
+        rule TEXT,
+        outcome TEXT NOT NULL,
+        idempotency_key TEXT,
+        detail TEXT
+    );
+    CREATE UNIQUE INDEX audit_once ON audit (idempotency_key, outcome)
+        WHERE idempotency_key IS NOT NULL;
+
+    CREATE TABLE links (
+        channel TEXT NOT NULL,
+        address TEXT NOT NULL,
+        customer_id TEXT NOT NULL,
+        verified_at TEXT NOT NULL,
+        PRIMARY KEY (channel, address)
+    );
+
+    CREATE TABLE verifications (
+        thread_id TEXT PRIMARY KEY,
+        customer_id TEXT,
+        code_hash TEXT,
+        expires_at TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT
+    );
+
+    CREATE TABLE webchat_sessions (
+        id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+    );
+
+    CREATE TABLE approvals (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        thread_id TEXT NOT NULL,
+        customer_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        args TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL DEFAULT 'pending',
+        created_at TEXT NOT NULL,
+        decided_at TEXT,
+        decided_by TEXT
+    );
+
+    CREATE TABLE store_customers (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        email TEXT NOT NULL,
+        phone TEXT,
+        tier TEXT NOT NULL DEFAULT 'standard',
+        extra TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE UNIQUE INDEX store_customers_email ON store_customers (email COLLATE NOCASE);
+
+    CREATE TABLE store_orders (
+        id TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL REFERENCES store_customers (id),
+        status TEXT NOT NULL,
+        placed_at TEXT NOT NULL,
+        delivered_at TEXT,
+        currency TEXT NOT NULL,
+        total TEXT NOT NULL,
+        refunded TEXT NOT NULL DEFAULT '0.00',
+        items TEXT NOT NULL,
+        shipping_address TEXT NOT NULL,
+        tracking TEXT,
+        extra TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX store_orders_customer ON store_orders (customer_id);
+
+    CREATE TABLE store_actions (
+        idempotency_key TEXT PRIMARY KEY,
+        action TEXT NOT NULL,
+        order_id TEXT NOT NULL,
+        result TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    """,
+)

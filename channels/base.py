@@ -1,0 +1,90 @@
+"""The message types every channel produces and consumes, and the channel interface."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Attachment(BaseModel):
+    """A file, image or other media the customer sent alongside (or instead of) text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    """What it is: `image`, `audio`, `video`, `document`, `sticker`, `location`, `contact`..."""
+    url: str | None = None
+    """Where the provider serves it, if it does."""
+    mime_type: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+    """Structured content (e.g. a shared contact's phone number)."""
+
+
+class InboundMessage(BaseModel):
+    """One customer message, normalized from whichever channel carried it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    channel: str
+    """The channel's name: `webchat`, `whatsapp`, `telegram`, `cli`..."""
+    sender: str
+    """The sender's address on that channel (a session id, a phone number, a user id)."""
+    provider_message_id: str
+    """The provider's own id for the message; a repeated id is a redelivery."""
+    text: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    sender_name: str | None = None
+    received_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    raw: dict[str, Any] = Field(default_factory=dict)
+    """The provider's payload as received, for debugging and later reprocessing."""
+
+
+class OutboundMessage(BaseModel):
+    """One bot (or human agent) message for a customer on a given channel."""
+
+    model_config = ConfigDict(frozen=True)
+
+    channel: str
+    recipient: str
+    """The customer's address on that channel."""
+    text: str
+    options: tuple[str, ...] = ()
+    """Short replies the channel may offer as buttons (e.g. `Yes`, `No`)."""
+    kind: str = "reply"
+    """Why it is sent: `reply`, `confirmation`, `notice`... (channels may pick templates by it)."""
+    in_reply_to: str | None = None
+    """The provider message id this answers, when it answers one."""
+
+
+class DeliveryError(Exception):
+    """A channel could not deliver a message.
+
+    Args:
+        message: What went wrong.
+        permanent: True when retrying cannot help (e.g. the address no longer exists).
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@runtime_checkable
+class Channel(Protocol):
+    """A way to reach customers. Inbound traffic reaches the inbox through the channel's routes."""
+
+    name: str
+
+    async def send(self, message: OutboundMessage) -> bool:
+        """Deliver a message.
+
+        Returns:
+            True when delivered, False when the recipient cannot be reached right now and the
+            message should wait (e.g. a web chat visitor who is offline).
+
+        Raises:
+            DeliveryError: delivery failed.
+        """
+        ...

@@ -1,0 +1,168 @@
+"""Actions on orders: checked and described before the customer confirms, then carried out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from graph.backend import ActionResult, Address, BackendError, Order
+from graph.context import CaseContext
+from graph.policy import ActionFacts
+
+NOT_FOUND = "I couldn't find order {order_id} on your account. Could you check the number?"
+NOT_PROCESSING = (
+    "Order {order_id} is already {status}, so it can no longer be {verb}. "
+    "I can help with a return or refund once it's delivered."
+)
+NOT_DELIVERED = "Order {order_id} is {status}; refunds are for delivered orders."
+NOTHING_LEFT = "Order {order_id} has already been refunded in full."
+TOO_MUCH = "The most I can refund on order {order_id} is {left} {currency}."
+BAD_AMOUNT = "I need the refund amount as a number, like 12.50."
+BAD_ADDRESS = "I need the full new address: street, city, postcode and country."
+
+
+class ActionRejected(Exception):
+    """The action cannot be done as asked; the message is for the customer."""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """An action checked against the order, ready for the policy and the customer's yes."""
+
+    action: str
+    args: dict[str, Any]
+    facts: ActionFacts
+    description: str
+    """What will happen, completing "I'll ..."."""
+    done: str
+    """What happened, completing "I've ..."."""
+
+    def as_pending(self, decision: str, rule: str, key: str) -> dict[str, Any]:
+        """The action as it waits in state for confirmation."""
+        return {"action": self.action, "args": self.args, "decision": decision, "rule": rule,
+                "key": key, "description": self.description, "done": self.done}
+
+
+async def propose(
+    ctx: CaseContext, customer_id: str, action: str, args: dict[str, Any]
+) -> Proposal:
+    """Check an action against the customer's order and describe exactly what it would do.
+
+    Raises:
+        ActionRejected: the order is not the customer's, or is not in a state for it.
+        BackendError: the backend could not be reached.
+    """
+    order_id = str(args.get("order_id", "")).strip().lstrip("#").upper()
+    order = await ctx.backend.get_order(order_id) if order_id else None
+    if order is None or order.customer_id != customer_id:
+        raise ActionRejected(NOT_FOUND.format(order_id=order_id or "that"))
+    customer = await ctx.backend.get_customer(customer_id)
+    tier = customer.tier if customer else "standard"
+    if action == "refund":
+        return _propose_refund(ctx, order, tier, args.get("amount"))
+    if order.status != "processing":
+        verb = "cancelled" if action == "cancel_order" else "redirected"
+        raise ActionRejected(
+            NOT_PROCESSING.format(order_id=order.id, status=order.status, verb=verb)
+        )
+    facts = _facts(ctx, action, tier, order, None)
+    if action == "cancel_order":
+        total = f"{order.total:.2f} {order.currency}"
+        return Proposal(action, {"order_id": order.id}, facts,
+                        f"cancel order {order.id} and refund its full {total} "
+                        "to the original payment method",
+                        f"cancelled order {order.id} and refunded {total}")
+    try:
+        address = Address(**{k: args.get(k) for k in ("line1", "line2", "city", "postcode",
+                                                      "country")})
+    except ValueError:
+        raise ActionRejected(BAD_ADDRESS) from None
+    if not all((address.line1.strip(), address.city.strip(), address.postcode.strip(),
+                address.country.strip())):
+        raise ActionRejected(BAD_ADDRESS)
+    new = address.model_dump(exclude_none=True)
+    return Proposal(action, {"order_id": order.id, **new}, facts,
+                    f"change the delivery address of order {order.id} to {_one_line(new)}",
+                    f"changed the delivery address of order {order.id} to {_one_line(new)}")
+
+
+async def carry_out(ctx: CaseContext, customer_id: str, pending: dict[str, Any]) -> ActionResult:
+    """Run a confirmed action on the backend, then read the order back to verify it took effect.
+
+    The idempotency key makes a repeat of the same confirmed action a no-op.
+    """
+    args, key = pending["args"], pending["key"]
+    order_id = args["order_id"]
+    order = await ctx.backend.get_order(order_id)
+    if order is None or order.customer_id != customer_id:
+        return ActionResult(ok=False, error="order not found")
+    if pending["action"] == "refund":
+        result = await ctx.backend.refund(order_id, Decimal(args["amount"]), key)
+    elif pending["action"] == "cancel_order":
+        result = await ctx.backend.cancel_order(order_id, key)
+    else:
+        address = Address(**{k: v for k, v in args.items() if k != "order_id"})
+        result = await ctx.backend.change_address(order_id, address, key)
+    if not result.ok:
+        return result
+    after = await ctx.backend.get_order(order_id)
+    if after is None or not _took_effect(pending["action"], args, after):
+        raise BackendError(f"{pending['action']} on {order_id} reported done but did not show")
+    return result
+
+
+def _propose_refund(ctx: CaseContext, order: Order, tier: str, amount: Any) -> Proposal:
+    if order.status != "delivered":
+        raise ActionRejected(NOT_DELIVERED.format(order_id=order.id, status=order.status))
+    left = order.refundable
+    if left <= 0:
+        raise ActionRejected(NOTHING_LEFT.format(order_id=order.id))
+    try:
+        value = left if amount in (None, "") else Decimal(str(amount)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ActionRejected(BAD_AMOUNT) from None
+    if value <= 0:
+        raise ActionRejected(BAD_AMOUNT)
+    if value > left:
+        raise ActionRejected(TOO_MUCH.format(order_id=order.id, left=f"{left:.2f}",
+                                             currency=order.currency))
+    facts = _facts(ctx, "refund", tier, order, value)
+    money = f"{value:.2f} {order.currency}"
+    return Proposal("refund", {"order_id": order.id, "amount": f"{value:.2f}"}, facts,
+                    f"refund {money} on order {order.id} to the original payment method",
+                    f"refunded {money} on order {order.id}; it usually shows on your statement "
+                    "within 5-10 working days")
+
+
+def _facts(ctx: CaseContext, action: str, tier: str, order: Order,
+           amount: Decimal | None) -> ActionFacts:
+    now = ctx.now()
+    return ActionFacts(
+        action=action, tier=tier, amount=amount,
+        order_age_days=_days_between(order.placed_at, now),
+        days_since_delivery=_days_between(order.delivered_at, now) if order.delivered_at else None,
+    )
+
+
+def _days_between(moment: str, now: datetime) -> float | None:
+    try:
+        then = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (now - then).total_seconds() / 86400
+
+
+def _took_effect(action: str, args: dict[str, Any], after: Order) -> bool:
+    if action == "cancel_order":
+        return after.status == "cancelled"
+    if action == "refund":
+        return after.refunded >= Decimal(args["amount"])
+    new = {k: v for k, v in args.items() if k != "order_id"}
+    return after.shipping_address.model_dump(exclude_none=True) == new
+
+
+def _one_line(address: dict[str, Any]) -> str:
+    parts = [address.get(k) for k in ("line1", "line2", "city", "postcode", "country")]
+    return ", ".join(p for p in parts if p)

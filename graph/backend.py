@@ -1,0 +1,120 @@
+"""The business's systems as the agent sees them: customers, orders and the actions on them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+OrderStatus = Literal["processing", "shipped", "delivered", "cancelled"]
+Tier = Literal["standard", "vip"]
+
+
+class Customer(BaseModel):
+    """A customer of the business."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    id: str
+    name: str
+    email: str
+    phone: str | None = None
+    tier: Tier = "standard"
+
+
+class Address(BaseModel):
+    """A postal address."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    line1: str
+    line2: str | None = None
+    city: str
+    postcode: str
+    country: str
+
+
+class Item(BaseModel):
+    """One line of an order."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    sku: str
+    name: str
+    qty: int = 1
+    unit_price: Decimal
+
+
+class Tracking(BaseModel):
+    """Where a shipment is."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    carrier: str
+    number: str
+    eta: str | None = None
+
+
+class Order(BaseModel):
+    """An order as the backend holds it."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    id: str
+    customer_id: str
+    status: OrderStatus
+    placed_at: str
+    delivered_at: str | None = None
+    currency: str
+    total: Decimal
+    refunded: Decimal = Decimal("0.00")
+    items: list[Item] = Field(default_factory=list)
+    shipping_address: Address
+    tracking: Tracking | None = None
+
+    @property
+    def refundable(self) -> Decimal:
+        """What can still be refunded on this order."""
+        return self.total - self.refunded
+
+
+class ActionResult(BaseModel):
+    """What a backend action did."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ok: bool
+    reference: str | None = None
+    """The backend's reference for what it did (refund id, cancellation id)."""
+    error: str | None = None
+    """Why it did nothing, when `ok` is false."""
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class BackendError(Exception):
+    """The backend could not be reached or failed; nothing is known to have changed."""
+
+
+class Backend(Protocol):
+    """What Caseloop needs from the business's order and billing systems.
+
+    Every write takes an idempotency key: a second call with the same key changes nothing and
+    returns the first call's result.
+    """
+
+    async def find_customer_by_email(self, email: str) -> Customer | None: ...
+
+    async def get_customer(self, customer_id: str) -> Customer | None: ...
+
+    async def list_orders(self, customer_id: str) -> list[Order]: ...
+
+    async def get_order(self, order_id: str) -> Order | None: ...
+
+    async def refund(self, order_id: str, amount: Decimal, idempotency_key: str) -> ActionResult: ...
+
+    async def cancel_order(self, order_id: str, idempotency_key: str) -> ActionResult: ...
+
+    async def change_address(
+        self, order_id: str, address: Address, idempotency_key: str
+    ) -> ActionResult: ...

@@ -1,0 +1,79 @@
+"""The customer's yes or no to a proposed action, and carrying the action out."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from langchain_core.messages import AIMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph import END
+from langgraph.runtime import Runtime
+from langgraph.types import Command
+
+from graph.actions import carry_out
+from graph.affirmation import classify_reply
+from graph.backend import BackendError
+from graph.context import CaseContext
+from graph.state import CaseState, latest_customer_text
+
+ASK = "Just to confirm: I'll {description}. Shall I go ahead? (yes / no)"
+DECLINED = "No problem, I haven't changed anything. Is there anything else I can help with?"
+DONE = "Done: I've {done}. Your reference is {reference}."
+PARKED = (
+    "This one needs a colleague's approval before I can {description}. I've passed it on with "
+    "all the details, and you'll hear back here as soon as it's decided."
+)
+FAILED = "I couldn't complete that: {reason}. Nothing was changed. Would you like a colleague to help?"
+UNAVAILABLE = (
+    "Our order system didn't confirm the change, so I can't tell you it's done. "
+    "I've noted it for a colleague to check, and nothing will be done twice."
+)
+
+
+def ask_confirmation(state: CaseState) -> dict[str, Any]:
+    """State exactly what is about to happen and ask for a yes."""
+    pending = state["pending_action"]
+    assert pending is not None
+    return {"messages": [AIMessage(content=ASK.format(description=pending["description"]),
+                                   additional_kwargs={"caseloop_confirmation": pending["key"]})]}
+
+
+async def confirm(
+    state: CaseState, config: RunnableConfig, runtime: Runtime[CaseContext]
+) -> Command[Literal["agent", "__end__"]]:
+    """Carry out the pending action on a yes, drop it on a no; anything else is a new request."""
+    pending = state["pending_action"]
+    assert pending is not None
+    answer = classify_reply(latest_customer_text(state))
+    if answer == "other":
+        return Command(goto="agent", update={"pending_action": None})
+    if answer == "no":
+        return _say(DECLINED, pending_action=None)
+    ctx = runtime.context
+    customer_id = state["customer_id"]
+    record = {"actor": "agent", "customer_id": customer_id, "action": pending["action"],
+              "args": pending["args"], "rule": pending["rule"], "idempotency_key": pending["key"]}
+    if pending["decision"] == "approve":
+        await ctx.approvals.park(thread_id=config["configurable"]["thread_id"], **{
+            k: record[k] for k in ("customer_id", "action", "args", "rule", "idempotency_key")})
+        await ctx.audit.record(**record, outcome="pending_approval")
+        return _say(PARKED.format(description=pending["description"]), pending_action=None,
+                    case_notes=[f"awaiting approval: {pending['description']}"])
+    try:
+        result = await carry_out(ctx, customer_id, pending)
+    except BackendError as problem:
+        await ctx.audit.record(**record, outcome="failed", detail={"error": str(problem)})
+        return _say(UNAVAILABLE, pending_action=None,
+                    case_notes=[f"unverified outcome: {pending['description']}"])
+    if not result.ok:
+        await ctx.audit.record(**record, outcome="failed", detail={"error": result.error})
+        return _say(FAILED.format(reason=result.error), pending_action=None)
+    await ctx.audit.record(**record, outcome="done",
+                           detail={"reference": result.reference, **result.detail})
+    return _say(DONE.format(done=pending["done"], reference=result.reference),
+                pending_action=None, case_notes=[f"done ({result.reference}): "
+                                                 f"{pending['description']}"])
+
+
+def _say(text: str, **update: object) -> Command[Literal["agent", "__end__"]]:
+    return Command(goto=END, update={"messages": [AIMessage(content=text)], **update})

@@ -1,0 +1,52 @@
+"""What the graph's nodes and tools may call: the business's systems and Caseloop's services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from graph.backend import Backend
+from graph.policy import Policy
+
+
+class Verification(Protocol):
+    """Issues and checks one-time codes (see `bot.verification.Verifier`)."""
+
+    async def start(self, thread_id: str, email: str) -> datetime | None: ...
+
+    async def check(self, thread_id: str, code: str) -> Any: ...
+
+    async def pending(self, thread_id: str) -> bool: ...
+
+
+class Audit(Protocol):
+    """The append-only audit log (see `bot.audit.AuditLog`)."""
+
+    async def record(self, **fields: Any) -> None: ...
+
+
+class Approvals(Protocol):
+    """Where actions wait for a human decision (see `bot.approvals.ApprovalQueue`)."""
+
+    async def park(self, **fields: Any) -> int: ...
+
+
+class Knowledge(Protocol):
+    """Searches help articles (see `bot.knowledge.KnowledgeBase`)."""
+
+    def search(self, query: str, limit: int = 2) -> list[Any]: ...
+
+
+@dataclass
+class CaseContext:
+    """Passed to every run of the graph as its runtime context."""
+
+    backend: Backend
+    policy: Policy
+    verification: Verification
+    audit: Audit
+    approvals: Approvals
+    knowledge: Knowledge
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

@@ -1,0 +1,105 @@
+"""The policy gate: every tool call passes here, and the rules are code, not prompt."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+
+from langchain_core.messages import ToolMessage
+from langgraph.prebuilt.tool_node import ToolCallRequest
+from langgraph.types import Command
+
+from graph.actions import Proposal
+from graph.backend import BackendError
+from graph.policy import ActionFacts
+from graph.state import latest_customer_text
+from graph.tools import ACCOUNT_TOOLS, ACTION_TOOLS, error
+
+VERIFY_FIRST = (
+    "To look into your account I first need to confirm it's you. "
+    "What's the e-mail address on your account?"
+)
+ONE_AT_A_TIME = "One change at a time: let's settle the first one before this one."
+ALREADY_PENDING = "There is already a change waiting for the customer's yes or no."
+FORBIDDEN = "Our policy doesn't allow me to {description}."
+BACKEND_DOWN = "Our order system isn't answering right now, so I can't check that yet."
+UNKNOWN_TOOL = "There is no tool called {name}."
+
+Execute = Callable[[ToolCallRequest], Awaitable[ToolMessage | Command]]
+
+
+async def gate_tool_call(request: ToolCallRequest, execute: Execute) -> ToolMessage | Command:
+    """Decide whether and how a tool call may run.
+
+    Account tools need a verified customer. Action tools never act here: they are checked,
+    judged by the policy (a refusal is audited), and, when allowed, parked in state as a
+    pending action that only the customer's explicit yes will carry out.
+    """
+    call = request.tool_call
+    state = request.state
+    if request.tool is None:
+        return _reply(call["id"], error("invalid", UNKNOWN_TOOL.format(name=call["name"])))
+    if call["name"] in ACCOUNT_TOOLS and not state.get("verified"):
+        return Command(update={
+            "messages": [_reply(call["id"], error("verification_required", VERIFY_FIRST))],
+            "carry_over": [latest_customer_text(state)],
+        })
+    if call["name"] not in ACTION_TOOLS:
+        return await _run(request, execute)
+    if state.get("pending_action"):
+        return _reply(call["id"], error("invalid", ALREADY_PENDING))
+    siblings = [c for c in _calls_in_turn(state) if c["name"] in ACTION_TOOLS]
+    if siblings and siblings[0]["id"] != call["id"]:
+        return _reply(call["id"], error("invalid", ONE_AT_A_TIME))
+    outcome = await _run(request, execute)
+    if not isinstance(outcome, ToolMessage):
+        return outcome
+    result = json.loads(str(outcome.content))
+    if result.get("status") != "proposed":
+        return outcome
+    return await _judge(request, result)
+
+
+async def _judge(request: ToolCallRequest, proposed: dict) -> ToolMessage | Command:
+    ctx = request.runtime.context
+    customer_id = request.state["customer_id"]
+    facts = dict(proposed["facts"])
+    facts["amount"] = None if facts["amount"] is None else Decimal(facts["amount"])
+    checked = Proposal(proposed["action"], proposed["args"], ActionFacts(**facts),
+                       proposed["description"], proposed["done"])
+    ruling = ctx.policy.decide(checked.facts)
+    call_id = request.tool_call["id"]
+    if ruling.decision == "forbid":
+        await ctx.audit.record(
+            actor="agent", customer_id=customer_id, action=checked.action, args=checked.args,
+            rule=ruling.rule, outcome="refused",
+        )
+        return _reply(call_id, error("refused", FORBIDDEN.format(description=checked.description)))
+    pending = checked.as_pending(ruling.decision, ruling.rule, uuid.uuid4().hex)
+    return Command(update={
+        "messages": [_reply(call_id, json.dumps({
+            "status": "awaiting_confirmation", "summary": checked.description}))],
+        "pending_action": pending,
+    })
+
+
+async def _run(request: ToolCallRequest, execute: Execute) -> ToolMessage | Command:
+    try:
+        return await execute(request)
+    except BackendError:
+        return _reply(request.tool_call["id"], error("backend_error", BACKEND_DOWN))
+
+
+def _reply(call_id: str, content: str) -> ToolMessage:
+    return ToolMessage(content=content, tool_call_id=call_id)
+
+
+
+def _calls_in_turn(state: dict) -> list[dict]:
+    for message in reversed(state.get("messages", [])):
+        calls = getattr(message, "tool_calls", None)
+        if calls:
+            return list(calls)
+    return []

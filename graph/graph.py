@@ -1,0 +1,69 @@
+"""The agent graph: identify → agent ⇄ gated tools → confirmation or reply."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, SystemMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.prebuilt import ToolNode
+
+from graph.confirmation import ask_confirmation, confirm
+from graph.context import CaseContext
+from graph.gate import gate_tool_call
+from graph.identity import identify
+from graph.prompts import system_prompt
+from graph.state import CaseState
+from graph.tools import TOOLS
+
+EMPTY_REPLY = "Sorry, I lost my train of thought there. Could you say that again?"
+
+
+def build_graph(
+    model: BaseChatModel, checkpointer: BaseCheckpointSaver | None = None
+) -> CompiledStateGraph:
+    """Compile the agent graph around a chat model (offline or OpenAI-compatible)."""
+    bound = model.bind_tools(TOOLS)
+
+    async def agent(state: CaseState, config: RunnableConfig) -> dict[str, Any]:
+        channel = config["configurable"].get("channel", "chat")
+        prompt = SystemMessage(content=system_prompt(state, channel))
+        reply = await bound.ainvoke([prompt, *state["messages"]], config)
+        return {"messages": [reply]}
+
+    builder = StateGraph(CaseState, context_schema=CaseContext)
+    builder.add_node("identify", identify)
+    builder.add_node("confirm", confirm)
+    builder.add_node("agent", agent)
+    builder.add_node("tools", ToolNode(TOOLS, awrap_tool_call=gate_tool_call))
+    builder.add_node("ask_confirmation", ask_confirmation)
+    builder.add_node("respond", respond)
+    builder.add_edge(START, "identify")
+    builder.add_conditional_edges("agent", route_after_agent)
+    builder.add_conditional_edges("tools", route_after_tools)
+    builder.add_edge("ask_confirmation", END)
+    builder.add_edge("respond", END)
+    return builder.compile(checkpointer=checkpointer)
+
+
+def respond(state: CaseState) -> dict[str, Any]:
+    """Make sure the turn ends with something said to the customer."""
+    last = state["messages"][-1]
+    if isinstance(last, AIMessage) and str(last.content).strip():
+        return {}
+    return {"messages": [AIMessage(content=EMPTY_REPLY)]}
+
+
+def route_after_agent(state: CaseState) -> Literal["tools", "respond"]:
+    """Run the tools the model called, or finish the turn with its reply."""
+    last = state["messages"][-1]
+    return "tools" if isinstance(last, AIMessage) and last.tool_calls else "respond"
+
+
+def route_after_tools(state: CaseState) -> Literal["ask_confirmation", "agent"]:
+    """Ask the customer to confirm a newly proposed action, or let the model go on."""
+    return "ask_confirmation" if state.get("pending_action") else "agent"

@@ -1,0 +1,77 @@
+"""The identity step: a visitor proves who they are with a code e-mailed to the account."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from langchain_core.messages import AIMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph import END
+from langgraph.runtime import Runtime
+from langgraph.types import Command
+
+from graph.context import CaseContext
+from graph.slots import extract_code, extract_email
+from graph.state import CaseState, latest_customer_text
+
+CODE_SENT = (
+    "Thanks. If that address is on file, a 6-digit code is on its way to it now. "
+    "Please type the code here (it's valid for 10 minutes)."
+)
+VERIFIED = "Thank you, you're verified."
+WRONG_CODE = "That code doesn't match. You have {left} more {tries}."
+EXPIRED = "That code has expired. Send me your e-mail address again and I'll send a new one."
+LOCKED = (
+    "For your security, verification is paused for this chat after too many wrong codes. "
+    "Please try again after {until} UTC."
+)
+_FILLER = re.compile(
+    r"\b(hi|hello|hey|my|e-?mail|address|is|it's|its|here|thanks|thank you|the|on|file|account|"
+    r"and|i'm|im|i am|please|pls|code|this|that|use|it)\b|[^\w\s]",
+    re.IGNORECASE,
+)
+
+
+async def identify(
+    state: CaseState, config: RunnableConfig, runtime: Runtime[CaseContext]
+) -> Command[Literal["agent", "confirm", "__end__"]]:
+    """Route a verified customer on; walk a visitor through e-mail and code when they offer them."""
+    text = latest_customer_text(state)
+    if state.get("verified"):
+        return Command(goto="confirm" if state.get("pending_action") else "agent")
+    thread_id = config["configurable"]["thread_id"]
+    verification = runtime.context.verification
+    code = extract_code(text)
+    if code and await verification.pending(thread_id):
+        return await _check_code(state, thread_id, code, runtime.context)
+    email = extract_email(text)
+    if email:
+        locked_until = await verification.start(thread_id, email)
+        if locked_until is not None:
+            return _say(LOCKED.format(until=locked_until.strftime("%H:%M")))
+        rest = _FILLER.sub(" ", text.replace(email, " ")).split()
+        carry = [text.replace(email, "").strip()] if len(rest) >= 2 else []
+        return _say(CODE_SENT, carry_over=carry)
+    return Command(goto="agent")
+
+
+async def _check_code(
+    state: CaseState, thread_id: str, code: str, ctx: CaseContext
+) -> Command[Literal["agent", "confirm", "__end__"]]:
+    check = await ctx.verification.check(thread_id, code)
+    if check.outcome == "verified":
+        customer = await ctx.backend.get_customer(check.customer_id)
+        first_name = customer.name.split()[0] if customer else ""
+        greeting = VERIFIED.replace("Thank you", f"Thank you, {first_name}") if first_name else VERIFIED
+        return _say(greeting, customer_id=check.customer_id, verified=True)
+    if check.outcome == "wrong":
+        left = check.attempts_left
+        return _say(WRONG_CODE.format(left=left, tries="try" if left == 1 else "tries"))
+    if check.outcome == "locked":
+        return _say(LOCKED.format(until=check.locked_until.strftime("%H:%M")))
+    return _say(EXPIRED)
+
+
+def _say(text: str, **update: object) -> Command[Literal["agent", "confirm", "__end__"]]:
+    return Command(goto=END, update={"messages": [AIMessage(content=text)], **update})

@@ -1,0 +1,138 @@
+"""The policy: which actions run on their own, need a human, or are forbidden."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+Decision = Literal["auto", "approve", "forbid"]
+ACTIONS = ("refund", "cancel_order", "change_address")
+DEFAULT_RULE = "default-needs-approval"
+
+
+class PolicyError(ValueError):
+    """The policy file cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    """What the policy may look at when deciding about one action."""
+
+    action: str
+    tier: str
+    amount: Decimal | None = None
+    order_age_days: float | None = None
+    days_since_delivery: float | None = None
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """The policy's answer for one action, and the rule that gave it."""
+
+    decision: Decision
+    rule: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the policy file; every condition it names must hold for it to match."""
+
+    name: str
+    decision: Decision
+    action: str | None = None
+    tiers: tuple[str, ...] = ()
+    min_amount: Decimal | None = None
+    max_amount: Decimal | None = None
+    min_order_age_days: float | None = None
+    max_order_age_days: float | None = None
+    min_days_since_delivery: float | None = None
+    max_days_since_delivery: float | None = None
+
+    def matches(self, facts: ActionFacts) -> bool:
+        """True when every condition of the rule holds for these facts."""
+        if self.action not in (None, facts.action):
+            return False
+        if self.tiers and facts.tier not in self.tiers:
+            return False
+        return (
+            _above(facts.amount, self.min_amount)
+            and _at_most(facts.amount, self.max_amount)
+            and _above(facts.order_age_days, self.min_order_age_days)
+            and _at_most(facts.order_age_days, self.max_order_age_days)
+            and _above(facts.days_since_delivery, self.min_days_since_delivery)
+            and _at_most(facts.days_since_delivery, self.max_days_since_delivery)
+        )
+
+
+@dataclass(frozen=True)
+class Policy:
+    """An ordered list of rules; the first that matches decides, else a human approves."""
+
+    rules: tuple[Rule, ...]
+
+    def decide(self, facts: ActionFacts) -> Ruling:
+        """The ruling for one proposed action."""
+        for rule in self.rules:
+            if rule.matches(facts):
+                return Ruling(rule.decision, rule.name)
+        return Ruling("approve", DEFAULT_RULE)
+
+    @classmethod
+    def load(cls, path: Path) -> Policy:
+        """Read a policy from a TOML or YAML file (by its suffix)."""
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else tomllib.loads(text)
+        except (OSError, tomllib.TOMLDecodeError, yaml.YAMLError) as error:
+            raise PolicyError(f"{path}: {error}") from None
+        entries = (data or {}).get("rule")
+        if not isinstance(entries, list) or not entries:
+            raise PolicyError(f"{path}: expected a list of rules under 'rule'")
+        return cls(tuple(_parse_rule(entry, path, index) for index, entry in enumerate(entries)))
+
+
+def _above(value: Any, bound: Any) -> bool:
+    return bound is None or (value is not None and value > bound)
+
+
+def _at_most(value: Any, bound: Any) -> bool:
+    return bound is None or (value is not None and value <= bound)
+
+
+_NUMBER_KEYS = {
+    "min_order_age_days", "max_order_age_days", "min_days_since_delivery",
+    "max_days_since_delivery",
+}
+_KNOWN_KEYS = {"name", "decision", "action", "tier", "min_amount", "max_amount"} | _NUMBER_KEYS
+
+
+def _parse_rule(entry: Any, path: Path, index: int) -> Rule:
+    where = f"{path}: rule {index + 1}"
+    if not isinstance(entry, dict):
+        raise PolicyError(f"{where}: expected a table of conditions")
+    unknown = set(entry) - _KNOWN_KEYS
+    if unknown:
+        raise PolicyError(f"{where}: unknown keys {sorted(unknown)}")
+    if entry.get("decision") not in ("auto", "approve", "forbid"):
+        raise PolicyError(f"{where}: decision must be auto, approve or forbid")
+    if entry.get("action") not in (None, *ACTIONS):
+        raise PolicyError(f"{where}: action must be one of {', '.join(ACTIONS)}")
+    tier = entry.get("tier", ())
+    try:
+        amounts = {k: Decimal(str(entry[k])) for k in ("min_amount", "max_amount") if k in entry}
+        numbers = {k: float(entry[k]) for k in _NUMBER_KEYS if k in entry}
+    except (InvalidOperation, ValueError):
+        raise PolicyError(f"{where}: amounts and days must be numbers") from None
+    return Rule(
+        name=str(entry.get("name") or f"rule-{index + 1}"),
+        decision=entry["decision"],
+        action=entry.get("action"),
+        tiers=(tier,) if isinstance(tier, str) else tuple(tier),
+        **amounts,
+        **numbers,
+    )

@@ -1,0 +1,121 @@
+"""The tools the model may call. Reads answer directly; actions only propose (see `gate`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from langchain_core.tools import tool
+from langgraph.prebuilt import ToolRuntime
+
+from graph.actions import ActionRejected, propose
+from graph.backend import Order
+from graph.context import CaseContext
+
+READ_TOOLS = frozenset({"list_orders", "get_order"})
+ACTION_TOOLS = frozenset({"refund", "cancel_order", "change_address"})
+ACCOUNT_TOOLS = READ_TOOLS | ACTION_TOOLS
+
+
+def error(code: str, message: str) -> str:
+    """A tool result telling the model what went wrong, in words for the customer."""
+    return json.dumps({"error": code, "message": message})
+
+
+def _customer(runtime: ToolRuntime[CaseContext]) -> str:
+    return str(runtime.state.get("customer_id"))
+
+
+def _order_summary(order: Order) -> dict[str, Any]:
+    return {
+        "id": order.id, "status": order.status, "placed_at": order.placed_at,
+        "total": f"{order.total:.2f}", "currency": order.currency,
+        "items": [{"name": item.name, "qty": item.qty} for item in order.items],
+    }
+
+
+@tool
+async def list_orders(runtime: ToolRuntime[CaseContext]) -> str:
+    """List the customer's orders, newest first."""
+    orders = await runtime.context.backend.list_orders(_customer(runtime))
+    return json.dumps({"orders": [_order_summary(order) for order in orders]})
+
+
+@tool
+async def get_order(order_id: str, runtime: ToolRuntime[CaseContext]) -> str:
+    """Read one of the customer's orders: status, items, delivery address and tracking."""
+    order = await runtime.context.backend.get_order(order_id.strip().lstrip("#").upper())
+    if order is None or order.customer_id != _customer(runtime):
+        return error("not_found", f"I couldn't find order {order_id} on your account.")
+    return json.dumps({"order": order.model_dump(mode="json", exclude={"customer_id"})})
+
+
+async def _propose(runtime: ToolRuntime[CaseContext], action: str, args: dict[str, Any]) -> str:
+    try:
+        proposal = await propose(runtime.context, _customer(runtime), action, args)
+    except ActionRejected as rejected:
+        return error("invalid", str(rejected))
+    facts = dataclasses.asdict(proposal.facts)
+    facts["amount"] = None if proposal.facts.amount is None else str(proposal.facts.amount)
+    return json.dumps({"status": "proposed", "action": proposal.action, "args": proposal.args,
+                       "description": proposal.description, "done": proposal.done,
+                       "facts": facts})
+
+
+@tool
+async def refund(
+    order_id: str,
+    runtime: ToolRuntime[CaseContext],
+    amount: str | None = None,
+    reason: str | None = None,
+) -> str:
+    """Refund a delivered order, in whole (no amount) or in part (amount as a decimal string)."""
+    return await _propose(runtime, "refund", {"order_id": order_id, "amount": amount})
+
+
+@tool
+async def cancel_order(
+    order_id: str, runtime: ToolRuntime[CaseContext], reason: str | None = None
+) -> str:
+    """Cancel an order that has not shipped yet; its full amount is refunded."""
+    return await _propose(runtime, "cancel_order", {"order_id": order_id})
+
+
+@tool
+async def change_address(
+    order_id: str,
+    line1: str,
+    city: str,
+    postcode: str,
+    country: str,
+    runtime: ToolRuntime[CaseContext],
+    line2: str | None = None,
+) -> str:
+    """Change the delivery address of an order that has not shipped yet."""
+    return await _propose(runtime, "change_address", {
+        "order_id": order_id, "line1": line1, "line2": line2, "city": city,
+        "postcode": postcode, "country": country,
+    })
+
+
+@tool
+async def search_knowledge(query: str, runtime: ToolRuntime[CaseContext]) -> str:
+    """Search the help articles (returns, shipping, refunds...) for a customer's question."""
+    articles = runtime.context.knowledge.search(query)
+    return json.dumps({"articles": [{"title": a.title, "snippet": a.snippet} for a in articles]})
+
+
+@tool
+async def request_human(reason: str, runtime: ToolRuntime[CaseContext]) -> str:
+    """Hand the conversation to a human colleague, when the customer asks or you cannot help."""
+    await runtime.context.audit.record(
+        actor="agent", customer_id=runtime.state.get("customer_id"), action="request_human",
+        args={"reason": reason}, rule=None, outcome="done",
+    )
+    return json.dumps({"status": "escalated", "message": (
+        "I have flagged this conversation for a colleague, who will reply here.")})
+
+
+TOOLS = [list_orders, get_order, refund, cancel_order, change_address, search_knowledge,
+         request_human]
