@@ -1,0 +1,145 @@
+"""Keyword and phrase lexicons that the offline model scores intents against."""
+
+from __future__ import annotations
+
+GREETING = "greeting"
+THANKS = "thanks"
+ORDER_STATUS = "order_status"
+REFUND = "refund"
+CANCEL = "cancel"
+CHANGE_ADDRESS = "change_address"
+KNOWLEDGE = "knowledge"
+HUMAN = "human"
+LIST_ORDERS = "list_orders"
+OUT_OF_SCOPE = "out_of_scope"
+
+SOCIAL_INTENTS = (GREETING, THANKS)
+TASK_INTENTS = (HUMAN, CANCEL, REFUND, CHANGE_ADDRESS, ORDER_STATUS, LIST_ORDERS, KNOWLEDGE)
+
+# Each cue is a phrase whose words must all appear, in any order, close together; the
+# weight says how sure the phrase alone makes us. Words are matched with typo tolerance.
+INTENT_CUES: dict[str, dict[str, float]] = {
+    GREETING: {
+        "hi": 1.0, "hello": 1.0, "hey": 1.0, "hiya": 1.0, "howdy": 1.0, "heya": 1.0, "yo": 0.6,
+        "good morning": 1.0, "good afternoon": 1.0, "good evening": 1.0, "greetings": 1.0,
+        "hallo": 0.8, "hola": 0.8, "bonjour": 0.8,
+    },
+    THANKS: {
+        "thanks": 1.0, "thank you": 1.0, "thx": 1.0, "ty": 0.8, "cheers": 0.8, "appreciate": 0.9,
+        "bye": 1.0, "goodbye": 1.0, "see you": 0.8, "thats all": 0.9, "nothing else": 0.9,
+        "have a nice day": 1.0, "have a good day": 1.0, "much obliged": 0.9, "ta": 0.5,
+        "perfect thanks": 1.0, "great help": 0.8, "you helped": 0.8, "all sorted": 0.8,
+    },
+    ORDER_STATUS: {
+        "where": 0.45, "where is": 0.75, "where are": 0.75, "where is my": 0.95,
+        "my stuff": 0.6, "my package": 0.9, "my parcel": 0.9, "my delivery": 0.9,
+        "status": 0.8, "track": 1.0, "tracking": 1.0, "shipped": 0.85,
+        "ship": 0.5, "shipment": 0.8, "arrive": 0.8, "arrived": 0.85, "arrival": 0.8,
+        "delivery": 0.6, "delivered": 0.7, "eta": 1.0, "when will": 0.6, "when does": 0.5,
+        "dispatched": 0.85, "dispatch": 0.7, "package": 0.6, "parcel": 0.6, "stuff": 0.35,
+        "still waiting": 0.9, "not received": 0.9, "havent received": 1.0, "hasnt come": 1.0,
+        "not here": 0.6, "late": 0.6, "delayed": 0.8, "lost": 0.6, "on its way": 0.9,
+        "whats happening": 0.6, "update on": 0.8, "any news": 0.8, "coming": 0.5, "sent out": 0.8,
+        "is it": 0.2, "my order": 0.35, "carrier": 0.7, "courier": 0.7, "postman": 0.6,
+        "never came": 1.0, "never got": 0.8, "didnt get": 0.8, "didnt arrive": 1.0,
+        "show up": 0.7, "showed up": 0.7, "received yet": 0.9, "get here": 0.8,
+    },
+    REFUND: {
+        "refund": 1.3, "refunded": 1.2, "money back": 1.3, "reimburse": 1.2, "reimbursement": 1.2,
+        "repay": 1.0, "pay back": 1.0, "my money": 0.9, "chargeback": 1.1, "compensation": 0.9,
+        "compensate": 0.9, "credit back": 1.0, "partial refund": 1.4, "give back": 0.6,
+        "return": 0.5, "charged": 0.6, "overcharged": 1.0, "reverse charge": 1.0,
+        "broken": 0.5, "damaged": 0.5, "defective": 0.5, "faulty": 0.5, "want back": 0.8,
+    },
+    CANCEL: {
+        "cancel": 1.4, "cancellation": 1.3, "call off": 1.0, "dont want anymore": 1.3,
+        "no longer want": 1.3, "no longer need": 1.2, "dont need anymore": 1.2,
+        "changed my mind": 0.9, "stop the order": 1.2, "stop my order": 1.2, "abort": 1.0,
+        "revoke": 0.9, "withdraw order": 1.0, "scrap": 0.8, "dont send": 1.0, "undo order": 1.0,
+        "dont ship": 1.0, "dont want it anymore": 1.3,
+    },
+    CHANGE_ADDRESS: {
+        "address": 0.9, "change address": 1.4, "new address": 1.4, "wrong address": 1.3,
+        "update address": 1.4, "different address": 1.3, "ship to": 0.7, "deliver to": 0.7,
+        "send it to": 0.8, "moved": 0.8, "moving": 0.6, "relocated": 0.8, "redirect": 1.1,
+        "shipping address": 1.2, "delivery address": 1.3, "change delivery": 1.2,
+        "address change": 1.4, "typo address": 1.2, "other address": 1.1, "reroute": 1.1,
+    },
+    KNOWLEDGE: {
+        "policy": 1.2, "return policy": 1.4, "returns": 1.0, "how long": 0.8, "how many days": 1.0,
+        "can i return": 1.3, "how do i": 0.8, "how can i": 0.7, "do you": 0.7, "warranty": 1.2,
+        "guarantee": 1.0, "exchange": 1.0, "shipping cost": 1.2, "shipping take": 1.1,
+        "international": 1.0, "overseas": 1.0, "abroad": 0.9, "countries": 0.9, "customs": 1.0,
+        "payment methods": 1.2, "pay with": 1.0, "paypal": 1.0, "klarna": 1.0, "discount": 0.9,
+        "coupon": 1.0, "promo": 1.0, "voucher": 1.0, "gift card": 1.0, "size guide": 1.1,
+        "sizing": 1.0, "opening hours": 1.1, "opened": 0.8, "used item": 0.9, "free shipping": 1.2,
+        "express": 0.8, "next day": 0.8, "restock": 1.0, "in stock": 0.9, "price match": 1.1,
+        "privacy": 1.0, "data": 0.5, "account": 0.5, "password": 0.9, "store": 0.5, "faq": 1.2,
+        "rules": 0.8, "terms": 0.9, "allowed": 0.6, "is it possible": 0.7, "what is your": 0.8,
+        "whats your": 0.8, "how much does": 0.8, "fee": 0.8, "fees": 0.8, "deadline": 0.8,
+        "days to return": 1.3, "return window": 1.3, "return label": 1.2, "do you ship": 1.3,
+        "deliver to": 0.3, "how does": 0.6, "what happens": 0.7,
+    },
+    HUMAN: {
+        "human": 1.6, "real person": 1.7, "person": 0.9, "agent": 1.3, "representative": 1.5,
+        "operator": 1.3, "manager": 1.3, "supervisor": 1.4, "someone": 0.9, "somebody": 0.9,
+        "speak to": 1.0, "talk to": 1.0, "live chat": 1.2, "customer service": 1.0,
+        "not a bot": 1.5, "not a robot": 1.5, "stop bot": 1.2, "real human": 1.8, "staff": 1.0,
+        "call me": 0.9, "phone me": 0.9, "escalate": 1.4, "complaint": 0.8, "actual person": 1.7,
+        "team member": 1.2, "employee": 1.2, "support team": 1.0, "connect me": 1.0,
+    },
+    LIST_ORDERS: {
+        "my orders": 1.2, "list orders": 1.4, "order history": 1.4, "all orders": 1.2,
+        "show orders": 1.3, "what did i order": 1.4, "what have i ordered": 1.4,
+        "recent orders": 1.3, "past orders": 1.3, "previous orders": 1.3, "which orders": 1.2,
+        "orders i have": 1.2, "purchases": 1.0, "bought": 0.6, "what i bought": 1.2,
+        "open orders": 1.2, "how many orders": 1.3, "see orders": 1.2, "my purchases": 1.2,
+    },
+    OUT_OF_SCOPE: {
+        "weather": 1.4, "joke": 1.4, "poem": 1.4, "recipe": 1.4, "homework": 1.4, "python": 1.2,
+        "code for me": 1.2, "bitcoin": 1.4, "stock price": 1.3, "news": 1.0, "football": 1.4,
+        "movie": 1.3, "song": 1.2, "lyrics": 1.4, "capital of": 1.4, "president": 1.3,
+        "essay": 1.4, "translate": 1.3, "date me": 1.4, "politics": 1.4, "election": 1.4,
+        "horoscope": 1.4, "meaning of life": 1.4, "lottery": 1.4, "write me": 1.0, "sing": 1.0,
+        "math": 1.2, "calculate": 1.0, "girlfriend": 1.4, "boyfriend": 1.4, "game": 0.8,
+    },
+}
+
+# Words that signal the customer means their own order rather than asking in general.
+PERSONAL_MARKERS = frozenset(
+    "my mine our i've ive i'd id im i'm me we bought ordered purchased got received".split()
+)
+QUESTION_OPENERS = frozenset(
+    "how what whats can could do does is are will would which why when where should may".split()
+)
+REFUND_REASONS: dict[str, str] = {
+    "damaged": "damaged", "broken": "damaged", "smashed": "damaged", "cracked": "damaged",
+    "defective": "defective", "faulty": "defective", "doesnt work": "defective",
+    "wrong item": "wrong item", "wrong size": "wrong size", "late": "late delivery",
+    "never arrived": "not received", "never came": "not received", "missing": "missing item",
+    "changed my mind": "changed mind", "too small": "wrong size", "too big": "wrong size",
+}
+ORDINALS: dict[str, int] = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3,
+    "three": 3, "fourth": 4, "4th": 4, "four": 4, "fifth": 5, "5th": 5, "five": 5,
+    "last": -1, "latest": -1, "newest": -1, "recent": -1, "oldest": 1, "older": 1,
+}
+FULL_AMOUNT_WORDS = frozenset("all everything full whole entire total complete".split())
+STATUS_WORDS: dict[str, str] = {
+    "processing": "processing", "pending": "processing", "unshipped": "processing",
+    "shipped": "shipped", "transit": "shipped", "delivered": "delivered",
+    "arrived": "delivered", "cancelled": "cancelled", "canceled": "cancelled",
+}
+# Common words that must never be typo-matched to a different lexicon word.
+COMMON_WORDS = frozenset(
+    "were here there what want went shop then than them when whom note need sent send same "
+    "some now know new not ever even over more most much made make take time item items back "
+    "book will well work word world year your youre sure then this that they think thing "
+    "with would could should about after again also area away before being best better both "
+    "call came come does done down each from give good great have help into just keep kind "
+    "last late left life like line list long look many mean might must name next only open "
+    "other part place right said same show side small still such tell than their these "
+    "thought three under used very ways week where which while who whole wrong yes today "
+    "tomorrow date data dear card care cart case cost coat cant wont dont didnt doesnt isnt "
+    "hasnt havent please order orders ordered status another thanks human person".split()
+)

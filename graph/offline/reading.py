@@ -1,0 +1,114 @@
+"""One customer message read into intents and slots."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from graph.affirmation import Reply, classify_reply
+from graph.offline.intents import score_intents, tokenize, word_similarity
+from graph.offline.lexicon import (
+    FULL_AMOUNT_WORDS,
+    OUT_OF_SCOPE,
+    REFUND_REASONS,
+    SOCIAL_INTENTS,
+    TASK_INTENTS,
+)
+from graph.slots import (
+    Amount,
+    PostalAddress,
+    extract_address,
+    extract_amount,
+    extract_code,
+    extract_email,
+    extract_order_ids,
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Everything the dialogue needs from one customer message.
+
+    Attributes:
+        text: The message as written.
+        intents: Accepted intents with scores, strongest first.
+        order_ids: Order references the customer wrote.
+        amount: A sum of money, if any.
+        full_amount: The customer asked for everything ("all of it", "the full amount").
+        address: A postal address, if any.
+        reply: The message read as an answer to a yes/no question.
+        email: An e-mail address, if any.
+        code: A six-digit one-time code, if any.
+        reason: A short refund or cancellation reason, if one is recognizable.
+    """
+
+    text: str
+    intents: list[tuple[str, float]]
+    order_ids: list[str]
+    amount: Amount | None
+    full_amount: bool
+    address: PostalAddress | None
+    reply: Reply
+    email: str | None
+    code: str | None
+    reason: str | None
+
+    @property
+    def task(self) -> str | None:
+        """The strongest task intent, or None."""
+        return next((name for name, _ in self.intents if name in TASK_INTENTS), None)
+
+    @property
+    def social(self) -> list[str]:
+        """Greeting or thanks intents present in the message."""
+        return [name for name, _ in self.intents if name in SOCIAL_INTENTS]
+
+    @property
+    def out_of_scope(self) -> bool:
+        """True when the message is about something the shop cannot help with."""
+        return any(name == OUT_OF_SCOPE for name, _ in self.intents) and self.task is None
+
+    def has(self, intent: str) -> bool:
+        """True when the intent was recognized at all."""
+        return any(name == intent for name, _ in self.intents)
+
+
+def _reason_of(text: str) -> str | None:
+    words = [t.text for t in tokenize(text)]
+    for cue, reason in REFUND_REASONS.items():
+        parts = cue.split()
+        for i in range(len(words) - len(parts) + 1):
+            window = words[i : i + len(parts)]
+            if all(word_similarity(p, w) for p, w in zip(parts, window, strict=True)):
+                return reason
+    return None
+
+
+def read_message(text: str, expecting: str | None = None) -> Reading:
+    """Read a customer message.
+
+    Args:
+        text: The customer's message.
+        expecting: What the previous reply asked for ("order_id", "amount", ...), which
+            lets a bare number count as an order id or an amount.
+
+    Returns:
+        The intents and slots found.
+    """
+    order_ids = extract_order_ids(text, assume_order=expecting in ("order_id", "order_choice"))
+    amount = extract_amount(text, allow_bare_integer=expecting == "amount")
+    if amount is not None and expecting == "amount" and order_ids:
+        order_ids = [oid for oid in order_ids if oid != re.sub(r"\.00$", "", str(amount.value))]
+    words = {t.text for t in tokenize(text)}
+    return Reading(
+        text=text,
+        intents=score_intents(text, has_order_id=bool(order_ids)),
+        order_ids=order_ids,
+        amount=amount,
+        full_amount=bool(words & FULL_AMOUNT_WORDS) and amount is None,
+        address=extract_address(text),
+        reply=classify_reply(text),
+        email=extract_email(text),
+        code=extract_code(text),
+        reason=_reason_of(text),
+    )

@@ -1,0 +1,157 @@
+"""The dialogue policy after tool results: answer the customer or take the next step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.offline import replies
+from graph.offline.dialogue import Decision, advance
+from graph.offline.lexicon import CANCEL, CHANGE_ADDRESS, LIST_ORDERS, ORDER_STATUS, REFUND
+from graph.offline.references import choose_option
+from graph.offline.state import DialogueState
+
+ACTION_TOOLS = ("refund", "cancel_order", "change_address")
+_PLAUSIBLE_STATUSES = {
+    ORDER_STATUS: ("processing", "shipped"),
+    REFUND: ("delivered",),
+    CANCEL: ("processing",),
+    CHANGE_ADDRESS: ("processing",),
+}
+_WHICH = {
+    ORDER_STATUS: "Which one would you like me to check?",
+    REFUND: "Which one would you like refunded?",
+    CANCEL: "Which one would you like to cancel?",
+    CHANGE_ADDRESS: "Which one should go to the new address?",
+}
+_PENDING_STATUSES = ("pending_approval", "awaiting_approval", "escalated", "queued")
+
+
+def _plausible_order(state: DialogueState, orders: list[dict[str, Any]]) -> str | None:
+    """The one order the task can only be about, or None when the customer must choose."""
+    ids = [order["id"] for order in orders]
+    text = state.slots.get("text", "")
+    if text and (described := choose_option(text, [], ids, state.orders)):
+        return described
+    wanted = _PLAUSIBLE_STATUSES.get(state.intent or "", ())
+    fitting = [order for order in orders if order.get("status") in wanted]
+    amount = state.slots.get("amount")
+    if amount is not None and len(fitting) > 1:
+        fitting = [o for o in fitting if float(o.get("total") or 0) >= float(amount)]
+    if len(fitting) == 1:
+        return fitting[0]["id"]
+    if state.intent == ORDER_STATUS and not fitting:
+        open_orders = [o for o in orders if o.get("status") != "cancelled"]
+        if len(open_orders) == 1:
+            return open_orders[0]["id"]
+    return orders[0]["id"] if len(orders) == 1 else None
+
+
+def _after_list(state: DialogueState, result: dict[str, Any], offered: set[str]) -> Decision:
+    orders = [o for o in result.get("orders") or [] if isinstance(o, dict) and o.get("id")]
+    state.remember_orders(orders)
+    if state.intent in (None, LIST_ORDERS) or not orders:
+        state.intent = None
+        return Decision(replies.order_list_reply(orders), [], state)
+    chosen = _plausible_order(state, orders)
+    if chosen:
+        state.slots["order_id"] = chosen
+        return advance(state, offered)
+    state.options = [o["id"] for o in orders]
+    state.awaiting = "order_choice"
+    question = _WHICH.get(state.intent or "", "Which one do you mean?")
+    return Decision(replies.order_list_reply(orders, question), [], state)
+
+
+def _after_error(state: DialogueState, call: dict[str, Any], result: dict[str, Any]) -> Decision:
+    code, message = result.get("error"), str(result.get("message") or "").strip()
+    if code == "verification_required":
+        state.awaiting, state.proposal = "email", call
+        return Decision(replies.VERIFY_REPLY, [], state)
+    if code == "not_found" and call["name"] in ("get_order", *ACTION_TOOLS):
+        state.slots.pop("order_id", None)
+        state.awaiting, state.options = "order_id", []
+        ask = "Could you double-check the order number?"
+        return Decision(f"{message} {ask}".strip(), [], state)
+    state.awaiting = None
+    if code == "backend_error":
+        message = message or "Something went wrong on our side."
+        return Decision(f"{message} I can connect you with a person if you like.", [], state)
+    return Decision(message or "Sorry, I couldn't do that.", [], state)
+
+
+def _after_action(call: dict[str, Any], result: dict[str, Any]) -> str:
+    status = str(result.get("status") or "")
+    if status == "awaiting_confirmation":
+        summary = str(result.get("summary") or "Shall I go ahead?")
+        return f"{summary} Please reply yes or no."
+    if result.get("message"):
+        return str(result["message"])
+    if status in _PENDING_STATUSES:
+        return "I've passed this to our team for approval — you'll hear back here shortly."
+    args = call["args"]
+    order_id = args.get("order_id")
+    if call["name"] == "refund":
+        amount = args.get("amount")
+        what = f"a refund of {amount}" if amount else "a refund of the remaining amount"
+        return f"Done — {what} for order {order_id} has been issued."
+    if call["name"] == "cancel_order":
+        return f"Done — order {order_id} is cancelled."
+    return f"Done — order {order_id} will now go to {args.get('line1')}, {args.get('city')}."
+
+
+def _after_one(
+    state: DialogueState, call: dict[str, Any], result: dict[str, Any], offered: set[str]
+) -> Decision:
+    name = call["name"]
+    if "error" in result:
+        return _after_error(state, call, result)
+    if name == "list_orders":
+        return _after_list(state, result, offered)
+    state.awaiting = None
+    if name == "get_order":
+        order = result.get("order") or result
+        if isinstance(order, dict) and order.get("id"):
+            state.remember_orders([order])
+            state.slots["order_id"] = order["id"]
+            return Decision(replies.order_status_reply(order), [], state)
+    if name == "search_knowledge":
+        articles = [a for a in result.get("articles") or [] if isinstance(a, dict)]
+        if not articles:
+            state.awaiting = "confirm"
+            reason = f"No help article for: {call['args'].get('query')}"
+            state.proposal = {"name": "request_human", "args": {"reason": reason}}
+            return Decision(replies.NO_ARTICLE_REPLY, [], state)
+        return Decision(replies.knowledge_reply(articles, call["args"].get("query", "")), [], state)
+    if name == "request_human":
+        return Decision(str(result.get("message") or replies.HUMAN_REPLY), [], state)
+    if name in ACTION_TOOLS:
+        if result.get("status") != "awaiting_confirmation":
+            state.intent = None
+        return Decision(_after_action(call, result), [], state)
+    return Decision(str(result.get("message") or "Done."), [], state)
+
+
+def respond_to_results(
+    answered: list[tuple[dict[str, Any], dict[str, Any]]], state: DialogueState, offered: set[str]
+) -> Decision:
+    """Decide what follows a batch of tool results.
+
+    Args:
+        answered: (tool call, decoded result) pairs, in the order the results arrived.
+        state: The state stored with the model's reply that made the calls.
+        offered: Names of the tools the model may call.
+    """
+    prefix = state.slots.pop("prefix", "")
+    texts: list[str] = []
+    calls: list[dict[str, Any]] = []
+    for call, result in answered:
+        decision = _after_one(state, call, result, offered)
+        state = decision.state
+        texts += [decision.content] if decision.content else []
+        calls += decision.calls
+    content = " ".join(texts)
+    if content and prefix:
+        content = f"{prefix}{content}"
+    elif prefix:
+        state.slots["prefix"] = prefix
+    return Decision(content, calls, state)
