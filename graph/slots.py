@@ -261,17 +261,26 @@ _COUNTRIES = {
 _US_STATE_ZIP = re.compile(r"\b([A-Z]{2})\s+(\d{5}(?:-\d{4})?)\b")
 _GENERIC_POSTCODE = re.compile(r"(?<![\w-])(\d{4,5}(?:-\d{4})?)(?![\w-])")
 _LINE2 = re.compile(r"^(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|building|bldg|#)\b", re.I)
-_STREET = re.compile(
-    r"\d+\w?\s+\w|\w(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee)\s*\d|"
+_STREET_WORD = re.compile(
+    r"(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee)\s*\d|"
     r"\b(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|way|boulevard|blvd|place|pl|close|court|"
     r"ct|square|sq|terrace|crescent|rue|via|calle)\b",
     re.I,
 )
-_LEAD_IN = re.compile(
-    r"^.*?\b(?:address(?:\s+is|\s+to)?|send\s+it\s+to|ship\s+(?:it\s+)?to|deliver\s+(?:it\s+)?to|"
-    r"move\s+it\s+to|change\s+it\s+to|instead|to)\s*[:\-]?\s+(?=\S*\d|\w+(?:stra(?:ß|ss)e))",
+_STREET_START = re.compile(
+    r"(?<![\w#-])\d+[A-Za-z]?\s+(?=[^\W\d])|"
+    r"[^\W\d]+(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee)\s*\d",
     re.I,
 )
+
+
+def _street_start(body: str) -> int | None:
+    """Where the street line begins: the first house number followed by a street word."""
+    starts = [m.start() for m in _STREET_START.finditer(body)]
+    for start in starts:
+        if _STREET_WORD.search(body[start:].split(",")[0]):
+            return start
+    return starts[-1] if starts else None
 
 
 def _country_of(segment: str) -> str | None:
@@ -281,14 +290,18 @@ def _country_of(segment: str) -> str | None:
 def extract_address(text: str) -> PostalAddress | None:
     """Return the postal address written in the text, or None when there is no street line.
 
-    Handles comma-separated addresses with UK postcodes, US state and ZIP, or a generic
-    4-5 digit postcode before or after the city. A stated country becomes its ISO-2 code;
-    a UK postcode or a US state and ZIP imply GB or US when no country is named.
+    The street line starts at the first house number followed by a street word (or a
+    German-style "Hauptstraße 5"). Handles comma-separated addresses with UK postcodes,
+    US state and ZIP, or a generic 4-5 digit postcode before or after the city. A stated
+    country becomes its ISO-2 code; a UK postcode or a US state and ZIP imply GB or US
+    when no country is named.
     """
     body = text.strip().rstrip(".!")
-    body = _LEAD_IN.sub("", body, count=1) if _LEAD_IN.match(body) else body
-    parts = [part.strip() for part in re.split(r",|\n|;", body) if part.strip()]
-    if not parts or not _STREET.search(parts[0]) or not re.search(r"\d", parts[0]):
+    start = _street_start(body)
+    if start is None:
+        return None
+    parts = [part.strip() for part in re.split(r",|\n|;", body[start:]) if part.strip()]
+    if not parts or not re.search(r"\d", parts[0]):
         return None
     line1, rest = parts[0], parts[1:]
     line2 = None
@@ -312,4 +325,6 @@ def extract_address(text: str) -> PostalAddress | None:
         remainder = remainder[: match.start()] + remainder[match.end():]
     city_parts = [p.strip(" .") for p in remainder.split(",") if p.strip(" .")]
     city = " ".join(city_parts[0].split()) if city_parts else None
+    if postcode is None and not _STREET_WORD.search(line1):
+        return None
     return PostalAddress(line1, city, postcode, country or inferred, line2)

@@ -52,7 +52,7 @@ def word_similarity(cue: str, word: str) -> float:
         return 1.0
     if len(cue) >= 4 and word.startswith(cue) and len(word) - len(cue) <= 4:
         return 0.95
-    if word in _VOCABULARY or len(cue) < 4 or len(word) < 3 or word[0] != cue[0]:
+    if word in _VOCABULARY or len(cue) < 5 or len(word) < 3 or word[0] != cue[0]:
         return 0.0
     allowed = 1 if len(cue) <= 6 else 2
     return 0.85 if OSA.distance(word, cue) <= allowed else 0.0
@@ -93,12 +93,16 @@ def is_general_question(tokens: list[Token], text: str, has_order_id: bool) -> b
     return opens_with_question or text.rstrip().endswith("?")
 
 
-def score_intents(text: str, *, has_order_id: bool = False) -> list[tuple[str, float]]:
+def score_intents(
+    text: str, *, has_order_id: bool = False, has_amount: bool = False, has_address: bool = False
+) -> list[tuple[str, float]]:
     """Rank every intent the text expresses, strongest first.
 
     Args:
         text: The customer's message.
         has_order_id: The message names an order, which makes it about the customer's order.
+        has_amount: The message names a sum of money, which points at a refund.
+        has_address: The message holds a postal address, which points at an address change.
 
     Returns:
         (intent, score) pairs with score at or above the acceptance threshold.
@@ -119,7 +123,12 @@ def score_intents(text: str, *, has_order_id: bool = False) -> list[tuple[str, f
         if found:
             strongest = max(found)
             scores[intent] = strongest + 0.3 * (sum(found) - strongest)
-    if is_general_question(tokens, text, has_order_id):
+    general = is_general_question(tokens, text, has_order_id)
+    if has_amount and not general:
+        scores[REFUND] = scores.get(REFUND, 0.0) + 0.6
+    if has_address:
+        scores[CHANGE_ADDRESS] = scores.get(CHANGE_ADDRESS, 0.0) + 1.0
+    if general:
         scores[KNOWLEDGE] = scores.get(KNOWLEDGE, 0.0) + 0.5
         for intent in _ACTIONS:
             if intent in scores:

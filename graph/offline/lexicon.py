@@ -21,13 +21,14 @@ TASK_INTENTS = (HUMAN, CANCEL, REFUND, CHANGE_ADDRESS, ORDER_STATUS, LIST_ORDERS
 INTENT_CUES: dict[str, dict[str, float]] = {
     GREETING: {
         "hi": 1.0, "hello": 1.0, "hey": 1.0, "hiya": 1.0, "howdy": 1.0, "heya": 1.0, "yo": 0.6,
-        "good morning": 1.0, "good afternoon": 1.0, "good evening": 1.0, "greetings": 1.0,
+        "good morning": 1.0, "morning": 0.9, "evening": 0.7,
+        "good afternoon": 1.0, "good evening": 1.0, "greetings": 1.0,
         "hallo": 0.8, "hola": 0.8, "bonjour": 0.8,
     },
     THANKS: {
         "thanks": 1.0, "thank you": 1.0, "thx": 1.0, "ty": 0.8, "cheers": 0.8, "appreciate": 0.9,
         "bye": 1.0, "goodbye": 1.0, "see you": 0.8, "thats all": 0.9, "nothing else": 0.9,
-        "have a nice day": 1.0, "have a good day": 1.0, "much obliged": 0.9, "ta": 0.5,
+        "have a day": 1.0, "thats everything": 0.9, "much obliged": 0.9, "ta": 0.5,
         "perfect thanks": 1.0, "great help": 0.8, "you helped": 0.8, "all sorted": 0.8,
     },
     ORDER_STATUS: {
@@ -52,9 +53,10 @@ INTENT_CUES: dict[str, dict[str, float]] = {
         "broken": 0.5, "damaged": 0.5, "defective": 0.5, "faulty": 0.5, "want back": 0.8,
     },
     CANCEL: {
-        "cancel": 1.4, "cancellation": 1.3, "call off": 1.0, "dont want anymore": 1.3,
+        "cancel": 1.4, "cancellation": 1.3, "call off": 1.3, "by mistake": 0.8,
+        "ordered by accident": 1.0, "dont want anymore": 1.3,
         "no longer want": 1.3, "no longer need": 1.2, "dont need anymore": 1.2,
-        "changed my mind": 0.9, "stop the order": 1.2, "stop my order": 1.2, "abort": 1.0,
+        "changed my mind": 0.9, "stop order": 1.2, "abort": 1.0,
         "revoke": 0.9, "withdraw order": 1.0, "scrap": 0.8, "dont send": 1.0, "undo order": 1.0,
         "dont ship": 1.0, "dont want it anymore": 1.3,
     },
@@ -64,6 +66,8 @@ INTENT_CUES: dict[str, dict[str, float]] = {
         "send it to": 0.8, "moved": 0.8, "moving": 0.6, "relocated": 0.8, "redirect": 1.1,
         "shipping address": 1.2, "delivery address": 1.3, "change delivery": 1.2,
         "address change": 1.4, "typo address": 1.2, "other address": 1.1, "reroute": 1.1,
+        "change where": 1.3,
+        "new place": 1.0, "different place": 1.0, "wrong place": 0.9,
     },
     KNOWLEDGE: {
         "policy": 1.2, "return policy": 1.4, "returns": 1.0, "how long": 0.8, "how many days": 1.0,
@@ -92,8 +96,8 @@ INTENT_CUES: dict[str, dict[str, float]] = {
         "my orders": 1.2, "list orders": 1.4, "order history": 1.4, "all orders": 1.2,
         "show orders": 1.3, "what did i order": 1.4, "what have i ordered": 1.4,
         "recent orders": 1.3, "past orders": 1.3, "previous orders": 1.3, "which orders": 1.2,
-        "orders i have": 1.2, "purchases": 1.0, "bought": 0.6, "what i bought": 1.2,
-        "open orders": 1.2, "how many orders": 1.3, "see orders": 1.2, "my purchases": 1.2,
+        "orders i have": 1.2, "purchases": 0.7, "bought": 0.6, "what i bought": 1.2,
+        "open orders": 1.2, "how many orders": 1.3, "see orders": 1.2, "my purchases": 1.0,
     },
     OUT_OF_SCOPE: {
         "weather": 1.4, "joke": 1.4, "poem": 1.4, "recipe": 1.4, "homework": 1.4, "python": 1.2,

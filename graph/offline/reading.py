@@ -100,13 +100,20 @@ def read_message(text: str, expecting: str | None = None) -> Reading:
     if amount is not None and expecting == "amount" and order_ids:
         order_ids = [oid for oid in order_ids if oid != re.sub(r"\.00$", "", str(amount.value))]
     words = {t.text for t in tokenize(text)}
+    address = extract_address(text)
+    intents = score_intents(
+        text,
+        has_order_id=bool(order_ids),
+        has_amount=amount is not None and expecting != "amount",
+        has_address=address is not None and address.city is not None,
+    )
     return Reading(
         text=text,
-        intents=score_intents(text, has_order_id=bool(order_ids)),
+        intents=intents,
         order_ids=order_ids,
         amount=amount,
         full_amount=bool(words & FULL_AMOUNT_WORDS) and amount is None,
-        address=extract_address(text),
+        address=address,
         reply=classify_reply(text),
         email=extract_email(text),
         code=extract_code(text),
