@@ -1,0 +1,40 @@
+"""The web application: one process serving the chat page, its API and health checks."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from bot.assembly import assemble
+from bot.config import Settings
+from bot.routes import health, webchat
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the FastAPI app; Caseloop starts with the app's lifespan and stops with it."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.caseloop = await assemble(settings)
+        try:
+            yield
+        finally:
+            await app.state.caseloop.close()
+
+    app = FastAPI(title="Caseloop", version="0.1.0", lifespan=lifespan)
+    app.include_router(health.router)
+    app.include_router(webchat.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def chat_page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "chat.html")
+
+    return app

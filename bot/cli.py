@@ -1,0 +1,88 @@
+"""The `caseloop` command: serve, chat in the terminal, read the audit log."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+
+from bot.config import SettingsError, load_settings
+
+log = logging.getLogger("caseloop")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `caseloop` console script."""
+    parser = argparse.ArgumentParser(prog="caseloop", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the web server (web chat at /)")
+    serve.add_argument("--host", help="interface to listen on (default: HOST or 0.0.0.0)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: PORT or 8000)")
+    commands.add_parser("chat", help="talk to the bot in this terminal")
+    audit = commands.add_parser("audit", help="print the audit log")
+    audit.add_argument("--json", action="store_true", help="one JSON object per line")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO if args.command == "serve" else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+    except SettingsError as problem:
+        print(f"caseloop: {problem}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        return _serve(settings, args.host, args.port)
+    if args.command == "chat":
+        return asyncio.run(_chat(settings))
+    return asyncio.run(_audit(settings, as_json=args.json))
+
+
+def _serve(settings, host: str | None, port: int | None) -> int:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    from bot.app import create_app
+
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+                ws_max_size=65_536, log_level="info", proxy_headers=True)
+    return 0
+
+
+async def _chat(settings) -> int:  # type: ignore[no-untyped-def]
+    from bot.assembly import assemble
+    from channels.terminal import TerminalChannel, to_inbound
+
+    caseloop = await assemble(settings, extra_channels=[TerminalChannel()])
+    print("Caseloop chat. Type a message; Ctrl-D to quit. Verification codes appear in the log.")
+    try:
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "you> ")
+            except EOFError:
+                break
+            if line.strip():
+                await caseloop.receive(to_inbound(line))
+                await caseloop.dispatcher.idle()
+                await caseloop.verifier.drain()
+    finally:
+        await caseloop.close()
+    return 0
+
+
+async def _audit(settings, as_json: bool) -> int:  # type: ignore[no-untyped-def]
+    from bot.audit import AuditLog
+    from bot.database import Database
+
+    database = await Database.open(settings.database_path)
+    try:
+        for record in await AuditLog(database).records():
+            if as_json:
+                print(json.dumps(record.as_json()))
+            else:
+                args = ", ".join(f"{k}={v}" for k, v in record.args.items())
+                print(f"{record.at}  {record.actor:<8} {record.customer_id or '-':<8} "
+                      f"{record.action:<15} {record.outcome:<17} {record.rule or '-'}  {args}")
+    finally:
+        await database.close()
+    return 0

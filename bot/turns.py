@@ -1,0 +1,167 @@
+"""One turn: a stored customer message through the graph to stored replies."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langgraph.errors import GraphRecursionError
+from langgraph.graph.state import CompiledStateGraph
+
+from bot.database import Database
+from bot.inbox import Inbox, InboxItem, mark_done
+from bot.links import Links, customer_thread, visitor_thread
+from bot.outbox import Courier, enqueue
+from bot.transcript import append_lines, line
+from channels.base import InboundMessage, OutboundMessage
+from graph.context import CaseContext
+
+log = logging.getLogger("caseloop.turns")
+
+MEDIA_ONLY = (
+    "Thanks! I can only read text messages for now. Please tell me in words what you need: "
+    "an order's status, a refund, a cancellation or a new delivery address."
+)
+SOMETHING_BROKE = (
+    "Sorry, something went wrong on our side while I was working on that. "
+    "Please try again in a moment."
+)
+RECURSION_LIMIT = 16
+PRUNE_EVERY = 20
+
+
+class TurnRunner:
+    """Runs the graph for inbox messages, one turn per customer at a time.
+
+    Args:
+        graph: The compiled agent graph (with its checkpointer).
+        context: What the graph's nodes and tools call.
+        durability: When checkpoints are written. `exit` writes once per turn: a turn cut
+            short by a crash is replayed from the inbox, and idempotency keys make that safe.
+    """
+
+    def __init__(self, database: Database, inbox: Inbox, links: Links, courier: Courier,
+                 graph: CompiledStateGraph, context: CaseContext,
+                 durability: str = "exit") -> None:
+        self._db = database
+        self._inbox = inbox
+        self._links = links
+        self._courier = courier
+        self._graph = graph
+        self._context = context
+        self._durability = durability
+        self._thread_locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._turns: dict[str, int] = {}
+
+    async def process(self, item: InboxItem) -> None:
+        """Answer one stored message; on any failure the customer is told and the error kept."""
+        message = item.message
+        customer_id = await self._links.customer_for(message.channel, message.sender)
+        thread = (customer_thread(customer_id) if customer_id
+                  else visitor_thread(message.channel, message.sender))
+        async with self._thread_lock(thread):
+            await self._inbox.mark_processing(item.id)
+            try:
+                replies = await self._replies_for(item, thread, customer_id)
+            except Exception as problem:  # noqa: BLE001 - the customer must hear back
+                log.exception("Turn failed for inbox message %s", item.id)
+                await self._finish(item, thread, [AIMessage(content=SOMETHING_BROKE)])
+                await self._inbox.mark_failed(item.id, repr(problem))
+                return
+            await self._finish(item, thread, replies)
+
+    async def _replies_for(self, item: InboxItem, thread: str,
+                           customer_id: str | None) -> list[AIMessage]:
+        message = item.message
+        if not message.text.strip():
+            return [AIMessage(content=MEDIA_ONLY)]
+        human_id = f"in-{item.id}"
+        text = message.text.strip()
+        extra = {"customer_id": customer_id, "verified": True} if customer_id else {}
+        state = await self._run(thread, message, human_id, text, extra, replay=item.status != "pending")
+        replies = _replies_after(state["messages"], human_id)
+        if customer_id is None and state.get("verified") and state.get("customer_id"):
+            verified_id = state["customer_id"]
+            await self._links.link(message.channel, message.sender, verified_id)
+            carried = " ".join(state.get("carry_over") or [])
+            if carried:
+                carried_id = f"{human_id}-carried"
+                state = await self._run(
+                    customer_thread(verified_id), message, carried_id, carried,
+                    {"customer_id": verified_id, "verified": True}, replay=item.status != "pending",
+                )
+                replies += _replies_after(state["messages"], carried_id)
+        return replies
+
+    async def _run(self, thread: str, message: InboundMessage, human_id: str, text: str,
+                   extra: dict[str, Any], replay: bool) -> dict[str, Any]:
+        config = {"configurable": {"thread_id": thread, "channel": message.channel},
+                  "recursion_limit": RECURSION_LIMIT}
+        if replay:
+            snapshot = await self._graph.aget_state(config)
+            if any(m.id == human_id for m in snapshot.values.get("messages", [])):
+                return snapshot.values
+        turn_input = {"messages": [HumanMessage(content=text, id=human_id)], **extra}
+        try:
+            state = await self._graph.ainvoke(turn_input, config, context=self._context,
+                                              durability=self._durability)
+        except GraphRecursionError:
+            log.warning("Turn on %s went round in circles", thread)
+            raise
+        await self._prune(thread)
+        return state
+
+    async def _prune(self, thread: str) -> None:
+        count = self._turns.get(thread, 0) + 1
+        self._turns[thread] = count % PRUNE_EVERY
+        checkpointer = self._graph.checkpointer
+        if count % PRUNE_EVERY == 0 and checkpointer is not None:
+            await checkpointer.aprune([thread])
+
+    async def _finish(self, item: InboxItem, thread: str, replies: list[AIMessage]) -> None:
+        message = item.message
+        outbound = [_outbound(message, reply) for reply in replies]
+        lines = [line("customer", message.channel, message.text or "[attachment]")]
+        lines += [line("bot", message.channel, out.text) for out in outbound]
+        async with self._db.transaction() as connection:
+            await append_lines(connection, thread, lines)
+            for out in outbound:
+                await enqueue(connection, out)
+            await mark_done(connection, item.id)
+        await self._courier.flush(message.channel, message.sender)
+
+    @asynccontextmanager
+    async def _thread_lock(self, thread: str) -> AsyncIterator[None]:
+        lock, users = self._thread_locks.get(thread, (asyncio.Lock(), 0))
+        self._thread_locks[thread] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._thread_locks[thread]
+            if users == 1:
+                del self._thread_locks[thread]
+            else:
+                self._thread_locks[thread] = (lock, users - 1)
+
+
+def _replies_after(messages: list[BaseMessage], human_id: str) -> list[AIMessage]:
+    for index, message in enumerate(messages):
+        if message.id == human_id:
+            return [m for m in messages[index + 1:]
+                    if isinstance(m, AIMessage) and str(m.content).strip()]
+    return []
+
+
+def _outbound(inbound: InboundMessage, reply: AIMessage) -> OutboundMessage:
+    confirming = "caseloop_confirmation" in reply.additional_kwargs
+    return OutboundMessage(
+        channel=inbound.channel, recipient=inbound.sender, text=str(reply.content),
+        kind="confirmation" if confirming else "reply",
+        options=("Yes", "No") if confirming else (),
+        in_reply_to=inbound.provider_message_id,
+    )

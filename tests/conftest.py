@@ -1,0 +1,81 @@
+"""Shared fixtures: an SMTP sink, in-process Caseloop, and a guard against leaving the machine."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.assembly import Caseloop, assemble
+from tests.factories import make_settings
+from tests.fakes.capture import CaptureChannel, inbound
+from tests.fakes.smtp import SmtpSink
+
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0")
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address):  # type: ignore[no-untyped-def]
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and host not in _LOCAL_HOSTS and not host.startswith("/"):
+        raise RuntimeError(f"test tried to reach {host}: tests stay on this machine")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def offline_only(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test that tries to reach outside the machine, unless marked `live`."""
+    if "live" not in request.keywords:
+        monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+class Customer:
+    """Someone writing to an in-process Caseloop from one address."""
+
+    def __init__(self, caseloop: Caseloop, channel: CaptureChannel, address: str) -> None:
+        self.caseloop, self.channel, self.address = caseloop, channel, address
+
+    async def say(self, text: str, provider_id: str | None = None) -> list[str]:
+        """Send a message; returns what the bot answered to it."""
+        before = len(self.channel.texts_for(self.address))
+        await self.caseloop.receive(inbound(self.address, text, provider_id))
+        await self.caseloop.dispatcher.idle()
+        await self.caseloop.verifier.drain()
+        return self.channel.texts_for(self.address)[before:]
+
+
+@pytest.fixture
+async def caseloop(tmp_path: Path, smtp: SmtpSink) -> AsyncIterator[tuple[Caseloop, CaptureChannel]]:
+    channel = CaptureChannel()
+    app = await assemble(make_settings(tmp_path, CASELOOP_SMTP_URL=smtp.url),
+                         extra_channels=[channel])
+    yield app, channel
+    await app.close()
+
+
+@pytest.fixture
+def customer_at(caseloop: tuple[Caseloop, CaptureChannel]):  # type: ignore[no-untyped-def]
+    app, channel = caseloop
+
+    def make(address: str) -> Customer:
+        return Customer(app, channel, address)
+
+    return make
+
+
+async def verify(customer: Customer, smtp: SmtpSink, email: str) -> list[str]:
+    """Walk a customer through e-mail verification; returns the bot's answers to the code."""
+    sent_before = len(smtp.sent_to(email))
+    await customer.say(f"my email is {email}")
+    code = await smtp.code_for(email, after=sent_before)
+    return await customer.say(code)

@@ -1,0 +1,81 @@
+"""Builders for demo data, settings and messages used across the tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings, load_settings
+
+
+def customer(cid: str, name: str, email: str, tier: str = "standard", **extra: Any) -> dict:
+    return {"id": cid, "name": name, "email": email, "phone": None, "tier": tier, **extra}
+
+
+def order(oid: str, customer_id: str, status: str, total: str, *, currency: str = "EUR",
+          placed_at: str = "2026-11-15T09:00:00Z", delivered_at: str | None = None,
+          item: str = "Lamp", tracking: dict | None = None, **extra: Any) -> dict:
+    return {
+        "id": oid, "customer_id": customer_id, "status": status, "placed_at": placed_at,
+        "delivered_at": delivered_at, "currency": currency, "total": total,
+        "items": [{"sku": f"SKU-{oid}", "name": item, "qty": 1, "unit_price": total}],
+        "shipping_address": {"line1": "5 Rue Haute", "city": "Lyon", "postcode": "69001",
+                             "country": "FR"},
+        "tracking": tracking, **extra,
+    }
+
+
+def shop() -> dict:
+    """A small shop whose people and orders appear nowhere in the bundled demo data."""
+    return {
+        "customers": [
+            customer("K-77", "Noor Haddad", "noor.haddad@example.org"),
+            customer("K-88", "Bartholomew Okafor", "bart@okafor.example", tier="vip"),
+            customer("K-99", "Mei Lin", "mei.lin@example.net"),
+        ],
+        "orders": [
+            order("Q5521", "K-77", "delivered", "38.40", delivered_at="2026-11-19T10:00:00Z",
+                  item="Desk lamp", tracking={"carrier": "GLS", "number": "GL-5521",
+                                               "eta": "2026-11-19"}),
+            order("Q5530", "K-77", "processing", "210.00", item="Bookshelf"),
+            order("Q5544", "K-77", "shipped", "64.00", item="Rug",
+                  tracking={"carrier": "DPD", "number": "DPD-998877", "eta": "2026-11-27"}),
+            order("V9001", "K-88", "delivered", "20.00", delivered_at="2026-11-20T10:00:00Z",
+                  item="Candle"),
+            order("M3003", "K-99", "delivered", "75.00", delivered_at="2026-09-01T10:00:00Z",
+                  item="Teapot"),
+        ],
+    }
+
+
+def write_shop(folder: Path, data: dict | None = None) -> Path:
+    path = folder / "shop.json"
+    path.write_text(json.dumps(data or shop()))
+    return path
+
+
+def make_settings(folder: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "DATABASE_URL": f"sqlite:///{folder / 'caseloop.db'}",
+        "CASELOOP_DEMO_DATA": str(write_shop(folder)),
+        "CASELOOP_MODEL": "offline",
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+def env_for(settings: Settings) -> dict[str, str]:
+    """The environment variables that reproduce `settings` in a server process."""
+    env = {
+        "DATABASE_URL": settings.database_url,
+        "CASELOOP_DEMO_DATA": str(settings.demo_data),
+        "CASELOOP_MODEL": settings.model_name,
+        "CASELOOP_POLICY": str(settings.policy_file),
+    }
+    for name, value in (("CASELOOP_SMTP_URL", settings.smtp_url),
+                        ("OPENAI_API_KEY", settings.openai_api_key),
+                        ("OPENAI_BASE_URL", settings.openai_base_url)):
+        if value:
+            env[name] = value
+    return env

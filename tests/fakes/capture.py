@@ -1,0 +1,30 @@
+"""A channel that keeps what the bot sends, for in-process tests of the runtime."""
+
+from __future__ import annotations
+
+import itertools
+
+from channels.base import InboundMessage, OutboundMessage
+
+_ids = itertools.count(1)
+
+
+class CaptureChannel:
+    """Records every outbound message, like a customer's phone would show them."""
+
+    name = "test"
+
+    def __init__(self) -> None:
+        self.sent: list[OutboundMessage] = []
+
+    async def send(self, message: OutboundMessage) -> bool:
+        self.sent.append(message)
+        return True
+
+    def texts_for(self, recipient: str) -> list[str]:
+        return [m.text for m in self.sent if m.recipient == recipient]
+
+
+def inbound(sender: str, text: str, provider_id: str | None = None) -> InboundMessage:
+    return InboundMessage(channel=CaptureChannel.name, sender=sender,
+                          provider_message_id=provider_id or f"m{next(_ids)}", text=text)
