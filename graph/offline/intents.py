@@ -127,7 +127,7 @@ def score_intents(
     if has_amount and not general:
         scores[REFUND] = scores.get(REFUND, 0.0) + 0.6
     if has_address:
-        scores[CHANGE_ADDRESS] = scores.get(CHANGE_ADDRESS, 0.0) + 1.0
+        scores[CHANGE_ADDRESS] = scores.get(CHANGE_ADDRESS, 0.0) + 1.3
     if general:
         scores[KNOWLEDGE] = scores.get(KNOWLEDGE, 0.0) + 0.5
         for intent in _ACTIONS:

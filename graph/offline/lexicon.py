@@ -63,7 +63,8 @@ INTENT_CUES: dict[str, dict[str, float]] = {
     CHANGE_ADDRESS: {
         "address": 0.9, "change address": 1.4, "new address": 1.4, "wrong address": 1.3,
         "update address": 1.4, "different address": 1.3, "ship to": 0.7, "deliver to": 0.7,
-        "send it to": 0.8, "moved": 0.8, "moving": 0.6, "relocated": 0.8, "redirect": 1.1,
+        "send it to": 0.8, "send to": 0.7, "moved": 0.8, "moving": 0.6, "relocated": 0.8,
+        "redirect": 1.1,
         "shipping address": 1.2, "delivery address": 1.3, "change delivery": 1.2,
         "address change": 1.4, "typo address": 1.2, "other address": 1.1, "reroute": 1.1,
         "change where": 1.3,
@@ -94,7 +95,7 @@ INTENT_CUES: dict[str, dict[str, float]] = {
     },
     LIST_ORDERS: {
         "my orders": 1.2, "list orders": 1.4, "order history": 1.4, "all orders": 1.2,
-        "show orders": 1.3, "what did i order": 1.4, "what have i ordered": 1.4,
+        "show orders": 1.3, "what did i order": 1.4, "did i buy": 1.3, "what have i ordered": 1.4,
         "recent orders": 1.3, "past orders": 1.3, "previous orders": 1.3, "which orders": 1.2,
         "orders i have": 1.2, "purchases": 0.7, "bought": 0.6, "what i bought": 1.2,
         "open orders": 1.2, "how many orders": 1.3, "see orders": 1.2, "my purchases": 1.0,

@@ -85,8 +85,8 @@ def choose_option(
         options: Order ids the customer was asked to choose from, in the order shown.
         orders: Known order summaries (ids, items, status).
     """
-    for candidate in candidates:
+    words = [t.text for t in tokenize(text)]
+    for candidate in candidates + [w.upper() for w in words if any(c.isdigit() for c in w)]:
         if chosen := match_known_id(candidate, options):
             return chosen
-    words = [t.text for t in tokenize(text)]
     return _by_description(words, options, orders) or _by_ordinal(words, options)
