@@ -22,7 +22,7 @@ _FILLER = frozenset(
     "please pls plz thanks thank thx ty you that thats it its is right go ahead do so much "
     "then the a sir madam mate man lol great good perfect fine all i im am just one this for "
     "me now sounds works with lets and oh well cool awesome nice totally course of true "
-    "exactly done already really very super dear friend hi hey".split()
+    "exactly done already really very super dear friend hi hey thing".split()
 )
 _ACTION_VERBS = frozenset("cancel refund change update process send ship".split())
 _HEDGES = re.compile(
@@ -40,7 +40,7 @@ _YES_PHRASES = re.compile(
 _NO_PHRASES = re.compile(
     r"\b(?:(?:of course|absolutely|definitely|certainly|surely|hell) not|hell no|"
     r"no thanks|no thank you|not yet|not now|never ?mind|hold on|"
-    r"changed my mind|do not|don'?t)\b"
+    r"changed my mind|(?:do not|don'?t) (?:do|go ahead with) (?:it|that)|do not|don'?t)\b"
 )
 _YES_EMOJI = "👍👌✅✔☑🙆🆗💯"
 _NO_EMOJI = "👎❌🚫✋🛑⛔🙅"

@@ -259,10 +259,11 @@ _COUNTRIES = {
     "mexico": "MX", "brazil": "BR", "india": "IN",
 }
 _US_STATE_ZIP = re.compile(r"\b([A-Z]{2})\s+(\d{5}(?:-\d{4})?)\b")
-_GENERIC_POSTCODE = re.compile(r"(?<![\w-])(\d{4,5}(?:-\d{4})?)(?![\w-])")
+_GENERIC_POSTCODE = re.compile(r"(?<![\w-])(\d{4}\s?[A-Z]{2}(?![\w])|\d{4,6}(?:-\d{4})?)(?![\w-])")
 _LINE2 = re.compile(r"^(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|building|bldg|#)\b", re.I)
 _STREET_WORD = re.compile(
     r"(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee)\s*\d|"
+    r"\w(?:straat|laan|gracht|plein|gade|gatan|vej|stra(?:ß|ss)e|weg|gasse|platz|allee)\b|"
     r"\b(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|way|boulevard|blvd|place|pl|close|court|"
     r"ct|square|sq|terrace|crescent|rue|via|calle)\b",
     re.I,
@@ -280,7 +281,7 @@ def _street_start(body: str) -> int | None:
     for start in starts:
         if _STREET_WORD.search(body[start:].split(",")[0]):
             return start
-    return starts[-1] if starts else None
+    return starts[0] if starts else None
 
 
 def _country_of(segment: str) -> str | None:
