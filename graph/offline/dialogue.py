@@ -189,6 +189,11 @@ def _start_task(
 def _small_talk(state: DialogueState, reading: Reading, offered: set[str]) -> Decision:
     if reading.out_of_scope:
         return Decision(replies.OUT_OF_SCOPE_REPLY + replies.CAPABILITIES, [], state)
+    asks_more = "?" in reading.text and len(reading.text.split()) > 3
+    if asks_more and "search_knowledge" in offered:
+        state.intent = KNOWLEDGE
+        state.slots["query"] = reading.text.strip()
+        return advance(state, offered, "Hi! " if GREETING in reading.social else "")
     if THANKS in reading.social:
         goodbye = bool(_GOODBYE.search(reading.text))
         return Decision(replies.GOODBYE_REPLY if goodbye else replies.THANKS_REPLY, [], state)

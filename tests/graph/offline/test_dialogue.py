@@ -192,3 +192,11 @@ def test_listing_orders() -> None:
     reply = chat.answer(THREE_ORDERS)
     assert all(oid in reply.content for oid in ("B7731", "B7732", "B7733"))
     assert "Desk Lamp" in reply.content and "$80.00" in reply.content
+
+
+def test_greeting_with_a_question_searches_and_greets() -> None:
+    chat = Chat()
+    name, args = only_call(chat.say("hey, quick question: do you ship to Ireland?"))
+    assert name == "search_knowledge"
+    reply = chat.answer({"articles": [{"title": "Shipping", "snippet": "We ship to the EU."}]})
+    assert reply.content == "Hi! From our *Shipping* article: We ship to the EU."
