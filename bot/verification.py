@@ -76,11 +76,13 @@ class Verifier:
         """Check a code typed into this thread."""
         row = await self._db.fetchone("SELECT * FROM verifications WHERE thread_id = ?",
                                       (thread_id,))
+        now = utcnow()
+        if row is not None and row["locked_until"]:
+            until = datetime.fromisoformat(row["locked_until"])
+            if until > now:
+                return CodeCheck("locked", locked_until=until)
         if row is None or row["code_hash"] is None:
             return CodeCheck("not_started")
-        now = utcnow()
-        if row["locked_until"] and datetime.fromisoformat(row["locked_until"]) > now:
-            return CodeCheck("locked", locked_until=datetime.fromisoformat(row["locked_until"]))
         if datetime.fromisoformat(row["expires_at"]) <= now:
             return CodeCheck("expired")
         matches = hmac.compare_digest(row["code_hash"], _digest(thread_id, code))
@@ -103,13 +105,6 @@ class Verifier:
             "UPDATE verifications SET failures = ? WHERE thread_id = ?", (failures, thread_id)
         )
         return CodeCheck("wrong", attempts_left=MAX_FAILURES - failures)
-
-    async def pending(self, thread_id: str) -> bool:
-        """True when a code was issued to this thread and not yet used up."""
-        row = await self._db.fetchone(
-            "SELECT code_hash FROM verifications WHERE thread_id = ?", (thread_id,)
-        )
-        return row is not None and row["code_hash"] is not None
 
     async def drain(self) -> None:
         """Wait for codes still being sent."""

@@ -18,8 +18,6 @@ class Verification(Protocol):
 
     async def check(self, thread_id: str, code: str) -> Any: ...
 
-    async def pending(self, thread_id: str) -> bool: ...
-
 
 class Audit(Protocol):
     """The append-only audit log (see `bot.audit.AuditLog`)."""

@@ -43,8 +43,10 @@ async def identify(
     thread_id = config["configurable"]["thread_id"]
     verification = runtime.context.verification
     code = extract_code(text)
-    if code and await verification.pending(thread_id):
-        return await _check_code(state, thread_id, code, runtime.context)
+    if code:
+        checked = await _check_code(thread_id, code, runtime.context)
+        if checked is not None:
+            return checked
     email = extract_email(text)
     if email:
         locked_until = await verification.start(thread_id, email)
@@ -57,9 +59,11 @@ async def identify(
 
 
 async def _check_code(
-    state: CaseState, thread_id: str, code: str, ctx: CaseContext
-) -> Command[Literal["agent", "confirm", "__end__"]]:
+    thread_id: str, code: str, ctx: CaseContext
+) -> Command[Literal["agent", "confirm", "__end__"]] | None:
     check = await ctx.verification.check(thread_id, code)
+    if check.outcome == "not_started":
+        return None
     if check.outcome == "verified":
         customer = await ctx.backend.get_customer(check.customer_id)
         first_name = customer.name.split()[0] if customer else ""

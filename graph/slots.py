@@ -275,6 +275,20 @@ _STREET_START = re.compile(
 )
 
 
+def _find_country(segment: str) -> tuple[str | None, str]:
+    """A country named in the address's last segment, and the words before it.
+
+    Words after the country ("France instead?", "UK please") are dropped.
+    """
+    words = segment.split()
+    for start in range(len(words)):
+        for size in (3, 2, 1):
+            candidate = " ".join(words[start:start + size]).strip("?!.")
+            if start + size <= len(words) and (code := _country_of(candidate)):
+                return code, " ".join(words[:start])
+    return None, segment
+
+
 def _street_start(body: str) -> int | None:
     """Where the street line begins: the first house number followed by a street word."""
     starts = [m.start() for m in _STREET_START.finditer(body)]
@@ -309,10 +323,9 @@ def extract_address(text: str) -> PostalAddress | None:
     if rest and _LINE2.match(rest[0]):
         line2, rest = rest[0], rest[1:]
     country = postcode = inferred = None
-    if rest and (code := _country_of(rest[-1])):
-        country, rest = code, rest[:-1]
-    elif rest and len(words := rest[-1].split()) > 1 and (code := _country_of(words[-1])):
-        country, rest[-1] = code, " ".join(words[:-1])
+    if rest:
+        country, before = _find_country(rest[-1])
+        rest = rest[:-1] + ([before] if before else [])
     remainder = ", ".join(rest)
     if match := _UK_POSTCODE.search(remainder):
         if not match.group(1).isdigit():

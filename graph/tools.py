@@ -22,7 +22,7 @@ def error(code: str, message: str) -> str:
     return json.dumps({"error": code, "message": message})
 
 
-def _customer(runtime: ToolRuntime) -> str:
+def _customer(runtime: ToolRuntime[Any]) -> str:
     return str(runtime.state.get("customer_id"))
 
 
@@ -35,14 +35,14 @@ def _order_summary(order: Order) -> dict[str, Any]:
 
 
 @tool
-async def list_orders(runtime: ToolRuntime) -> str:
+async def list_orders(runtime: ToolRuntime[Any]) -> str:
     """List the customer's orders, newest first."""
     orders = await runtime.context.backend.list_orders(_customer(runtime))
     return json.dumps({"orders": [_order_summary(order) for order in orders]})
 
 
 @tool
-async def get_order(order_id: str, runtime: ToolRuntime) -> str:
+async def get_order(order_id: str, runtime: ToolRuntime[Any]) -> str:
     """Read one of the customer's orders: status, items, delivery address and tracking."""
     order = await runtime.context.backend.get_order(order_id.strip().lstrip("#").upper())
     if order is None or order.customer_id != _customer(runtime):
@@ -50,7 +50,7 @@ async def get_order(order_id: str, runtime: ToolRuntime) -> str:
     return json.dumps({"order": order.model_dump(mode="json", exclude={"customer_id"})})
 
 
-async def _propose(runtime: ToolRuntime, action: str, args: dict[str, Any]) -> str:
+async def _propose(runtime: ToolRuntime[Any], action: str, args: dict[str, Any]) -> str:
     try:
         proposal = await propose(runtime.context, _customer(runtime), action, args)
     except ActionRejected as rejected:
@@ -65,7 +65,7 @@ async def _propose(runtime: ToolRuntime, action: str, args: dict[str, Any]) -> s
 @tool
 async def refund(
     order_id: str,
-    runtime: ToolRuntime,
+    runtime: ToolRuntime[Any],
     amount: str | None = None,
     reason: str | None = None,
 ) -> str:
@@ -75,7 +75,7 @@ async def refund(
 
 @tool
 async def cancel_order(
-    order_id: str, runtime: ToolRuntime, reason: str | None = None
+    order_id: str, runtime: ToolRuntime[Any], reason: str | None = None
 ) -> str:
     """Cancel an order that has not shipped yet; its full amount is refunded."""
     return await _propose(runtime, "cancel_order", {"order_id": order_id})
@@ -88,7 +88,7 @@ async def change_address(
     city: str,
     postcode: str,
     country: str,
-    runtime: ToolRuntime,
+    runtime: ToolRuntime[Any],
     line2: str | None = None,
 ) -> str:
     """Change the delivery address of an order that has not shipped yet."""
@@ -99,14 +99,14 @@ async def change_address(
 
 
 @tool
-async def search_knowledge(query: str, runtime: ToolRuntime) -> str:
+async def search_knowledge(query: str, runtime: ToolRuntime[Any]) -> str:
     """Search the help articles (returns, shipping, refunds...) for a customer's question."""
     articles = runtime.context.knowledge.search(query)
     return json.dumps({"articles": [{"title": a.title, "snippet": a.snippet} for a in articles]})
 
 
 @tool
-async def request_human(reason: str, runtime: ToolRuntime) -> str:
+async def request_human(reason: str, runtime: ToolRuntime[Any]) -> str:
     """Hand the conversation to a human colleague, when the customer asks or you cannot help."""
     await runtime.context.audit.record(
         actor="agent", customer_id=runtime.state.get("customer_id"), action="request_human",

@@ -41,6 +41,8 @@ def shop() -> dict:
             order("Q5530", "K-77", "processing", "210.00", item="Bookshelf"),
             order("Q5544", "K-77", "shipped", "64.00", item="Rug",
                   tracking={"carrier": "DPD", "number": "DPD-998877", "eta": "2026-11-27"}),
+            order("Q5560", "K-77", "delivered", "120.00", delivered_at="2026-11-21T10:00:00Z",
+                  item="Armchair"),
             order("V9001", "K-88", "delivered", "20.00", delivered_at="2026-11-20T10:00:00Z",
                   item="Candle"),
             order("M3003", "K-99", "delivered", "75.00", delivered_at="2026-09-01T10:00:00Z",

@@ -1,0 +1,5 @@
+"""`python -m bot` runs the `caseloop` command."""
+
+from bot.cli import main
+
+raise SystemExit(main())

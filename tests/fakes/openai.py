@@ -1,0 +1,81 @@
+"""A local stand-in for OpenAI's chat completions API: queued answers, recorded requests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+import uuid
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from tests.fakes.ports import free_port
+
+
+def tool_call(name: str, **args: Any) -> dict[str, Any]:
+    """An assistant answer that calls one tool."""
+    return {"tool_calls": [(name, args)]}
+
+
+def text(content: str) -> dict[str, Any]:
+    """An assistant answer in words."""
+    return {"content": content}
+
+
+class FakeOpenAI:
+    """Serves `POST /v1/chat/completions` in OpenAI's wire format on a free port.
+
+    Answers are taken from a queue in order; an empty queue answers "How can I help?".
+    `delay` seconds pass before each answer (to hold a turn in flight).
+    """
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.port = free_port()
+        self.delay = delay
+        self.answers: list[dict[str, Any]] = []
+        self.requests: list[dict[str, Any]] = []
+        app = Starlette(routes=[Route("/v1/chat/completions", self._complete, methods=["POST"])])
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
+                                                     log_level="warning"))
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def start(self) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(10)
+
+    async def _complete(self, request: Request) -> JSONResponse:
+        body = await request.json()
+        self.requests.append({"body": body, "authorization": request.headers.get("authorization")})
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        answer = self.answers.pop(0) if self.answers else text("How can I help?")
+        message: dict[str, Any] = {"role": "assistant", "content": answer.get("content")}
+        if "tool_calls" in answer:
+            message["tool_calls"] = [
+                {"id": f"call_{uuid.uuid4().hex[:12]}", "type": "function",
+                 "function": {"name": name, "arguments": json.dumps(args)}}
+                for name, args in answer["tool_calls"]
+            ]
+        return JSONResponse({
+            "id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion",
+            "created": int(time.time()), "model": body.get("model", "fake"),
+            "choices": [{"index": 0, "message": message,
+                         "finish_reason": "tool_calls" if "tool_calls" in answer else "stop"}],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+        })
