@@ -1,0 +1,83 @@
+"""The web chat page in a real headless browser against the real server on the offline model."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from tests.factories import env_for, make_settings
+from tests.fakes.server import CaseloopServer
+from tests.fakes.smtp import SmtpSink
+
+EMAIL = "noor.haddad@example.org"
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+WAIT_MS = 10_000
+ONLINE = "Online — we usually reply in seconds"
+
+
+@pytest.fixture
+def server(tmp_path: Path, smtp: SmtpSink) -> Iterator[CaseloopServer]:
+    settings = make_settings(tmp_path, CASELOOP_MODEL="offline", CASELOOP_SMTP_URL=smtp.url)
+    running = CaseloopServer(env_for(settings), tmp_path)
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed")
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()
+
+
+async def say(page: Page, text: str, replies: int = 1) -> list[str]:
+    """Type a message, press Enter, and wait for the next `replies` bot bubbles."""
+    bubbles = page.locator(".log li.bot")
+    before = await bubbles.count()
+    await page.fill("#text", text)
+    await page.press("#text", "Enter")
+    await expect(bubbles).to_have_count(before + replies, timeout=WAIT_MS)
+    return (await bubbles.all_inner_texts())[before:]
+
+
+async def test_chat_page_answers_verifies_and_survives_a_reload(
+    server: CaseloopServer, browser: Browser, smtp: SmtpSink, tmp_path: Path
+) -> None:
+    page = await browser.new_page(viewport={"width": 420, "height": 780})
+    await page.goto(server.url)
+    await expect(page.locator("#status")).to_have_text(ONLINE, timeout=WAIT_MS)
+
+    [answer] = await say(page, "what is your returns policy")
+    assert "Returns" in answer and "within 30 days of delivery" in answer
+    await expect(page.locator(".log li.me")).to_have_text(["what is your returns policy"])
+
+    [code_sent] = await say(page, EMAIL)
+    assert "6-digit code" in code_sent
+    assert await say(page, await smtp.code_for(EMAIL)) == ["Thank you, Noor, you're verified."]
+    [answer] = await say(page, "where is my order Q5544?")
+    assert "DPD-998877" in answer
+    shown = await page.locator(".log li").all_inner_texts()
+    token = await page.evaluate("localStorage.getItem('caseloop.session')")
+
+    await page.reload()
+    await expect(page.locator("#status")).to_have_text(ONLINE, timeout=WAIT_MS)
+    assert await page.locator(".log li").all_inner_texts() == shown
+    await expect(page.locator(".log li.bot").last).to_contain_text("DPD-998877")
+    assert await page.evaluate("localStorage.getItem('caseloop.session')") == token
+
+    [answer] = await say(page, "what about order Q5530?")
+    assert "Q5530" in answer and "Bookshelf" in answer and "e-mail" not in answer
+    await expect(page.locator(".log li.bot").last).to_be_in_viewport()
+    screenshot = tmp_path / "chat-after-reload.png"
+    await page.screenshot(path=str(screenshot))
+    assert screenshot.stat().st_size > 0
