@@ -1,0 +1,192 @@
+"""Benchmark: durable turns per second, and the cost of a long conversation.
+
+    python benchmarks/turns.py [--customers 200] [--turns 5] [--long 1000]
+
+(1) 200 customers talk at once through the agent graph on the offline model, first with no
+checkpointer, then with Caseloop's checkpointing (SQLite, bounded state, one checkpoint per turn),
+then with stock `AsyncSqliteSaver` defaults for reference. (2) One customer talks for 1,000 turns
+through the whole runtime (inbox, graph, transcript, outbox): the cost of late turns against early
+ones, and database bytes per stored message. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.approvals import ApprovalQueue  # noqa: E402
+from bot.assembly import assemble  # noqa: E402
+from bot.audit import AuditLog  # noqa: E402
+from bot.checkpoints import open_checkpointer  # noqa: E402
+from bot.config import DEFAULTS_DIR, load_settings  # noqa: E402
+from bot.database import Database  # noqa: E402
+from bot.demo_store import DemoStore  # noqa: E402
+from bot.knowledge import KnowledgeBase  # noqa: E402
+from bot.mailer import Mailer  # noqa: E402
+from bot.verification import Verifier  # noqa: E402
+from channels.base import InboundMessage, OutboundMessage  # noqa: E402
+from graph.context import CaseContext  # noqa: E402
+from graph.graph import build_graph  # noqa: E402
+from graph.model import select_model  # noqa: E402
+from graph.policy import Policy  # noqa: E402
+
+PHRASES = (
+    "where is my order {order}?",
+    "what is your return policy?",
+    "has {order} shipped yet",
+    "how long does shipping take",
+    "can you show me my orders",
+    "tracking number for {order} please",
+)
+
+
+def shop(customers: int) -> dict:
+    people, orders = [], []
+    for n in range(customers):
+        people.append({"id": f"B{n}", "name": f"Customer {n}", "email": f"c{n}@example.com",
+                       "tier": "standard"})
+        orders.append({
+            "id": f"Z{n:05d}", "customer_id": f"B{n}", "status": "shipped",
+            "placed_at": "2026-11-20T10:00:00Z", "currency": "USD", "total": "30.00",
+            "items": [{"sku": "S", "name": "Scarf", "qty": 1, "unit_price": "30.00"}],
+            "shipping_address": {"line1": "1 High St", "city": "York", "postcode": "YO1 7HH",
+                                 "country": "GB"},
+            "tracking": {"carrier": "DHL", "number": f"T{n:06d}", "eta": "2026-11-28"},
+        })
+    return {"customers": people, "orders": orders}
+
+
+async def graph_throughput(folder: Path, customers: int, turns: int, mode: str) -> dict:
+    data = folder / f"shop-{mode}.json"
+    data.write_text(json.dumps(shop(customers)))
+    database = await Database.open(folder / f"app-{mode}.db")
+    store = DemoStore(database)
+    await store.seed(data)
+    context = CaseContext(
+        backend=store, policy=Policy.load(DEFAULTS_DIR / "policy.toml"),
+        verification=Verifier(database, store, Mailer(None, "x@example.com")),
+        audit=AuditLog(database), approvals=ApprovalQueue(database),
+        knowledge=KnowledgeBase(DEFAULTS_DIR / "knowledge"),
+    )
+    saver = None
+    if mode == "caseloop":
+        saver = await open_checkpointer(folder / "checkpoints-caseloop.db")
+    elif mode == "stock":
+        saver_cm = AsyncSqliteSaver.from_conn_string(str(folder / "checkpoints-stock.db"))
+        saver = await saver_cm.__aenter__()
+    graph = build_graph(select_model("offline"), saver)
+    options = {"durability": "exit"} if mode == "caseloop" else {}
+    latencies: list[float] = []
+
+    async def talk(n: int) -> None:
+        config = {"configurable": {"thread_id": f"customer:B{n}", "channel": "bench"}}
+        for turn in range(turns):
+            text = PHRASES[(n + turn) % len(PHRASES)].format(order=f"Z{n:05d}")
+            started = time.perf_counter()
+            await graph.ainvoke(
+                {"messages": [HumanMessage(text)], "customer_id": f"B{n}", "verified": True},
+                config, context=context, **options)
+            latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(talk(n) for n in range(customers)))
+    elapsed = time.perf_counter() - started
+    if mode == "stock":
+        await saver_cm.__aexit__(None, None, None)
+    elif saver is not None:
+        await saver.conn.close()
+    await database.close()
+    latencies.sort()
+    return {"turns_per_s": len(latencies) / elapsed,
+            "p50_ms": 1000 * latencies[len(latencies) // 2],
+            "p99_ms": 1000 * latencies[int(len(latencies) * 0.99) - 1]}
+
+
+class _Quiet:
+    name = "bench"
+
+    async def send(self, message: OutboundMessage) -> bool:
+        return True
+
+
+async def long_conversation(folder: Path, turns: int) -> dict:
+    data = folder / "shop-long.json"
+    data.write_text(json.dumps(shop(1)))
+    settings = load_settings(DATABASE_URL=f"sqlite:///{folder / 'long.db'}",
+                             CASELOOP_DEMO_DATA=str(data), CASELOOP_MODEL="offline")
+    app = await assemble(settings, extra_channels=[_Quiet()])
+    await app.database.execute("INSERT INTO links VALUES ('bench', 'b0', 'B0', '2026-11-23')")
+    cost: list[float] = []
+    sizes: dict[int, tuple[int, int]] = {}
+    for turn in range(1, turns + 1):
+        text = PHRASES[turn % len(PHRASES)].format(order="Z00000")
+        started = time.perf_counter()
+        await app.receive(InboundMessage(channel="bench", sender="b0",
+                                         provider_message_id=str(turn), text=text))
+        await app.dispatcher.idle()
+        cost.append(time.perf_counter() - started)
+        if turn in (turns // 4, turns // 2, turns):
+            sizes[turn] = await _stored(app, settings)
+    await app.close()
+    early, late = cost[:10], cost[-10:]
+    return {"turn_10_ms": 1000 * statistics.median(early),
+            f"turn_{turns}_ms": 1000 * statistics.median(late),
+            "ratio": statistics.median(late) / statistics.median(early),
+            "bytes_per_message": sizes}
+
+
+async def _stored(app, settings) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """Bytes on disk (both databases, WAL folded in) and messages in the transcript."""
+    await app.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    await app.checkpointer.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    row = await app.database.fetchone("SELECT COUNT(*) FROM transcript")
+    files = [settings.database_path, settings.checkpoints_path]
+    total = sum(p.stat().st_size for f in files for p in (f, Path(f"{f}-wal")) if p.exists())
+    return total, row[0]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--customers", type=int, default=200)
+    parser.add_argument("--turns", type=int, default=5)
+    parser.add_argument("--long", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        print(f"(1) {args.customers} customers x {args.turns} turns, offline model")
+        results = {}
+        for mode in ("none", "caseloop", "stock"):
+            results[mode] = await graph_throughput(folder, args.customers, args.turns, mode)
+            r = results[mode]
+            print(f"  {mode:<9} {r['turns_per_s']:8.1f} turns/s   p50 {r['p50_ms']:6.1f} ms"
+                  f"   p99 {r['p99_ms']:6.1f} ms")
+        base = results["none"]["turns_per_s"]
+        print(f"  durable/no-checkpointer: caseloop {results['caseloop']['turns_per_s'] / base:.2f}x"
+              f", stock AsyncSqliteSaver {results['stock']['turns_per_s'] / base:.2f}x")
+        print(f"(2) one customer, {args.long} turns through the whole runtime")
+        long = await long_conversation(folder, args.long)
+        print(f"  turn 10: {long['turn_10_ms']:.1f} ms   turn {args.long}: "
+              f"{long[f'turn_{args.long}_ms']:.1f} ms   ratio {long['ratio']:.2f}x")
+        previous = None
+        for turn, (size, messages) in long["bytes_per_message"].items():
+            line = f"  after {turn} turns: {size / messages:,.0f} bytes per stored message"
+            if previous:
+                grown = (size - previous[0]) / (messages - previous[1])
+                line += f" ({grown:,.0f} bytes for each message since the previous line)"
+            print(line)
+            previous = (size, messages)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
