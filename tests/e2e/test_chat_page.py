@@ -1,15 +1,14 @@
-"""The web chat page in a real headless browser against the real server on the offline model."""
+"""The web chat page in a real headless browser against the real server (offline model)."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from tests.factories import env_for, make_settings
 from tests.fakes.server import CaseloopServer
 from tests.fakes.smtp import SmtpSink
 
@@ -19,15 +18,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 WAIT_MS = 10_000
 ONLINE = "Online — we usually reply in seconds"
-
-
-@pytest.fixture
-def server(tmp_path: Path, smtp: SmtpSink) -> Iterator[CaseloopServer]:
-    settings = make_settings(tmp_path, CASELOOP_MODEL="offline", CASELOOP_SMTP_URL=smtp.url)
-    running = CaseloopServer(env_for(settings), tmp_path)
-    running.start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture

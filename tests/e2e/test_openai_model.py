@@ -30,13 +30,12 @@ def fake_openai() -> Iterator[FakeOpenAI]:
 
 
 @pytest.fixture
-def server(tmp_path: Path, smtp: SmtpSink, fake_openai: FakeOpenAI) -> Iterator[CaseloopServer]:
-    settings = make_settings(tmp_path, CASELOOP_MODEL="openai:gpt-test", OPENAI_API_KEY="sk-test",
-                             OPENAI_BASE_URL=fake_openai.base_url, CASELOOP_SMTP_URL=smtp.url)
-    running = CaseloopServer(env_for(settings), tmp_path)
-    running.start()
-    yield running
-    running.stop()
+def server_env(tmp_path: Path, smtp: SmtpSink, fake_openai: FakeOpenAI) -> dict[str, str]:
+    """The real server (fixture `server`) talks to the fake OpenAI instead of the offline model."""
+    return env_for(make_settings(
+        tmp_path, CASELOOP_MODEL="openai:gpt-test", OPENAI_API_KEY="sk-test",
+        OPENAI_BASE_URL=fake_openai.base_url, CASELOOP_SMTP_URL=smtp.url,
+    ))
 
 
 def audit_log(server: CaseloopServer) -> list[dict]:
