@@ -172,8 +172,9 @@ async def main() -> None:
             print(f"  {mode:<9} {r['turns_per_s']:8.1f} turns/s   p50 {r['p50_ms']:6.1f} ms"
                   f"   p99 {r['p99_ms']:6.1f} ms")
         base = results["none"]["turns_per_s"]
-        print(f"  durable/no-checkpointer: caseloop {results['caseloop']['turns_per_s'] / base:.2f}x"
-              f", stock AsyncSqliteSaver {results['stock']['turns_per_s'] / base:.2f}x")
+        ours, stock = (results[m]["turns_per_s"] / base for m in ("caseloop", "stock"))
+        print(f"  durable/no-checkpointer: caseloop {ours:.2f}x, "
+              f"stock AsyncSqliteSaver {stock:.2f}x")
         print(f"(2) one customer, {args.long} turns through the whole runtime")
         long = await long_conversation(folder, args.long)
         print(f"  turn 10: {long['turn_10_ms']:.1f} ms   turn {args.long}: "

@@ -94,7 +94,8 @@ class DemoStore:
             if order.status != "delivered":
                 return ActionResult(ok=False, error=f"order is {order.status}, not delivered")
             if amount <= 0 or amount > order.refundable:
-                return ActionResult(ok=False, error=f"amount must be within 0 and {order.refundable}")
+                return ActionResult(ok=False,
+                                    error=f"amount must be within 0 and {order.refundable}")
             refunded = order.refunded + amount
             await connection.execute(
                 "UPDATE store_orders SET refunded = ? WHERE id = ?", (f"{refunded:.2f}", order.id)

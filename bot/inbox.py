@@ -16,7 +16,7 @@ class InboxItem:
 
     id: int
     status: str
-    """`pending`, `processing` (a turn had started; it may have been cut short), `done`, `failed`."""
+    """`pending`, `processing` (a turn started; a crash may have cut it short), `done`, `failed`."""
     message: InboundMessage
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _WORD = re.compile(r"[a-z0-9]+")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _STOPWORDS = frozenset(
     "a an and are can do does for from how i if in is it me my of on or the to what when "
     "where which who why will with you your we our us be have has there this that".split()
@@ -44,11 +45,23 @@ class KnowledgeBase:
             return []
         match = " OR ".join(f'"{term}"*' for term in terms)
         rows = self._index.execute(
-            "SELECT title, snippet(articles, 1, '', '', ' … ', 40) FROM articles "
-            "WHERE articles MATCH ? ORDER BY bm25(articles, 5.0, 1.0) LIMIT ?",
+            "SELECT title, body FROM articles WHERE articles MATCH ? "
+            "ORDER BY bm25(articles, 5.0, 1.0) LIMIT ?",
             (match, limit),
         ).fetchall()
-        return [Article(title=title, snippet=" ".join(snippet.split())) for title, snippet in rows]
+        return [Article(title=title, snippet=_best_passage(body, terms)) for title, body in rows]
+
+
+def _best_passage(body: str, terms: list[str], sentences: int = 2) -> str:
+    """The article's sentences that share most words with the question, whole and in order."""
+    found = [s.strip() for s in _SENTENCE.split(" ".join(body.split())) if s.strip()]
+
+    def hits(sentence: str) -> int:
+        words = _WORD.findall(sentence.lower())
+        return sum(any(w.startswith(t[:5]) for w in words) for t in terms)
+
+    ranked = sorted(range(len(found)), key=lambda i: (-hits(found[i]), i))[:sentences]
+    return " ".join(found[i] for i in sorted(ranked))
 
 
 def _split_title(path: Path) -> tuple[str, str]:

@@ -69,7 +69,8 @@ class Courier:
         await asyncio.gather(*self._retries, return_exceptions=True)
 
     async def _deliver(self, outbox_id: int, payload: str, attempts: int) -> bool:
-        message = OutboundMessage.model_validate_json(payload)
+        message = OutboundMessage.model_validate_json(payload).model_copy(
+            update={"id": f"out-{outbox_id}"})
         channel = self._channels.get(message.channel)
         if channel is None:
             await self._set(outbox_id, "failed", attempts, f"no channel {message.channel!r}")

@@ -82,7 +82,8 @@ class TurnRunner:
         human_id = f"in-{item.id}"
         text = message.text.strip()
         extra = {"customer_id": customer_id, "verified": True} if customer_id else {}
-        state = await self._run(thread, message, human_id, text, extra, replay=item.status != "pending")
+        replay = item.status != "pending"
+        state = await self._run(thread, message, human_id, text, extra, replay)
         replies = _replies_after(state["messages"], human_id)
         if customer_id is None and state.get("verified") and state.get("customer_id"):
             verified_id = state["customer_id"]
@@ -92,7 +93,7 @@ class TurnRunner:
                 carried_id = f"{human_id}-carried"
                 state = await self._run(
                     customer_thread(verified_id), message, carried_id, carried,
-                    {"customer_id": verified_id, "verified": True}, replay=item.status != "pending",
+                    {"customer_id": verified_id, "verified": True}, replay,
                 )
                 replies += _replies_after(state["messages"], carried_id)
         return replies

@@ -56,6 +56,8 @@ class OutboundMessage(BaseModel):
     """Why it is sent: `reply`, `confirmation`, `notice`... (channels may pick templates by it)."""
     in_reply_to: str | None = None
     """The provider message id this answers, when it answers one."""
+    id: str | None = None
+    """Caseloop's id for the message, set when it is stored; a redelivery repeats it."""
 
 
 class DeliveryError(Exception):

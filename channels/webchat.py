@@ -55,7 +55,7 @@ def to_inbound(session_id: str, frame: str, max_chars: int) -> InboundMessage:
 
 def to_frame(message: OutboundMessage) -> dict[str, Any]:
     """The JSON frame the browser receives for one bot message."""
-    frame: dict[str, Any] = {"type": "message", "text": message.text}
+    frame: dict[str, Any] = {"type": "message", "id": message.id, "text": message.text}
     if message.options:
         frame["options"] = list(message.options)
     return frame

@@ -23,7 +23,10 @@ PARKED = (
     "This one needs a colleague's approval before I can {description}. I've passed it on with "
     "all the details, and you'll hear back here as soon as it's decided."
 )
-FAILED = "I couldn't complete that: {reason}. Nothing was changed. Would you like a colleague to help?"
+FAILED = (
+    "I couldn't complete that: {reason}. Nothing was changed. "
+    "Would you like a colleague to help?"
+)
 UNAVAILABLE = (
     "Our order system didn't confirm the change, so I can't tell you it's done. "
     "I've noted it for a colleague to check, and nothing will be done twice."

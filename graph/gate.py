@@ -26,6 +26,8 @@ ALREADY_PENDING = "There is already a change waiting for the customer's yes or n
 FORBIDDEN = "Our policy doesn't allow me to {description}."
 BACKEND_DOWN = "Our order system isn't answering right now, so I can't check that yet."
 UNKNOWN_TOOL = "There is no tool called {name}."
+ORDER_CHECK_RULE = "order-check"
+"""The rule named in the audit log when the order itself rules an action out."""
 
 Execute = Callable[[ToolCallRequest], Awaitable[ToolMessage | Command]]
 
@@ -57,9 +59,15 @@ async def gate_tool_call(request: ToolCallRequest, execute: Execute) -> ToolMess
     if not isinstance(outcome, ToolMessage):
         return outcome
     result = json.loads(str(outcome.content))
-    if result.get("status") != "proposed":
-        return outcome
-    return await _judge(request, result)
+    if result.get("status") == "proposed":
+        return await _judge(request, result)
+    if result.get("error") == "invalid":
+        await request.runtime.context.audit.record(
+            actor="agent", customer_id=state.get("customer_id"), action=call["name"],
+            args=call["args"], rule=ORDER_CHECK_RULE, outcome="refused",
+            detail={"reason": result.get("message")},
+        )
+    return outcome
 
 
 async def _judge(request: ToolCallRequest, proposed: dict) -> ToolMessage | Command:

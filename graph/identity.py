@@ -19,7 +19,7 @@ CODE_SENT = (
     "Thanks. If that address is on file, a 6-digit code is on its way to it now. "
     "Please type the code here (it's valid for 10 minutes)."
 )
-VERIFIED = "Thank you, you're verified."
+VERIFIED = "Thank you{name}, you're verified."
 WRONG_CODE = "That code doesn't match. You have {left} more {tries}."
 EXPIRED = "That code has expired. Send me your e-mail address again and I'll send a new one."
 LOCKED = (
@@ -67,7 +67,7 @@ async def _check_code(
     if check.outcome == "verified":
         customer = await ctx.backend.get_customer(check.customer_id)
         first_name = customer.name.split()[0] if customer else ""
-        greeting = VERIFIED.replace("Thank you", f"Thank you, {first_name}") if first_name else VERIFIED
+        greeting = VERIFIED.format(name=f", {first_name}" if first_name else "")
         return _say(greeting, customer_id=check.customer_id, verified=True)
     if check.outcome == "wrong":
         left = check.attempts_left

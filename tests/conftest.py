@@ -55,7 +55,9 @@ class Customer:
 
 
 @pytest.fixture
-async def caseloop(tmp_path: Path, smtp: SmtpSink) -> AsyncIterator[tuple[Caseloop, CaptureChannel]]:
+async def caseloop(
+    tmp_path: Path, smtp: SmtpSink
+) -> AsyncIterator[tuple[Caseloop, CaptureChannel]]:
     channel = CaptureChannel()
     app = await assemble(make_settings(tmp_path, CASELOOP_SMTP_URL=smtp.url),
                          extra_channels=[channel])

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.config import Settings, load_settings
+
+
+def days_ago(days: float) -> str:
+    """A timestamp `days` before now, so the policy's time windows hold whenever tests run."""
+    return (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
 
 
 def customer(cid: str, name: str, email: str, tier: str = "standard", **extra: Any) -> dict:
@@ -14,10 +20,11 @@ def customer(cid: str, name: str, email: str, tier: str = "standard", **extra: A
 
 
 def order(oid: str, customer_id: str, status: str, total: str, *, currency: str = "EUR",
-          placed_at: str = "2026-11-15T09:00:00Z", delivered_at: str | None = None,
+          placed_at: str | None = None, delivered_at: str | None = None,
           item: str = "Lamp", tracking: dict | None = None, **extra: Any) -> dict:
     return {
-        "id": oid, "customer_id": customer_id, "status": status, "placed_at": placed_at,
+        "id": oid, "customer_id": customer_id, "status": status,
+        "placed_at": placed_at or days_ago(8),
         "delivered_at": delivered_at, "currency": currency, "total": total,
         "items": [{"sku": f"SKU-{oid}", "name": item, "qty": 1, "unit_price": total}],
         "shipping_address": {"line1": "5 Rue Haute", "city": "Lyon", "postcode": "69001",
@@ -35,18 +42,18 @@ def shop() -> dict:
             customer("K-99", "Mei Lin", "mei.lin@example.net"),
         ],
         "orders": [
-            order("Q5521", "K-77", "delivered", "38.40", delivered_at="2026-11-19T10:00:00Z",
+            order("Q5521", "K-77", "delivered", "38.40", delivered_at=days_ago(4),
                   item="Desk lamp", tracking={"carrier": "GLS", "number": "GL-5521",
                                                "eta": "2026-11-19"}),
             order("Q5530", "K-77", "processing", "210.00", item="Bookshelf"),
             order("Q5544", "K-77", "shipped", "64.00", item="Rug",
                   tracking={"carrier": "DPD", "number": "DPD-998877", "eta": "2026-11-27"}),
-            order("Q5560", "K-77", "delivered", "120.00", delivered_at="2026-11-21T10:00:00Z",
+            order("Q5560", "K-77", "delivered", "120.00", delivered_at=days_ago(2),
                   item="Armchair"),
-            order("V9001", "K-88", "delivered", "20.00", delivered_at="2026-11-20T10:00:00Z",
+            order("V9001", "K-88", "delivered", "20.00", delivered_at=days_ago(3),
                   item="Candle"),
-            order("M3003", "K-99", "delivered", "75.00", delivered_at="2026-09-01T10:00:00Z",
-                  item="Teapot"),
+            order("M3003", "K-99", "delivered", "75.00", delivered_at=days_ago(80),
+                  placed_at=days_ago(85), item="Teapot"),
         ],
     }
 

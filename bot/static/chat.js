@@ -12,6 +12,7 @@
   var socket = null;
   var retryDelay = 1000;
   var unsent = [];
+  var seen = {};
 
   function history() {
     try { return JSON.parse(localStorage.getItem(HISTORY_KEY)) || []; } catch (e) { return []; }
@@ -74,9 +75,13 @@
       var frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }
       if (typeof frame.text !== "string") { return; }
+      if (frame.id) {
+        if (seen[frame.id]) { return; }
+        seen[frame.id] = true;
+      }
       var who = frame.type === "error" ? "error" : "bot";
       show(who, frame.text);
-      if (who === "bot") { remember({ who: who, text: frame.text }); }
+      if (who === "bot") { remember({ who: who, text: frame.text, id: frame.id }); }
       showOptions(frame.options);
     };
     socket.onclose = function () {
@@ -98,7 +103,7 @@
     if (!text) { return; }
     var frame = JSON.stringify({ text: text, id: Date.now().toString(36) + Math.random().toString(36).slice(2) });
     show("me", text);
-    remember({ who: "me", text: text });
+    remember({ who: "me", text: text.replace(/\b\d{3}[\s-]?\d{3}\b/g, "••••••") });
     showOptions([]);
     if (socket && socket.readyState === WebSocket.OPEN) { socket.send(frame); } else { unsent.push(frame); }
   }
@@ -110,7 +115,10 @@
     input.focus();
   });
 
-  history().forEach(function (entry) { show(entry.who, entry.text); });
+  history().forEach(function (entry) {
+    show(entry.who, entry.text);
+    if (entry.id) { seen[entry.id] = true; }
+  });
   var token = localStorage.getItem(TOKEN_KEY);
   (token ? Promise.resolve(token) : newSession()).then(function (t) { connect(t, false); }, function () {
     setStatus(false, "Chat is unavailable right now. Please try again later.");

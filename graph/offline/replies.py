@@ -126,7 +126,7 @@ def knowledge_reply(articles: list[dict[str, Any]], query: str) -> str:
             best = article
     snippet = str(best.get("snippet") or best.get("content") or "").strip()
     title = best.get("title") or "help"
-    return f"From our *{title}* article: {snippet}"
+    return f"From our {title} article: {snippet}"
 
 
 def missing_address_reply(missing: list[str]) -> str:

@@ -154,5 +154,7 @@ async def test_refund_beyond_the_order_is_refused_and_changes_nothing(
     assert not answer.startswith(("Done", "Just to confirm"))
     [order] = results_of(fake_openai, "get_order", order_id="Q5521")
     assert order["order"]["refunded"] == "0.00"
-    assert [r for r in audit_log(server) if r["action"] == "refund"] == []
+    refunds = [r for r in audit_log(server) if r["action"] == "refund"]
+    assert [(r["outcome"], r["rule"], r["args"]["amount"]) for r in refunds] == [
+        ("refused", "order-check", "5000")]
     await chat.close()

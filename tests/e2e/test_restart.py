@@ -56,7 +56,7 @@ async def test_confirmation_asked_before_a_hard_kill_is_answered_after_it(
     server.kill()
 
     server.start()
-    again = await server.connect(token)
+    again = await server.connect(token, tab=chat)
     done = await again.ask("yes")
     assert done[0].startswith("Done") and "Q5530" in done[0]
     database = tmp_path / "caseloop.db"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -75,9 +76,13 @@ class CaseloopServer:
         response.raise_for_status()
         return response.json()["session"]
 
-    async def connect(self, token: str) -> WebchatClient:
+    async def connect(self, token: str, tab: WebchatClient | None = None) -> WebchatClient:
+        """Open the chat; with `tab`, the same browser tab reconnecting (it knows what it saw)."""
         socket = await websockets.connect(f"{self.ws_url}/webchat/ws?session={token}")
-        return WebchatClient(socket)
+        client = WebchatClient(socket)
+        if tab is not None:
+            client.seen = tab.seen
+        return client
 
 
 class WebchatClient:
@@ -85,15 +90,20 @@ class WebchatClient:
 
     def __init__(self, socket: websockets.ClientConnection) -> None:
         self.socket = socket
+        self.seen: set[str] = set()
 
     async def send(self, text: str, message_id: str | None = None) -> None:
         frame = {"text": text} if message_id is None else {"text": text, "id": message_id}
         await self.socket.send(json.dumps(frame))
 
     async def receive(self, timeout: float = 15.0) -> dict:
-        import asyncio
-
-        return json.loads(await asyncio.wait_for(self.socket.recv(), timeout))
+        """The next frame, skipping redeliveries of a message already seen (as the page does)."""
+        while True:
+            frame = json.loads(await asyncio.wait_for(self.socket.recv(), timeout))
+            if frame.get("id") not in self.seen:
+                if frame.get("id"):
+                    self.seen.add(frame["id"])
+                return frame
 
     async def ask(self, text: str, replies: int = 1, timeout: float = 15.0) -> list[str]:
         """Send a message and collect the texts of the next `replies` frames."""

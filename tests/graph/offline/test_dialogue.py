@@ -115,7 +115,7 @@ def test_knowledge_answer_cites_the_article_title() -> None:
         {"title": "Returns", "snippet": "You can return unused items within 30 days."},
         {"title": "Shipping", "snippet": "We ship worldwide."},
     ]})
-    expected = "From our *Returns* article: You can return unused items within 30 days."
+    expected = "From our Returns article: You can return unused items within 30 days."
     assert reply.content == expected
 
 
@@ -199,4 +199,4 @@ def test_greeting_with_a_question_searches_and_greets() -> None:
     name, args = only_call(chat.say("hey, quick question: do you ship to Ireland?"))
     assert name == "search_knowledge"
     reply = chat.answer({"articles": [{"title": "Shipping", "snippet": "We ship to the EU."}]})
-    assert reply.content == "Hi! From our *Shipping* article: We ship to the EU."
+    assert reply.content == "Hi! From our Shipping article: We ship to the EU."
