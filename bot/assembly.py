@@ -9,7 +9,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from bot.approvals import ApprovalQueue
 from bot.audit import AuditLog
-from bot.checkpoints import PruningSqliteSaver, open_checkpointer
+from bot.checkpoints import CachingSqliteSaver, open_checkpointer
 from bot.config import Settings
 from bot.database import Database
 from bot.demo_store import DemoStore
@@ -38,7 +38,7 @@ class Caseloop:
 
     settings: Settings
     database: Database
-    checkpointer: PruningSqliteSaver
+    checkpointer: CachingSqliteSaver
     store: DemoStore
     inbox: Inbox
     audit: AuditLog
