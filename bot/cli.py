@@ -8,7 +8,7 @@ import json
 import logging
 import sys
 
-from bot.config import SettingsError, load_settings
+from bot.config import Settings, SettingsError, load_settings
 
 log = logging.getLogger("caseloop")
 
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     return asyncio.run(_audit(settings, as_json=args.json))
 
 
-def _serve(settings, host: str | None, port: int | None) -> int:  # type: ignore[no-untyped-def]
+def _serve(settings: Settings, host: str | None, port: int | None) -> int:
     import uvicorn
 
     from bot.app import create_app
@@ -49,7 +49,7 @@ def _serve(settings, host: str | None, port: int | None) -> int:  # type: ignore
     return 0
 
 
-async def _chat(settings) -> int:  # type: ignore[no-untyped-def]
+async def _chat(settings: Settings) -> int:
     from bot.assembly import assemble
     from channels.terminal import TerminalChannel, to_inbound
 
@@ -70,7 +70,7 @@ async def _chat(settings) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-async def _audit(settings, as_json: bool) -> int:  # type: ignore[no-untyped-def]
+async def _audit(settings: Settings, as_json: bool) -> int:
     from bot.audit import AuditLog
     from bot.database import Database
 

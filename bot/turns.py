@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
-from langgraph.errors import GraphRecursionError
 from langgraph.graph.state import CompiledStateGraph
 
 from bot.database import Database
@@ -107,12 +106,8 @@ class TurnRunner:
             if any(m.id == human_id for m in snapshot.values.get("messages", [])):
                 return snapshot.values
         turn_input = {"messages": [HumanMessage(content=text, id=human_id)], **extra}
-        try:
-            state = await self._graph.ainvoke(turn_input, config, context=self._context,
-                                              durability=self._durability)
-        except GraphRecursionError:
-            log.warning("Turn on %s went round in circles", thread)
-            raise
+        state = await self._graph.ainvoke(turn_input, config, context=self._context,
+                                          durability=self._durability)
         await self._prune(thread)
         return state
 
