@@ -31,6 +31,14 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Caseloop", version="0.1.0", lifespan=lifespan)
     app.include_router(health.router)
     app.include_router(webchat.router)
+    if settings.whatsapp_enabled:
+        from bot.routes import twilio
+
+        app.include_router(twilio.router)
+    if settings.telegram_enabled and settings.telegram_mode == "webhook":
+        from bot.routes import telegram
+
+        app.include_router(telegram.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)

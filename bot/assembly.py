@@ -9,6 +9,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from bot.approvals import ApprovalQueue
 from bot.audit import AuditLog
+from bot.channel_setup import configured_channels
 from bot.checkpoints import CachingSqliteSaver, open_checkpointer
 from bot.config import Settings
 from bot.database import Database
@@ -22,7 +23,7 @@ from bot.outbox import Courier
 from bot.turns import TurnRunner
 from bot.verification import Verifier
 from bot.webchat_sessions import WebchatSessions
-from channels.base import Channel, InboundMessage
+from channels.base import BackgroundChannel, Channel, InboundMessage
 from channels.webchat import WebchatChannel
 from graph.context import CaseContext
 from graph.graph import build_graph
@@ -67,6 +68,9 @@ class Caseloop:
 
     async def close(self) -> None:
         """Finish or release in-flight turns, then close the databases."""
+        for channel in self.channels.values():
+            if isinstance(channel, BackgroundChannel):
+                await channel.close()
         await self.dispatcher.stop()
         await self.verifier.drain()
         await self.courier.close()
@@ -83,10 +87,10 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     checkpointer = await open_checkpointer(settings.checkpoints_path)
     store = DemoStore(database)
     await store.seed(settings.demo_data)
-    channels: dict[str, Channel] = {"webchat": WebchatChannel()}
-    for channel in extra_channels or []:
-        channels[channel.name] = channel
     inbox, audit, approvals = Inbox(database), AuditLog(database), ApprovalQueue(database)
+    channels: dict[str, Channel] = {"webchat": WebchatChannel()}
+    for channel in [*configured_channels(settings, database, inbox), *(extra_channels or [])]:
+        channels[channel.name] = channel
     verifier = Verifier(database, store, Mailer(settings.smtp_url, settings.smtp_sender))
     context = CaseContext(backend=store, policy=policy, verification=verifier, audit=audit,
                           approvals=approvals, knowledge=knowledge)
@@ -100,5 +104,8 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
                    webchat_sessions=WebchatSessions(database), graph=graph, channels=channels)
     await dispatcher.recover()
     await courier.flush_all()
+    for channel in channels.values():
+        if isinstance(channel, BackgroundChannel):
+            await channel.start(app.receive)
     log.info("Caseloop ready: model %s, database %s", settings.model_name, settings.database_path)
     return app

@@ -23,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("chat", help="talk to the bot in this terminal")
     audit = commands.add_parser("audit", help="print the audit log")
     audit.add_argument("--json", action="store_true", help="one JSON object per line")
+    telegram = commands.add_parser("telegram", help="Telegram bot set-up")
+    telegram_commands = telegram.add_subparsers(dest="telegram_command", required=True)
+    telegram_commands.add_parser(
+        "set-webhook", help="register CASELOOP_PUBLIC_URL/telegram/webhook with the secret")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO if args.command == "serve" else logging.WARNING,
@@ -36,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(settings, args.host, args.port)
     if args.command == "chat":
         return asyncio.run(_chat(settings))
+    if args.command == "telegram":
+        return asyncio.run(_set_telegram_webhook(settings))
     return asyncio.run(_audit(settings, as_json=args.json))
 
 
@@ -86,3 +92,19 @@ async def _audit(settings: Settings, as_json: bool) -> int:
     finally:
         await database.close()
     return 0
+
+
+async def _set_telegram_webhook(settings: Settings) -> int:
+    from channels.telegram.webhook import set_webhook
+
+    if not (settings.telegram_bot_token and settings.telegram_webhook_secret
+            and settings.public_url):
+        print("caseloop: TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET and CASELOOP_PUBLIC_URL "
+              "are needed", file=sys.stderr)
+        return 2
+    url = f"{settings.public_url}/telegram/webhook"
+    await set_webhook(token=settings.telegram_bot_token, api_url=settings.telegram_api_url,
+                      url=url, secret=settings.telegram_webhook_secret)
+    print(f"Telegram will deliver updates to {url}")
+    return 0
+

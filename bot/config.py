@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULTS_DIR = Path(__file__).parent / "defaults"
+TelegramMode = Literal["webhook", "polling"]
 
 
 class SettingsError(ValueError):
@@ -34,6 +36,19 @@ class Settings(BaseSettings):
     smtp_url: Annotated[str | None, Field(alias="CASELOOP_SMTP_URL")] = None
     smtp_sender: Annotated[str, Field(alias="CASELOOP_SMTP_FROM")] = "support@caseloop.local"
     max_message_chars: Annotated[int, Field(alias="CASELOOP_MAX_MESSAGE_CHARS", ge=1)] = 4000
+    public_url: Annotated[str | None, Field(alias="CASELOOP_PUBLIC_URL")] = None
+
+    twilio_account_sid: Annotated[str | None, Field(alias="TWILIO_ACCOUNT_SID")] = None
+    twilio_auth_token: Annotated[str | None, Field(alias="TWILIO_AUTH_TOKEN")] = None
+    twilio_whatsapp_from: Annotated[str | None, Field(alias="TWILIO_WHATSAPP_FROM")] = None
+    twilio_api_url: Annotated[str, Field(alias="TWILIO_API_URL")] = "https://api.twilio.com"
+    whatsapp_templates: Annotated[dict[str, str], Field(alias="CASELOOP_WHATSAPP_TEMPLATES")] = {}
+    """Message kind → approved template `ContentSid`, for messages outside the 24-hour window."""
+
+    telegram_bot_token: Annotated[str | None, Field(alias="TELEGRAM_BOT_TOKEN")] = None
+    telegram_webhook_secret: Annotated[str | None, Field(alias="TELEGRAM_WEBHOOK_SECRET")] = None
+    telegram_api_url: Annotated[str, Field(alias="TELEGRAM_API_URL")] = "https://api.telegram.org"
+    telegram_mode: Annotated[TelegramMode, Field(alias="CASELOOP_TELEGRAM_MODE")] = "webhook"
 
     @field_validator("database_url")
     @classmethod
@@ -70,6 +85,43 @@ class Settings(BaseSettings):
             raise ValueError("must look like smtp://host:port or smtps://user:pass@host:port")
         return value
 
+    @field_validator("public_url", "twilio_api_url", "telegram_api_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/") if value else value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _telegram_token(cls, value: str | None) -> str | None:
+        if value and not re.fullmatch(r"\d+:[\w-]+", value):
+            raise ValueError("must look like 123456:ABC-token (as BotFather gives it)")
+        return value
+
+    @model_validator(mode="after")
+    def _channels_complete(self) -> Settings:
+        twilio = (self.twilio_account_sid, self.twilio_auth_token, self.twilio_whatsapp_from)
+        if any(twilio) and not all(twilio):
+            raise ValueError("TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM "
+                             "are needed together")
+        if all(twilio) and not self.public_url:
+            raise ValueError("CASELOOP_PUBLIC_URL is needed to check Twilio's signatures")
+        if (self.telegram_bot_token and self.telegram_mode == "webhook"
+                and not self.telegram_webhook_secret):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET is needed in webhook mode")
+        return self
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        """True when Twilio's WhatsApp settings are present."""
+        return bool(self.twilio_account_sid)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        """True when a Telegram bot token is present."""
+        return bool(self.telegram_bot_token)
+
     @property
     def database_path(self) -> Path:
         """The SQLite file holding Caseloop's own tables."""
@@ -96,8 +148,10 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as error:
         problems = []
         for item in error.errors():
-            field = str(item["loc"][0]) if item["loc"] else "?"
-            variable = _variable_name(field)
+            if not item["loc"]:
+                problems.append(item["msg"].removeprefix("Value error, "))
+                continue
+            variable = _variable_name(str(item["loc"][0]))
             problems.append(f"{variable}: {item['msg']} (got {item.get('input')!r})")
         raise SettingsError("Invalid setting — " + "; ".join(problems)) from None
 

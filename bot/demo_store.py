@@ -70,6 +70,11 @@ class DemoStore:
         )
         return _customer(row) if row else None
 
+    async def find_customers_by_phone(self, phone: str) -> list[Customer]:
+        rows = await self._db.fetchall("SELECT * FROM store_customers WHERE phone = ? ORDER BY id",
+                                       (phone.strip(),))
+        return [_customer(row) for row in rows]
+
     async def get_customer(self, customer_id: str) -> Customer | None:
         row = await self._db.fetchone("SELECT * FROM store_customers WHERE id = ?", (customer_id,))
         return _customer(row) if row else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import aiosqlite
 
@@ -52,6 +53,14 @@ class Inbox:
             "ORDER BY id"
         )
         return [_item(row) for row in rows]
+
+    async def last_received(self, channel: str, sender: str) -> datetime | None:
+        """When the sender last wrote on this channel (for messaging windows such as WhatsApp's)."""
+        row = await self._db.fetchone(
+            "SELECT MAX(received_at) AS at FROM inbox WHERE channel = ? AND sender = ?",
+            (channel, sender),
+        )
+        return datetime.fromisoformat(row["at"]) if row and row["at"] else None
 
     async def mark_processing(self, item_id: int) -> None:
         """Note that a turn started on this message."""

@@ -28,11 +28,17 @@ class Links:
         )
         return row["customer_id"] if row else None
 
-    async def link(self, channel: str, address: str, customer_id: str) -> None:
-        """Link an address to the customer who just verified on it."""
+    async def link(self, channel: str, address: str, customer_id: str,
+                   method: str = "email_code") -> None:
+        """Link an address to the customer who just verified on it.
+
+        Args:
+            method: How they proved it: `email_code`, `whatsapp_number` or `telegram_contact`.
+        """
         await self._db.execute(
-            "INSERT INTO links (channel, address, customer_id, verified_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (channel, address) DO UPDATE SET customer_id = excluded.customer_id, "
-            "verified_at = excluded.verified_at",
-            (channel, address, customer_id, isoformat(utcnow())),
+            "INSERT INTO links (channel, address, customer_id, verified_at, method) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, address) DO UPDATE SET "
+            "customer_id = excluded.customer_id, verified_at = excluded.verified_at, "
+            "method = excluded.method",
+            (channel, address, customer_id, isoformat(utcnow()), method),
         )

@@ -127,4 +127,17 @@ MIGRATIONS: tuple[str, ...] = (
         at TEXT NOT NULL
     );
     """,
+    """
+    ALTER TABLE links ADD COLUMN method TEXT NOT NULL DEFAULT 'email_code';
+
+    CREATE TABLE deliveries (
+        provider_id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        outbox_id INTEGER,
+        recipient TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error_code TEXT,
+        updated_at TEXT NOT NULL
+    );
+    """,
 )

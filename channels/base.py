@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 
@@ -36,6 +37,9 @@ class InboundMessage(BaseModel):
     text: str = ""
     attachments: tuple[Attachment, ...] = ()
     sender_name: str | None = None
+    verified_phone: str | None = None
+    """A phone number (E.164) the channel itself vouches belongs to the sender: WhatsApp's sender
+    number, or a Telegram contact shared by its own user. None when there is no such proof."""
     received_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     raw: dict[str, Any] = Field(default_factory=dict)
     """The provider's payload as received, for debugging and later reprocessing."""
@@ -73,6 +77,10 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
+Receive = Callable[[InboundMessage], Awaitable[bool]]
+"""Stores an inbound message durably and schedules it; False when it was a redelivery."""
+
+
 @runtime_checkable
 class Channel(Protocol):
     """A way to reach customers. Inbound traffic reaches the inbox through the channel's routes."""
@@ -89,4 +97,17 @@ class Channel(Protocol):
         Raises:
             DeliveryError: delivery failed.
         """
+        ...
+
+
+@runtime_checkable
+class BackgroundChannel(Channel, Protocol):
+    """A channel with work of its own while Caseloop runs (e.g. Telegram long polling)."""
+
+    async def start(self, receive: Receive) -> None:
+        """Begin; inbound messages go to `receive`."""
+        ...
+
+    async def close(self) -> None:
+        """Stop background work and release connections."""
         ...
