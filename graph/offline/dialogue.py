@@ -3,101 +3,28 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from graph.offline import replies
 from graph.offline.lexicon import (
     CANCEL,
+    CAPABILITIES,
     CHANGE_ADDRESS,
+    FRUSTRATION,
     GREETING,
-    HUMAN,
     KNOWLEDGE,
-    LIST_ORDERS,
     ORDER_STATUS,
     REFUND,
-    THANKS,
 )
 from graph.offline.reading import Reading, read_message
-from graph.offline.references import choose_option, resolve_order_ids
+from graph.offline.references import Mention, choose_option, find_mention, resolve_order_ids
+from graph.offline.smalltalk import attitude_reply, social_reply
 from graph.offline.state import DialogueState
+from graph.offline.steps import Decision, advance, ask, call_tool
 from graph.slots import extract_address
 
 ORDER_TASKS = (ORDER_STATUS, REFUND, CANCEL, CHANGE_ADDRESS)
 _PARTIAL = re.compile(r"\b(?:partial|partly|part of|some of|portion)\b", re.I)
-_REFERS_BACK = re.compile(r"\b(?:it|that|this|same|the order|that order|this order)\b", re.I)
-_GOODBYE = re.compile(r"\b(?:bye|goodbye|see you|that'?s all|nothing else|have a)\b", re.I)
-
-
-@dataclass
-class Decision:
-    """What the model says or calls next, and the state it remembers.
-
-    Attributes:
-        content: Text for the customer (may be empty when only calling tools).
-        calls: Tool calls as {"name", "args"} dicts.
-        state: The dialogue state to store with the reply.
-    """
-
-    content: str = ""
-    calls: list[dict[str, Any]] = field(default_factory=list)
-    state: DialogueState = field(default_factory=DialogueState)
-
-
-def _call(state: DialogueState, offered: set[str], name: str, prefix: str, **args: Any) -> Decision:
-    if name not in offered:
-        state.awaiting = None
-        text = "I'm not able to do that from here, but a person from our team can help."
-        return Decision(f"{prefix}{text}", [], state)
-    state.awaiting = None
-    if prefix:
-        state.slots["prefix"] = prefix
-    clean = {key: value for key, value in args.items() if value is not None}
-    return Decision("", [{"name": name, "args": clean}], state)
-
-
-def _ask(state: DialogueState, awaiting: str, text: str) -> Decision:
-    state.awaiting = awaiting
-    return Decision(text, [], state)
-
-
-def _address_reply(state: DialogueState, offered: set[str], prefix: str) -> Decision:
-    address = state.slots.get("address")
-    if not address:
-        return _ask(state, "address", f"{prefix}{replies.ASK_ADDRESS_REPLY}")
-    missing = [k for k in ("city", "postcode", "country") if not address.get(k)]
-    if missing:
-        return _ask(state, "address", f"{prefix}{replies.missing_address_reply(missing)}")
-    return _call(state, offered, "change_address", prefix,
-                 order_id=state.slots["order_id"], **address)
-
-
-def advance(state: DialogueState, offered: set[str], prefix: str = "") -> Decision:
-    """Take the next step of the task in ``state`` with what is known so far."""
-    slots, intent = state.slots, state.intent
-    if intent == HUMAN:
-        reason = slots.get("query") or "Customer asked to speak with a person."
-        return _call(state, offered, "request_human", prefix, reason=reason[:300])
-    if intent == KNOWLEDGE:
-        return _call(state, offered, "search_knowledge", prefix, query=slots.get("query", ""))
-    if intent == LIST_ORDERS:
-        return _call(state, offered, "list_orders", prefix)
-    order_id = slots.get("order_id")
-    if intent == CHANGE_ADDRESS and order_id:
-        return _address_reply(state, offered, prefix)
-    if order_id is None:
-        if "list_orders" not in offered:
-            return _ask(state, "order_id", f"{prefix}{replies.ASK_ORDER_REPLY}")
-        return _call(state, offered, "list_orders", prefix)
-    if intent == ORDER_STATUS:
-        return _call(state, offered, "get_order", prefix, order_id=order_id)
-    if intent == CANCEL:
-        return _call(state, offered, "cancel_order", prefix, order_id=order_id,
-                     reason=slots.get("reason"))
-    if slots.get("wants_partial") and slots.get("amount") is None:
-        return _ask(state, "amount", f"{prefix}How much would you like refunded for {order_id}?")
-    return _call(state, offered, "refund", prefix, order_id=order_id,
-                 amount=slots.get("amount"), reason=slots.get("reason"))
 
 
 def _fill_slots(state: DialogueState, reading: Reading, order_ids: list[str]) -> None:
@@ -130,15 +57,16 @@ def _continue_pending(
 ) -> Decision | None:
     awaiting = state.awaiting
     switching = reading.task is not None and reading.task != state.intent
+    switching = switching or reading.has(FRUSTRATION) or reading.has(CAPABILITIES)
     if reading.reply == "no" and not order_ids and not reading.task:
         state.intent, state.awaiting, state.proposal = None, None, None
         return Decision(replies.DROPPED_REPLY, [], state)
     if awaiting == "confirm" and reading.reply == "yes" and state.proposal:
         proposal, state.proposal = state.proposal, None
-        return _call(state, offered, proposal["name"], prefix, **proposal.get("args", {}))
+        return call_tool(state, offered, proposal["name"], prefix, **proposal.get("args", {}))
     if awaiting == "email" and (reading.email or reading.code) and state.proposal:
         proposal = state.proposal
-        return _call(state, offered, proposal["name"], prefix, **proposal.get("args", {}))
+        return call_tool(state, offered, proposal["name"], prefix, **proposal.get("args", {}))
     if awaiting in ("order_id", "order_choice"):
         chosen = choose_option(reading.text, order_ids, state.options, state.orders)
         chosen = chosen or (order_ids[0] if order_ids else None)
@@ -149,7 +77,7 @@ def _continue_pending(
         if not switching:
             text = "Sorry, which order do you mean? You can reply with its number"
             hint = f", for example {state.options[0]}." if state.options else "."
-            return _ask(state, awaiting, f"{prefix}{text}{hint}")
+            return ask(state, awaiting, f"{prefix}{text}{hint}")
     if awaiting == "amount" and (reading.amount is not None or reading.full_amount):
         _fill_slots(state, reading, order_ids)
         state.slots["wants_partial"] = False
@@ -165,45 +93,65 @@ def _continue_pending(
     return None
 
 
+def _task_for(state: DialogueState, reading: Reading, picked: bool, mention: Mention) -> str | None:
+    """The task a message asks for, carrying the last one on for "and the lamp?"."""
+    if reading.task is not None:
+        return reading.task
+    carries_on = mention.follow_up and (mention.order_id or mention.product is not None)
+    if picked or mention.strong or carries_on:
+        return state.intent if state.intent in ORDER_TASKS else ORDER_STATUS
+    if reading.address is not None and state.intent == CHANGE_ADDRESS:
+        return CHANGE_ADDRESS
+    return None
+
+
 def _start_task(
-    state: DialogueState, reading: Reading, order_ids: list[str], offered: set[str], prefix: str
+    state: DialogueState,
+    reading: Reading,
+    order_ids: list[str],
+    mention: Mention,
+    offered: set[str],
+    prefix: str,
 ) -> Decision:
-    task = reading.task
-    previous_order = state.slots.get("order_id")
-    if task is None and order_ids:
-        task = state.intent if state.intent in ORDER_TASKS else ORDER_STATUS
-    if task is None and reading.address is not None and state.intent == CHANGE_ADDRESS:
-        task = CHANGE_ADDRESS
-    fresh = DialogueState(intent=task, orders=state.orders)
+    task = _task_for(state, reading, bool(order_ids), mention)
+    fresh = DialogueState(intent=task, orders=state.orders, focus=state.focus,
+                          listed=state.listed)
     if task is None:
         return _small_talk(fresh, reading, offered)
     fresh.slots["query"] = reading.text.strip()
     fresh.slots["text"] = reading.text
     fresh.slots["wants_partial"] = task == REFUND and bool(_PARTIAL.search(reading.text))
-    if not order_ids and previous_order and _REFERS_BACK.search(reading.text):
-        order_ids = [previous_order]
+    if mention.product:
+        fresh.slots["product"] = mention.product
+    if not order_ids and mention.order_id:
+        order_ids = [mention.order_id]
     _fill_slots(fresh, reading, order_ids)
     return advance(fresh, offered, prefix)
 
 
 def _small_talk(state: DialogueState, reading: Reading, offered: set[str]) -> Decision:
-    if reading.out_of_scope:
-        return Decision(replies.OUT_OF_SCOPE_REPLY + replies.CAPABILITIES, [], state)
+    if (text := attitude_reply(reading, state, offered)) is not None:
+        return Decision(text, [], state)
     asks_more = "?" in reading.text and len(reading.text.split()) > 3
     if asks_more and "search_knowledge" in offered:
         state.intent = KNOWLEDGE
         state.slots["query"] = reading.text.strip()
         return advance(state, offered, "Hi! " if GREETING in reading.social else "")
-    if THANKS in reading.social:
-        goodbye = bool(_GOODBYE.search(reading.text))
-        return Decision(replies.GOODBYE_REPLY if goodbye else replies.THANKS_REPLY, [], state)
-    if GREETING in reading.social:
-        return Decision(replies.GREETING_REPLY, [], state)
+    if (text := social_reply(reading)) is not None:
+        return Decision(text, [], state)
     if "?" in reading.text and "search_knowledge" in offered:
         state.intent = KNOWLEDGE
         state.slots["query"] = reading.text.strip()
         return advance(state, offered)
     return Decision(replies.NOT_UNDERSTOOD_REPLY, [], state)
+
+
+def _prefix(reading: Reading) -> str:
+    if not reading.task:
+        return ""
+    if reading.has(FRUSTRATION):
+        return replies.SORRY_PREFIX
+    return "Hi! " if GREETING in reading.social else ""
 
 
 def respond_to_customer(
@@ -219,12 +167,14 @@ def respond_to_customer(
         offered: Names of the tools the model may call.
     """
     expecting = state.awaiting if current else None
-    reading = read_message(text, expecting)
+    mention = find_mention(text, state)
+    about_order = mention.order_id is not None or mention.product is not None
+    reading = read_message(text, expecting, about_order=about_order)
     order_ids = resolve_order_ids(reading.order_ids, [o["id"] for o in state.orders])
-    prefix = "Hi! " if GREETING in reading.social and reading.task else ""
+    prefix = _prefix(reading)
     if current and state.awaiting:
         decision = _continue_pending(state, reading, order_ids, offered, prefix)
         if decision is not None:
             return decision
     state.awaiting, state.proposal, state.options = None, None, []
-    return _start_task(state, reading, order_ids, offered, prefix)
+    return _start_task(state, reading, order_ids, mention, offered, prefix)

@@ -12,6 +12,7 @@ from graph.offline.lexicon import (
     CANCEL,
     CHANGE_ADDRESS,
     COMMON_WORDS,
+    FRUSTRATION,
     HUMAN,
     INTENT_CUES,
     KNOWLEDGE,
@@ -23,9 +24,9 @@ from graph.offline.lexicon import (
 
 THRESHOLD = 0.6
 _NEGATORS = frozenset({"dont", "not", "no", "never", "without", "nor"})
-_NEGATABLE = frozenset({REFUND, CANCEL, CHANGE_ADDRESS, HUMAN})
+_NEGATABLE = frozenset({REFUND, CANCEL, CHANGE_ADDRESS, HUMAN, FRUSTRATION})
 _ACTIONS = (REFUND, CANCEL, CHANGE_ADDRESS, ORDER_STATUS)
-_VOCABULARY = COMMON_WORDS | {w for cues in INTENT_CUES.values() for c in cues for w in c.split()}
+VOCABULARY = COMMON_WORDS | {w for cues in INTENT_CUES.values() for c in cues for w in c.split()}
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def word_similarity(cue: str, word: str) -> float:
         return 1.0
     if len(cue) >= 4 and word.startswith(cue) and len(word) - len(cue) <= 4:
         return 0.95
-    if word in _VOCABULARY or len(cue) < 5 or len(word) < 3 or word[0] != cue[0]:
+    if word in VOCABULARY or len(cue) < 5 or len(word) < 3 or word[0] != cue[0]:
         return 0.0
     allowed = 1 if len(cue) <= 6 else 2
     return 0.85 if OSA.distance(word, cue) <= allowed else 0.0
@@ -85,6 +86,19 @@ def _negated(tokens: list[Token], position: int) -> bool:
     return any(t.text in _NEGATORS and t.clause == clause for t in window)
 
 
+def agitation(text: str) -> float:
+    """Extra frustration shown by the form of the text: SHOUTING and runs of "!!!"."""
+    letters = [c for c in text if c.isalpha()]
+    score = 0.0
+    shouting = len(letters) >= 8 and len(text.split()) >= 2
+    if shouting and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+        score += 0.5
+    runs = [run for run in re.findall(r"[!?]{2,}", text) if "!" in run]
+    if runs:
+        score += 0.5 if max(len(run) for run in runs) >= 3 else 0.4
+    return score
+
+
 def is_general_question(tokens: list[Token], text: str, has_order_id: bool) -> bool:
     """True when the text asks about the shop in general, not about the customer's orders."""
     if has_order_id or any(t.text in PERSONAL_MARKERS for t in tokens):
@@ -100,7 +114,8 @@ def score_intents(
 
     Args:
         text: The customer's message.
-        has_order_id: The message names an order, which makes it about the customer's order.
+        has_order_id: The message names or points at an order, which makes it about the
+            customer's order.
         has_amount: The message names a sum of money, which points at a refund.
         has_address: The message holds a postal address, which points at an address change.
 
@@ -123,6 +138,8 @@ def score_intents(
         if found:
             strongest = max(found)
             scores[intent] = strongest + 0.3 * (sum(found) - strongest)
+    if extra := agitation(text):
+        scores[FRUSTRATION] = scores.get(FRUSTRATION, 0.0) + extra
     general = is_general_question(tokens, text, has_order_id)
     if has_amount and not general:
         scores[REFUND] = scores.get(REFUND, 0.0) + 0.6

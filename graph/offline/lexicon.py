@@ -12,8 +12,10 @@ KNOWLEDGE = "knowledge"
 HUMAN = "human"
 LIST_ORDERS = "list_orders"
 OUT_OF_SCOPE = "out_of_scope"
+FRUSTRATION = "frustration"
+CAPABILITIES = "capabilities"
 
-SOCIAL_INTENTS = (GREETING, THANKS)
+SOCIAL_INTENTS = (GREETING, THANKS, FRUSTRATION, CAPABILITIES)
 TASK_INTENTS = (HUMAN, CANCEL, REFUND, CHANGE_ADDRESS, ORDER_STATUS, LIST_ORDERS, KNOWLEDGE)
 
 # Each cue is a phrase whose words must all appear, in any order, close together; the
@@ -108,6 +110,31 @@ INTENT_CUES: dict[str, dict[str, float]] = {
         "horoscope": 1.4, "meaning of life": 1.4, "lottery": 1.4, "write me": 1.0, "sing": 1.0,
         "math": 1.2, "calculate": 1.0, "girlfriend": 1.4, "boyfriend": 1.4, "game": 0.8,
     },
+    FRUSTRATION: {
+        "useless": 1.3, "ridiculous": 1.3, "stupid": 1.3, "idiot": 1.3, "idiotic": 1.3,
+        "dumb": 1.2, "pathetic": 1.3, "rubbish": 1.2, "garbage": 1.2, "trash": 1.0,
+        "terrible": 1.2, "horrible": 1.2, "awful": 1.2, "worst": 1.2, "hopeless": 1.2,
+        "incompetent": 1.3, "unacceptable": 1.3, "disgrace": 1.3, "disgraceful": 1.3,
+        "is a joke": 1.4, "what a joke": 1.4, "waste of time": 1.4, "wasting my time": 1.4,
+        "fed up": 1.3, "sick of": 1.2, "sick and tired": 1.4, "annoyed": 1.1, "annoying": 1.1,
+        "angry": 1.1, "furious": 1.3, "livid": 1.3, "frustrated": 1.2, "frustrating": 1.2,
+        "not helpful": 1.3, "unhelpful": 1.3, "no help": 1.1, "not helping": 1.3,
+        "doesnt help": 1.2, "you dont understand": 1.3, "not listening": 1.2, "pointless": 1.2,
+        "wtf": 1.3, "ffs": 1.3, "seriously": 0.7, "are you kidding": 1.2, "kidding me": 1.2,
+        "nonsense": 1.1, "scam": 1.1, "crap": 1.2, "shit": 1.3, "damn": 0.9, "bullshit": 1.4,
+        "hate": 0.8, "sucks": 1.2, "disappointed": 1.0, "disappointing": 1.0, "appalling": 1.3,
+        "shocking": 1.0, "already told you": 1.3, "i told you": 1.0, "how many times": 1.1,
+        "not good enough": 1.3, "dreadful": 1.2, "lousy": 1.2, "moron": 1.3, "clueless": 1.2,
+    },
+    CAPABILITIES: {
+        "what can you do": 1.6, "what do you do": 1.6, "what can you help": 1.6,
+        "how can you help": 1.6, "what else can you": 1.5, "what are you": 1.1,
+        "who are you": 1.3, "are you a bot": 1.2, "what are my options": 1.4, "options": 0.7,
+        "menu": 1.0, "capabilities": 1.5, "what is this": 1.0, "how does this work": 1.4,
+        "help": 0.7, "need help": 0.9, "help me": 0.7, "what can i ask": 1.5,
+        "what are you able": 1.5, "what do you know": 1.2, "what things can": 1.4,
+        "can you do": 0.8, "your job": 1.0, "able to do": 1.2, "what services": 1.3,
+    },
 }
 
 # Words that signal the customer means their own order rather than asking in general.
@@ -125,16 +152,53 @@ REFUND_REASONS: dict[str, str] = {
     "changed my mind": "changed mind", "too small": "wrong size", "too big": "wrong size",
 }
 ORDINALS: dict[str, int] = {
-    "first": 1, "1st": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3,
+    "first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3,
     "three": 3, "fourth": 4, "4th": 4, "four": 4, "fifth": 5, "5th": 5, "five": 5,
-    "last": -1, "latest": -1, "newest": -1, "recent": -1, "oldest": 1, "older": 1,
+    "sixth": 6, "6th": 6, "six": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8,
+    "last": -1, "final": -1, "bottom": -1, "top": 1, "penultimate": -2,
 }
+# Words that pick an order by when it was placed: +1 the newest, -1 the oldest.
+BY_DATE: dict[str, int] = {
+    "latest": 1, "newest": 1, "recent": 1, "lastest": 1, "oldest": -1, "older": -1,
+    "earliest": -1, "earlier": -1,
+}
+# Words that name an order itself rather than a product in it.
+NOT_PRODUCTS = frozenset(
+    "order orders purchase purchases item items thing things stuff one ones box delivery "
+    "package parcel shipment money refund email address person bot website site app account "
+    "number status tracking time day days week weeks month way".split()
+)
 FULL_AMOUNT_WORDS = frozenset("all everything full whole entire total complete".split())
 STATUS_WORDS: dict[str, str] = {
     "processing": "processing", "pending": "processing", "unshipped": "processing",
     "shipped": "shipped", "transit": "shipped", "delivered": "delivered",
     "arrived": "delivered", "cancelled": "cancelled", "canceled": "cancelled",
 }
+# Openers of an elliptical follow-up that carries on with the task before ("and the mug?").
+FOLLOW_UP_OPENERS = ("what about", "how about", "and", "also", "same for", "what of", "plus")
+# Words that point back at the order being discussed.
+BACK_REFERENCES = frozenset("it its that this same".split())
+# Words before a product name: "the rug", "my lamp", "that blender".
+DETERMINERS = frozenset("the my that this those these our his her their about for".split())
+# Grammatical words that never name a product.
+FUNCTION_WORDS = frozenset(
+    "a an the my your our their his her its it this that these those is are was were be been "
+    "am do does did have has had will would can could should shall may might must and or but "
+    "if of to in on at by for with about from into out up down off over so as than then too "
+    "very just yet still already also any some all one ones what whats when where wheres who "
+    "why how which hi hey hello please pls thanks thank you me i im ive id we us they them "
+    "not no yes ok okay there here now again else other another".split()
+)
+# Kinds of product that customers name with a different word than the shop does.
+ITEM_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("sofa", "couch", "settee"), ("mug", "cup"), ("bookshelf", "bookcase", "shelving"),
+    ("sneaker", "trainer", "shoe", "runner"), ("phone", "mobile", "smartphone", "cellphone"),
+    ("tv", "television"), ("laptop", "notebook"), ("sweater", "jumper", "pullover"),
+    ("trouser", "pant", "slack"), ("headphone", "headset", "earphone", "earbud"),
+    ("armchair", "chair"), ("rug", "carpet", "mat"), ("lamp", "light"), ("jacket", "coat"),
+    ("bag", "handbag", "purse"), ("kettle", "boiler"), ("hoodie", "sweatshirt"),
+    ("duvet", "comforter", "quilt"), ("vase", "pot"), ("bike", "bicycle", "cycle"),
+)
 # Common words that must never be typo-matched to a different lexicon word.
 COMMON_WORDS = frozenset(
     "were here there what want went shop then than them when whom note need sent send same "

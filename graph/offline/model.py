@@ -16,10 +16,11 @@ from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import Field
 
-from graph.offline.dialogue import Decision, respond_to_customer
+from graph.offline.dialogue import respond_to_customer
 from graph.offline.replies import GREETING_REPLY
 from graph.offline.results import respond_to_results
 from graph.offline.state import STATE_KEY, find_tool_call, parse_tool_content, previous_state
+from graph.offline.steps import Decision
 
 
 def tool_name(tool: Any) -> str | None:

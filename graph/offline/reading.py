@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from graph.affirmation import Reply, classify_reply
 from graph.offline.intents import score_intents, tokenize, word_similarity
 from graph.offline.lexicon import (
+    CAPABILITIES,
     FULL_AMOUNT_WORDS,
+    KNOWLEDGE,
     OUT_OF_SCOPE,
     REFUND_REASONS,
     SOCIAL_INTENTS,
@@ -55,8 +57,15 @@ class Reading:
 
     @property
     def task(self) -> str | None:
-        """The strongest task intent, or None."""
-        return next((name for name, _ in self.intents if name in TASK_INTENTS), None)
+        """The strongest task intent, or None.
+
+        A question about what the assistant can do is not a help-article search, even though
+        it reads like a general question.
+        """
+        task = next((name for name, _ in self.intents if name in TASK_INTENTS), None)
+        if task == KNOWLEDGE and self.score(CAPABILITIES) >= self.score(KNOWLEDGE):
+            return None
+        return task
 
     @property
     def social(self) -> list[str]:
@@ -72,6 +81,10 @@ class Reading:
         """True when the intent was recognized at all."""
         return any(name == intent for name, _ in self.intents)
 
+    def score(self, intent: str) -> float:
+        """The intent's score, 0 when it was not recognized."""
+        return next((score for name, score in self.intents if name == intent), 0.0)
+
 
 def _reason_of(text: str) -> str | None:
     words = [t.text for t in tokenize(text)]
@@ -84,13 +97,15 @@ def _reason_of(text: str) -> str | None:
     return None
 
 
-def read_message(text: str, expecting: str | None = None) -> Reading:
+def read_message(text: str, expecting: str | None = None, *, about_order: bool = False) -> Reading:
     """Read a customer message.
 
     Args:
         text: The customer's message.
         expecting: What the previous reply asked for ("order_id", "amount", ...), which
             lets a bare number count as an order id or an amount.
+        about_order: The message points at an order known from the conversation ("it",
+            "the rug", "the second one"), so it is about the customer's own order.
 
     Returns:
         The intents and slots found.
@@ -103,7 +118,7 @@ def read_message(text: str, expecting: str | None = None) -> Reading:
     address = extract_address(text)
     intents = score_intents(
         text,
-        has_order_id=bool(order_ids),
+        has_order_id=bool(order_ids) or about_order,
         has_amount=amount is not None and expecting != "amount",
         has_address=address is not None and address.city is not None,
     )

@@ -1,12 +1,46 @@
-"""Resolving what the customer points at: an order id, "the second one", "the mug one"."""
+"""Resolving what the customer points at: an order id, "the second one", "the mug", "it"."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from graph.offline.intents import tokenize, word_similarity
-from graph.offline.lexicon import ORDINALS, STATUS_WORDS
+from graph.offline.intents import VOCABULARY, tokenize
+from graph.offline.items import orders_named
+from graph.offline.lexicon import (
+    BACK_REFERENCES,
+    BY_DATE,
+    DETERMINERS,
+    FOLLOW_UP_OPENERS,
+    FUNCTION_WORDS,
+    NOT_PRODUCTS,
+    ORDINALS,
+    STATUS_WORDS,
+)
+from graph.offline.state import DialogueState
+
+_COUNTED = frozenset("number no num option nr".split())
+_AFTER_ORDINAL = frozenset("one order item purchase of on in".split())
+_TIME_WORDS = frozenset("time times week weeks day days month year few couple".split())
+_CARDINALS = frozenset("one two three four five six seven eight".split())
+
+
+@dataclass(frozen=True)
+class Mention:
+    """The order a message points at without writing its number.
+
+    Attributes:
+        order_id: The order meant, when it is clear.
+        strong: The order was picked by position or by product, not only by "it".
+        product: A product the customer named that matches no order seen yet ("the sofa").
+        follow_up: The message carries on from the last one ("and the mug?", "what about it").
+    """
+
+    order_id: str | None = None
+    strong: bool = False
+    product: str | None = None
+    follow_up: bool = False
 
 
 def _canonical(order_id: str) -> str:
@@ -36,42 +70,63 @@ def resolve_order_ids(candidates: list[str], known_ids: list[str]) -> list[str]:
     return resolved
 
 
-def _by_ordinal(words: list[str], options: list[str]) -> str | None:
-    for word in words:
-        position = ORDINALS.get(word)
-        if position is None and word.isdigit() and len(word) == 1:
-            position = int(word)
+def _position(words: list[str], index: int, strict: bool) -> int | None:
+    word = words[index]
+    before = words[index - 1] if index else ""
+    after = words[index + 1] if index + 1 < len(words) else ""
+    counted = before in _COUNTED or (word.isdigit() and len(words) == 1)
+    if word.isdigit() and len(word) == 1:
+        return int(word) if counted or not strict else None
+    if word not in ORDINALS:
+        return None
+    if word in _CARDINALS and strict and not counted:
+        return None
+    if strict and not counted and len(words) > 4 and after not in _AFTER_ORDINAL:
+        if before != "the" or after in _TIME_WORDS:
+            return None
+    return ORDINALS[word]
+
+
+def pick_by_position(
+    words: list[str], options: list[str], orders: list[dict[str, Any]], *, strict: bool = False
+) -> str | None:
+    """The option picked by "the second one", "number 3", "the last", "the newest".
+
+    Args:
+        words: The customer's words.
+        options: Order ids as shown to the customer.
+        orders: Known order summaries, for picking by date.
+        strict: Count a number only when it is plainly a position, as when no list was just
+            shown; otherwise any ordinal or single digit counts.
+    """
+    for index, word in enumerate(words):
+        if word in BY_DATE and options:
+            dated = [o for o in orders if o["id"] in options and o.get("placed_at")]
+            if len(dated) == len(options):
+                dated.sort(key=lambda o: str(o["placed_at"]), reverse=BY_DATE[word] > 0)
+                return str(dated[0]["id"])
+            return options[0] if BY_DATE[word] > 0 else options[-1]
+        position = _position(words, index, strict)
         if position is None:
             continue
-        index = position - 1 if position > 0 else len(options) + position
-        if 0 <= index < len(options):
-            return options[index]
+        slot = position - 1 if position > 0 else len(options) + position
+        if 0 <= slot < len(options):
+            return options[slot]
     return None
 
 
 def _by_description(
     words: list[str], options: list[str], orders: list[dict[str, Any]]
 ) -> str | None:
-    """Pick the single offered order whose item names or status the words mention."""
-    scores: dict[str, float] = {}
-    for order in orders:
-        if order["id"] not in options:
-            continue
-        item_words = {w.text for name in order.get("items", []) for w in tokenize(name)}
-        item_words = {w for w in item_words if len(w) >= 3}
-        score = sum(
-            max((word_similarity(item, w) for w in words), default=0.0) for item in item_words
-        )
-        status_hits = [STATUS_WORDS[w] for w in words if w in STATUS_WORDS]
-        if status_hits and order.get("status") in status_hits:
-            score += 0.9
-        if score:
-            scores[order["id"]] = score
-    if not scores:
-        return None
-    best = max(scores.values())
-    winners = [order_id for order_id, score in scores.items() if score == best]
-    return winners[0] if len(winners) == 1 else None
+    """Pick the single offered order whose products or status the words name."""
+    offered = [order for order in orders if order["id"] in options]
+    named = orders_named(words, offered)
+    if len(named) == 1:
+        return named[0]
+    statuses = {STATUS_WORDS[w] for w in words if w in STATUS_WORDS}
+    pool = [o for o in offered if o["id"] in named] if named else offered
+    fitting = [o["id"] for o in pool if statuses and o.get("status") in statuses]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def choose_option(
@@ -89,4 +144,36 @@ def choose_option(
     for candidate in candidates + [w.upper() for w in words if any(c.isdigit() for c in w)]:
         if chosen := match_known_id(candidate, options):
             return chosen
-    return _by_description(words, options, orders) or _by_ordinal(words, options)
+    return _by_description(words, options, orders) or pick_by_position(words, options, orders)
+
+
+def named_product(words: list[str]) -> str | None:
+    """A word that names a product after "the", "my", "that"..., if one is there."""
+    for before, word in zip(words, words[1:], strict=False):
+        if before not in DETERMINERS or len(word) < 3 or word.isdigit():
+            continue
+        if word in FUNCTION_WORDS or word in VOCABULARY or word in NOT_PRODUCTS:
+            continue
+        if word in ORDINALS or word in BY_DATE or word in STATUS_WORDS:
+            continue
+        return word
+    return None
+
+
+def find_mention(text: str, state: DialogueState) -> Mention:
+    """Work out which remembered order a message means without naming its number."""
+    words = [t.text for t in tokenize(text)]
+    lowered = " ".join(words)
+    follow_up = any(lowered == o or lowered.startswith(o + " ") for o in FOLLOW_UP_OPENERS)
+    if state.listed and (picked := pick_by_position(words, state.listed, state.orders,
+                                                    strict=True)):
+        return Mention(picked, True, None, follow_up)
+    named = orders_named(words, state.orders)
+    if len(named) == 1:
+        return Mention(named[0], True, None, follow_up)
+    product = named_product(words)
+    if named or product:
+        return Mention(None, False, product or "", follow_up)
+    focus = state.focus or state.slots.get("order_id")
+    points_back = bool(set(words) & BACK_REFERENCES) or "the order" in lowered
+    return Mention(focus if points_back else None, False, None, follow_up)

@@ -13,6 +13,13 @@ CAPABILITIES = (
     "answer questions about our policies, or connect you with a person."
 )
 GREETING_REPLY = "Hi! How can I help you today? " + CAPABILITIES
+CAPABILITIES_REPLY = (
+    "I'm the shop's support assistant. I can tell you where an order is and when it should "
+    "arrive, refund or cancel an order, change a delivery address, list your orders, answer "
+    "questions about returns, shipping and our other policies, or connect you with a person "
+    "from our team. What would you like to do?"
+)
+SORRY_PREFIX = "I'm sorry about the trouble. "
 THANKS_REPLY = "You're welcome! Is there anything else I can help with?"
 GOODBYE_REPLY = "Thanks for getting in touch. Have a lovely day!"
 NOT_UNDERSTOOD_REPLY = "Sorry, I didn't quite catch that. " + CAPABILITIES
@@ -127,6 +134,20 @@ def knowledge_reply(articles: list[dict[str, Any]], query: str) -> str:
     snippet = str(best.get("snippet") or best.get("content") or "").strip()
     title = best.get("title") or "help"
     return f"From our {title} article: {snippet}"
+
+
+def calm_reply(*, with_person: bool) -> str:
+    """Acknowledge frustration calmly, and offer a person when one can be reached."""
+    opening = "I'm sorry this has been frustrating — I'd like to put it right. "
+    ask = "Tell me what's gone wrong and I'll look into it straight away"
+    if with_person:
+        return f"{opening}{ask}, or I can connect you with a person from our team. Shall I?"
+    return f"{opening}{ask}."
+
+
+def product_not_found_reply(product: str) -> str:
+    """Say that no listed order holds the product the customer named."""
+    return f'I couldn\'t see "{product}" in any of your orders. ' if product else ""
 
 
 def missing_address_reply(missing: list[str]) -> str:

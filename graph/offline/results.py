@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from graph.offline import replies
-from graph.offline.dialogue import Decision, advance
 from graph.offline.lexicon import CANCEL, CHANGE_ADDRESS, LIST_ORDERS, ORDER_STATUS, REFUND
 from graph.offline.references import choose_option
 from graph.offline.state import DialogueState
+from graph.offline.steps import Decision, advance
 
 ACTION_TOOLS = ("refund", "cancel_order", "change_address")
 _PLAUSIBLE_STATUSES = {
@@ -32,6 +32,8 @@ def _plausible_order(state: DialogueState, orders: list[dict[str, Any]]) -> str 
     text = state.slots.get("text", "")
     if text and (described := choose_option(text, [], ids, state.orders)):
         return described
+    if state.slots.get("product") is not None:
+        return None  # they named a product; guessing another order would mislead
     wanted = _PLAUSIBLE_STATUSES.get(state.intent or "", ())
     fitting = [order for order in orders if order.get("status") in wanted]
     amount = state.slots.get("amount")
@@ -51,15 +53,19 @@ def _after_list(state: DialogueState, result: dict[str, Any], offered: set[str])
     state.remember_orders(orders)
     if state.intent in (None, LIST_ORDERS) or not orders:
         state.intent = None
+        state.listed = [o["id"] for o in orders]
         return Decision(replies.order_list_reply(orders), [], state)
     chosen = _plausible_order(state, orders)
     if chosen:
         state.slots["order_id"] = chosen
         return advance(state, offered)
-    state.options = [o["id"] for o in orders]
+    state.options = state.listed = [o["id"] for o in orders]
     state.awaiting = "order_choice"
     question = _WHICH.get(state.intent or "", "Which one do you mean?")
-    return Decision(replies.order_list_reply(orders, question), [], state)
+    missing = replies.product_not_found_reply(state.slots.get("product") or "")
+    if choose_option(state.slots.get("text", ""), [], state.listed, state.orders):
+        missing = ""
+    return Decision(missing + replies.order_list_reply(orders, question), [], state)
 
 
 def _after_error(state: DialogueState, call: dict[str, Any], result: dict[str, Any]) -> Decision:
@@ -112,7 +118,7 @@ def _after_one(
         order = result.get("order") or result
         if isinstance(order, dict) and order.get("id"):
             state.remember_orders([order])
-            state.slots["order_id"] = order["id"]
+            state.slots["order_id"] = state.focus = str(order["id"])
             return Decision(replies.order_status_reply(order), [], state)
     if name == "search_knowledge":
         articles = [a for a in result.get("articles") or [] if isinstance(a, dict)]

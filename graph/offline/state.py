@@ -24,6 +24,9 @@ class DialogueState:
         slots: What is known so far: "order_id", "amount", "address", "reason", "query".
         orders: Short summaries of the customer's orders seen in tool results.
         proposal: A tool call the model offered and will make if the customer says yes.
+        focus: The order the conversation is about now, which "it" and "that order" mean.
+        listed: Order ids of the last list shown to the customer, in the order shown, which
+            "the second one" or "number 3" pick from.
     """
 
     intent: str | None = None
@@ -32,6 +35,8 @@ class DialogueState:
     slots: dict[str, Any] = field(default_factory=dict)
     orders: list[dict[str, Any]] = field(default_factory=list)
     proposal: dict[str, Any] | None = None
+    focus: str | None = None
+    listed: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe dict for ``AIMessage.additional_kwargs``."""

@@ -1,0 +1,82 @@
+"""Matching what a customer calls a product ("my lmap", "the shelf") to the items of orders."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz.distance import OSA
+
+from graph.offline.lexicon import FUNCTION_WORDS, ITEM_SYNONYMS
+
+_KIND = {word: index for index, group in enumerate(ITEM_SYNONYMS) for word in group}
+
+# Words in product names that say little about which product it is.
+_VAGUE = frozenset(
+    "set pack piece pieces pcs pc kit size edition new classic original premium deluxe mini "
+    "xs xl xxl small medium large regular standard model version type style item items".split()
+)
+
+
+def stem(word: str) -> str:
+    """Reduce a plural to its singular well enough for matching ("shelves" -> "shelf")."""
+    if len(word) > 4 and word.endswith("ves"):
+        return word[:-3] + "f"
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "xes", "sses")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us")):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=8192)
+def name_similarity(name_word: str, said: str) -> float:
+    """How well a word the customer wrote names a word of a product name (0 when not)."""
+    a, b = stem(name_word), stem(said)
+    if a == b or _KIND.get(a, -1) == _KIND.get(b, -2):
+        return 1.0
+    if len(a) < 4 or len(b) < 3 or b in FUNCTION_WORDS:
+        return 0.0
+    allowed = 1 if len(a) <= 7 else 2
+    if len(b) >= 4 and OSA.distance(a, b) <= allowed and (a[0] == b[0] or a[1:3] == b[1:3]):
+        return 0.85
+    if len(b) >= 4 and a.endswith(b) and len(a) - len(b) >= 3:
+        return 0.7  # "shelf" for "bookshelf", "phones" for "headphones"
+    return 0.0
+
+
+def said_words(words: list[str]) -> list[str]:
+    """The customer's words plus adjacent pairs joined ("book shelf" -> "bookshelf")."""
+    joined = [a + b for a, b in zip(words, words[1:], strict=False) if len(a) >= 3 and len(b) >= 3]
+    return [w for w in words if w not in FUNCTION_WORDS] + joined
+
+
+def _name_words(name: str) -> list[str]:
+    words = [w for w in "".join(c if c.isalnum() else " " for c in name.lower()).split()]
+    return [w for w in words if w not in FUNCTION_WORDS and w not in _VAGUE and not w.isdigit()]
+
+
+def item_score(items: list[str], words: list[str]) -> float:
+    """How strongly the words point at an order with these item names (0 when not at all)."""
+    said = said_words(words)
+    best = 0.0
+    for name in items:
+        name_words = _name_words(name)
+        score = 0.0
+        for index, name_word in enumerate(name_words):
+            weight = 1.0 if index == len(name_words) - 1 else 0.6  # the head noun comes last
+            score += weight * max((name_similarity(name_word, w) for w in said), default=0.0)
+        best = max(best, score)
+    return best
+
+
+def orders_named(words: list[str], orders: list[dict[str, Any]]) -> list[str]:
+    """Ids of the orders whose items the words name, best first; ties all included."""
+    scored = [(item_score(order.get("items") or [], words), order["id"]) for order in orders]
+    scored = [(score, order_id) for score, order_id in scored if score > 0]
+    if not scored:
+        return []
+    top = max(score for score, _ in scored)
+    return [order_id for score, order_id in scored if score >= top - 1e-9]

@@ -1,0 +1,93 @@
+"""The next step of a task: call the tool it needs, or ask for what is still missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.offline import replies
+from graph.offline.lexicon import (
+    CANCEL,
+    CHANGE_ADDRESS,
+    HUMAN,
+    KNOWLEDGE,
+    LIST_ORDERS,
+    ORDER_STATUS,
+)
+from graph.offline.state import DialogueState
+
+
+@dataclass
+class Decision:
+    """What the model says or calls next, and the state it remembers.
+
+    Attributes:
+        content: Text for the customer (may be empty when only calling tools).
+        calls: Tool calls as {"name", "args"} dicts.
+        state: The dialogue state to store with the reply.
+    """
+
+    content: str = ""
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    state: DialogueState = field(default_factory=DialogueState)
+
+
+def call_tool(
+    state: DialogueState, offered: set[str], name: str, prefix: str, **args: Any
+) -> Decision:
+    """Call a tool, or say it is out of reach when it was not offered."""
+    state.awaiting = None
+    if name not in offered:
+        text = "I'm not able to do that from here, but a person from our team can help."
+        return Decision(f"{prefix}{text}", [], state)
+    if prefix:
+        state.slots["prefix"] = prefix
+    clean = {key: value for key, value in args.items() if value is not None}
+    if clean.get("order_id"):
+        state.focus = str(clean["order_id"])
+    return Decision("", [{"name": name, "args": clean}], state)
+
+
+def ask(state: DialogueState, awaiting: str, text: str) -> Decision:
+    """Ask the customer for a missing piece and remember what was asked."""
+    state.awaiting = awaiting
+    return Decision(text, [], state)
+
+
+def _address_reply(state: DialogueState, offered: set[str], prefix: str) -> Decision:
+    address = state.slots.get("address")
+    if not address:
+        return ask(state, "address", f"{prefix}{replies.ASK_ADDRESS_REPLY}")
+    missing = [k for k in ("city", "postcode", "country") if not address.get(k)]
+    if missing:
+        return ask(state, "address", f"{prefix}{replies.missing_address_reply(missing)}")
+    return call_tool(state, offered, "change_address", prefix,
+                     order_id=state.slots["order_id"], **address)
+
+
+def advance(state: DialogueState, offered: set[str], prefix: str = "") -> Decision:
+    """Take the next step of the task in ``state`` with what is known so far."""
+    slots, intent = state.slots, state.intent
+    if intent == HUMAN:
+        reason = slots.get("query") or "Customer asked to speak with a person."
+        return call_tool(state, offered, "request_human", prefix, reason=reason[:300])
+    if intent == KNOWLEDGE:
+        return call_tool(state, offered, "search_knowledge", prefix, query=slots.get("query", ""))
+    if intent == LIST_ORDERS:
+        return call_tool(state, offered, "list_orders", prefix)
+    order_id = slots.get("order_id")
+    if intent == CHANGE_ADDRESS and order_id:
+        return _address_reply(state, offered, prefix)
+    if order_id is None:
+        if "list_orders" not in offered:
+            return ask(state, "order_id", f"{prefix}{replies.ASK_ORDER_REPLY}")
+        return call_tool(state, offered, "list_orders", prefix)
+    if intent == ORDER_STATUS:
+        return call_tool(state, offered, "get_order", prefix, order_id=order_id)
+    if intent == CANCEL:
+        return call_tool(state, offered, "cancel_order", prefix, order_id=order_id,
+                         reason=slots.get("reason"))
+    if slots.get("wants_partial") and slots.get("amount") is None:
+        return ask(state, "amount", f"{prefix}How much would you like refunded for {order_id}?")
+    return call_tool(state, offered, "refund", prefix, order_id=order_id,
+                     amount=slots.get("amount"), reason=slots.get("reason"))
