@@ -98,8 +98,11 @@ def _task_for(state: DialogueState, reading: Reading, picked: bool, mention: Men
     if reading.task is not None:
         return reading.task
     carries_on = mention.follow_up and (mention.order_id or mention.product is not None)
+    asks_after = mention.by == "pronoun" and "?" in reading.text and not reading.social
     if picked or mention.strong or carries_on:
         return state.intent if state.intent in ORDER_TASKS else ORDER_STATUS
+    if asks_after:
+        return ORDER_STATUS
     if reading.address is not None and state.intent == CHANGE_ADDRESS:
         return CHANGE_ADDRESS
     return None

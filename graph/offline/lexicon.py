@@ -46,6 +46,8 @@ INTENT_CUES: dict[str, dict[str, float]] = {
         "is it": 0.2, "my order": 0.35, "carrier": 0.7, "courier": 0.7, "postman": 0.6,
         "never came": 1.0, "never got": 0.8, "didnt get": 0.8, "didnt arrive": 1.0,
         "show up": 0.7, "showed up": 0.7, "received yet": 0.9, "get here": 0.8,
+        "there yet": 0.9, "here yet": 0.9, "yet": 0.4, "how long until": 1.0,
+        "how long till": 1.0, "expected": 0.6, "out for delivery": 1.0, "in transit": 1.0,
     },
     REFUND: {
         "refund": 1.3, "refunded": 1.2, "money back": 1.3, "reimburse": 1.2, "reimbursement": 1.2,

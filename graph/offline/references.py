@@ -24,6 +24,8 @@ _COUNTED = frozenset("number no num option nr".split())
 _AFTER_ORDINAL = frozenset("one order item purchase of on in".split())
 _TIME_WORDS = frozenset("time times week weeks day days month year few couple".split())
 _CARDINALS = frozenset("one two three four five six seven eight".split())
+_ELSEWHERE = frozenset("other another different else orders all every each new".split())
+_SHORT = 5
 
 
 @dataclass(frozen=True)
@@ -32,15 +34,22 @@ class Mention:
 
     Attributes:
         order_id: The order meant, when it is clear.
-        strong: The order was picked by position or by product, not only by "it".
-        product: A product the customer named that matches no order seen yet ("the sofa").
+        by: How it was picked: "position" in the last list, "product" named, "pronoun"
+            ("it", "that order") or "context" (a short follow-up about the order in focus).
+        product: A product the customer named that matches no single order seen yet
+            ("the sofa"); "" when several orders hold it.
         follow_up: The message carries on from the last one ("and the mug?", "what about it").
     """
 
     order_id: str | None = None
-    strong: bool = False
+    by: str = ""
     product: str | None = None
     follow_up: bool = False
+
+    @property
+    def strong(self) -> bool:
+        """The order was picked by position or product, not only by "it" or context."""
+        return self.by in ("position", "product")
 
 
 def _canonical(order_id: str) -> str:
@@ -167,13 +176,17 @@ def find_mention(text: str, state: DialogueState) -> Mention:
     follow_up = any(lowered == o or lowered.startswith(o + " ") for o in FOLLOW_UP_OPENERS)
     if state.listed and (picked := pick_by_position(words, state.listed, state.orders,
                                                     strict=True)):
-        return Mention(picked, True, None, follow_up)
+        return Mention(picked, "position", None, follow_up)
     named = orders_named(words, state.orders)
     if len(named) == 1:
-        return Mention(named[0], True, None, follow_up)
+        return Mention(named[0], "product", None, follow_up)
     product = named_product(words)
     if named or product:
-        return Mention(None, False, product or "", follow_up)
+        return Mention(None, "", product or "", follow_up)
     focus = state.focus or state.slots.get("order_id")
     points_back = bool(set(words) & BACK_REFERENCES) or "the order" in lowered
-    return Mention(focus if points_back else None, False, None, follow_up)
+    # A short follow-up such as "tracking number?" carries on with the order in focus.
+    elliptic = len(words) <= _SHORT and not set(words) & _ELSEWHERE
+    if focus and (points_back or elliptic):
+        return Mention(focus, "pronoun" if points_back else "context", None, follow_up)
+    return Mention(None, "", None, follow_up)
