@@ -168,10 +168,13 @@ _ORDER_WORD = r"(?:order|ord|purchase|ref|reference|confirmation)"
 _ORDER_CONTEXT = re.compile(
     rf"(?:{_ORDER_WORD}s?\b\W*(?:(?:number|no|num|nr|id|code|is|was|=)\b\W*){{0,3}}|#\s?)$", re.I
 )
-_TOKEN = re.compile(r"(?<![\w@.$£€/-])#?\s?([A-Za-z0-9]+(?:-[A-Za-z0-9]+)?)(?![\w@/-]|[.,]\d)")
+_TOKEN = re.compile(
+    r"(?<![\w@.$£€/-])#?\s?([A-Za-z0-9]+(?:-[A-Za-z0-9]+){0,3})(?![\w@/-]|[.,]\d)"
+)
 _NOT_AN_ID = re.compile(
     r"^\d+(?:st|nd|rd|th|am|pm|h|hrs?|mins?|days?|weeks?|x|kg|g|lbs?|cm|mm|m|km|ml|l|k|gb|tb|mb"
-    r"|usd|eur|gbp|ft|in)$|^(?:covid-?19|mp[34]|h264|4k|8k)$",
+    r"|usd|eur|gbp|ft|in)$|^(?:covid-?19|mp[34]|h264|4k|8k)$"
+    r"|^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}-\d{1,2}-\d{2,4}$|^\d+(?:-\d+){2,}$",
     re.I,
 )
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.I)
