@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from graph.offline import replies
+from graph.offline.intents import tokenize
 from graph.offline.lexicon import (
     CANCEL,
     CAPABILITIES,
@@ -24,6 +25,8 @@ from graph.offline.steps import Decision, advance, ask, call_tool
 from graph.slots import extract_address
 
 ORDER_TASKS = (ORDER_STATUS, REFUND, CANCEL, CHANGE_ADDRESS)
+_OPENERS = [[w] for w in "when where has have is did does will whens wheres hows".split()]
+_NEW_SUBJECT = re.compile(r"\b(?:my|other|another|different|all|else|orders)\b", re.I)
 _PARTIAL = re.compile(r"\b(?:partial|partly|part of|some of|portion)\b", re.I)
 
 
@@ -98,7 +101,8 @@ def _task_for(state: DialogueState, reading: Reading, picked: bool, mention: Men
     if reading.task is not None:
         return reading.task
     carries_on = mention.follow_up and (mention.order_id or mention.product is not None)
-    asks_after = mention.by == "pronoun" and "?" in reading.text and not reading.social
+    asks = "?" in reading.text or reading.text.lower().split()[:1] in _OPENERS
+    asks_after = mention.by == "pronoun" and asks and not reading.social
     if picked or mention.strong or carries_on:
         return state.intent if state.intent in ORDER_TASKS else ORDER_STATUS
     if asks_after:
@@ -128,6 +132,9 @@ def _start_task(
         fresh.slots["product"] = mention.product
     if not order_ids and mention.order_id:
         order_ids = [mention.order_id]
+    unnamed = not order_ids and mention.product is None and fresh.focus
+    if unnamed and task == ORDER_STATUS and not _NEW_SUBJECT.search(reading.text):
+        order_ids = [str(fresh.focus)]  # "can I have the tracking code" after a status
     _fill_slots(fresh, reading, order_ids)
     return advance(fresh, offered, prefix)
 
@@ -172,7 +179,9 @@ def respond_to_customer(
     expecting = state.awaiting if current else None
     mention = find_mention(text, state)
     about_order = mention.order_id is not None or mention.product is not None
-    reading = read_message(text, expecting, about_order=about_order)
+    products = frozenset(w.text for o in state.orders for name in o.get("items") or []
+                         for w in tokenize(name))
+    reading = read_message(text, expecting, about_order=about_order, product_words=products)
     order_ids = resolve_order_ids(reading.order_ids, [o["id"] for o in state.orders])
     prefix = _prefix(reading)
     if current and state.awaiting:

@@ -20,6 +20,7 @@ from graph.offline.lexicon import (
     PERSONAL_MARKERS,
     QUESTION_OPENERS,
     REFUND,
+    SHORTHAND,
 )
 
 THRESHOLD = 0.6
@@ -42,7 +43,8 @@ def tokenize(text: str) -> list[Token]:
     cleaned = text.lower().replace("’", "'").replace("'", "")
     tokens: list[Token] = []
     for clause, part in enumerate(re.split(r"[.,!?;:\n]+|\bbut\b", cleaned)):
-        tokens += [Token(word, clause) for word in re.findall(r"[a-z0-9]+", part)]
+        words = re.findall(r"[a-z0-9]+", part)
+        tokens += [Token(SHORTHAND.get(word, word), clause) for word in words]
     return tokens
 
 
@@ -59,10 +61,19 @@ def word_similarity(cue: str, word: str) -> float:
     return 0.85 if OSA.distance(word, cue) <= allowed else 0.0
 
 
-def _match_cue(cue: str, tokens: list[Token]) -> tuple[float, int] | None:
+def _similarity(cue: str, word: str, exact_only: frozenset[str]) -> float:
+    if word in exact_only:
+        return 1.0 if word == cue else 0.0
+    return word_similarity(cue, word)
+
+
+def _match_cue(
+    cue: str, tokens: list[Token], exact_only: frozenset[str] = frozenset()
+) -> tuple[float, int] | None:
     """Best (quality, first position) of the cue's words found close together, if any."""
     words = cue.split()
-    hits = [[(i, word_similarity(w, t.text)) for i, t in enumerate(tokens)] for w in words]
+    hits = [[(i, _similarity(w, t.text, exact_only)) for i, t in enumerate(tokens)]
+            for w in words]
     hits = [[(i, s) for i, s in row if s > 0] for row in hits]
     if not all(hits):
         return None
@@ -92,7 +103,7 @@ def agitation(text: str) -> float:
     score = 0.0
     shouting = len(letters) >= 8 and len(text.split()) >= 2
     if shouting and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
-        score += 0.5
+        score += 0.6
     runs = [run for run in re.findall(r"[!?]{2,}", text) if "!" in run]
     if runs:
         score += 0.5 if max(len(run) for run in runs) >= 3 else 0.4
@@ -108,7 +119,12 @@ def is_general_question(tokens: list[Token], text: str, has_order_id: bool) -> b
 
 
 def score_intents(
-    text: str, *, has_order_id: bool = False, has_amount: bool = False, has_address: bool = False
+    text: str,
+    *,
+    has_order_id: bool = False,
+    has_amount: bool = False,
+    has_address: bool = False,
+    product_words: frozenset[str] = frozenset(),
 ) -> list[tuple[str, float]]:
     """Rank every intent the text expresses, strongest first.
 
@@ -118,6 +134,8 @@ def score_intents(
             customer's order.
         has_amount: The message names a sum of money, which points at a refund.
         has_address: The message holds a postal address, which points at an address change.
+        product_words: Words of the customer's product names, never read as typos of a cue
+            ("espresso" is not "express").
 
     Returns:
         (intent, score) pairs with score at or above the acceptance threshold.
@@ -127,7 +145,7 @@ def score_intents(
     for intent, cues in INTENT_CUES.items():
         found: list[float] = []
         for cue, weight in cues.items():
-            match = _match_cue(cue, tokens)
+            match = _match_cue(cue, tokens, product_words)
             if match is None:
                 continue
             quality, position = match

@@ -46,7 +46,9 @@ INTENT_CUES: dict[str, dict[str, float]] = {
         "is it": 0.2, "my order": 0.35, "carrier": 0.7, "courier": 0.7, "postman": 0.6,
         "never came": 1.0, "never got": 0.8, "didnt get": 0.8, "didnt arrive": 1.0,
         "show up": 0.7, "showed up": 0.7, "received yet": 0.9, "get here": 0.8,
-        "there yet": 0.9, "here yet": 0.9, "yet": 0.4, "how long until": 1.0,
+        "still nothing": 0.9, "nothing yet": 0.9, "delivering": 0.7, "who is delivering": 1.0,
+        "there yet": 0.9, "here yet": 0.9, "yet": 0.4, "how long until": 1.0, "come": 0.4,
+        "when should": 0.5,
         "how long till": 1.0, "expected": 0.6, "out for delivery": 1.0, "in transit": 1.0,
     },
     REFUND: {
@@ -55,6 +57,8 @@ INTENT_CUES: dict[str, dict[str, float]] = {
         "compensate": 0.9, "credit back": 1.0, "partial refund": 1.4, "give back": 0.6,
         "return": 0.5, "charged": 0.6, "overcharged": 1.0, "reverse charge": 1.0,
         "broken": 0.5, "damaged": 0.5, "defective": 0.5, "faulty": 0.5, "want back": 0.8,
+        "cracked": 0.5, "smashed": 0.5, "shattered": 0.5, "torn": 0.5, "ripped": 0.5,
+        "scratched": 0.5, "dented": 0.5, "leaking": 0.5, "stopped working": 0.6,
     },
     CANCEL: {
         "cancel": 1.4, "cancellation": 1.3, "call off": 1.3, "by mistake": 0.8,
@@ -127,6 +131,11 @@ INTENT_CUES: dict[str, dict[str, float]] = {
         "hate": 0.8, "sucks": 1.2, "disappointed": 1.0, "disappointing": 1.0, "appalling": 1.3,
         "shocking": 1.0, "already told you": 1.3, "i told you": 1.0, "how many times": 1.1,
         "not good enough": 1.3, "dreadful": 1.2, "lousy": 1.2, "moron": 1.3, "clueless": 1.2,
+        "even listening": 1.3, "listen to me": 1.1, "listening": 0.7, "ugh": 0.8, "argh": 1.0,
+        "thanks for nothing": 1.6, "what on earth": 1.0, "shambles": 1.3, "crazy": 0.9,
+        "driving me": 0.8, "patience": 1.0, "times already": 1.2, "three times": 0.9,
+        "again and again": 1.1, "mess": 0.8, "nightmare": 1.1,
+        "absurd": 1.2, "insane": 1.0, "outrageous": 1.3, "fuming": 1.3, "disgusted": 1.3,
     },
     CAPABILITIES: {
         "what can you do": 1.6, "what do you do": 1.6, "what can you help": 1.6,
@@ -136,9 +145,18 @@ INTENT_CUES: dict[str, dict[str, float]] = {
         "help": 0.7, "need help": 0.9, "help me": 0.7, "what can i ask": 1.5,
         "what are you able": 1.5, "what do you know": 1.2, "what things can": 1.4,
         "can you do": 0.8, "your job": 1.0, "able to do": 1.2, "what services": 1.3,
+        "features": 0.9, "how do you work": 1.5, "who am i talking": 1.6, "talking to": 0.6,
+        "what are you for": 1.5, "what kind of": 0.5, "can you help": 0.8,
+        "do anything": 1.3, "bot do": 1.4, "good for": 0.9, "use you for": 1.5, "functions": 1.1,
+        "capable of": 1.4, "what you can do": 1.6,
     },
 }
 
+# Chat shorthand, read as the words it stands for.
+SHORTHAND: dict[str, str] = {
+    "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thanks",
+    "wat": "what", "wht": "what", "abt": "about", "ppl": "people", "cuz": "because",
+}
 # Words that signal the customer means their own order rather than asking in general.
 PERSONAL_MARKERS = frozenset(
     "my mine our i've ive i'd id im i'm me we bought ordered purchased got received".split()
@@ -159,6 +177,9 @@ ORDINALS: dict[str, int] = {
     "sixth": 6, "6th": 6, "six": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8,
     "last": -1, "final": -1, "bottom": -1, "top": 1, "penultimate": -2,
 }
+MIDDLE = frozenset("middle center centre".split())
+# Words that open a message without adding to it: "ok and the mug?".
+FILLERS = frozenset("ok okay so right hmm um uh oh well alright cool great fine".split())
 # Words that pick an order by when it was placed: +1 the newest, -1 the oldest.
 BY_DATE: dict[str, int] = {
     "latest": 1, "newest": 1, "recent": 1, "lastest": 1, "oldest": -1, "older": -1,
@@ -198,8 +219,9 @@ ITEM_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("tv", "television"), ("laptop", "notebook"), ("sweater", "jumper", "pullover"),
     ("trouser", "pant", "slack"), ("headphone", "headset", "earphone", "earbud"),
     ("armchair", "chair"), ("rug", "carpet", "mat"), ("lamp", "light"), ("jacket", "coat"),
-    ("bag", "handbag", "purse"), ("kettle", "boiler"), ("hoodie", "sweatshirt"),
-    ("duvet", "comforter", "quilt"), ("vase", "pot"), ("bike", "bicycle", "cycle"),
+    ("bag", "handbag", "purse"), ("backpack", "rucksack", "knapsack", "daypack"),
+    ("kettle", "boiler"), ("hoodie", "sweatshirt"), ("duvet", "comforter", "quilt"),
+    ("vase", "pot"), ("bike", "bicycle", "cycle"),
 )
 # Common words that must never be typo-matched to a different lexicon word.
 COMMON_WORDS = frozenset(

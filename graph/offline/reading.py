@@ -10,6 +10,7 @@ from graph.offline.intents import score_intents, tokenize, word_similarity
 from graph.offline.lexicon import (
     CAPABILITIES,
     FULL_AMOUNT_WORDS,
+    HUMAN,
     KNOWLEDGE,
     OUT_OF_SCOPE,
     REFUND_REASONS,
@@ -65,6 +66,8 @@ class Reading:
         task = next((name for name, _ in self.intents if name in TASK_INTENTS), None)
         if task == KNOWLEDGE and self.score(CAPABILITIES) >= self.score(KNOWLEDGE):
             return None
+        if task == HUMAN and self.score(CAPABILITIES) > self.score(HUMAN):
+            return None  # "who am I talking to?" asks what this is, not for a person
         return task
 
     @property
@@ -97,7 +100,13 @@ def _reason_of(text: str) -> str | None:
     return None
 
 
-def read_message(text: str, expecting: str | None = None, *, about_order: bool = False) -> Reading:
+def read_message(
+    text: str,
+    expecting: str | None = None,
+    *,
+    about_order: bool = False,
+    product_words: frozenset[str] = frozenset(),
+) -> Reading:
     """Read a customer message.
 
     Args:
@@ -106,6 +115,7 @@ def read_message(text: str, expecting: str | None = None, *, about_order: bool =
             lets a bare number count as an order id or an amount.
         about_order: The message points at an order known from the conversation ("it",
             "the rug", "the second one"), so it is about the customer's own order.
+        product_words: Words of the products in the customer's orders.
 
     Returns:
         The intents and slots found.
@@ -121,6 +131,7 @@ def read_message(text: str, expecting: str | None = None, *, about_order: bool =
         has_order_id=bool(order_ids) or about_order,
         has_amount=amount is not None and expecting != "amount",
         has_address=address is not None and address.city is not None,
+        product_words=product_words,
     )
     return Reading(
         text=text,

@@ -12,8 +12,10 @@ from graph.offline.lexicon import (
     BACK_REFERENCES,
     BY_DATE,
     DETERMINERS,
+    FILLERS,
     FOLLOW_UP_OPENERS,
     FUNCTION_WORDS,
+    MIDDLE,
     NOT_PRODUCTS,
     ORDINALS,
     STATUS_WORDS,
@@ -26,6 +28,7 @@ _TIME_WORDS = frozenset("time times week weeks day days month year few couple".s
 _CARDINALS = frozenset("one two three four five six seven eight".split())
 _ELSEWHERE = frozenset("other another different else orders all every each new".split())
 _SHORT = 5
+_NUMBERED = re.compile(r"#\s*(\d)\b")
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ def _position(words: list[str], index: int, strict: bool) -> int | None:
     after = words[index + 1] if index + 1 < len(words) else ""
     counted = before in _COUNTED or (word.isdigit() and len(words) == 1)
     if word.isdigit() and len(word) == 1:
-        return int(word) if counted or not strict else None
+        return int(word) if counted or not strict or len(words) <= 4 else None
     if word not in ORDINALS:
         return None
     if word in _CARDINALS and strict and not counted:
@@ -115,6 +118,8 @@ def pick_by_position(
                 dated.sort(key=lambda o: str(o["placed_at"]), reverse=BY_DATE[word] > 0)
                 return str(dated[0]["id"])
             return options[0] if BY_DATE[word] > 0 else options[-1]
+        if word in MIDDLE and len(options) % 2 == 1:
+            return options[len(options) // 2]
         position = _position(words, index, strict)
         if position is None:
             continue
@@ -149,7 +154,7 @@ def choose_option(
         options: Order ids the customer was asked to choose from, in the order shown.
         orders: Known order summaries (ids, items, status).
     """
-    words = [t.text for t in tokenize(text)]
+    words = [t.text for t in tokenize(_NUMBERED.sub(r"number \1", text))]
     for candidate in candidates + [w.upper() for w in words if any(c.isdigit() for c in w)]:
         if chosen := match_known_id(candidate, options):
             return chosen
@@ -171,8 +176,9 @@ def named_product(words: list[str]) -> str | None:
 
 def find_mention(text: str, state: DialogueState) -> Mention:
     """Work out which remembered order a message means without naming its number."""
-    words = [t.text for t in tokenize(text)]
-    lowered = " ".join(words)
+    words = [t.text for t in tokenize(_NUMBERED.sub(r"number \1", text))]
+    opening = next((i for i, w in enumerate(words) if w not in FILLERS), len(words))
+    lowered = " ".join(words[opening:])
     follow_up = any(lowered == o or lowered.startswith(o + " ") for o in FOLLOW_UP_OPENERS)
     if state.listed and (picked := pick_by_position(words, state.listed, state.orders,
                                                     strict=True)):
