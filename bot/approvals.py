@@ -29,6 +29,13 @@ class ApprovalQueue:
         assert row is not None
         return int(row["id"])
 
+    async def pending_for(self, customer_id: str) -> list[dict[str, Any]]:
+        """One customer's requests still waiting for a decision, oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM approvals WHERE status = 'pending' AND customer_id = ? ORDER BY id",
+            (customer_id,))
+        return [{**dict(row), "args": json.loads(row["args"])} for row in rows]
+
     async def pending(self) -> list[dict[str, Any]]:
         """Requests still waiting for a decision, oldest first."""
         rows = await self._db.fetchall(

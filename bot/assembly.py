@@ -96,7 +96,7 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
                           approvals=approvals, knowledge=knowledge)
     graph = build_graph(model, checkpointer)
     courier = Courier(database, channels)
-    runner = TurnRunner(database, inbox, Links(database), courier, graph, context)
+    runner = TurnRunner(database, inbox, Links(database), courier, graph, context, approvals)
     dispatcher = Dispatcher(inbox, runner)
     app = Caseloop(settings=settings, database=database, checkpointer=checkpointer, store=store,
                    inbox=inbox, audit=audit, approvals=approvals, courier=courier,

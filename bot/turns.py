@@ -11,12 +11,16 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langgraph.graph.state import CompiledStateGraph
 
+from bot.approvals import ApprovalQueue
 from bot.database import Database
 from bot.inbox import Inbox, InboxItem, mark_done
 from bot.links import Links, customer_thread, visitor_thread
+from bot.open_cases import find_open_case, keep_open
 from bot.outbox import Courier, enqueue
+from bot.recognition import Recognizer
 from bot.transcript import append_lines, line
 from channels.base import InboundMessage, OutboundMessage
+from graph.affirmation import classify_reply
 from graph.context import CaseContext
 
 log = logging.getLogger("caseloop.turns")
@@ -29,6 +33,11 @@ SOMETHING_BROKE = (
     "Sorry, something went wrong on our side while I was working on that. "
     "Please try again in a moment."
 )
+NO_PHONE_MATCH = (
+    "Thanks. I couldn't match that number to an account, so let's use your e-mail instead: "
+    "what's the e-mail address on your account?"
+)
+RECOGNIZED = "Hi {name}, I've matched this number to your account."
 RECURSION_LIMIT = 16
 PRUNE_EVERY = 20
 
@@ -44,11 +53,13 @@ class TurnRunner:
     """
 
     def __init__(self, database: Database, inbox: Inbox, links: Links, courier: Courier,
-                 graph: CompiledStateGraph, context: CaseContext,
+                 graph: CompiledStateGraph, context: CaseContext, approvals: ApprovalQueue,
                  durability: str = "exit") -> None:
         self._db = database
         self._inbox = inbox
         self._links = links
+        self._recognizer = Recognizer(links, context.backend)
+        self._approvals = approvals
         self._courier = courier
         self._graph = graph
         self._context = context
@@ -60,12 +71,20 @@ class TurnRunner:
         """Answer one stored message; on any failure the customer is told and the error kept."""
         message = item.message
         customer_id = await self._links.customer_for(message.channel, message.sender)
+        recognized = False
+        if customer_id is None and message.verified_phone:
+            customer_id = await self._recognizer.recognize(message)
+            recognized = customer_id is not None
         thread = (customer_thread(customer_id) if customer_id
                   else visitor_thread(message.channel, message.sender))
         async with self._thread_lock(thread):
             await self._inbox.mark_processing(item.id)
             try:
-                replies = await self._replies_for(item, thread, customer_id)
+                if recognized:
+                    assert customer_id is not None
+                    replies = await self._welcome(item, customer_id)
+                else:
+                    replies = await self._replies_for(item, thread, customer_id)
             except Exception as problem:  # noqa: BLE001 - the customer must hear back
                 log.exception("Turn failed for inbox message %s", item.id)
                 await self._finish(item, thread, [AIMessage(content=SOMETHING_BROKE)])
@@ -77,31 +96,60 @@ class TurnRunner:
                            customer_id: str | None) -> list[AIMessage]:
         message = item.message
         if not message.text.strip():
-            return [AIMessage(content=MEDIA_ONLY)]
-        human_id = f"in-{item.id}"
-        text = message.text.strip()
+            return [AIMessage(content=NO_PHONE_MATCH if message.verified_phone else MEDIA_ONLY)]
         extra = {"customer_id": customer_id, "verified": True} if customer_id else {}
-        replay = item.status != "pending"
-        state = await self._run(thread, message, human_id, text, extra, replay)
-        replies = _replies_after(state["messages"], human_id)
+        state = await self._run(thread, item, message.text.strip(), extra)
+        replies = _replies_after(state["messages"], _human_id(item))
         if customer_id is None and state.get("verified") and state.get("customer_id"):
             verified_id = state["customer_id"]
             await self._links.link(message.channel, message.sender, verified_id)
-            carried = " ".join(state.get("carry_over") or [])
-            if carried:
-                carried_id = f"{human_id}-carried"
-                state = await self._run(
-                    customer_thread(verified_id), message, carried_id, carried,
-                    {"customer_id": verified_id, "verified": True}, replay,
-                )
-                replies += _replies_after(state["messages"], carried_id)
+            async with self._thread_lock(customer_thread(verified_id)):
+                replies += await self._continue(item, verified_id, state.get("carry_over") or [])
         return replies
 
-    async def _run(self, thread: str, message: InboundMessage, human_id: str, text: str,
-                   extra: dict[str, Any], replay: bool) -> dict[str, Any]:
-        config = {"configurable": {"thread_id": thread, "channel": message.channel},
+    async def _welcome(self, item: InboxItem, customer_id: str) -> list[AIMessage]:
+        """First words to someone the channel itself proved to be a customer."""
+        message = item.message
+        customer = await self._context.backend.get_customer(customer_id)
+        name = customer.name.split()[0] if customer else "there"
+        replies = [AIMessage(content=RECOGNIZED.format(name=name))]
+        visitor = {"configurable": {"thread_id": visitor_thread(message.channel, message.sender)}}
+        carried = (await self._graph.aget_state(visitor)).values.get("carry_over") or []
+        text = message.text.strip()
+        return replies + await self._continue(item, customer_id, [text] if text else carried)
+
+    async def _continue(self, item: InboxItem, customer_id: str,
+                        requests: list[str]) -> list[AIMessage]:
+        """Go on in the customer's thread on a newly linked address.
+
+        Runs what was asked (before verification, or in this very message), then names the case
+        still open, if any, so a confirmation asked on one channel can be given on another. A
+        message that was neither yes nor no leaves that confirmation open.
+        """
+        replies: list[AIMessage] = []
+        case = await find_open_case(self._graph, self._approvals, customer_id)
+        if requests:
+            state = await self._run(customer_thread(customer_id), item, " ".join(requests),
+                                    {"customer_id": customer_id, "verified": True},
+                                    human_id=f"{_human_id(item)}-continued")
+            replies = _replies_after(state["messages"], f"{_human_id(item)}-continued")
+        if case is None:
+            return replies
+        now_open = await find_open_case(self._graph, self._approvals, customer_id)
+        answered = classify_reply(" ".join(requests)) != "other"
+        if now_open is None and case.pending_action and not answered:
+            await keep_open(self._graph, customer_id, case)
+            now_open = case
+        if now_open is not None and now_open.key == case.key:
+            replies.insert(0, AIMessage(content=case.note))
+        return replies
+
+    async def _run(self, thread: str, item: InboxItem, text: str, extra: dict[str, Any],
+                   human_id: str | None = None) -> dict[str, Any]:
+        human_id = human_id or _human_id(item)
+        config = {"configurable": {"thread_id": thread, "channel": item.message.channel},
                   "recursion_limit": RECURSION_LIMIT}
-        if replay:
+        if item.status != "pending":
             snapshot = await self._graph.aget_state(config)
             if any(m.id == human_id for m in snapshot.values.get("messages", [])):
                 return snapshot.values
@@ -143,6 +191,10 @@ class TurnRunner:
                 del self._thread_locks[thread]
             else:
                 self._thread_locks[thread] = (lock, users - 1)
+
+
+def _human_id(item: InboxItem) -> str:
+    return f"in-{item.id}"
 
 
 def _replies_after(messages: list[BaseMessage], human_id: str) -> list[AIMessage]:

@@ -45,10 +45,13 @@ class Customer:
     def __init__(self, caseloop: Caseloop, channel: CaptureChannel, address: str) -> None:
         self.caseloop, self.channel, self.address = caseloop, channel, address
 
-    async def say(self, text: str, provider_id: str | None = None) -> list[str]:
+    async def say(self, text: str, provider_id: str | None = None,
+                  verified_phone: str | None = None) -> list[str]:
         """Send a message; returns what the bot answered to it."""
         before = len(self.channel.texts_for(self.address))
-        await self.caseloop.receive(inbound(self.address, text, provider_id))
+        await self.caseloop.receive(inbound(self.address, text, provider_id,
+                                            channel=self.channel.name,
+                                            verified_phone=verified_phone))
         await self.caseloop.dispatcher.idle()
         await self.caseloop.verifier.drain()
         return self.channel.texts_for(self.address)[before:]

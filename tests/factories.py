@@ -67,10 +67,11 @@ def write_shop(folder: Path, data: dict | None = None) -> Path:
 def make_settings(folder: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "DATABASE_URL": f"sqlite:///{folder / 'caseloop.db'}",
-        "CASELOOP_DEMO_DATA": str(write_shop(folder)),
         "CASELOOP_MODEL": "offline",
+        **overrides,
     }
-    values.update(overrides)
+    if "CASELOOP_DEMO_DATA" not in values:
+        values["CASELOOP_DEMO_DATA"] = str(write_shop(folder))
     return load_settings(**values)
 
 

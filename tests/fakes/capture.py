@@ -12,9 +12,8 @@ _ids = itertools.count(1)
 class CaptureChannel:
     """Records every outbound message, like a customer's phone would show them."""
 
-    name = "test"
-
-    def __init__(self) -> None:
+    def __init__(self, name: str = "test") -> None:
+        self.name = name
         self.sent: list[OutboundMessage] = []
 
     async def send(self, message: OutboundMessage) -> bool:
@@ -25,6 +24,8 @@ class CaptureChannel:
         return [m.text for m in self.sent if m.recipient == recipient]
 
 
-def inbound(sender: str, text: str, provider_id: str | None = None) -> InboundMessage:
-    return InboundMessage(channel=CaptureChannel.name, sender=sender,
-                          provider_message_id=provider_id or f"m{next(_ids)}", text=text)
+def inbound(sender: str, text: str, provider_id: str | None = None, *, channel: str = "test",
+            verified_phone: str | None = None) -> InboundMessage:
+    return InboundMessage(channel=channel, sender=sender, text=text,
+                          provider_message_id=provider_id or f"m{next(_ids)}",
+                          verified_phone=verified_phone)
