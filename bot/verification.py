@@ -67,9 +67,38 @@ class Verifier:
              isoformat(utcnow() + CODE_LIFETIME)),
         )
         if customer is not None:
-            task = asyncio.create_task(self._send(customer.email, code))
-            self._sending.add(task)
-            task.add_done_callback(self._sending.discard)
+            self._send_later(customer.email, code)
+        return None
+
+    def _send_later(self, email: str, code: str) -> None:
+        task = asyncio.create_task(self._send(email, code))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def resend(self, thread_id: str) -> datetime | None | bool:
+        """Issue a fresh code to the e-mail this thread gave last, if it was on file.
+
+        Returns:
+            False when no e-mail was given in this thread; the end of the lockout when locked;
+            None when a code was (or, for an address not on file, seemed to be) sent again.
+        """
+        row = await self._db.fetchone(
+            "SELECT customer_id FROM verifications WHERE thread_id = ?", (thread_id,))
+        if row is None:
+            return False
+        locked_until = await self._locked_until(thread_id)
+        if locked_until is not None:
+            return locked_until
+        code = f"{secrets.randbelow(10**6):06d}"
+        await self._db.execute(
+            "UPDATE verifications SET code_hash = ?, expires_at = ?, failures = 0 "
+            "WHERE thread_id = ?",
+            (_digest(thread_id, code), isoformat(utcnow() + CODE_LIFETIME), thread_id),
+        )
+        if row["customer_id"]:
+            customer = await self._backend.get_customer(row["customer_id"])
+            if customer is not None:
+                self._send_later(customer.email, code)
         return None
 
     async def check(self, thread_id: str, code: str) -> CodeCheck:

@@ -12,10 +12,11 @@ from graph.context import CaseContext
 from graph.policy import ActionFacts
 
 NOT_FOUND = "I couldn't find order {order_id} on your account. Could you check the number?"
-NOT_PROCESSING = (
-    "Order {order_id} is already {status}, so it can no longer be {verb}. "
-    "I can help with a return or refund once it's delivered."
-)
+NOT_PROCESSING = "Order {order_id} is already {status}, so it can no longer be {verb}."
+AFTER_SHIPPING = {
+    "shipped": " Once it's delivered I can help with a return or a refund.",
+    "delivered": " I can help with a return or a refund instead.",
+}
 NOT_DELIVERED = "Order {order_id} is {status}; refunds are for delivered orders."
 NOTHING_LEFT = "Order {order_id} has already been refunded in full."
 TOO_MUCH = "The most I can refund on order {order_id} is {left} {currency}."
@@ -66,6 +67,7 @@ async def propose(
         verb = "cancelled" if action == "cancel_order" else "redirected"
         raise ActionRejected(
             NOT_PROCESSING.format(order_id=order.id, status=order.status, verb=verb)
+            + AFTER_SHIPPING.get(order.status, "")
         )
     facts = _facts(ctx, action, tier, order, None)
     if action == "cancel_order":

@@ -18,6 +18,8 @@ class Verification(Protocol):
 
     async def check(self, thread_id: str, code: str) -> Any: ...
 
+    async def resend(self, thread_id: str) -> datetime | None | bool: ...
+
 
 class Audit(Protocol):
     """The append-only audit log (see `bot.audit.AuditLog`)."""

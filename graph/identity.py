@@ -10,6 +10,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command
+from rapidfuzz import fuzz
 
 from graph.context import CaseContext
 from graph.slots import extract_code, extract_email
@@ -21,11 +22,24 @@ CODE_SENT = (
 )
 VERIFIED = "Thank you{name}, you're verified."
 WRONG_CODE = "That code doesn't match. You have {left} more {tries}."
+CODE_RESENT = (
+    "I've sent a new code to the e-mail address you gave, if it's on file. It can take a minute; "
+    "please check your spam folder too. If the address had a typo, just send me the right one."
+)
 EXPIRED = "That code has expired. Send me your e-mail address again and I'll send a new one."
 LOCKED = (
     "For your security, verification is paused for this chat after too many wrong codes. "
     "Please try again after {until} UTC."
 )
+_GREETING = re.compile(r"^\W*(hi|hello|hey|hiya|good (morning|afternoon|evening))\b[\s,.!]*",
+                       re.IGNORECASE)
+_RESEND_CUES = ("resend", "re-send", "send again", "send it again", "new code", "another code",
+                "no code")
+_MISSING_CUES = ("didn't get", "did not get", "didnt get", "haven't got", "havent got",
+                 "didn't receive", "did not receive", "didnt receive", "haven't received",
+                 "not received", "never got", "never received", "never came", "never arrived",
+                 "didn't come", "didnt come", "not arrived", "hasn't arrived", "hasnt arrived",
+                 "nothing", "expired", "where is")
 _FILLER = re.compile(
     r"\b(hi|hello|hey|my|e-?mail|address|is|it's|its|here|thanks|thank you|the|on|file|account|"
     r"and|i'm|im|i am|please|pls|code|this|that|use|it)\b|[^\w\s]",
@@ -48,12 +62,19 @@ async def identify(
         if checked is not None:
             return checked
     email = extract_email(text)
+    if not email and asks_for_new_code(text):
+        outcome = await verification.resend(thread_id)
+        if outcome is not False:
+            if outcome is not None:
+                return _say(LOCKED.format(until=outcome.strftime("%H:%M")))
+            return _say(CODE_RESENT)
     if email:
         locked_until = await verification.start(thread_id, email)
         if locked_until is not None:
             return _say(LOCKED.format(until=locked_until.strftime("%H:%M")))
         rest = _FILLER.sub(" ", text.replace(email, " ")).split()
-        carry = [text.replace(email, "").strip()] if len(rest) >= 2 else []
+        request = _GREETING.sub("", text.replace(email, " ")).strip(" ,.;:-")
+        carry = [" ".join(request.split())] if len(rest) >= 2 else []
         return _say(CODE_SENT, carry_over=carry)
     return Command(goto="agent")
 
@@ -79,3 +100,14 @@ async def _check_code(
 
 def _say(text: str, **update: object) -> Command[Literal["agent", "confirm", "__end__"]]:
     return Command(goto=END, update={"messages": [AIMessage(content=text)], **update})
+
+
+def asks_for_new_code(text: str) -> bool:
+    """True when the customer asks for another code, or says the code (or e-mail) never came."""
+    lowered = " ".join(text.lower().replace("’", "'").split())
+    words = lowered.split()
+    if any(cue in lowered for cue in _RESEND_CUES) or any(
+            fuzz.ratio(word, "resend") >= 80 for word in words):
+        return True
+    about_code = any(w.strip("?.!,") in ("code", "email", "e-mail", "mail") for w in words)
+    return about_code and any(cue in lowered for cue in _MISSING_CUES)

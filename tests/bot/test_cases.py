@@ -164,3 +164,31 @@ async def test_messages_of_one_customer_are_answered_in_order(caseloop, customer
     replies = channel.texts_for("fast-typer")
     assert len(replies) == 3
     assert "Returns" in replies[1] and "Shipping" in replies[2]
+
+
+async def test_a_customer_who_got_no_code_can_have_another(customer_at, smtp):
+    ana = customer_at("ana")
+    await ana.say("noor.haddad@example.org")
+    first = await smtp.code_for("noor.haddad@example.org")
+    assert "new code" in (await ana.say("i never got the code :("))[0]
+    second = await smtp.code_for("noor.haddad@example.org", after=1)
+    if second != first:
+        assert "doesn't match" in (await ana.say(first))[0]
+    assert "verified" in (await ana.say(second))[0]
+
+
+async def test_asking_again_for_an_unknown_address_looks_the_same(customer_at, smtp):
+    known, stranger = customer_at("k"), customer_at("s")
+    await known.say("noor.haddad@example.org")
+    await stranger.say("ghost@example.com")
+    assert await known.say("can you resend it?") == await stranger.say("can you resend it?")
+    await known.caseloop.verifier.drain()
+    assert smtp.sent_to("ghost@example.com") == []
+
+
+async def test_a_request_sent_with_the_email_is_answered_after_the_code(customer_at, smtp):
+    mei = customer_at("mei")
+    await mei.say("Hello! my e-mail: mei.lin@example.net and I want to cancel my teapot order")
+    replies = await mei.say(await smtp.code_for("mei.lin@example.net"))
+    assert replies[0] == "Thank you, Mei, you're verified."
+    assert "M3003 is already delivered" in replies[1] and "return or a refund instead" in replies[1]
