@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.assembly import assemble
 from bot.config import Settings
+from bot.log_redaction import redact_server_logs
 from bot.routes import health, webchat
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -22,6 +23,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        redact_server_logs()
         app.state.caseloop = await assemble(settings)
         try:
             yield

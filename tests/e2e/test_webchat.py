@@ -153,3 +153,15 @@ def server_env_of(server: CaseloopServer) -> dict[str, str]:
     import os
 
     return {**os.environ, **server.env}
+
+
+async def test_session_tokens_stay_out_of_the_server_log(server: CaseloopServer) -> None:
+    token = server.new_session()
+    chat = await server.connect(token)
+    await chat.ask("hello")
+    await chat.close()
+    with pytest.raises(websockets.InvalidStatus):
+        await server.connect(token + "x")
+    assert "/webchat/ws" in server.log()
+    assert token not in server.log()
+    assert "session=[redacted]" in server.log()
