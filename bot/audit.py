@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +10,14 @@ from typing import Any
 from bot.database import Database, isoformat, utcnow
 
 OUTCOMES = ("done", "refused", "pending_approval", "failed")
+_HASHED = ("at", "actor", "customer_id", "action", "args", "rule", "outcome", "idempotency_key",
+           "detail")
+
+
+def chain_hash(previous: str | None, fields: tuple[Any, ...]) -> str:
+    """The hash of a record: its fields, chained to the hash of the record before it."""
+    payload = json.dumps([previous, *fields], separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -56,13 +65,39 @@ class AuditLog:
         """Append a record; the same outcome for the same idempotency key is written once."""
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown outcome {outcome!r}")
-        await self._db.execute(
-            "INSERT OR IGNORE INTO audit "
-            "(at, actor, customer_id, action, args, rule, outcome, idempotency_key, detail) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (isoformat(utcnow()), actor, customer_id, action, json.dumps(args, sort_keys=True),
-             rule, outcome, idempotency_key, json.dumps(detail or {})),
-        )
+        fields = (isoformat(utcnow()), actor, customer_id, action,
+                  json.dumps(args, sort_keys=True), rule, outcome, idempotency_key,
+                  json.dumps(detail or {}, sort_keys=True))
+        async with self._db.transaction() as connection:
+            if idempotency_key is not None:
+                cursor = await connection.execute(
+                    "SELECT 1 FROM audit WHERE idempotency_key = ? AND outcome = ?",
+                    (idempotency_key, outcome))
+                if await cursor.fetchone() is not None:
+                    return
+            cursor = await connection.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")
+            previous = await cursor.fetchone()
+            await connection.execute(
+                "INSERT INTO audit (at, actor, customer_id, action, args, rule, outcome, "
+                "idempotency_key, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*fields, chain_hash(previous[0] if previous else None, fields)),
+            )
+
+    async def first_broken(self) -> tuple[int | None, int]:
+        """Check the hash chain: the id of the first record that does not fit, and the count.
+
+        Each record's hash covers its own fields and the previous record's hash, so editing,
+        deleting or inserting a record breaks the chain at that point.
+        """
+        rows = await self._db.fetchall(
+            f"SELECT id, {', '.join(_HASHED)}, hash FROM audit ORDER BY id")
+        previous = None
+        for row in rows:
+            fields = tuple(row[name] for name in _HASHED)
+            if row["hash"] != chain_hash(previous, fields):
+                return row["id"], len(rows)
+            previous = row["hash"]
+        return None, len(rows)
 
     async def records(self, customer_id: str | None = None) -> list[AuditRecord]:
         """Every record, oldest first (optionally one customer's)."""

@@ -21,7 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", help="interface to listen on (default: HOST or 0.0.0.0)")
     serve.add_argument("--port", type=int, help="port to listen on (default: PORT or 8000)")
     commands.add_parser("chat", help="talk to the bot in this terminal")
-    audit = commands.add_parser("audit", help="print the audit log")
+    audit = commands.add_parser("audit", help="print the audit log (or verify its hash chain)")
+    audit.add_argument("check", nargs="?", choices=["verify"],
+                       help="verify: check the hash chain and name the first broken record")
     audit.add_argument("--json", action="store_true", help="one JSON object per line")
     telegram = commands.add_parser("telegram", help="Telegram bot set-up")
     telegram_commands = telegram.add_subparsers(dest="telegram_command", required=True)
@@ -42,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_chat(settings))
     if args.command == "telegram":
         return asyncio.run(_set_telegram_webhook(settings))
+    if args.check == "verify":
+        return asyncio.run(_verify_audit(settings))
     return asyncio.run(_audit(settings, as_json=args.json))
 
 
@@ -106,5 +110,22 @@ async def _set_telegram_webhook(settings: Settings) -> int:
     await set_webhook(token=settings.telegram_bot_token, api_url=settings.telegram_api_url,
                       url=url, secret=settings.telegram_webhook_secret)
     print(f"Telegram will deliver updates to {url}")
+    return 0
+
+
+async def _verify_audit(settings: Settings) -> int:
+    from bot.audit import AuditLog
+    from bot.database import Database
+
+    database = await Database.open(settings.database_path)
+    try:
+        broken, count = await AuditLog(database).first_broken()
+    finally:
+        await database.close()
+    if broken is not None:
+        print(f"audit chain broken at record {broken} (of {count}): it or the one before it "
+              "was changed, removed or inserted")
+        return 1
+    print(f"audit chain intact: {count} records")
     return 0
 

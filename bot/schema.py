@@ -140,4 +140,7 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at TEXT NOT NULL
     );
     """,
+    """
+    ALTER TABLE audit ADD COLUMN hash TEXT;
+    """,
 )
