@@ -98,9 +98,9 @@ class FakeTwilio:
         if failure is not None:
             record["status"] = failure["status"]
             return JSONResponse(failure["body"], status_code=failure["status"])
-        record["status"] = 201
-        return JSONResponse(_message_resource(request.path_params["account"], form),
-                            status_code=201)
+        resource = _message_resource(request.path_params["account"], form)
+        record["status"], record["sid"] = 201, resource["sid"]
+        return JSONResponse(resource, status_code=201)
 
 
 def _message_resource(account: str, form: dict[str, str]) -> dict[str, Any]:

@@ -151,3 +151,22 @@ async def test_a_retried_long_message_sends_only_the_parts_still_missing(
     bodies = [r["form"]["Body"] for r in twilio.created]
     assert len(bodies) == len(set(bodies)) >= 2
     assert " ".join(bodies) == text
+
+
+async def test_delivery_records_keep_the_furthest_status(deliveries: Deliveries) -> None:
+    await deliveries.update("SM1", "delivered", channel="whatsapp", recipient=CUSTOMER)
+    await deliveries.sent("SM1", "whatsapp", 3, CUSTOMER)
+    record = await deliveries.get("SM1")
+    assert record and (record.status, record.outbox_id) == ("delivered", 3)
+    assert await deliveries.update("SM1", "sent") is False
+    assert await deliveries.update("SM1", "read") is True
+    assert await deliveries.status_of("SM1") == "read"
+
+    await deliveries.sent("SM2", "whatsapp", 4, CUSTOMER)
+    assert await deliveries.update("SM2", "undelivered", "63024") is True
+    assert await deliveries.update("SM2", "failed", "30008") is False
+    assert await deliveries.update("SM2", "sent") is False
+    assert (await deliveries.get("SM2")).error_code == "63024"  # type: ignore[union-attr]
+    assert await deliveries.update("SM2", "delivered") is True
+    assert await deliveries.update("SM2", "whatever") is False
+    assert await deliveries.status_of("SM404") is None

@@ -1,0 +1,72 @@
+"""Twilio webhooks for WhatsApp: inbound messages and delivery status callbacks."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request, Response
+
+from bot.assembly import Caseloop
+from bot.deliveries import Deliveries
+from channels.whatsapp.signature import SIGNATURE_HEADER, SignatureChecker, webhook_url
+from channels.whatsapp.translate import NAME, PayloadError, to_inbound, to_status
+
+log = logging.getLogger("caseloop.twilio")
+router = APIRouter()
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+@router.post("/twilio/whatsapp")
+async def inbound_message(request: Request) -> Response:
+    """Check Twilio's signature, store the message, answer with empty TwiML at once.
+
+    The reply goes out later through the REST API, not in this response.
+    """
+    caseloop: Caseloop = request.app.state.caseloop
+    form = await _signed_form(request, caseloop)
+    if form is None:
+        return Response("forbidden", status_code=403, media_type="text/plain")
+    try:
+        message = to_inbound(form)
+    except PayloadError as problem:
+        return Response(str(problem), status_code=400, media_type="text/plain")
+    await caseloop.receive(message)
+    return Response(EMPTY_TWIML, media_type="text/xml")
+
+
+@router.post("/twilio/status")
+async def status_callback(request: Request) -> Response:
+    """Check Twilio's signature and keep the furthest delivery status of the message."""
+    caseloop: Caseloop = request.app.state.caseloop
+    form = await _signed_form(request, caseloop)
+    if form is None:
+        return Response("forbidden", status_code=403, media_type="text/plain")
+    try:
+        update = to_status(form)
+    except PayloadError as problem:
+        return Response(str(problem), status_code=400, media_type="text/plain")
+    await Deliveries(caseloop.database).update(
+        update.provider_id, update.status, update.error_code, channel=NAME,
+        recipient=update.recipient)
+    if update.error_code:
+        log.warning("WhatsApp message %s is %s (error %s)", update.provider_id, update.status,
+                    update.error_code)
+    return Response(status_code=200)
+
+
+async def _signed_form(request: Request, caseloop: Caseloop) -> dict[str, str] | None:
+    """The form fields when Twilio signed them for the public URL; None otherwise."""
+    settings = caseloop.settings
+    assert settings.public_url and settings.twilio_auth_token
+    try:
+        form = {key: value for key, value in (await request.form()).items()
+                if isinstance(value, str)}
+    except Exception:  # noqa: BLE001 - an unreadable body is simply not a signed form
+        return None
+    url = webhook_url(settings.public_url, request.url.path, request.url.query)
+    checker = SignatureChecker(settings.twilio_auth_token)
+    if not checker.is_valid(url, form, request.headers.get(SIGNATURE_HEADER)):
+        log.warning("Refused a %s webhook with a missing or wrong signature", request.url.path)
+        return None
+    return form
