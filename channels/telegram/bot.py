@@ -9,7 +9,7 @@ button press, greeting `/start`) are handed to `spawn`, so they never hold up th
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from aiogram import Bot, Dispatcher, F, Router
@@ -75,7 +75,7 @@ async def _settle_button(query: CallbackQuery) -> None:
                        "remove answered buttons")
 
 
-async def _quietly(call: Coroutine[Any, Any, Any], what: str) -> None:
+async def _quietly(call: Awaitable[Any], what: str) -> None:
     """Await a courtesy call to Telegram; a failure is logged, never raised."""
     try:
         await call

@@ -213,7 +213,9 @@ def _segments(text: str, boundary: re.Pattern[str]) -> Iterator[str]:
 
 
 def _hard_cut(text: str, limit: int) -> list[str]:
-    parts, current, size = [], [], 0
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
     for char in text:
         width = _length(char)
         if size + width > limit:
