@@ -1,0 +1,229 @@
+"""TelegramChannel through aiogram against a local Bot API server: sending, feeding, polling."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from channels.base import DeliveryError, InboundMessage, OutboundMessage
+from channels.telegram.bot import GREETING
+from channels.telegram.channel import TelegramChannel, UpdateError
+from tests.fakes.ports import free_port
+from tests.fakes.telegram import TOKEN, FakeTelegram
+
+DATA = Path(__file__).parents[2] / "data" / "telegram"
+USER = 6120458873
+
+
+def payload(name: str) -> dict:
+    return json.loads((DATA / f"{name}.json").read_text())
+
+
+def reply(text: str = "Your order is on its way.", **fields: object) -> OutboundMessage:
+    return OutboundMessage(channel="telegram", recipient=str(USER), text=text, **fields)
+
+
+class Inbox:
+    """Stands in for Caseloop's inbox: keeps messages once per provider id."""
+
+    def __init__(self) -> None:
+        self.messages: list[InboundMessage] = []
+        self.failures = 0
+
+    async def receive(self, message: InboundMessage) -> bool:
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("database is locked")
+        if any(m.provider_message_id == message.provider_message_id for m in self.messages):
+            return False
+        self.messages.append(message)
+        return True
+
+    async def wait_for(self, count: int, timeout: float = 10.0) -> None:
+        async with asyncio.timeout(timeout):
+            while len(self.messages) < count:
+                await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def telegram() -> Iterator[FakeTelegram]:
+    fake = FakeTelegram()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+async def channel(telegram: FakeTelegram) -> AsyncIterator[TelegramChannel]:
+    opened = TelegramChannel(TOKEN, telegram.api_url, polling=False)
+    yield opened
+    await opened.close()
+
+
+async def test_send_is_plain_text_to_the_users_chat(
+    channel: TelegramChannel, telegram: FakeTelegram
+) -> None:
+    assert await channel.send(reply("<b>Done</b> *really* _now_"))
+    [call] = telegram.calls_to("sendMessage")
+    assert call.params == {"chat_id": str(USER), "text": "<b>Done</b> *really* _now_"}
+
+
+async def test_confirmation_buttons_reach_telegram_as_an_inline_keyboard(
+    channel: TelegramChannel, telegram: FakeTelegram
+) -> None:
+    await channel.send(reply("Refund 10.00 EUR?", options=("Yes", "No"), kind="confirmation"))
+    [call] = telegram.calls_to("sendMessage")
+    assert call.params["reply_markup"] == {"inline_keyboard": [[
+        {"text": "Yes", "callback_data": "yes"}, {"text": "No", "callback_data": "no"}]]}
+
+
+@pytest.mark.parametrize(("code", "description", "permanent"), [
+    (403, "Forbidden: bot was blocked by the user", True),
+    (403, "Forbidden: user is deactivated", True),
+    (400, "Bad Request: chat not found", True),
+    (401, "Unauthorized", True),
+    (500, "Internal Server Error", False),
+    (502, "Bad Gateway", False),
+])
+async def test_failures_are_classified(
+    channel: TelegramChannel, telegram: FakeTelegram, code: int, description: str,
+    permanent: bool
+) -> None:
+    telegram.fail_next("sendMessage", code, description)
+    with pytest.raises(DeliveryError) as failed:
+        await channel.send(reply())
+    assert failed.value.permanent is permanent
+    assert description in str(failed.value)
+
+
+async def test_flood_control_is_transient(
+    channel: TelegramChannel, telegram: FakeTelegram
+) -> None:
+    telegram.fail_next("sendMessage", 429, "Too Many Requests: retry after 7", retry_after=7)
+    with pytest.raises(DeliveryError) as failed:
+        await channel.send(reply())
+    assert not failed.value.permanent and "7s" in str(failed.value)
+
+
+async def test_unreachable_server_is_transient() -> None:
+    nowhere = TelegramChannel(TOKEN, f"http://127.0.0.1:{free_port()}")
+    try:
+        with pytest.raises(DeliveryError) as failed:
+            await nowhere.send(reply())
+        assert not failed.value.permanent
+    finally:
+        await nowhere.close()
+
+
+async def test_a_retried_split_message_does_not_repeat_parts_already_sent(
+    channel: TelegramChannel, telegram: FakeTelegram
+) -> None:
+    text = " ".join(f"Sentence {i} about the refund policy." for i in range(300))
+    telegram.fail_next("sendMessage", 502, "Bad Gateway", after=1)
+    with pytest.raises(DeliveryError):
+        await channel.send(reply(text, id="out-7"))
+    assert await channel.send(reply(text, id="out-7"))
+    parts = telegram.texts_to(USER)
+    assert len(parts) == 3 and " ".join(parts) == text
+    assert len(telegram.calls_to("sendMessage")) == 4
+
+
+async def test_a_fed_message_reaches_receive(channel: TelegramChannel) -> None:
+    inbox = Inbox()
+    await channel.feed(payload("inbound_text"), inbox.receive)
+    [message] = inbox.messages
+    assert (message.sender, message.provider_message_id, message.text) == (
+        str(USER), "904117201", "Where is my order Q5544?")
+
+
+@pytest.mark.parametrize("body", [[], {"message": {"text": "hi"}}, {"update_id": "x"},
+                                  {"update_id": 5, "message": {"chat": 3}}, "hello", None])
+async def test_what_is_not_an_update_is_refused(channel: TelegramChannel, body: object) -> None:
+    inbox = Inbox()
+    with pytest.raises(UpdateError):
+        await channel.feed(body, inbox.receive)
+    assert inbox.messages == []
+
+
+async def test_a_button_press_is_stored_then_answered_and_its_buttons_removed(
+    channel: TelegramChannel, telegram: FakeTelegram
+) -> None:
+    inbox = Inbox()
+    await channel.feed(payload("inbound_callback_query"), inbox.receive)
+    await channel.feed(payload("inbound_callback_query"), inbox.receive)  # redelivered
+    await channel.close()
+    assert [m.text for m in inbox.messages] == ["yes"]
+    [answer] = telegram.calls_to("answerCallbackQuery")
+    assert answer.params["callback_query_id"] == "2628717418273650391"
+    [edit] = telegram.calls_to("editMessageReplyMarkup")
+    assert (edit.params["chat_id"], edit.params["message_id"]) == (str(USER), "1004")
+    assert "reply_markup" not in edit.params
+
+
+async def test_a_failed_store_leaves_the_button_unanswered(
+    channel: TelegramChannel, telegram: FakeTelegram
+) -> None:
+    inbox = Inbox()
+    inbox.failures = 1
+    with pytest.raises(RuntimeError):
+        await channel.feed(payload("inbound_callback_query"), inbox.receive)
+    await channel.close()
+    assert telegram.calls_to("answerCallbackQuery") == []
+
+
+async def test_start_is_greeted_and_not_stored(
+    channel: TelegramChannel, telegram: FakeTelegram
+) -> None:
+    inbox = Inbox()
+    await channel.feed(payload("inbound_start"), inbox.receive)
+    await channel.close()
+    assert inbox.messages == []
+    assert telegram.texts_to(USER) == [GREETING]
+
+
+async def test_group_messages_are_ignored(channel: TelegramChannel, telegram: FakeTelegram) -> None:
+    inbox = Inbox()
+    await channel.feed(payload("inbound_group_text"), inbox.receive)
+    await channel.close()
+    assert inbox.messages == [] and telegram.calls_to("sendMessage") == []
+
+
+async def test_polling_removes_the_webhook_and_stores_each_update_once(
+    telegram: FakeTelegram
+) -> None:
+    telegram.webhook = {"url": "https://old.example/telegram/webhook"}
+    telegram.push_update(payload("inbound_text"))
+    telegram.push_update(payload("inbound_sticker"))
+    inbox = Inbox()
+    polling = TelegramChannel(TOKEN, telegram.api_url, polling=True)
+    await polling.start(inbox.receive)
+    try:
+        await inbox.wait_for(2)
+        telegram.push_update(payload("inbound_photo"))
+        await inbox.wait_for(3)
+        await asyncio.sleep(0.3)
+    finally:
+        await polling.close()
+    assert [m.provider_message_id for m in inbox.messages] == [
+        "904117201", "904117202", "904117205"]
+    assert telegram.calls[0].method == "deleteWebhook"
+    polls = telegram.calls_to("getUpdates")
+    assert polls[0].params["allowed_updates"] == ["message", "callback_query"]
+    assert polls[-1].params["offset"] == "904117206"
+
+
+async def test_polling_keeps_an_update_it_could_not_store(telegram: FakeTelegram) -> None:
+    telegram.push_update(payload("inbound_text"))
+    inbox = Inbox()
+    inbox.failures = 1
+    polling = TelegramChannel(TOKEN, telegram.api_url, polling=True)
+    await polling.start(inbox.receive)
+    try:
+        await inbox.wait_for(1, timeout=10)
+    finally:
+        await polling.close()
+    assert [m.provider_message_id for m in inbox.messages] == ["904117201"]
