@@ -50,6 +50,11 @@ INTENT_CUES: dict[str, dict[str, float]] = {
         "there yet": 0.9, "here yet": 0.9, "yet": 0.4, "how long until": 1.0, "come": 0.4,
         "when should": 0.5,
         "how long till": 1.0, "expected": 0.6, "out for delivery": 1.0, "in transit": 1.0,
+        "wheres": 0.75, "wheres my": 0.95, "hows my": 0.8, "check on": 0.9, "check my": 0.8,
+        "look up": 0.7, "look into": 0.7, "check order": 0.9, "any update": 0.9, "updates": 0.6,
+        "nothing arrived": 1.0, "not arrived": 1.0, "hasnt arrived": 1.0, "havent got": 0.9,
+        "not delivered": 1.0, "never showed": 1.0, "never turned up": 1.0, "turn up": 0.7,
+        "news on": 0.8, "info on": 0.7, "know about": 0.5, "follow up": 0.6, "gone missing": 0.9,
     },
     REFUND: {
         "refund": 1.3, "refunded": 1.2, "money back": 1.3, "reimburse": 1.2, "reimbursement": 1.2,
@@ -59,6 +64,12 @@ INTENT_CUES: dict[str, dict[str, float]] = {
         "broken": 0.5, "damaged": 0.5, "defective": 0.5, "faulty": 0.5, "want back": 0.8,
         "cracked": 0.5, "smashed": 0.5, "shattered": 0.5, "torn": 0.5, "ripped": 0.5,
         "scratched": 0.5, "dented": 0.5, "leaking": 0.5, "stopped working": 0.6,
+        "chipped": 0.5, "bent": 0.5, "stained": 0.5, "broke": 0.5, "busted": 0.5, "snapped": 0.5,
+        "doesnt work": 0.6, "not working": 0.6, "wont turn on": 0.6, "dead on arrival": 0.8,
+        "wrong item": 0.9, "wrong thing": 0.9, "wrong size": 0.7,
+        "wrong colour": 0.7, "wrong color": 0.7, "not what i ordered": 1.0, "sent me the wrong": 1.0,
+        "missing from": 0.7, "send back": 0.9, "sending back": 0.9, "send it back": 1.0,
+        "return it": 0.9, "returning": 0.7, "paid for": 0.5, "money": 0.5,
     },
     CANCEL: {
         "cancel": 1.4, "cancellation": 1.3, "call off": 1.3, "by mistake": 0.8,
@@ -107,6 +118,7 @@ INTENT_CUES: dict[str, dict[str, float]] = {
         "recent orders": 1.3, "past orders": 1.3, "previous orders": 1.3, "which orders": 1.2,
         "orders i have": 1.2, "purchases": 0.7, "bought": 0.6, "what i bought": 1.2,
         "open orders": 1.2, "how many orders": 1.3, "see orders": 1.2, "my purchases": 1.0,
+        "orders": 0.9, "what orders": 1.3, "order list": 1.3, "everything i ordered": 1.3,
     },
     OUT_OF_SCOPE: {
         "weather": 1.4, "joke": 1.4, "poem": 1.4, "recipe": 1.4, "homework": 1.4, "python": 1.2,
@@ -115,6 +127,12 @@ INTENT_CUES: dict[str, dict[str, float]] = {
         "essay": 1.4, "translate": 1.3, "date me": 1.4, "politics": 1.4, "election": 1.4,
         "horoscope": 1.4, "meaning of life": 1.4, "lottery": 1.4, "write me": 1.0, "sing": 1.0,
         "math": 1.2, "calculate": 1.0, "girlfriend": 1.4, "boyfriend": 1.4, "game": 0.8,
+        # Things a shop assistant for orders cannot do: accounts, sales advice, the catalogue.
+        "password": 2.0, "log in": 2.0, "login": 2.0, "sign in": 2.0, "username": 2.0,
+        "my account": 1.2, "delete account": 2.0, "newsletter": 2.0, "unsubscribe": 2.0,
+        "do you sell": 2.2, "sell": 1.4, "recommend": 2.0, "recommendation": 2.0,
+        "suggest": 1.6, "which should i buy": 2.0, "good laptop": 1.4, "best": 0.6,
+        "buy a": 1.0, "job": 1.2, "hiring": 1.4, "apply for": 1.0, "invest": 1.4, "loan": 1.4,
     },
     FRUSTRATION: {
         "useless": 1.3, "ridiculous": 1.3, "stupid": 1.3, "idiot": 1.3, "idiotic": 1.3,

@@ -64,6 +64,8 @@ class Reading:
         it reads like a general question.
         """
         task = next((name for name, _ in self.intents if name in TASK_INTENTS), None)
+        if task == KNOWLEDGE and self.score(OUT_OF_SCOPE) >= self.score(KNOWLEDGE):
+            return None  # "do you sell gift cards" is about the catalogue, not a policy
         if task == KNOWLEDGE and self.score(CAPABILITIES) >= self.score(KNOWLEDGE):
             return None
         if task == HUMAN and self.score(CAPABILITIES) > self.score(HUMAN):
