@@ -21,6 +21,7 @@ from graph.offline.lexicon import (
     STATUS_WORDS,
 )
 from graph.offline.state import DialogueState
+from graph.offline.timing import pick_by_time
 
 _COUNTED = frozenset("number no num option nr".split())
 _AFTER_ORDINAL = frozenset("one order item purchase of on in".split())
@@ -29,6 +30,9 @@ _CARDINALS = frozenset("one two three four five six seven eight".split())
 _ELSEWHERE = frozenset("other another different else orders all every each new".split())
 _SHORT = 5
 _NUMBERED = re.compile(r"#\s*(\d)\b")
+# Words that tie a time phrase to an order: "the one from last week", "what I bought monday".
+_PLACED = frozenset("one order ordered bought placed purchased from got made".split())
+_OTHER = frozenset("other".split())
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,15 @@ def choose_option(
     for candidate in candidates + [w.upper() for w in words if any(c.isdigit() for c in w)]:
         if chosen := match_known_id(candidate, options):
             return chosen
-    return _by_description(words, options, orders) or pick_by_position(words, options, orders)
+    return (_by_description(words, options, orders) or pick_by_time(words, options, orders)
+            or pick_by_position(words, options, orders))
+
+
+def _the_other(words: list[str], pool: list[str], current: str | None) -> str | None:
+    """ "The other one" when two orders are in play and one of them was just discussed."""
+    if not _OTHER & set(words) or current not in pool or len(pool) != 2:
+        return None
+    return next(order_id for order_id in pool if order_id != current)
 
 
 def named_product(words: list[str]) -> str | None:
@@ -180,6 +192,12 @@ def find_mention(text: str, state: DialogueState) -> Mention:
     opening = next((i for i, w in enumerate(words) if w not in FILLERS), len(words))
     lowered = " ".join(words[opening:])
     follow_up = any(lowered == o or lowered.startswith(o + " ") for o in FOLLOW_UP_OPENERS)
+    focus = state.focus or state.slots.get("order_id")
+    pool = state.listed or [str(o["id"]) for o in state.orders]
+    if other := _the_other(words, pool, focus):
+        return Mention(other, "position", None, follow_up)
+    if _PLACED & set(words) and (dated := pick_by_time(words, pool, state.orders)):
+        return Mention(dated, "position", None, follow_up)
     if state.listed and (picked := pick_by_position(words, state.listed, state.orders,
                                                     strict=True)):
         return Mention(picked, "position", None, follow_up)
@@ -189,7 +207,6 @@ def find_mention(text: str, state: DialogueState) -> Mention:
     product = named_product(words)
     if named or product:
         return Mention(None, "", product or "", follow_up)
-    focus = state.focus or state.slots.get("order_id")
     points_back = bool(set(words) & BACK_REFERENCES) or "the order" in lowered
     # A short follow-up such as "tracking number?" carries on with the order in focus.
     elliptic = len(words) <= _SHORT and not set(words) & _ELSEWHERE
