@@ -22,7 +22,7 @@ from graph.offline.references import Mention, choose_option, find_mention, resol
 from graph.offline.smalltalk import attitude_reply, social_reply
 from graph.offline.state import DialogueState
 from graph.offline.steps import Decision, advance, ask, call_tool
-from graph.slots import extract_address
+from graph.slots import extract_address, extract_amount
 
 ORDER_TASKS = (ORDER_STATUS, REFUND, CANCEL, CHANGE_ADDRESS)
 _OPENERS = [[w] for w in "when where has have is did does will whens wheres hows".split()]
@@ -164,8 +164,47 @@ def _prefix(reading: Reading) -> str:
     return "Hi! " if GREETING in reading.social else ""
 
 
+def _amend(
+    state: DialogueState, reading: Reading, order_ids: list[str], mention: Mention,
+    offered: set[str], prefix: str,
+) -> Decision | None:
+    """Change the action awaiting a yes: "make it 10", "no, 48390", a corrected address."""
+    if reading.task not in (None, state.intent) or reading.has(FRUSTRATION):
+        return None
+    slots, changed = state.slots, False
+    picked = order_ids[0] if order_ids else mention.order_id if mention.strong else None
+    if picked and picked != slots.get("order_id"):
+        slots["order_id"], changed = picked, True
+        slots.pop("amount", None)
+    amount = reading.amount
+    if amount is None and "?" not in reading.text and len(reading.text.split()) <= 8:
+        amount = extract_amount(_without(reading.text, order_ids), allow_bare_integer=True)
+    if state.intent == REFUND and amount is not None:
+        slots["amount"], slots["wants_partial"], changed = str(amount.value), False, True
+    if state.intent == CHANGE_ADDRESS and reading.address is not None:
+        slots["address"], changed = reading.address.as_dict(), True
+    if picked and not changed:
+        changed = picked == slots.get("order_id")  # the same order again: ask once more
+    return advance(state, offered, prefix) if changed and slots.get("order_id") else None
+
+
+def _without(text: str, order_ids: list[str]) -> str:
+    for order_id in order_ids:
+        text = re.sub(re.escape(order_id), " ", text, flags=re.I)
+    return text
+
+
+def _known_ids_in(text: str, known: list[str]) -> list[str]:
+    """Tokens that are exactly one of the customer's order ids, even without the word order."""
+    tokens = re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", text)
+    canonical = {re.sub(r"[^A-Z0-9]", "", k.upper()): k for k in known}
+    return [canonical[c] for t in tokens if any(ch.isdigit() for ch in t)
+            if (c := re.sub(r"[^A-Z0-9]", "", t.upper())) in canonical]
+
+
 def respond_to_customer(
-    text: str, state: DialogueState, current: bool, offered: set[str]
+    text: str, state: DialogueState, current: bool, offered: set[str], *,
+    confirming: bool = False,
 ) -> Decision:
     """Decide the reply or tool call for a new customer message.
 
@@ -175,6 +214,8 @@ def respond_to_customer(
         current: Whether that reply was the last thing the customer saw, so its question
             (if any) is what this message answers.
         offered: Names of the tools the model may call.
+        confirming: The customer was just asked to confirm the action in progress, so a
+            new amount, order or address amends that action.
     """
     expecting = state.awaiting if current else None
     mention = find_mention(text, state)
@@ -182,8 +223,14 @@ def respond_to_customer(
     products = frozenset(w.text for o in state.orders for name in o.get("items") or []
                          for w in tokenize(name))
     reading = read_message(text, expecting, about_order=about_order, product_words=products)
-    order_ids = resolve_order_ids(reading.order_ids, [o["id"] for o in state.orders])
+    known = [str(o["id"]) for o in state.orders]
+    written = reading.order_ids + _known_ids_in(text, known)
+    order_ids = resolve_order_ids(written, known)
     prefix = _prefix(reading)
+    if confirming and state.intent in (REFUND, CANCEL, CHANGE_ADDRESS):
+        decision = _amend(state, reading, order_ids, mention, offered, prefix)
+        if decision is not None:
+            return decision
     if current and state.awaiting:
         decision = _continue_pending(state, reading, order_ids, offered, prefix)
         if decision is not None:

@@ -22,6 +22,9 @@ from graph.offline.results import respond_to_results
 from graph.offline.state import STATE_KEY, find_tool_call, parse_tool_content, previous_state
 from graph.offline.steps import Decision
 
+CONFIRMATION_KEY = "caseloop_confirmation"
+"""Marks the graph's own "Shall I go ahead?" message, which the model did not write."""
+
 
 def tool_name(tool: Any) -> str | None:
     """Return the name of a LangChain tool, a function, or an OpenAI/Anthropic tool dict."""
@@ -95,7 +98,10 @@ class OfflineChatModel(BaseChatModel):
         last_human = next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
         if last_human is None:
             return Decision(GREETING_REPLY, [], state)
-        return respond_to_customer(_text_of(last_human), state, current, offered)
+        latest_ai = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
+        confirming = latest_ai is not None and CONFIRMATION_KEY in latest_ai.additional_kwargs
+        return respond_to_customer(_text_of(last_human), state, current, offered,
+                                   confirming=confirming)
 
     def _generate(
         self,

@@ -200,3 +200,19 @@ def test_greeting_with_a_question_searches_and_greets() -> None:
     assert name == "search_knowledge"
     reply = chat.answer({"articles": [{"title": "Shipping", "snippet": "We ship to the EU."}]})
     assert reply.content == "Hi! From our Shipping article: We ship to the EU."
+
+
+def test_a_new_amount_while_confirming_amends_the_refund() -> None:
+    from graph.offline.dialogue import respond_to_customer
+    from graph.offline.lexicon import REFUND
+    from graph.offline.state import DialogueState
+
+    state = DialogueState(intent=REFUND, slots={"order_id": "77-12", "amount": "40.00"},
+                          orders=[{"id": "77-12", "items": ["Teapot"]}])
+    offered = {"refund", "list_orders", "get_order"}
+    amended = respond_to_customer("actually make it just 10", state, False, offered,
+                                  confirming=True)
+    assert amended.calls == [{"name": "refund", "args": {"order_id": "77-12", "amount": "10.00"}}]
+    question = respond_to_customer("is that 2 days?", DialogueState(
+        intent=REFUND, slots={"order_id": "77-12"}), False, offered, confirming=True)
+    assert all(call["args"].get("amount") != "2.00" for call in question.calls)
