@@ -17,14 +17,13 @@ from graph.offline.lexicon import (
     ORDER_STATUS,
     REFUND,
 )
-from graph.offline.reading import Reading, read_message
+from graph.offline.reading import ORDER_TASKS, Reading, read_message
 from graph.offline.references import Mention, choose_option, find_mention, resolve_order_ids
 from graph.offline.smalltalk import attitude_reply, social_reply
 from graph.offline.state import DialogueState
 from graph.offline.steps import Decision, advance, ask, call_tool
-from graph.slots import extract_address, extract_amount
+from graph.slots import extract_address, extract_amount, extract_order_ids
 
-ORDER_TASKS = (ORDER_STATUS, REFUND, CANCEL, CHANGE_ADDRESS)
 _OPENERS = [[w] for w in "when where has have is did does will whens wheres hows".split()]
 _NEW_SUBJECT = re.compile(r"\b(?:my|other|another|different|all|else|orders)\b", re.I)
 _PARTIAL = re.compile(r"\b(?:partial|partly|part of|some of|portion)\b", re.I)
@@ -42,7 +41,30 @@ def _fill_slots(state: DialogueState, reading: Reading, order_ids: list[str]) ->
     if reading.reason and not slots.get("reason"):
         slots["reason"] = reading.reason
     if reading.address is not None:
-        slots["address"] = reading.address.as_dict()
+        slots["address"] = street_only(reading.address.as_dict(), order_ids)
+
+
+_LEAD_IN = re.compile(r"(?:\bto\b|\bis\b|:)\s*", re.I)
+_REQUEST_WORDS = frozenset(
+    "address change send ship deliver delivery order new moved my it the update of please "
+    "redirect move instead can you could".split()
+)
+
+
+def street_only(address: dict[str, Any], order_ids: list[str]) -> dict[str, Any]:
+    """Drop the request around a street line: "48390 to 10 Downing St" -> "10 Downing St"."""
+    line1 = str(address.get("line1") or "")
+    leads = list(_LEAD_IN.finditer(line1))
+    if leads:
+        before = line1[: leads[-1].start()]
+        words = set(re.findall(r"[a-z]+", before.lower()))
+        names_order = any(ch.isdigit() for ch in before)  # "48390 to 10 Downing St"
+        if words & _REQUEST_WORDS or names_order:
+            line1 = line1[leads[-1].end():]
+    for order_id in order_ids:
+        line1 = re.sub(rf"#?\b{re.escape(order_id)}\b", " ", line1, flags=re.I)
+    line1 = " ".join(line1.split()).strip(" ,;-")
+    return {**address, "line1": line1} if line1 else address
 
 
 def _complete_address(partial: dict[str, Any], text: str) -> dict[str, Any] | None:
@@ -182,9 +204,9 @@ def _amend(
     if state.intent == REFUND and amount is not None:
         slots["amount"], slots["wants_partial"], changed = str(amount.value), False, True
     if state.intent == CHANGE_ADDRESS and reading.address is not None:
-        slots["address"], changed = reading.address.as_dict(), True
-    if picked and not changed:
-        changed = picked == slots.get("order_id")  # the same order again: ask once more
+        slots["address"], changed = street_only(reading.address.as_dict(), order_ids), True
+    if not changed:  # the same order or the same request again: ask once more
+        changed = picked == slots.get("order_id") or reading.task == state.intent
     return advance(state, offered, prefix) if changed and slots.get("order_id") else None
 
 
@@ -225,6 +247,8 @@ def respond_to_customer(
     reading = read_message(text, expecting, about_order=about_order, product_words=products)
     known = [str(o["id"]) for o in state.orders]
     written = reading.order_ids + _known_ids_in(text, known)
+    if not written and len(re.findall(r"\w+", text)) <= 3 and reading.amount is None:
+        written = extract_order_ids(text, assume_order=True)  # "#48213", "📦?? 48407"
     order_ids = resolve_order_ids(written, known)
     prefix = _prefix(reading)
     if confirming and state.intent in (REFUND, CANCEL, CHANGE_ADDRESS):

@@ -8,11 +8,15 @@ from dataclasses import dataclass
 from graph.affirmation import Reply, classify_reply
 from graph.offline.intents import score_intents, tokenize, word_similarity
 from graph.offline.lexicon import (
+    CANCEL,
     CAPABILITIES,
+    CHANGE_ADDRESS,
     FULL_AMOUNT_WORDS,
     HUMAN,
     KNOWLEDGE,
+    ORDER_STATUS,
     OUT_OF_SCOPE,
+    REFUND,
     REFUND_REASONS,
     SOCIAL_INTENTS,
     TASK_INTENTS,
@@ -26,6 +30,8 @@ from graph.slots import (
     extract_email,
     extract_order_ids,
 )
+
+ORDER_TASKS = (REFUND, CANCEL, CHANGE_ADDRESS, ORDER_STATUS)
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class Reading:
         email: An e-mail address, if any.
         code: A six-digit one-time code, if any.
         reason: A short refund or cancellation reason, if one is recognizable.
+        about_order: The message names or points at one of the customer's orders.
     """
 
     text: str
@@ -55,6 +62,7 @@ class Reading:
     email: str | None
     code: str | None
     reason: str | None
+    about_order: bool = False
 
     @property
     def task(self) -> str | None:
@@ -63,11 +71,14 @@ class Reading:
         A question about what the assistant can do is not a help-article search, even though
         it reads like a general question.
         """
-        task = next((name for name, _ in self.intents if name in TASK_INTENTS), None)
-        if task == KNOWLEDGE and self.score(OUT_OF_SCOPE) >= self.score(KNOWLEDGE):
-            return None  # "do you sell gift cards" is about the catalogue, not a policy
-        if task == KNOWLEDGE and self.score(CAPABILITIES) >= self.score(KNOWLEDGE):
-            return None
+        tasks = [name for name, _ in self.intents if name in TASK_INTENTS]
+        task = tasks[0] if tasks else None
+        blocked = task == KNOWLEDGE and (self.score(OUT_OF_SCOPE) >= self.score(KNOWLEDGE)
+                                         or self.score(CAPABILITIES) >= self.score(KNOWLEDGE))
+        if blocked:
+            # "the vase is chipped, what can you do about it" asks for a remedy for an order
+            own = [name for name in tasks if name in ORDER_TASKS] if self.about_order else []
+            return own[0] if own else None
         if task == HUMAN and self.score(CAPABILITIES) > self.score(HUMAN):
             return None  # "who am I talking to?" asks what this is, not for a person
         return task
@@ -146,4 +157,5 @@ def read_message(
         email=extract_email(text),
         code=extract_code(text),
         reason=_reason_of(text),
+        about_order=bool(order_ids) or about_order,
     )
