@@ -17,6 +17,7 @@ from graph.offline.lexicon import (
     ORDER_STATUS,
     REFUND,
 )
+from graph.offline.quantities import unit_price, units_affected
 from graph.offline.reading import ORDER_TASKS, Reading, read_message
 from graph.offline.references import Mention, choose_option, find_mention, resolve_order_ids
 from graph.offline.smalltalk import attitude_reply, social_reply
@@ -38,6 +39,10 @@ def _fill_slots(state: DialogueState, reading: Reading, order_ids: list[str]) ->
     if reading.full_amount:
         slots.pop("amount", None)
         slots["wants_partial"] = False
+    if (units := units_affected(reading.text)) and reading.amount is None:
+        slots["units"] = units
+        each = unit_price(reading.text)
+        slots["unit_price"] = str(each) if each is not None else None
     if reading.reason and not slots.get("reason"):
         slots["reason"] = reading.reason
     if reading.address is not None:

@@ -73,6 +73,9 @@ def summarize_order(order: dict[str, Any]) -> dict[str, Any]:
         "total": order.get("total"),
         "currency": order.get("currency"),
         "items": items,
+        "lines": [{"name": str(item.get("name", "")), "qty": item.get("qty", 1),
+                   "unit_price": item.get("unit_price")}
+                  for item in order.get("items") or [] if isinstance(item, dict)],
     }
 
 

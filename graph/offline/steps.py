@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from graph.offline import replies
@@ -14,6 +15,7 @@ from graph.offline.lexicon import (
     LIST_ORDERS,
     ORDER_STATUS,
 )
+from graph.offline.quantities import partial_amount
 from graph.offline.state import DialogueState
 
 
@@ -87,6 +89,11 @@ def advance(state: DialogueState, offered: set[str], prefix: str = "") -> Decisi
     if intent == CANCEL:
         return call_tool(state, offered, "cancel_order", prefix, order_id=order_id,
                          reason=slots.get("reason"))
+    if slots.get("amount") is None and slots.get("units"):
+        price = slots.get("unit_price")
+        words = [w for w in str(slots.get("text", "")).lower().split() if len(w) > 3]
+        slots["amount"] = partial_amount(state.known_order(order_id), int(slots["units"]),
+                                         Decimal(price) if price else None, words)
     if slots.get("wants_partial") and slots.get("amount") is None:
         return ask(state, "amount", f"{prefix}How much would you like refunded for {order_id}?")
     return call_tool(state, offered, "refund", prefix, order_id=order_id,

@@ -1,0 +1,32 @@
+"""Partial refunds worked out from a count of pieces and their price."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from graph.offline.quantities import partial_amount, unit_price, units_affected
+
+SIX_PLATES = {"total": "30.00", "lines": [{"name": "Dinner plate", "qty": 6, "unit_price": None}]}
+MIXED = {"total": "50.00", "lines": [{"name": "Mug", "qty": 4, "unit_price": "5.00"},
+                                     {"name": "Teapot", "qty": 1, "unit_price": "30.00"}]}
+
+
+@pytest.mark.parametrize(("said", "units", "each"), [
+    ("two of the plates came chipped", 2, None),
+    ("just 1 was cracked, they cost 7.50 each", 1, Decimal("7.50")),
+    ("one mug was broken", 1, None),
+    ("each one was £3 and three of them broke", 3, Decimal("3")),
+    ("the teapot is broken", None, None),
+])
+def test_counts_and_prices_are_read(said: str, units: int | None, each: Decimal | None) -> None:
+    assert units_affected(said) == units
+    assert unit_price(said) == each
+
+
+def test_the_amount_comes_from_the_order_when_no_price_is_said() -> None:
+    assert partial_amount(SIX_PLATES, 2, None) == "10.00"
+    assert partial_amount(MIXED, 1, None, ["mugs", "mug"]) == "5.00"
+    assert partial_amount(SIX_PLATES, 6, None) is None  # every piece is a full refund
+    assert partial_amount(SIX_PLATES, 1, Decimal("99")) is None  # more than was paid
