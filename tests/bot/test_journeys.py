@@ -33,7 +33,9 @@ CODE = "<code>"
 """A turn that types the code that was e-mailed after the customer gave their address."""
 
 EMAILS = {"priya": "priya.r@postbox.example", "jonas": "jonas.weber@inbox.example",
-          "amara": "amara@okonkwo.example", "lena": "lena.k@example.com"}
+          "amara": "amara@okonkwo.example", "lena": "lena.k@example.com",
+          "olu": "olu@adeyemi.example", "sofia": "sofia.m@correo.example",
+          "henrik": "henrik@dahl.example"}
 
 
 def _item(name: str, price: str, qty: int = 1) -> dict[str, Any]:
@@ -311,6 +313,108 @@ FIRST_SET = [
 ]
 
 
+def second_shop() -> dict[str, Any]:
+    """Another shop, written after the model was improved and never tuned against."""
+    return {
+        "customers": [
+            {"id": "Z-1", "name": "Olu Adeyemi", "email": EMAILS["olu"], "tier": "standard"},
+            {"id": "Z-2", "name": "Sofia Marquez", "email": EMAILS["sofia"], "tier": "standard"},
+            {"id": "Z-3", "name": "Henrik Dahl", "email": EMAILS["henrik"], "tier": "standard"},
+        ],
+        "orders": [
+            _order("BX-30017", "Z-1", "delivered", "EUR", [_item("Bath towel", "12.50", 2)],
+                   placed=12, delivered=4),
+            _order("BX-30044", "Z-1", "processing", "EUR", [_item("Desk chair", "149.00")],
+                   placed=2),
+            _order("BX-29980", "Z-1", "shipped", "EUR", [_item("Table lamp", "33.00")], placed=9,
+                   tracking={"carrier": "DHL", "number": "JD0140022", "eta": "2026-12-02"}),
+            _order("770012", "Z-2", "delivered", "USD", [_item("Coffee mug", "6.00", 4)],
+                   placed=10, delivered=7),
+            _order("770388", "Z-2", "processing", "USD", [_item("Backpack", "45.00")], placed=0),
+            _order("HD-5521", "Z-3", "shipped", "SEK", [_item("Winter jacket", "1200.00")],
+                   placed=5, tracking={"carrier": "PostNord", "number": "PN88213SE",
+                                       "eta": "2026-12-04"}),
+        ],
+    }
+
+
+OLU_IDS = ("BX-30017", "BX-30044", "BX-29980")
+SOFIA_IDS = ("770012", "770388")
+
+SECOND_SET = [
+    Journey("hasn't shown up, unverified", "olu", [
+        ("hey so my order still hasnt shown up", asks_email()),
+        (VERIFY, either(has("JD0140022"), asks_which(*OLU_IDS)))]),
+    Journey("one towel with a hole", "olu", [
+        V, ("can i get a refund on the towels one of them has a hole",
+            confirms("12.50", "BX-30017"))]),
+    Journey("both towels ripped", "olu", [
+        V, ("towels came ripped, both of them, want my money back",
+            confirms("25.00", "BX-30017"))]),
+    Journey("where's the lamp at", "olu", [V, ("where's the lamp at", has("JD0140022"))]),
+    Journey("don't send the chair", "olu", [
+        V, ("please dont send the chair, i changed my mind", confirms("cancel", "BX-30044")),
+        ("yes", has("done"))], [status("BX-30044", "cancelled")]),
+    Journey("cancel, then keep it", "olu", [
+        V, ("I'd like to cancel", has("BX-30044")), ("no actually keep it", lacks("done"))],
+        [status("BX-30044", "processing")]),
+    Journey("the most recent one", "olu", [
+        V, ("what have i got on order", has(*OLU_IDS)), ("the most recent one", has("BX-30044"))]),
+    Journey("the 33 euro one", "olu", [
+        V, ("list my orders", has(*OLU_IDS)), ("the 33 euro one", has("BX-29980"))]),
+    Journey("chair to the office", "olu", [
+        V, ("the chair needs to go to my office instead", has("address")),
+        ("Keizersgracht 100, 1015 CJ Amsterdam, Netherlands", has("Keizersgracht 100", "1015")),
+        ("yes", has("done"))]),
+    Journey("one mug cracked", "sofia", [
+        V, ("hiii 👋 i got my mugs but 1 was cracked 😢", confirms("6.00", "770012")),
+        ("yes", has("done"))], [refunded("770012", "6.00")]),
+    Journey("refund, then just 10 dollars", "sofia", [
+        V, ("refund order 770012", confirms("24.00", "770012")),
+        ("wait just 10 dollars", confirms("10.00", "770012"))]),
+    Journey("cancel what I ordered today", "sofia", [
+        V, ("cancel the backpack i ordered today", confirms("cancel", "770388")),
+        ("yes", has("done"))], [status("770388", "cancelled")]),
+    Journey("status of the backpack", "sofia", [
+        V, ("whats the status of my backpack", has("770388"))]),
+    Journey("reroute in one message", "sofia", [
+        V, ("can you reroute 770388 to 55 W 45th St, New York, NY 10036, USA",
+            has("55 W 45th St", "10036")), ("yes", has("done"))],
+        [shipped_to("770388", "55 W 45th St", "10036", "US")]),
+    Journey("a store in madrid", "sofia", [V, ("do you guys have a store in madrid", declines())]),
+    Journey("reset my login", "sofia", [V, ("can you help me reset my login", declines())]),
+    Journey("thank you so much", "sofia", [
+        V, ("thank you so much!", has_any("welcome", "glad", "pleasure", "anytime", "happy"))]),
+    Journey("hopeless", "sofia", [V, ("you guys are hopeless honestly", has("sorry"))]),
+    Journey("a human", "sofia", [V, ("talk to a human pls", has_any("colleague", "team"))]),
+    Journey("when is my jacket coming", "henrik", [
+        V, ("when is my jacket coming", either(has("december"), has("PN88213SE")))]),
+    Journey("bare id with question marks", "henrik", [V, ("hd-5521??", has("PN88213SE"))]),
+    Journey("never arrived, unverified", "henrik", [
+        ("hej, I ordered a jacket and it never arrived", asks_email()),
+        (VERIFY, has("HD-5521"))]),
+    Journey("cancel a shipped jacket", "henrik", [
+        V, ("can i cancel the jacket", both(has_any("no longer", "already shipped"),
+                                            lacks("confirm")))], [status("HD-5521", "shipped")]),
+    Journey("what do you do exactly", "henrik", [
+        V, ("what do you do exactly", has("refund", "cancel"))]),
+    Journey("student discount", "henrik", [
+        V, ("is there a discount for students",
+            has_any("can't", "couldn't", "don't", "not able"))]),
+    Journey("where my stuff at", "olu", [
+        V, ("Yo where my stuff at", either(has("JD0140022"), asks_which(*OLU_IDS)))]),
+    Journey("lamp from last week", "olu", [
+        V, ("the lamp i bought last week - any news?", has("JD0140022"))]),
+    Journey("how many orders", "sofia", [
+        V, ("how many orders do i have with u", has(*SOFIA_IDS))]),
+    Journey("the 2nd", "olu", [
+        V, ("show me everything i ordered", has(*OLU_IDS)), ("2nd", listed(2, OLU_IDS))]),
+    Journey("bye now", "sofia", [V, ("bye now", has_any("bye", "take care", "have a"))]),
+    Journey("stained towels", "olu", [
+        V, ("my towels arrived with stains, can you do something", has("BX-30017"))]),
+]
+
+
 # --- running and scoring ----------------------------------------------------------------------
 
 _SCORES: dict[str, dict[str, bool]] = {}
@@ -365,10 +469,15 @@ def report(request: pytest.FixtureRequest) -> Any:
 
 
 @pytest.fixture
-async def caseloop(tmp_path: Path,
-                   smtp: SmtpSink) -> AsyncIterator[tuple[Caseloop, CaptureChannel]]:
+def shop() -> dict[str, Any]:
+    return journey_shop()
+
+
+@pytest.fixture
+async def caseloop(tmp_path: Path, smtp: SmtpSink,
+                   shop: dict[str, Any]) -> AsyncIterator[tuple[Caseloop, CaptureChannel]]:
     data = tmp_path / "journey_shop.json"
-    data.write_text(json.dumps(journey_shop()))
+    data.write_text(json.dumps(shop))
     channel = CaptureChannel()
     app = await assemble(make_settings(tmp_path, CASELOOP_SMTP_URL=smtp.url,
                                        CASELOOP_DEMO_DATA=str(data)), extra_channels=[channel])
@@ -380,3 +489,10 @@ async def caseloop(tmp_path: Path,
 async def test_first_blind_set(journey: Journey, customer_at: Any, smtp: SmtpSink,
                                caseloop: tuple[Caseloop, CaptureChannel]) -> None:
     await score("first set", journey, customer_at, smtp, caseloop[0])
+
+
+@pytest.mark.parametrize("shop", [second_shop()], ids=["second shop"])
+@pytest.mark.parametrize("journey", SECOND_SET, ids=[j.name for j in SECOND_SET])
+async def test_second_blind_set(journey: Journey, customer_at: Any, smtp: SmtpSink,
+                                caseloop: tuple[Caseloop, CaptureChannel]) -> None:
+    await score("second set", journey, customer_at, smtp, caseloop[0])
