@@ -67,13 +67,13 @@ class Caseloop:
         return True
 
     async def close(self) -> None:
-        """Finish or release in-flight turns, then close the databases."""
-        for channel in self.channels.values():
-            if isinstance(channel, BackgroundChannel):
-                await channel.close()
+        """Finish or release in-flight turns, then close the channels and the databases."""
         await self.dispatcher.stop()
         await self.verifier.drain()
         await self.courier.close()
+        for channel in self.channels.values():
+            if isinstance(channel, BackgroundChannel):
+                await channel.close()
         await self.checkpointer.conn.close()
         await self.database.close()
 

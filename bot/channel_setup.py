@@ -25,6 +25,7 @@ def configured_channels(settings: Settings, database: Database, inbox: Inbox) ->
             templates=settings.whatsapp_templates,
             last_inbound=lambda address: inbox.last_received("whatsapp", address),
             deliveries=Deliveries(database),
+            status_callback=f"{settings.public_url}/twilio/status",
         ))
     if settings.telegram_enabled:
         from channels.telegram.channel import TelegramChannel

@@ -37,6 +37,10 @@ NO_PHONE_MATCH = (
     "Thanks. I couldn't match that number to an account, so let's use your e-mail instead: "
     "what's the e-mail address on your account?"
 )
+NOT_OWN_CONTACT = (
+    "Thanks, but I can only use a number shared from your own account. Tap \"Share my phone "
+    "number\" below, or tell me the e-mail address on your account instead."
+)
 RECOGNIZED = "Hi {name}, I've matched this number to your account."
 RECURSION_LIMIT = 16
 PRUNE_EVERY = 20
@@ -96,7 +100,7 @@ class TurnRunner:
                            customer_id: str | None) -> list[AIMessage]:
         message = item.message
         if not message.text.strip():
-            return [AIMessage(content=NO_PHONE_MATCH if message.verified_phone else MEDIA_ONLY)]
+            return [AIMessage(content=_textless_reply(message))]
         extra = {"customer_id": customer_id, "verified": True} if customer_id else {}
         state = await self._run(thread, item, message.text.strip(), extra)
         replies = _replies_after(state["messages"], _human_id(item))
@@ -191,6 +195,12 @@ class TurnRunner:
                 del self._thread_locks[thread]
             else:
                 self._thread_locks[thread] = (lock, users - 1)
+
+
+def _textless_reply(message: InboundMessage) -> str:
+    if not any(attachment.kind == "contact" for attachment in message.attachments):
+        return MEDIA_ONLY
+    return NO_PHONE_MATCH if message.verified_phone else NOT_OWN_CONTACT
 
 
 def _human_id(item: InboxItem) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.assembly import Caseloop, assemble
+from channels.base import Attachment
 from tests.factories import make_settings
 from tests.fakes.capture import CaptureChannel, inbound
 from tests.fakes.smtp import SmtpSink
@@ -46,12 +47,14 @@ class Customer:
         self.caseloop, self.channel, self.address = caseloop, channel, address
 
     async def say(self, text: str, provider_id: str | None = None,
-                  verified_phone: str | None = None) -> list[str]:
+                  verified_phone: str | None = None,
+                  attachments: tuple[Attachment, ...] = ()) -> list[str]:
         """Send a message; returns what the bot answered to it."""
         before = len(self.channel.texts_for(self.address))
         await self.caseloop.receive(inbound(self.address, text, provider_id,
                                             channel=self.channel.name,
-                                            verified_phone=verified_phone))
+                                            verified_phone=verified_phone,
+                                            attachments=attachments))
         await self.caseloop.dispatcher.idle()
         await self.caseloop.verifier.drain()
         return self.channel.texts_for(self.address)[before:]

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.assembly import assemble
+from channels.base import Attachment
 from tests.conftest import Customer, verify
 from tests.factories import customer, make_settings, shop, write_shop
-from tests.fakes.capture import CaptureChannel
+from tests.fakes.capture import CaptureChannel, shared_contact
 from tests.fakes.smtp import SmtpSink
 
 NOOR_PHONE = "+447700900111"
@@ -83,7 +84,8 @@ async def test_a_shared_contact_verifies_and_answers_what_was_asked_before(two_c
     app, _, _ = two_channels
     telegram = Customer(app, two_channels[2].channel, "tg-4242")
     assert "e-mail" in (await telegram.say("where's my rug? order Q5544"))[-1].lower()
-    replies = await telegram.say("", verified_phone=NOOR_PHONE)
+    replies = await telegram.say("", verified_phone=NOOR_PHONE,
+                                 attachments=(shared_contact(NOOR_PHONE),))
     assert replies[0].startswith("Hi Noor")
     assert "DPD-998877" in replies[1]
 
@@ -91,5 +93,21 @@ async def test_a_shared_contact_verifies_and_answers_what_was_asked_before(two_c
 async def test_a_contact_with_no_match_falls_back_to_email(two_channels):
     app, _, _ = two_channels
     telegram = Customer(app, two_channels[2].channel, "tg-7")
-    reply = await telegram.say("", verified_phone="+4915112345678")
+    reply = await telegram.say("", verified_phone="+4915112345678",
+                               attachments=(shared_contact("+4915112345678"),))
     assert "couldn't match that number" in reply[0]
+
+
+async def test_someone_elses_contact_is_not_taken_as_proof(two_channels):
+    app, _, _ = two_channels
+    telegram = Customer(app, two_channels[2].channel, "tg-8")
+    reply = await telegram.say("", attachments=(shared_contact(NOOR_PHONE),))
+    assert "your own account" in reply[0]
+    assert "Noor" not in reply[0]
+
+
+async def test_a_photo_alone_gets_told_what_the_bot_reads(two_channels):
+    app, _, _ = two_channels
+    telegram = Customer(app, two_channels[2].channel, "tg-9")
+    reply = await telegram.say("", attachments=(Attachment(kind="image"),))
+    assert "only read text" in reply[0]

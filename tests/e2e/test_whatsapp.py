@@ -163,10 +163,6 @@ def test_garbage_never_causes_a_server_error(server: CaseloopServer) -> None:
             assert answer.status_code in (400, 403), (path, body, answer.status_code)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bot/turns.py answers any text-less message that carries a verified phone with "
-    "NO_PHONE_MATCH; every WhatsApp message carries one, so a photo gets the e-mail question "
-    "instead of MEDIA_ONLY. Fix there: check for a shared contact attachment, not the phone."))
 def test_media_only_message_gets_a_polite_answer(
     server: CaseloopServer, twilio: FakeTwilio
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from channels.base import InboundMessage, OutboundMessage
+from channels.base import Attachment, InboundMessage, OutboundMessage
 
 _ids = itertools.count(1)
 
@@ -25,7 +25,13 @@ class CaptureChannel:
 
 
 def inbound(sender: str, text: str, provider_id: str | None = None, *, channel: str = "test",
-            verified_phone: str | None = None) -> InboundMessage:
+            verified_phone: str | None = None,
+            attachments: tuple[Attachment, ...] = ()) -> InboundMessage:
     return InboundMessage(channel=channel, sender=sender, text=text,
                           provider_message_id=provider_id or f"m{next(_ids)}",
-                          verified_phone=verified_phone)
+                          verified_phone=verified_phone, attachments=attachments)
+
+
+def shared_contact(phone: str) -> Attachment:
+    """A contact card as a channel normalizes it."""
+    return Attachment(kind="contact", data={"phone_number": phone})
