@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
 
 from langgraph.graph.state import CompiledStateGraph
 
+from bot.approval_runs import ApprovalRuns
 from bot.approvals import ApprovalQueue
 from bot.audit import AuditLog
 from bot.channel_setup import configured_channels
@@ -14,17 +18,21 @@ from bot.checkpoints import CachingSqliteSaver, open_checkpointer
 from bot.config import Settings
 from bot.database import Database
 from bot.demo_store import DemoStore
+from bot.desk import Desk
 from bot.dispatcher import Dispatcher
+from bot.escalations import Escalations
 from bot.inbox import Inbox
 from bot.knowledge import KnowledgeBase
 from bot.links import Links
 from bot.mailer import Mailer
 from bot.outbox import Courier
+from bot.thread_locks import ThreadLocks
 from bot.turns import TurnRunner
 from bot.verification import Verifier
 from bot.webchat_sessions import WebchatSessions
 from channels.base import BackgroundChannel, Channel, InboundMessage
 from channels.webchat import WebchatChannel
+from graph.approval import build_approval_graph
 from graph.context import CaseContext
 from graph.graph import build_graph
 from graph.model import select_model
@@ -49,7 +57,12 @@ class Caseloop:
     verifier: Verifier
     webchat_sessions: WebchatSessions
     graph: CompiledStateGraph
+    desk: Desk
+    admin_token: str
+    """Opens the operator console: `CASELOOP_ADMIN_TOKEN`, or one made up at start."""
     channels: dict[str, Channel] = field(default_factory=dict)
+    slack: Any = None
+    """The Slack connector, when Slack is configured."""
 
     @property
     def webchat(self) -> WebchatChannel:
@@ -70,6 +83,9 @@ class Caseloop:
         """Finish or release in-flight turns, then close the channels and the databases."""
         await self.dispatcher.stop()
         await self.verifier.drain()
+        await self.desk.notifier.close()
+        if self.slack is not None:
+            await self.slack.close()
         await self.courier.close()
         for channel in self.channels.values():
             if isinstance(channel, BackgroundChannel):
@@ -87,7 +103,9 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     checkpointer = await open_checkpointer(settings.checkpoints_path)
     store = DemoStore(database)
     await store.seed(settings.demo_data)
-    inbox, audit, approvals = Inbox(database), AuditLog(database), ApprovalQueue(database)
+    inbox, audit = Inbox(database), AuditLog(database)
+    approvals = ApprovalQueue(database, timedelta(hours=settings.approval_ttl_hours),
+                              settings.two_approvers_above)
     channels: dict[str, Channel] = {"webchat": WebchatChannel()}
     for channel in [*configured_channels(settings, database, inbox), *(extra_channels or [])]:
         channels[channel.name] = channel
@@ -96,16 +114,43 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
                           approvals=approvals, knowledge=knowledge)
     graph = build_graph(model, checkpointer)
     courier = Courier(database, channels)
-    runner = TurnRunner(database, inbox, Links(database), courier, graph, context, approvals)
+    locks = ThreadLocks()
+    runs = ApprovalRuns(database, courier, locks, build_approval_graph(checkpointer), graph,
+                        context)
+    desk = Desk(database=database, escalations=Escalations(database, store), approvals=approvals,
+                runs=runs, audit=audit, courier=courier, locks=locks, case_graph=graph,
+                context=context, approvers=settings.slack_approver_ids)
+    runner = TurnRunner(database, inbox, Links(database), courier, graph, context, approvals,
+                        desk, locks)
     dispatcher = Dispatcher(inbox, runner)
     app = Caseloop(settings=settings, database=database, checkpointer=checkpointer, store=store,
                    inbox=inbox, audit=audit, approvals=approvals, courier=courier,
                    dispatcher=dispatcher, verifier=verifier,
-                   webchat_sessions=WebchatSessions(database), graph=graph, channels=channels)
+                   webchat_sessions=WebchatSessions(database), graph=graph, desk=desk,
+                   admin_token=settings.admin_token or secrets.token_urlsafe(24),
+                   channels=channels)
+    if settings.slack_enabled:
+        app.slack = await _connect_slack(settings, desk)
+    await desk.recover()
     await dispatcher.recover()
     await courier.flush_all()
     for channel in channels.values():
         if isinstance(channel, BackgroundChannel):
             await channel.start(app.receive)
     log.info("Caseloop ready: model %s, database %s", settings.model_name, settings.database_path)
+    if settings.admin_token is None:
+        base = settings.public_url or f"http://localhost:{settings.port}"
+        log.info("Operator console: %s/console?token=%s", base, app.admin_token)
     return app
+
+
+async def _connect_slack(settings: Settings, desk: Desk) -> Any:
+    from channels.slack import SlackConnector
+
+    connector = SlackConnector(
+        desk, token=settings.slack_bot_token, signing_secret=settings.slack_signing_secret,
+        channel_id=settings.slack_escalation_channel, api_url=settings.slack_api_url,
+        app_token=settings.slack_app_token, mode=settings.slack_mode)
+    desk.add_listener(connector)
+    await connector.start()
+    return connector

@@ -9,7 +9,8 @@ from typing import Any
 
 from bot.database import Database, isoformat, utcnow
 
-OUTCOMES = ("done", "refused", "pending_approval", "failed")
+OUTCOMES = ("done", "refused", "pending_approval", "failed", "escalated", "approval_given",
+            "approved", "denied", "expired", "taken_over", "sent", "handed_back")
 _HASHED = ("at", "actor", "customer_id", "action", "args", "rule", "outcome", "idempotency_key",
            "detail")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -11,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULTS_DIR = Path(__file__).parent / "defaults"
 TelegramMode = Literal["webhook", "polling"]
+SlackMode = Literal["http", "socket"]
 
 
 class SettingsError(ValueError):
@@ -49,6 +51,22 @@ class Settings(BaseSettings):
     telegram_webhook_secret: Annotated[str | None, Field(alias="TELEGRAM_WEBHOOK_SECRET")] = None
     telegram_api_url: Annotated[str, Field(alias="TELEGRAM_API_URL")] = "https://api.telegram.org"
     telegram_mode: Annotated[TelegramMode, Field(alias="CASELOOP_TELEGRAM_MODE")] = "webhook"
+
+    slack_bot_token: Annotated[str | None, Field(alias="SLACK_BOT_TOKEN")] = None
+    slack_signing_secret: Annotated[str | None, Field(alias="SLACK_SIGNING_SECRET")] = None
+    slack_escalation_channel: Annotated[str | None, Field(alias="SLACK_ESCALATION_CHANNEL")] = None
+    slack_approvers: Annotated[str, Field(alias="SLACK_APPROVERS")] = ""
+    """Comma-separated Slack user ids allowed to approve or deny."""
+    slack_api_url: Annotated[str, Field(alias="SLACK_API_URL")] = "https://slack.com/api/"
+    slack_app_token: Annotated[str | None, Field(alias="SLACK_APP_TOKEN")] = None
+    slack_mode: Annotated[SlackMode, Field(alias="CASELOOP_SLACK_MODE")] = "http"
+
+    admin_token: Annotated[str | None, Field(alias="CASELOOP_ADMIN_TOKEN", min_length=16)] = None
+    """Opens the operator console; generated at start (and logged) when not set."""
+    approval_ttl_hours: Annotated[float, Field(alias="CASELOOP_APPROVAL_TTL_HOURS", gt=0)] = 72
+    two_approvers_above: Annotated[
+        Decimal, Field(alias="CASELOOP_TWO_APPROVERS_ABOVE", ge=0)] = Decimal("500")
+    """Refunds above this amount need two different approvers."""
 
     @field_validator("database_url")
     @classmethod
@@ -92,6 +110,20 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         return value.rstrip("/") if value else value
 
+    @field_validator("slack_api_url")
+    @classmethod
+    def _slack_api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: str | None) -> str | None:
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
     @field_validator("telegram_bot_token")
     @classmethod
     def _telegram_token(cls, value: str | None) -> str | None:
@@ -110,6 +142,13 @@ class Settings(BaseSettings):
         if (self.telegram_bot_token and self.telegram_mode == "webhook"
                 and not self.telegram_webhook_secret):
             raise ValueError("TELEGRAM_WEBHOOK_SECRET is needed in webhook mode")
+        slack = (self.slack_bot_token, self.slack_escalation_channel)
+        if any(slack) and not all(slack):
+            raise ValueError("SLACK_BOT_TOKEN and SLACK_ESCALATION_CHANNEL are needed together")
+        if self.slack_bot_token and self.slack_mode == "http" and not self.slack_signing_secret:
+            raise ValueError("SLACK_SIGNING_SECRET is needed to check Slack's signatures")
+        if self.slack_bot_token and self.slack_mode == "socket" and not self.slack_app_token:
+            raise ValueError("SLACK_APP_TOKEN is needed in socket mode")
         return self
 
     @property
@@ -121,6 +160,16 @@ class Settings(BaseSettings):
     def telegram_enabled(self) -> bool:
         """True when a Telegram bot token is present."""
         return bool(self.telegram_bot_token)
+
+    @property
+    def slack_enabled(self) -> bool:
+        """True when a Slack bot token (and escalation channel) is present."""
+        return bool(self.slack_bot_token)
+
+    @property
+    def slack_approver_ids(self) -> frozenset[str]:
+        """The Slack user ids in `SLACK_APPROVERS`."""
+        return frozenset(part.strip() for part in self.slack_approvers.split(",") if part.strip())
 
     @property
     def database_path(self) -> Path:

@@ -143,4 +143,48 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE audit ADD COLUMN hash TEXT;
     """,
+    """
+    ALTER TABLE approvals ADD COLUMN description TEXT;
+    ALTER TABLE approvals ADD COLUMN done TEXT;
+    ALTER TABLE approvals ADD COLUMN digest TEXT;
+    ALTER TABLE approvals ADD COLUMN approvers_needed INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE approvals ADD COLUMN approved_by TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE approvals ADD COLUMN reason TEXT;
+    ALTER TABLE approvals ADD COLUMN result TEXT;
+    ALTER TABLE approvals ADD COLUMN expires_at TEXT;
+    ALTER TABLE approvals ADD COLUMN escalation_id INTEGER;
+
+    CREATE TABLE escalations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        thread_id TEXT NOT NULL,
+        customer_id TEXT,
+        channel TEXT,
+        reason TEXT NOT NULL,
+        wants TEXT NOT NULL,
+        found TEXT NOT NULL,
+        why TEXT NOT NULL,
+        sentiment TEXT NOT NULL,
+        mode TEXT NOT NULL DEFAULT 'bot',
+        taken_by TEXT,
+        status TEXT NOT NULL DEFAULT 'open',
+        slack_channel TEXT,
+        slack_ts TEXT,
+        created_at TEXT NOT NULL,
+        closed_at TEXT
+    );
+    CREATE UNIQUE INDEX escalations_one_open ON escalations (thread_id) WHERE status = 'open';
+    CREATE INDEX escalations_slack ON escalations (slack_channel, slack_ts);
+
+    CREATE TABLE contacts (
+        thread_id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        address TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+
+    CREATE TABLE slack_events (
+        event_id TEXT PRIMARY KEY,
+        at TEXT NOT NULL
+    );
+    """,
 )

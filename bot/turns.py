@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langgraph.graph.state import CompiledStateGraph
 
 from bot.approvals import ApprovalQueue
+from bot.contacts import note_contact
+from bot.customer_notes import remember
 from bot.database import Database
+from bot.desk import Desk
+from bot.escalations import CaseView
 from bot.inbox import Inbox, InboxItem, mark_done
 from bot.links import Links, customer_thread, visitor_thread
 from bot.open_cases import find_open_case, keep_open
 from bot.outbox import Courier, enqueue
 from bot.recognition import Recognizer
+from bot.suggestions import suggest
+from bot.thread_locks import ThreadLocks
 from bot.transcript import append_lines, line
 from channels.base import InboundMessage, OutboundMessage
 from graph.affirmation import classify_reply
 from graph.context import CaseContext
+from graph.escalation_signals import Signal, escalation_signal
 
 log = logging.getLogger("caseloop.turns")
 
@@ -42,6 +46,23 @@ NOT_OWN_CONTACT = (
     "number\" below, or tell me the e-mail address on your account instead."
 )
 RECOGNIZED = "Hi {name}, I've matched this number to your account."
+BRINGING_IN = {
+    "calm": "Of course. I'm bringing in a colleague from our support team; they'll reply right "
+            "here, and I've passed on everything so far.",
+    "frustrated": "I'm sorry this is taking so long. I'm bringing in a colleague from our support "
+                  "team; they'll reply right here, and I've passed on everything so far.",
+    "upset": "I understand, and I'm sorry about this. I'm bringing in a colleague from our "
+             "support team now; they'll reply right here, and I've passed on everything so far.",
+}
+ALREADY_COMING = (
+    "A colleague from our support team has your case and will reply right here. "
+    "Meanwhile I'm happy to help with anything else."
+)
+NOTHING_FOUND_YET = "Nothing done yet on this case."
+ESCALATED_BY_AGENT = {
+    "backend_error": "Our order system failed and the bot could not recover.",
+    "asked_for_person": "The bot handed over: the customer wanted a person, or it could not help.",
+}
 RECURSION_LIMIT = 16
 PRUNE_EVERY = 20
 
@@ -58,7 +79,7 @@ class TurnRunner:
 
     def __init__(self, database: Database, inbox: Inbox, links: Links, courier: Courier,
                  graph: CompiledStateGraph, context: CaseContext, approvals: ApprovalQueue,
-                 durability: str = "exit") -> None:
+                 desk: Desk, locks: ThreadLocks, durability: str = "exit") -> None:
         self._db = database
         self._inbox = inbox
         self._links = links
@@ -67,8 +88,9 @@ class TurnRunner:
         self._courier = courier
         self._graph = graph
         self._context = context
+        self._desk = desk
+        self._locks = locks
         self._durability = durability
-        self._thread_locks: dict[str, tuple[asyncio.Lock, int]] = {}
         self._turns: dict[str, int] = {}
 
     async def process(self, item: InboxItem) -> None:
@@ -81,9 +103,13 @@ class TurnRunner:
             recognized = customer_id is not None
         thread = (customer_thread(customer_id) if customer_id
                   else visitor_thread(message.channel, message.sender))
-        async with self._thread_lock(thread):
+        async with self._locks.hold(thread):
             await self._inbox.mark_processing(item.id)
             try:
+                case = await self._desk.open_case_for(thread)
+                if case is not None and case.mode == "human":
+                    await self._pass_to_person(item, thread, case)
+                    return
                 if recognized:
                     assert customer_id is not None
                     replies = await self._welcome(item, customer_id)
@@ -91,10 +117,14 @@ class TurnRunner:
                     replies = await self._replies_for(item, thread, customer_id)
             except Exception as problem:  # noqa: BLE001 - the customer must hear back
                 log.exception("Turn failed for inbox message %s", item.id)
-                await self._finish(item, thread, [AIMessage(content=SOMETHING_BROKE)])
+                await self._finish(item, [thread], [AIMessage(content=SOMETHING_BROKE)])
                 await self._inbox.mark_failed(item.id, repr(problem))
                 return
-            await self._finish(item, thread, replies)
+            linked = customer_id or await self._links.customer_for(message.channel,
+                                                                   message.sender)
+            threads = list(dict.fromkeys([thread, *([customer_thread(linked)] if linked else [])]))
+            await self._finish(item, threads, replies)
+            await self._after_turn(item, threads, replies, case)
 
     async def _replies_for(self, item: InboxItem, thread: str,
                            customer_id: str | None) -> list[AIMessage]:
@@ -102,12 +132,19 @@ class TurnRunner:
         if not message.text.strip():
             return [AIMessage(content=_textless_reply(message))]
         extra = {"customer_id": customer_id, "verified": True} if customer_id else {}
-        state = await self._run(thread, item, message.text.strip(), extra)
+        text = message.text.strip()
+        before = (await self._graph.aget_state(_config(thread))).values
+        signal = escalation_signal(text, _customer_texts(before))
+        if signal is not None:
+            case = await self._desk.open_case_for(thread)
+            if case is None or signal.reason == "asked_for_person":
+                return await self._bring_in_person(item, thread, customer_id, signal, case, before)
+        state = await self._run(thread, item, text, extra)
         replies = _replies_after(state["messages"], _human_id(item))
         if customer_id is None and state.get("verified") and state.get("customer_id"):
             verified_id = state["customer_id"]
             await self._links.link(message.channel, message.sender, verified_id)
-            async with self._thread_lock(customer_thread(verified_id)):
+            async with self._locks.hold(customer_thread(verified_id)):
                 replies += await self._continue(item, verified_id, state.get("carry_over") or [])
         return replies
 
@@ -157,7 +194,8 @@ class TurnRunner:
             snapshot = await self._graph.aget_state(config)
             if any(m.id == human_id for m in snapshot.values.get("messages", [])):
                 return snapshot.values
-        turn_input = {"messages": [HumanMessage(content=text, id=human_id)], **extra}
+        turn_input = {"messages": [HumanMessage(content=text, id=human_id)], "escalation": None,
+                      **extra}
         state = await self._graph.ainvoke(turn_input, config, context=self._context,
                                           durability=self._durability)
         await self._prune(thread)
@@ -170,31 +208,79 @@ class TurnRunner:
         if count % PRUNE_EVERY == 0 and checkpointer is not None:
             await checkpointer.aprune([thread])
 
-    async def _finish(self, item: InboxItem, thread: str, replies: list[AIMessage]) -> None:
+    async def _bring_in_person(self, item: InboxItem, thread: str, customer_id: str | None,
+                               signal: Signal, case: CaseView | None,
+                               before: dict[str, Any]) -> list[AIMessage]:
+        """Say, calmly, that a person is coming, and open the case for people to see."""
+        text = item.message.text.strip()
+        reply = BRINGING_IN[signal.sentiment] if case is None else ALREADY_COMING
+        await remember(self._graph, thread, [HumanMessage(content=text, id=_human_id(item)),
+                                             AIMessage(content=reply)])
+        if case is None:
+            earlier = [t for t in _customer_texts(before) if len(t.split()) >= 3]
+            notes = before.get("case_notes") or []
+            await self._desk.escalate(
+                thread_id=thread, customer_id=customer_id, channel=item.message.channel,
+                reason=signal.reason, wants=earlier[-1] if earlier else text,
+                found="; ".join(notes[-2:]) or NOTHING_FOUND_YET,
+                why=f"{signal.reason.replace('_', ' ').capitalize()}: {signal.evidence}.",
+                sentiment=signal.sentiment)
+        return [AIMessage(content=reply)]
+
+    async def _pass_to_person(self, item: InboxItem, thread: str, case: CaseView) -> None:
+        """While a person has the case the bot stays silent: it listens and suggests."""
+        text = item.message.text.strip() or "[attachment]"
+        await remember(self._graph, thread, [HumanMessage(content=text, id=_human_id(item))])
+        await self._finish(item, [thread], [])
+        await self._desk.note(case, "customer", text)
+        approval = case.approval
+        pending = approval.description if approval and approval.status == "pending" else None
+        await self._desk.note(case, "suggestion", await suggest(
+            self._context.backend, self._context.knowledge, case.customer_id, text, pending))
+
+    async def _after_turn(self, item: InboxItem, threads: list[str], replies: list[AIMessage],
+                          case: CaseView | None) -> None:
+        """Hand people what this turn left for them: approvals, escalations, and the turn itself
+        when it belongs to a case they already have."""
+        channel = item.message.channel
+        for thread in threads:
+            state = (await self._graph.aget_state(_config(thread))).values
+            found = "; ".join((state.get("case_notes") or [])[-2:]) or NOTHING_FOUND_YET
+            await self._desk.announce_approvals(thread, channel, found)
+            reason = state.get("escalation")
+            if reason:
+                texts = [t for t in _customer_texts(state) if len(t.split()) >= 3]
+                await self._desk.escalate(
+                    thread_id=thread, customer_id=state.get("customer_id"), channel=channel,
+                    reason=reason, wants=texts[-1] if texts else item.message.text,
+                    found=found, why=ESCALATED_BY_AGENT.get(reason, reason), sentiment="calm")
+        if case is not None:
+            await self._desk.note(case, "customer", item.message.text.strip() or "[attachment]")
+            for reply in replies:
+                await self._desk.note(case, "bot", str(reply.content))
+
+    async def _finish(self, item: InboxItem, threads: list[str],
+                      replies: list[AIMessage]) -> None:
         message = item.message
         outbound = [_outbound(message, reply) for reply in replies]
         lines = [line("customer", message.channel, message.text or "[attachment]")]
         lines += [line("bot", message.channel, out.text) for out in outbound]
         async with self._db.transaction() as connection:
-            await append_lines(connection, thread, lines)
+            await append_lines(connection, threads[0], lines)
+            for thread in threads:
+                await note_contact(connection, thread, message.channel, message.sender)
             for out in outbound:
                 await enqueue(connection, out)
             await mark_done(connection, item.id)
         await self._courier.flush(message.channel, message.sender)
 
-    @asynccontextmanager
-    async def _thread_lock(self, thread: str) -> AsyncIterator[None]:
-        lock, users = self._thread_locks.get(thread, (asyncio.Lock(), 0))
-        self._thread_locks[thread] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._thread_locks[thread]
-            if users == 1:
-                del self._thread_locks[thread]
-            else:
-                self._thread_locks[thread] = (lock, users - 1)
+
+def _config(thread: str) -> dict[str, Any]:
+    return {"configurable": {"thread_id": thread}}
+
+
+def _customer_texts(state: dict[str, Any]) -> list[str]:
+    return [str(m.content) for m in state.get("messages", []) if isinstance(m, HumanMessage)]
 
 
 def _textless_reply(message: InboundMessage) -> str:

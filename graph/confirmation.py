@@ -57,8 +57,10 @@ async def confirm(
     record = {"actor": "agent", "customer_id": customer_id, "action": pending["action"],
               "args": pending["args"], "rule": pending["rule"], "idempotency_key": pending["key"]}
     if pending["decision"] == "approve":
-        await ctx.approvals.park(thread_id=config["configurable"]["thread_id"], **{
-            k: record[k] for k in ("customer_id", "action", "args", "rule", "idempotency_key")})
+        await ctx.approvals.park(
+            thread_id=config["configurable"]["thread_id"],
+            description=pending["description"], done=pending["done"],
+            **{k: record[k] for k in ("customer_id", "action", "args", "rule", "idempotency_key")})
         await ctx.audit.record(**record, outcome="pending_approval")
         return _say(PARKED.format(description=pending["description"]), pending_action=None,
                     case_notes=[f"awaiting approval: {pending['description']}"])
@@ -66,7 +68,7 @@ async def confirm(
         result = await carry_out(ctx, customer_id, pending)
     except BackendError as problem:
         await ctx.audit.record(**record, outcome="failed", detail={"error": str(problem)})
-        return _say(UNAVAILABLE, pending_action=None,
+        return _say(UNAVAILABLE, pending_action=None, escalation="backend_error",
                     case_notes=[f"unverified outcome: {pending['description']}"])
     if not result.ok:
         await ctx.audit.record(**record, outcome="failed", detail={"error": result.error})

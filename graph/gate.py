@@ -97,7 +97,10 @@ async def _run(request: ToolCallRequest, execute: Execute) -> ToolMessage | Comm
     try:
         return await execute(request)
     except BackendError:
-        return _reply(request.tool_call["id"], error("backend_error", BACKEND_DOWN))
+        return Command(update={
+            "messages": [_reply(request.tool_call["id"], error("backend_error", BACKEND_DOWN))],
+            "escalation": "backend_error",
+        })
 
 
 def _reply(call_id: str, content: str) -> ToolMessage:

@@ -55,6 +55,8 @@ class CaseState(TypedDict, total=False):
     """Requests a visitor made before verifying, answered once they have."""
     case_notes: Annotated[list[str], keep_last_notes]
     """Short facts about the case (actions taken, their outcome) that outlive the messages."""
+    escalation: str | None
+    """Set during a turn when a person must take a look (e.g. `backend_error`); reset each turn."""
 
 
 def latest_customer_text(state: CaseState) -> str:

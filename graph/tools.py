@@ -6,8 +6,10 @@ import dataclasses
 import json
 from typing import Any
 
+from langchain_core.messages import ToolMessage
 from langchain_core.tools import tool
 from langgraph.prebuilt import ToolRuntime
+from langgraph.types import Command
 
 from graph.actions import ActionRejected, propose
 from graph.backend import Order
@@ -106,14 +108,18 @@ async def search_knowledge(query: str, runtime: ToolRuntime[Any]) -> str:
 
 
 @tool
-async def request_human(reason: str, runtime: ToolRuntime[Any]) -> str:
+async def request_human(reason: str, runtime: ToolRuntime[Any]) -> Command:
     """Hand the conversation to a human colleague, when the customer asks or you cannot help."""
     await runtime.context.audit.record(
         actor="agent", customer_id=runtime.state.get("customer_id"), action="request_human",
         args={"reason": reason}, rule=None, outcome="done",
     )
-    return json.dumps({"status": "escalated", "message": (
+    result = json.dumps({"status": "escalated", "message": (
         "I have flagged this conversation for a colleague, who will reply here.")})
+    return Command(update={
+        "messages": [ToolMessage(content=result, tool_call_id=runtime.tool_call_id)],
+        "escalation": "asked_for_person",
+    })
 
 
 TOOLS = [list_orders, get_order, refund, cancel_order, change_address, search_knowledge,

@@ -28,7 +28,7 @@ async def test_follow_ups_use_what_was_said_before(customer_at, smtp):
     first = await _says(noor, "the first one")
     assert "Q5521" in first and "delivered" in first
     calm = await _says(noor, "you are useless!!!")
-    assert "sorry" in calm.lower() and "person" in calm
+    assert "sorry" in calm.lower() and "colleague" in calm
     assert "flagged" not in calm
     able = await _says(noor, "what can you do?")
     assert "refund" in able and "cancel" in able and "help articles" not in able
@@ -81,18 +81,19 @@ async def test_cancel_it_means_the_order_just_discussed(caseloop, customer_at, s
     assert (await app.store.get_order("Q5530")).status == "processing"
 
 
-async def test_frustration_is_met_calmly_and_a_person_comes_only_on_yes(customer_at, smtp):
+async def test_mild_annoyance_is_met_calmly_and_a_person_comes_only_on_yes(customer_at, smtp):
     noor = await _noor(customer_at, smtp)
-    calm = await _says(noor, "THIS IS A JOKE, NOTHING WORKS")
+    calm = await _says(noor, "this is so annoying, what a waste of time")
     assert "sorry" in calm.lower() and "Shall I" in calm
     handed = await _says(noor, "yes please")
     assert "colleague" in handed or "team" in handed
 
 
-async def test_frustration_with_a_request_still_does_the_request(customer_at, smtp):
+async def test_shouting_brings_in_a_person_at_once_calmly(customer_at, smtp):
     noor = await _noor(customer_at, smtp)
-    reply = await _says(noor, "this is ridiculous, where is order Q5544???")
-    assert reply.startswith("I'm sorry") and "DPD-998877" in reply
+    calm = await _says(noor, "THIS IS A JOKE, NOTHING WORKS")
+    assert "sorry" in calm.lower() and "colleague" in calm
+    assert "Shall I" not in calm
 
 
 async def test_asking_for_a_person_hands_over_at_once(customer_at, smtp):

@@ -1,0 +1,109 @@
+"""An action waiting for a person: the graph stops at an interrupt until someone decides.
+
+Each approval request runs in a thread of its own (`approval:<id>`), so the customer can keep
+talking to the bot while it waits. The decision resumes the run with `Command(resume=...)`.
+Nothing happens before the interrupt: on resume a node re-runs from its first line, so the
+action itself is carried out in the next node, under the request's idempotency key.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+
+from graph.actions import carry_out
+from graph.backend import BackendError
+from graph.context import CaseContext
+
+APPROVED = "Good news: a colleague approved your request, and I've {done}. Your reference is {ref}."
+DENIED = "A colleague reviewed your request to {description} and couldn't approve it{reason}. " \
+    "Nothing was changed. Is there anything else I can help with?"
+FAILED = "A colleague approved your request to {description}, but it didn't go through: " \
+    "{reason}. Nothing was changed, and a colleague will follow up."
+UNVERIFIED = "A colleague approved your request to {description}, but our order system didn't " \
+    "confirm the change, so I can't tell you it's done yet. A colleague will check; nothing " \
+    "will be done twice."
+
+
+def approval_thread(approval_id: int) -> str:
+    """The graph thread an approval request waits in."""
+    return f"approval:{approval_id}"
+
+
+class ApprovalState(TypedDict, total=False):
+    """One approval request, its decision and what the customer is told."""
+
+    request: dict[str, Any]
+    """The approvals row: id, customer_id, action, args, rule, idempotency_key, description,
+    done."""
+    decision: dict[str, Any]
+    """`{"approved": bool, "by": [actors], "reason": str | None}`."""
+    outcome: str
+    """`done`, `failed`, `unverified` or `denied`."""
+    message: str
+    """What the customer is told."""
+
+
+def build_approval_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph:
+    """Compile the wait-for-a-person graph."""
+    builder = StateGraph(ApprovalState, context_schema=CaseContext)
+    builder.add_node("wait_for_decision", wait_for_decision)
+    builder.add_node("carry_out_approved", carry_out_approved)
+    builder.add_node("report_denied", report_denied)
+    builder.add_edge(START, "wait_for_decision")
+    builder.add_conditional_edges("wait_for_decision", route_decision)
+    builder.add_edge("carry_out_approved", END)
+    builder.add_edge("report_denied", END)
+    return builder.compile(checkpointer=checkpointer)
+
+
+def wait_for_decision(state: ApprovalState) -> dict[str, Any]:
+    """Stop until a person decides; the decision is the value the run is resumed with."""
+    request = state["request"]
+    decision = interrupt({"approval_id": request["id"], "action": request["action"],
+                          "args": request["args"], "rule": request["rule"]})
+    return {"decision": decision}
+
+
+def route_decision(state: ApprovalState) -> Literal["carry_out_approved", "report_denied"]:
+    """Approved requests are carried out; denied ones are only reported."""
+    return "carry_out_approved" if state["decision"].get("approved") else "report_denied"
+
+
+async def carry_out_approved(state: ApprovalState,
+                             runtime: Runtime[CaseContext]) -> dict[str, Any]:
+    """Run the approved action once, verify it took effect, and audit it under the approvers."""
+    ctx = runtime.context
+    request, decision = state["request"], state["decision"]
+    record = {"actor": ",".join(decision["by"]), "customer_id": request["customer_id"],
+              "action": request["action"], "args": request["args"], "rule": request["rule"],
+              "idempotency_key": request["idempotency_key"]}
+    pending = {"action": request["action"], "args": request["args"],
+               "key": request["idempotency_key"]}
+    try:
+        result = await carry_out(ctx, request["customer_id"], pending)
+    except BackendError as problem:
+        await ctx.audit.record(**record, outcome="failed", detail={"error": str(problem)})
+        return {"outcome": "unverified",
+                "message": UNVERIFIED.format(description=request["description"])}
+    if not result.ok:
+        await ctx.audit.record(**record, outcome="failed", detail={"error": result.error})
+        return {"outcome": "failed", "message": FAILED.format(
+            description=request["description"], reason=result.error)}
+    await ctx.audit.record(**record, outcome="done",
+                           detail={"reference": result.reference, **result.detail})
+    return {"outcome": "done",
+            "message": APPROVED.format(done=request["done"], ref=result.reference)}
+
+
+def report_denied(state: ApprovalState) -> dict[str, Any]:
+    """Tell the customer, in their terms, that the request was turned down."""
+    reason = (state["decision"].get("reason") or "").strip().rstrip(".")
+    return {"outcome": "denied", "message": DENIED.format(
+        description=state["request"]["description"],
+        reason=f": {reason}" if reason else "")}
