@@ -10,6 +10,7 @@ import pytest
 
 from bot.assembly import Caseloop, assemble
 from bot.escalations import CaseView
+from graph.backend import BackendError
 from tests.conftest import Customer, verify
 from tests.factories import make_settings
 from tests.fakes.capture import CaptureChannel
@@ -244,3 +245,21 @@ async def test_a_visitor_who_asks_for_a_person_is_escalated_unverified(desk_app)
     assert "colleague" in reply[0]
     [case] = await app.desk.open_cases()
     assert case.customer_id is None and case.customer_name == "Unverified visitor"
+
+
+async def test_a_backend_that_fails_brings_in_a_person(desk_app, smtp, monkeypatch):
+    app, channel, recorder = desk_app
+    noor = Customer(app, channel, "noor")
+    await verify(noor, smtp, "noor.haddad@example.org")
+
+    async def down(order_id: str):
+        raise BackendError("connection refused")
+
+    monkeypatch.setattr(app.store, "get_order", down)
+    monkeypatch.setattr(app.store, "list_orders", down)
+    reply = " ".join(await noor.say("where is my order Q5544?"))
+    assert "isn't answering" in reply
+    [case] = await app.desk.open_cases()
+    assert case.reason == "backend_error" and "order system failed" in case.why
+    await app.desk.drain()
+    assert recorder.events() == ["opened"]
