@@ -322,12 +322,16 @@ class Desk:
         return True
 
     async def hand_back(self, case_id: int, actor: str) -> CaseView | None:
-        """Give the conversation back to the bot, which remembers everything said meanwhile."""
+        """Give the conversation back to the bot, which remembers everything said meanwhile.
+
+        The case closes, unless an approval in it still waits for a decision.
+        """
         case = await self._escalations.get(case_id)
         if case is None or case.status != "open":
             return None
         await self._escalations.set_mode(case_id, "bot", None)
-        await self._escalations.close(case_id)
+        if case.approval is None or case.approval.status != "pending":
+            await self._escalations.close(case_id)
         await self._audit_case(case, actor, "hand_back", "handed_back")
         case = await self._escalations.get(case_id)
         self.notifier.tell("case_changed", case, "handed_back")

@@ -263,3 +263,17 @@ async def test_a_backend_that_fails_brings_in_a_person(desk_app, smtp, monkeypat
     assert case.reason == "backend_error" and "order system failed" in case.why
     await app.desk.drain()
     assert recorder.events() == ["opened"]
+
+
+async def test_handing_back_keeps_an_undecided_approval_open(desk_app, smtp):
+    app, channel, _ = desk_app
+    noor = await _over_limit_refund(app, channel, smtp)
+    [case] = await app.desk.pending_approvals()
+    await app.desk.take_over(case.id, BOSS)
+    assert await noor.say("any news on my refund?") == []
+    await app.desk.hand_back(case.id, BOSS)
+    [still] = await app.desk.pending_approvals()
+    assert still.id == case.id and still.mode == "bot"
+    assert (await app.desk.decide(case.approval.id, DEPUTY, approve=True)).status == "approved"
+    assert (await app.store.get_order("Q5560")).refunded == Decimal("120.00")
+    assert await app.desk.open_cases() == []
