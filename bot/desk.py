@@ -7,11 +7,9 @@ each operation tells every registered listener, so a decision taken in one shows
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from langchain_core.messages import AIMessage
 from langgraph.graph.state import CompiledStateGraph
@@ -22,14 +20,13 @@ from bot.audit import AuditLog, AuditRecord
 from bot.contacts import last_contact
 from bot.customer_notes import remember, send_to_customer
 from bot.database import Database, isoformat, utcnow
+from bot.desk_listeners import DeskListener, Notifier
 from bot.escalations import CaseView, Escalations
 from bot.outbox import Courier
 from bot.thread_locks import ThreadLocks
 from bot.transcript import Line, read_transcript
 from graph.approval import approval_thread
 from graph.context import CaseContext
-
-log = logging.getLogger("caseloop.desk")
 
 NOT_ALLOWED = "You're not on the list of people who can approve or deny requests."
 UNKNOWN = "There is no such approval request."
@@ -40,31 +37,6 @@ SECOND_NEEDED = "Approval noted. This amount needs a second approver before anyt
 EXPIRED_NOW = "This request expired before it was decided; nothing was done."
 DECIDED = "Request {status}; outcome: {outcome}."
 JOINED = "A member of our support team has joined this conversation and will reply here."
-
-
-class DeskListener(Protocol):
-    """Something that shows cases to people (the Slack connector)."""
-
-    async def case_opened(self, case: CaseView) -> None:
-        """A case was escalated (or a new approval was added to an open case)."""
-        ...
-
-    async def case_changed(self, case: CaseView, event: str) -> None:
-        """Something about the case changed.
-
-        `event` is one of `approval_requested`, `first_approval`, `approved`, `denied`,
-        `expired`, `taken_over`, `handed_back`.
-        """
-        ...
-
-    async def case_note(self, case: CaseView, kind: str, text: str, actor: str | None) -> None:
-        """A line for the case's thread.
-
-        `kind` is `customer` (a customer message), `bot` (the bot's answer while the case is
-        open), `human` (a person's message sent to the customer; `actor` says who) or
-        `suggestion` (a draft reply and next best action for the person, never sent).
-        """
-        ...
 
 
 @dataclass(frozen=True)
@@ -83,49 +55,6 @@ class DecisionResult:
     def changed(self) -> bool:
         """True when the click changed anything."""
         return self.status in ("approved", "denied", "awaiting_second")
-
-
-class Notifier:
-    """Tells listeners about cases in the background, in order, without holding up a turn."""
-
-    def __init__(self) -> None:
-        self._listeners: list[DeskListener] = []
-        self._queue: asyncio.Queue[tuple[str, tuple]] = asyncio.Queue()
-        self._worker: asyncio.Task[None] | None = None
-
-    def add(self, listener: DeskListener) -> None:
-        """Register a listener."""
-        self._listeners.append(listener)
-
-    def tell(self, method: str, *args: object) -> None:
-        """Queue one call for every listener."""
-        if not self._listeners:
-            return
-        self._queue.put_nowait((method, args))
-        if self._worker is None or self._worker.done():
-            self._worker = asyncio.create_task(self._run())
-
-    async def drain(self) -> None:
-        """Wait until every queued call has been made."""
-        await self._queue.join()
-
-    async def close(self) -> None:
-        """Make the queued calls, then stop."""
-        await self.drain()
-        if self._worker is not None:
-            self._worker.cancel()
-
-    async def _run(self) -> None:
-        while True:
-            method, args = await self._queue.get()
-            try:
-                for listener in self._listeners:
-                    try:
-                        await getattr(listener, method)(*args)
-                    except Exception:  # noqa: BLE001 - one failing view must not stop the rest
-                        log.exception("Desk listener %s failed on %s", listener, method)
-            finally:
-                self._queue.task_done()
 
 
 class Desk:
