@@ -1,0 +1,1 @@
+"""The built-in operator console: signing in, and the pages people decide cases on."""
