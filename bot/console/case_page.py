@@ -11,6 +11,8 @@ from bot.escalations import ApprovalView, CaseView
 from bot.transcript import Line
 
 REPLY_MAX_CHARS = 4000
+LIVE_SECONDS = 4
+"""How often an open case's page fetches its transcript and audit trail again."""
 
 
 def case_page(case: CaseView, *, transcript: list[Line], audit: list[AuditRecord],
@@ -24,7 +26,8 @@ def case_page(case: CaseView, *, transcript: list[Line], audit: list[AuditRecord
         f"{_human_controls(case, csrf)}"
         f"{_transcript(transcript)}{_audit(audit)}"
     )
-    return page(f"Case #{case.id}", body, operator=operator, csrf=csrf, flash=flash)
+    return page(f"Case #{case.id}", body, operator=operator, csrf=csrf, flash=flash,
+                live_seconds=LIVE_SECONDS if case.status == "open" else None)
 
 
 def _summary(case: CaseView, now: datetime) -> str:
@@ -116,7 +119,7 @@ def _human_controls(case: CaseView, csrf: str) -> str:
 
 def _transcript(lines: list[Line]) -> str:
     if not lines:
-        return ('<section class="card"><h2>Transcript</h2>'
+        return ('<section class="card" id="transcript"><h2>Transcript</h2>'
                 '<p class="empty">No messages.</p></section>')
     items = "".join(
         f'<li class="line {e(_role_class(line.role))}"><span class="meta">'
@@ -125,12 +128,13 @@ def _transcript(lines: list[Line]) -> str:
         f'<time datetime="{e(line.at)}">{e(when(line.at, seconds=True))}</time></span>'
         f'<span class="text">{e(line.text)}</span></li>'
         for line in lines)
-    return f'<section class="card"><h2>Transcript</h2><ol class="transcript">{items}</ol></section>'
+    return ('<section class="card" id="transcript"><h2>Transcript</h2>'
+            f'<ol class="transcript">{items}</ol></section>')
 
 
 def _audit(records: list[AuditRecord]) -> str:
     if not records:
-        return ('<section class="card"><h2>Audit trail</h2>'
+        return ('<section class="card" id="audit"><h2>Audit trail</h2>'
                 '<p class="empty">Nothing yet.</p></section>')
     rows = "".join(
         f'<tr><td>{e(when(record.at, seconds=True))}</td><td>{e(record.actor)}</td>'
@@ -139,7 +143,7 @@ def _audit(records: list[AuditRecord]) -> str:
         f'<td><span class="outcome {e(record.outcome)}">{e(record.outcome)}</span></td>'
         f"<td>{args_list(record.detail) if record.detail else ''}</td></tr>"
         for record in records)
-    return ('<section class="card"><h2>Audit trail</h2><table class="audit"><thead><tr>'
+    return ('<section class="card" id="audit"><h2>Audit trail</h2><table class="audit"><thead><tr>'
             "<th>When</th><th>Who</th><th>Action</th><th>Rule</th><th>Outcome</th>"
             f"<th>Detail</th></tr></thead><tbody>{rows}</tbody></table></section>")
 

@@ -21,10 +21,13 @@ def e(value: object) -> str:
 
 
 def page(title: str, body: str, *, operator: str | None = None, csrf: str = "",
-         flash: str | None = None, refresh_seconds: int | None = None) -> str:
+         flash: str | None = None, refresh_seconds: int | None = None,
+         live_seconds: int | None = None) -> str:
     """A whole console page: header, notice, body.
 
     The header names the operator, with a sign-out form for a session (one with a `csrf`).
+    `refresh_seconds` reloads the whole page that often; `live_seconds` has a small script
+    update the page's `#transcript` and `#audit` sections that often instead.
     """
     refresh = (f'<meta http-equiv="refresh" content="{refresh_seconds}">'
                if refresh_seconds else "")
@@ -36,14 +39,18 @@ def page(title: str, body: str, *, operator: str | None = None, csrf: str = "",
                     f'{hidden("csrf", csrf)}<button type="submit" class="link">Sign out</button>'
                     "</form>")
     notice = f'<p class="flash" role="status">{e(flash)}</p>' if flash else ""
+    script, live = "", ""
+    if live_seconds:
+        script = '<script src="/static/console.js" defer></script>\n'
+        live = f' data-live="{live_seconds}"'
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="referrer" content="no-referrer">{refresh}\n'
         f"<title>{e(title)} · Caseloop console</title>\n"
-        '<link rel="stylesheet" href="/static/console.css">\n</head>\n<body>\n'
+        f'<link rel="stylesheet" href="/static/console.css">\n{script}</head>\n<body>\n'
         '<header class="top"><a class="brand" href="/console">Caseloop console</a>'
-        f"{account}</header>\n{notice}\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+        f"{account}</header>\n{notice}\n<main{live}>\n{body}\n</main>\n</body>\n</html>\n"
     )
 
 
