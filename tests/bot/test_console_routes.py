@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -12,10 +13,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from bot.assembly import Caseloop
+from bot.assembly import Caseloop, assemble
 from bot.console.auth import SESSION_COOKIE, SESSION_SECONDS, issue_session
 from bot.routes import console
 from tests.conftest import Customer, verify
+from tests.factories import make_settings
 from tests.fakes.capture import CaptureChannel
 from tests.fakes.smtp import SmtpSink
 
@@ -77,15 +79,21 @@ class Console:
         return Page(response)
 
 
-@pytest.fixture
-async def operator(caseloop: tuple[Caseloop, CaptureChannel]) -> AsyncIterator[Console]:
-    app, _ = caseloop
+@asynccontextmanager
+async def console_client(app: Caseloop) -> AsyncIterator[Console]:
+    """A browser of its own on the console routes of a running Caseloop."""
     web = FastAPI()
     web.state.caseloop = app
     web.include_router(console.router)
     transport = httpx.ASGITransport(app=web)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield Console(app, client)
+
+
+@pytest.fixture
+async def operator(caseloop: tuple[Caseloop, CaptureChannel]) -> AsyncIterator[Console]:
+    async with console_client(caseloop[0]) as client:
+        yield client
 
 
 async def over_limit_refund(caseloop: tuple[Caseloop, CaptureChannel], smtp: SmtpSink) -> int:
@@ -275,6 +283,34 @@ async def test_denying_with_a_reason_tells_the_customer_and_refunds_nothing(
     assert "Denied by console:Bo" in page.text and "Reason: Photos show no damage" in page.text
     assert "refund" in channel.texts_for("noor")[-1]
     assert await refunded(operator.app) == Decimal("0.00")
+
+
+async def test_above_the_two_approver_amount_a_second_different_operator_is_needed(
+    tmp_path, smtp
+):
+    channel = CaptureChannel()
+    app = await assemble(make_settings(tmp_path, CASELOOP_SMTP_URL=smtp.url,
+                                       CASELOOP_TWO_APPROVERS_ABOVE="100"),
+                         extra_channels=[channel])
+    try:
+        case_id = await over_limit_refund((app, channel), smtp)
+        approval_id = (await app.desk.case(case_id)).approval.id
+        path, approve = f"/console/cases/{case_id}", f"/console/approvals/{approval_id}/approve"
+        async with console_client(app) as ana, console_client(app) as bo:
+            await ana.sign_in("Ana")
+            await bo.sign_in("Bo")
+            assert "0 of 2 approvals" in (await ana.page("/console")).text
+            page = await ana.submit(path, approve)
+            assert "This amount needs a second approver" in page.text
+            assert "1 of 2 approvals (console:Ana)" in page.text
+            assert "You already approved this one" in (await ana.submit(path, approve)).text
+            assert await refunded(app) == Decimal("0.00")
+            page = await bo.submit(path, approve)
+            assert "Request approved" in page.text
+            assert "Approved by console:Ana, console:Bo" in page.text
+        assert await refunded(app) == Decimal("120.00")
+    finally:
+        await app.close()
 
 
 async def test_take_over_reply_and_hand_back(operator, caseloop, smtp):
