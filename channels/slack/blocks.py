@@ -1,0 +1,266 @@
+"""Block Kit for escalated cases: the thread's parent message, its notes and the deny form.
+
+Pure functions from the desk's views to the arguments of `chat.postMessage`, `chat.update` and
+`views.open`; no I/O. Everything that came from a customer or the model is escaped, so a message
+reading `<!channel>` cannot ping a channel. The parent is rendered from the case as it stands, so
+re-rendering after any change shows the current state: who decided, when and the outcome, and
+only the buttons that still apply.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.escalations import ApprovalView, CaseView
+
+APPROVE = "caseloop_approve"
+DENY = "caseloop_deny"
+TAKE_OVER = "caseloop_take_over"
+HAND_BACK = "caseloop_hand_back"
+DENY_FORM = "caseloop_deny_form"
+"""The `callback_id` of the form asking why a request is denied."""
+REASON_BLOCK = "reason"
+REASON_INPUT = "reason_input"
+HANDBACK_COMMAND = "/handback"
+
+MAX_SECTION = 3000
+"""Slack's limit on a section's text."""
+MAX_HEADER = 150
+MAX_BUTTON = 75
+MAX_LABEL = 2000
+MAX_MODAL_TEXT = 24
+"""A modal's title and its submit and close buttons."""
+MAX_REASON = 500
+
+REASON_TITLES = {
+    "approval": "Approval needed",
+    "asked_for_person": "The customer asked for a person",
+    "frustration": "The customer is frustrated",
+    "backend_error": "The bot hit an error it cannot recover from",
+}
+SENTIMENTS = {
+    "calm": ":large_green_circle: calm",
+    "frustrated": ":large_orange_circle: frustrated",
+    "upset": ":red_circle: upset",
+}
+CHANNEL_NAMES = {"webchat": "Web chat", "whatsapp": "WhatsApp", "telegram": "Telegram"}
+SUGGESTION_LABEL = ":bulb: *Suggestion for you (not sent to the customer)*"
+
+
+def case_message(case: CaseView, event: str | None = None,
+                 now: datetime | None = None) -> dict[str, Any]:
+    """The parent message of a case's thread: `text` (for notifications) and `blocks`.
+
+    `event` is the change being shown (`taken_over`, `handed_back`...): it dates that change
+    with `now`, for which the case itself keeps no time.
+    """
+    return {"text": case_summary(case), "blocks": case_blocks(case, event, now)}
+
+
+def case_summary(case: CaseView) -> str:
+    """One line for notifications and clients that show no blocks."""
+    title = REASON_TITLES.get(case.reason, case.reason)
+    line = f"Case #{case.id}, {escape(case.customer_name)}: {escape(title)}"
+    if case.approval is not None:
+        line += f" ({escape(case.approval.description)})"
+    return line
+
+
+def case_blocks(case: CaseView, event: str | None = None,
+                now: datetime | None = None) -> list[dict[str, Any]]:
+    """The parent's blocks: summary, customer, proposed action, outcome so far, buttons."""
+    title = REASON_TITLES.get(case.reason, case.reason)
+    channel = CHANNEL_NAMES.get(case.channel or "", case.channel or "-")
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": _plain(f"Case #{case.id}: {title}", MAX_HEADER)},
+        _section(f"*Wants:* {escape(case.wants)}\n*Found:* {escape(case.found)}\n"
+                 f"*Why:* {escape(case.why)}"),
+        {"type": "section", "fields": [
+            _mrkdwn(f"*Customer*\n{escape(case.customer_name)}"),
+            _mrkdwn(f"*Tier*\n{escape(case.customer_tier)}"),
+            _mrkdwn(f"*Channel*\n{escape(channel)}"),
+            _mrkdwn(f"*Mood*\n{SENTIMENTS.get(case.sentiment, escape(case.sentiment))}"),
+        ]},
+    ]
+    if case.approval is not None:
+        blocks += _action_blocks(case.approval)
+    blocks += [_section(line) for line in _outcome(case, event, now)]
+    buttons = _buttons(case)
+    if buttons:
+        blocks.append({"type": "actions", "block_id": f"case_{case.id}", "elements": buttons})
+    return blocks
+
+
+def call_text(action: str, args: dict[str, Any]) -> str:
+    """An action and its exact arguments as one call: `refund(amount="120.00", order_id="Q5")`."""
+    shown = ", ".join(f"{name}={json.dumps(value, ensure_ascii=False)}"
+                      for name, value in sorted(args.items()))
+    return f"{action}({shown})"
+
+
+def note_message(kind: str, text: str, actor: str | None) -> dict[str, Any] | None:
+    """A line for the case's thread; None for one that must not be posted.
+
+    A person's message written in Slack is already in the thread: it is not echoed back. A
+    suggestion is marked as one, for the person, and is never sent to the customer.
+    """
+    body = escape(text)
+    if kind == "customer":
+        return {"text": f":bust_in_silhouette: *Customer:* {body}"}
+    if kind == "bot":
+        return {"text": f":robot_face: *Bot:* {body}"}
+    if kind == "human":
+        if actor is None or actor.startswith("slack:"):
+            return None
+        return {"text": f":technologist: *{who(actor)} to the customer:* {body}"}
+    if kind == "suggestion":
+        quoted = "\n".join(f">{line}" for line in body.splitlines() or [""])
+        return {"text": f"Suggestion for you (not sent to the customer): {body}",
+                "blocks": [{"type": "context", "elements": [_mrkdwn(SUGGESTION_LABEL)]},
+                           _section(quoted)]}
+    return {"text": body}
+
+
+def deny_form(approval: ApprovalView, channel: str, thread_ts: str | None) -> dict[str, Any]:
+    """The modal that asks why a request is denied; it carries the request and its digest."""
+    metadata = {"approval": approval.id, "digest": approval.digest, "channel": channel,
+                "thread_ts": thread_ts}
+    return {
+        "type": "modal",
+        "callback_id": DENY_FORM,
+        "private_metadata": json.dumps(metadata),
+        "title": _plain("Deny the request", MAX_MODAL_TEXT),
+        "submit": _plain("Deny", MAX_MODAL_TEXT),
+        "close": _plain("Cancel", MAX_MODAL_TEXT),
+        "blocks": [
+            _section(f"You are denying: *{escape(approval.description)}*\n"
+                     f"`{escape(call_text(approval.action, approval.args))}`"),
+            {"type": "input", "block_id": REASON_BLOCK,
+             "label": _plain("Why? The customer is told this reason.", MAX_LABEL),
+             "element": {"type": "plain_text_input", "action_id": REASON_INPUT,
+                         "multiline": True, "max_length": MAX_REASON}},
+        ],
+    }
+
+
+def who(actor: str | None) -> str:
+    """An actor as Slack shows it: a mention for a Slack user, a name for anyone else."""
+    if not actor:
+        return "someone"
+    kind, _, name = actor.partition(":")
+    if kind == "slack" and name:
+        return f"<@{escape(name)}>"
+    if kind == "console" and name:
+        return f"{escape(name)} (console)"
+    if actor == "agent":
+        return "the bot"
+    return escape(actor)
+
+
+def when(moment: str | datetime | None) -> str:
+    """A moment as a Slack date, shown in each reader's own time zone."""
+    if moment is None:
+        return "-"
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        except ValueError:
+            return escape(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    fallback = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def escape(text: str) -> str:
+    """Text as Slack mrkdwn shows it literally (`&`, `<` and `>` escaped, as Slack asks)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _action_blocks(approval: ApprovalView) -> list[dict[str, Any]]:
+    needed = ("1 approver" if approval.approvers_needed == 1
+              else f"{approval.approvers_needed} different approvers")
+    return [
+        _section(f"*Proposed action:* {escape(approval.description)}\n"
+                 f"```{escape(call_text(approval.action, approval.args))}```"),
+        {"type": "context", "elements": [_mrkdwn(
+            f"Policy rule `{escape(approval.rule)}` requires approval · {needed} · "
+            f"expires {when(approval.expires_at or None)}")]},
+    ]
+
+
+def _outcome(case: CaseView, event: str | None, now: datetime | None) -> list[str]:
+    lines: list[str] = []
+    approval = case.approval
+    if approval is not None:
+        approvers = ", ".join(who(actor) for actor in approval.approved_by)
+        if approval.status == "approved":
+            lines.append(f":white_check_mark: *Approved* by {approvers or who(approval.decided_by)}"
+                         f" · {when(approval.decided_at)}")
+        elif approval.status == "denied":
+            reason = f": “{escape(approval.reason)}”" if approval.reason else ""
+            lines.append(f":no_entry_sign: *Denied* by {who(approval.decided_by)} · "
+                         f"{when(approval.decided_at)}{reason}")
+        elif approval.status == "expired":
+            expired = when(approval.decided_at or approval.expires_at)
+            lines.append(f":hourglass: *Expired* · {expired} · nobody decided in time")
+        elif approval.approved_by:
+            missing = approval.approvers_needed - len(approval.approved_by)
+            lines.append(f":hourglass_flowing_sand: Approved by {approvers}; waiting for {missing} "
+                         f"more approver{'s' if missing != 1 else ''} (a different person)")
+        if approval.result and approval.status != "pending":
+            lines.append(f"Customer told: “{escape(approval.result)}”")
+    dated = f" · {when(now or datetime.now(UTC))}" if event in ("taken_over", "handed_back") else ""
+    if case.status == "open" and case.mode == "human":
+        lines.append(f":raising_hand: *Taken over* by {who(case.taken_by)}{dated}. The bot is "
+                     f"silent: write in this thread to answer the customer, then press *Hand "
+                     f"back* or send `{HANDBACK_COMMAND}`.")
+    elif event == "handed_back":
+        closed = " Case closed." if case.status != "open" else ""
+        lines.append(f":leftwards_arrow_with_hook: *Handed back to the bot*{dated}.{closed}")
+    elif case.status != "open":
+        lines.append("Case closed.")
+    return lines
+
+
+def _buttons(case: CaseView) -> list[dict[str, Any]]:
+    if case.status != "open":
+        return []
+    buttons: list[dict[str, Any]] = []
+    approval = case.approval
+    if approval is not None and approval.status == "pending":
+        value = f"{approval.id}:{approval.digest}"
+        buttons += [_button("Approve", APPROVE, value, "primary"),
+                    _button("Deny", DENY, value, "danger")]
+    if case.mode == "human":
+        buttons.append(_button("Hand back", HAND_BACK, str(case.id)))
+    else:
+        buttons.append(_button("Take over", TAKE_OVER, str(case.id)))
+    return buttons
+
+
+def _button(label: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {"type": "button", "text": _plain(label), "action_id": action_id,
+                              "value": value}
+    if style:
+        button["style"] = style
+    return button
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": _mrkdwn(text)}
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": _cut(text, MAX_SECTION)}
+
+
+def _plain(text: str, limit: int = MAX_BUTTON) -> dict[str, Any]:
+    return {"type": "plain_text", "text": _cut(text, limit), "emoji": True}
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
