@@ -1,0 +1,125 @@
+"""Cases as the desk shows them, and a small in-memory desk for testing the Slack side alone.
+
+`StandInDesk` keeps the desk's contract (who may decide, the digest, one decision per request,
+take over before replying) in a few lines, so the connector's translation can be tested without
+a database or a graph; the end-to-end tests run the real desk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from typing import Any
+
+from bot.desk import DecisionResult
+from bot.escalations import ApprovalView, CaseView, action_digest
+
+APPROVERS = ("U0ALICE", "U0BOB")
+
+
+def approval_view(approval_id: int = 3, *, action: str = "refund",
+                  args: dict[str, Any] | None = None, **changes: Any) -> ApprovalView:
+    args = args if args is not None else {"order_id": "Q5560", "amount": "120.00"}
+    view = ApprovalView(
+        id=approval_id, action=action, args=args, rule="refund-over-50-needs-approval",
+        description="refund 120.00 EUR on order Q5560", digest=action_digest(action, args),
+        status="pending", approvers_needed=1, approved_by=(), decided_by=None, decided_at=None,
+        reason=None, result=None, expires_at="2026-11-28T10:00:00.000Z",
+        created_at="2026-11-25T10:00:00.000Z")
+    return dataclasses.replace(view, **changes)
+
+
+def case_view(case_id: int = 7, *, approval: ApprovalView | None = None,
+              **changes: Any) -> CaseView:
+    view = CaseView(
+        id=case_id, thread_id="customer:K-77", customer_id="K-77", customer_name="Noor Haddad",
+        customer_tier="standard", channel="webchat", reason="approval",
+        wants="A refund of 120.00 EUR for the armchair on order Q5560.",
+        found="Order Q5560 was delivered 2 days ago; nothing refunded yet.",
+        why="Refunds over 50.00 need a person's approval.", sentiment="calm", mode="bot",
+        taken_by=None, status="open", approval=approval, slack_channel=None, slack_ts=None,
+        created_at="2026-11-25T10:00:00.000Z")
+    return dataclasses.replace(view, **changes)
+
+
+class StandInDesk:
+    """Just enough desk for the connector: cases in a dict, every call recorded."""
+
+    def __init__(self, *cases: CaseView, delay: float = 0.0) -> None:
+        self.cases = {case.id: case for case in cases}
+        self.calls: list[tuple[Any, ...]] = []
+        self.replies: list[tuple[int, str, str]] = []
+        self.events: set[str] = set()
+        self.delay = delay
+        """Seconds each decision takes (a slow database, a slow backend)."""
+
+    def may_decide(self, actor: str) -> bool:
+        return actor.removeprefix("slack:") in APPROVERS
+
+    async def decide(self, approval_id: int, actor: str, *, approve: bool,
+                     digest: str | None = None, reason: str | None = None) -> DecisionResult:
+        self.calls.append(("decide", approval_id, actor, approve, digest, reason))
+        await asyncio.sleep(self.delay)
+        case = next((c for c in self.cases.values()
+                     if c.approval is not None and c.approval.id == approval_id), None)
+        if case is None or case.approval is None:
+            return DecisionResult("unknown", "There is no such request.")
+        if not self.may_decide(actor):
+            return DecisionResult("not_allowed", "You are not allowed to decide this request.")
+        if case.approval.status != "pending":
+            return DecisionResult("already_decided", "This request was already decided.")
+        if digest != case.approval.digest:
+            return DecisionResult("mismatch", "The action changed since it was shown.")
+        status = "approved" if approve else "denied"
+        decided = dataclasses.replace(case.approval, status=status, decided_by=actor,
+                                      decided_at="2026-11-25T10:05:00.000Z", reason=reason)
+        self.cases[case.id] = dataclasses.replace(case, approval=decided)
+        return DecisionResult(status, f"Request {status}.", self.cases[case.id])
+
+    async def take_over(self, case_id: int, actor: str) -> CaseView | None:
+        self.calls.append(("take_over", case_id, actor))
+        case = self.cases.get(case_id)
+        if case is None or case.status != "open":
+            return None
+        if case.mode != "human":  # someone else's takeover stands
+            self.cases[case_id] = dataclasses.replace(case, mode="human", taken_by=actor)
+        return self.cases[case_id]
+
+    async def reply(self, case_id: int, actor: str, text: str) -> bool:
+        self.calls.append(("reply", case_id, actor, text))
+        case = self.cases.get(case_id)
+        if case is None or case.mode != "human":
+            return False
+        self.replies.append((case_id, actor, text))
+        return True
+
+    async def hand_back(self, case_id: int, actor: str) -> CaseView | None:
+        self.calls.append(("hand_back", case_id, actor))
+        case = self.cases.get(case_id)
+        if case is None or case.status != "open":
+            return None
+        self.cases[case_id] = dataclasses.replace(case, mode="bot", taken_by=None,
+                                                  status="closed")
+        return self.cases[case_id]
+
+    async def attach_slack_thread(self, case_id: int, channel: str, ts: str) -> None:
+        self.calls.append(("attach_slack_thread", case_id, channel, ts))
+        self.cases[case_id] = dataclasses.replace(self.cases[case_id], slack_channel=channel,
+                                                  slack_ts=ts)
+
+    async def case_for_slack_thread(self, channel: str, ts: str) -> CaseView | None:
+        return next((c for c in self.cases.values()
+                     if c.slack_channel == channel and c.slack_ts == ts), None)
+
+    async def case(self, case_id: int) -> CaseView | None:
+        return self.cases.get(case_id)
+
+    async def remember_slack_event(self, event_id: str) -> bool:
+        if event_id in self.events:
+            return False
+        self.events.add(event_id)
+        return True
+
+    def operations(self) -> list[str]:
+        """The names of the operations called so far, in order."""
+        return [call[0] for call in self.calls]
