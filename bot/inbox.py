@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,22 +22,66 @@ class InboxItem:
     message: InboundMessage
 
 
+MAX_BATCH = 500
+"""The most messages one group commit writes (5 parameters each, far below SQLite's limit)."""
+_COLUMNS = "(channel, provider_id, sender, message, received_at)"
+_ROW = "(?, ?, ?, ?, ?)"
+
+
 class Inbox:
-    """Stores inbound messages once per (channel, provider message id)."""
+    """Stores inbound messages once per (channel, provider message id).
+
+    Stores are group-committed: messages arriving while a batch is being written go together
+    into the next transaction, so a burst of webhooks costs a few commits rather than one each.
+    Each `store` still returns only once its own row is committed.
+    """
 
     def __init__(self, database: Database) -> None:
         self._db = database
+        self._queued: list[tuple[InboundMessage, asyncio.Future[int | None]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def store(self, message: InboundMessage) -> int | None:
-        """Store a message; returns its id, or None when it was stored before (a redelivery)."""
+        """Store a message; returns its id, or None when it was stored before (a redelivery).
+
+        Returns only after the transaction holding the row has committed; raises what the
+        database raised if it did not.
+        """
+        stored: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self._queued.append((message, stored))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_queued(), name="inbox writer")
+        return await stored
+
+    async def _write_queued(self) -> None:
+        """Group commit: everything queued while the last batch was written goes in the next."""
+        while self._queued:
+            batch, self._queued = self._queued[:MAX_BATCH], self._queued[MAX_BATCH:]
+            try:
+                ids = await self._insert([message for message, _ in batch])
+            except BaseException as problem:
+                for _, stored in batch:
+                    if not stored.done():
+                        stored.set_exception(problem)
+                if not isinstance(problem, Exception):
+                    raise
+                continue
+            for message, stored in batch:
+                # A message repeated within the batch gets its id once: the others are redeliveries.
+                item_id = ids.pop((message.channel, message.provider_message_id), None)
+                if not stored.done():
+                    stored.set_result(item_id)
+
+    async def _insert(self, messages: list[InboundMessage]) -> dict[tuple[str, str], int]:
+        """Insert the messages not stored before, in one transaction; their ids by key."""
+        rows = [(m.channel, m.provider_message_id, m.sender, m.model_dump_json(),
+                 isoformat(m.received_at)) for m in messages]
+        sql = (f"INSERT OR IGNORE INTO inbox {_COLUMNS} VALUES {', '.join([_ROW] * len(rows))} "
+               "RETURNING id, channel, provider_id")
         async with self._db.transaction() as connection:
-            cursor = await connection.execute(
-                "INSERT OR IGNORE INTO inbox (channel, provider_id, sender, message, received_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (message.channel, message.provider_message_id, message.sender,
-                 message.model_dump_json(), isoformat(message.received_at)),
-            )
-            return cursor.lastrowid if cursor.rowcount == 1 else None
+            inserted = await connection.execute_fetchall(
+                sql, [value for row in rows for value in row])
+        return {(row["channel"], row["provider_id"]): row["id"] for row in inserted}
 
     async def get(self, item_id: int) -> InboxItem:
         """One stored message."""
