@@ -84,7 +84,7 @@ async def _audit(settings: Settings, as_json: bool) -> int:
     from bot.audit import AuditLog
     from bot.database import Database
 
-    database = await Database.open(settings.database_path)
+    database = await Database.open(settings.database_url)
     try:
         for record in await AuditLog(database).records():
             if as_json:
@@ -117,7 +117,7 @@ async def _verify_audit(settings: Settings) -> int:
     from bot.audit import AuditLog
     from bot.database import Database
 
-    database = await Database.open(settings.database_path)
+    database = await Database.open(settings.database_url)
     try:
         broken, count = await AuditLog(database).first_broken()
     finally:

@@ -10,6 +10,7 @@ import pytest
 
 from bot.assembly import Caseloop, assemble
 from channels.base import Attachment
+from tests.databases import drop_databases
 from tests.factories import make_settings
 from tests.fakes.capture import CaptureChannel, inbound
 from tests.fakes.smtp import SmtpSink
@@ -30,6 +31,13 @@ def offline_only(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     """Fail any test that tries to reach outside the machine, unless marked `live`."""
     if "live" not in request.keywords:
         monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+
+
+@pytest.fixture(autouse=True)
+def own_database() -> Iterator[None]:
+    """On PostgreSQL, drop the databases a test made once it (and its servers) are done."""
+    yield
+    drop_databases()
 
 
 @pytest.fixture

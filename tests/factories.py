@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings, load_settings
+from tests.databases import database_url
 
 
 def days_ago(days: float) -> str:
@@ -66,7 +67,7 @@ def write_shop(folder: Path, data: dict | None = None) -> Path:
 
 def make_settings(folder: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
-        "DATABASE_URL": f"sqlite:///{folder / 'caseloop.db'}",
+        "DATABASE_URL": database_url(folder),
         "CASELOOP_MODEL": "offline",
         **overrides,
     }

@@ -58,10 +58,17 @@ def build_app(client: AsyncWebClient, *, signing_secret: str, verify_requests: b
         handlers: Does the work after each acknowledgement.
     """
     # Listeners only acknowledge and spawn, so running them before the response costs nothing
-    # and the work is already tracked (by `spawn`) when Slack gets its answer.
-    app = AsyncApp(client=client, signing_secret=signing_secret, name="caseloop",
-                   request_verification_enabled=verify_requests, process_before_response=True,
-                   logger=log)
+    # and the work is already tracked (by `spawn`) when Slack gets its answer. Bolt also reads
+    # SLACK_BOT_TOKEN from the environment and warns that `client` wins over it: it does, and
+    # both hold the same token, so that warning is left out.
+    quiet = _Without("`token` will be unused")
+    log.addFilter(quiet)
+    try:
+        app = AsyncApp(client=client, signing_secret=signing_secret, name="caseloop",
+                       request_verification_enabled=verify_requests,
+                       process_before_response=True, logger=log)
+    finally:
+        log.removeFilter(quiet)
 
     @app.middleware
     async def drop_repeats(req: AsyncBoltRequest, resp: BoltResponse,
@@ -114,3 +121,14 @@ def build_app(client: AsyncWebClient, *, signing_secret: str, verify_requests: b
         """Events Caseloop does not use are acknowledged, so Slack does not retry them."""
 
     return app
+
+
+class _Without(logging.Filter):
+    """Drops log records containing a given text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.text not in record.getMessage()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Coroutine
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("caseloop.slack")
 
+SLACK_ACTOR = re.compile(r"\bslack:([A-Z0-9]+)\b")
+"""How the desk names a Slack user (`slack:U123`) in what it says."""
 SHOWN_TO_CLICKER = ("approved", "denied")
 """Decisions the updated parent shows; any other answer goes to the clicker alone."""
 NOT_AN_APPROVER = "Only the approvers set for this workspace can approve or deny requests."
@@ -302,8 +305,9 @@ class SlackConnector:
 
     async def _tell(self, channel: str | None, user: str, text: str,
                     thread_ts: str | None = None) -> None:
-        """An ephemeral message: only `user` sees it."""
+        """An ephemeral message: only `user` sees it. Actors it names become mentions."""
         extra = {"thread_ts": thread_ts} if thread_ts else {}
+        text = SLACK_ACTOR.sub(lambda found: f"<@{found[1]}>", text)
         await self.client.chat_postEphemeral(channel=channel or self.channel_id, user=user,
                                              text=text, **extra)
 
