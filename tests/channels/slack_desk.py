@@ -67,7 +67,8 @@ class StandInDesk:
         if not self.may_decide(actor):
             return DecisionResult("not_allowed", "You are not allowed to decide this request.")
         if case.approval.status != "pending":
-            return DecisionResult("already_decided", "This request was already decided.")
+            return DecisionResult("already_decided", f"This request was already "
+                                  f"{case.approval.status} (by {case.approval.decided_by}).")
         if digest != case.approval.digest:
             return DecisionResult("mismatch", "The action changed since it was shown.")
         status = "approved" if approve else "denied"

@@ -161,8 +161,9 @@ async def test_a_second_click_and_a_changed_action_are_refused_privately(rig: Ri
     await rig.click("U0ALICE", APPROVE, f"3:{digest}", ts)
     await rig.click("U0BOB", APPROVE, f"3:{digest}", ts)
     await rig.click("U0BOB", APPROVE, "3:0000000000000000", ts)
-    assert rig.slack.ephemerals_to("U0BOB") == ["This request was already decided.",
-                                                "This request was already decided."]
+    assert rig.slack.ephemerals_to("U0BOB") == [
+        "This request was already approved (by <@U0ALICE>).",
+        "This request was already approved (by <@U0ALICE>)."]
 
 
 async def test_deny_asks_an_approver_for_a_reason_then_denies_with_it(rig: Rig) -> None:
@@ -205,7 +206,7 @@ async def test_a_denial_refused_by_the_desk_is_told_in_the_thread(rig: Rig) -> N
     await rig.post(interaction_body(view_submission("U0BOB", form,
                                                     {REASON_BLOCK: {REASON_INPUT: "No"}})))
     [told] = [c for c in rig.slack.calls_to("chat.postEphemeral") if c.params["user"] == "U0BOB"]
-    assert told.params["text"] == "This request was already decided."
+    assert told.params["text"] == "This request was already approved (by <@U0ALICE>)."
     assert told.params["thread_ts"] == ts
 
 

@@ -19,6 +19,8 @@ slack_sdk's own `SignatureVerifier`.
 from __future__ import annotations
 
 import asyncio
+import copy
+import dataclasses
 import itertools
 import json
 import queue
@@ -136,18 +138,19 @@ class FakeSlack:
             time.sleep(0.02)
 
     def parents(self) -> list[Message]:
-        """Top-level messages, oldest first (one per case)."""
+        """Top-level messages as they stand now, oldest first (one per case)."""
         with self._lock:
-            return [m for m in self.messages.values() if m.thread_ts is None]
+            return [_copy(m) for m in self.messages.values() if m.thread_ts is None]
 
     def message(self, ts: str) -> Message:
+        """A message as it stands now (a copy: what a person saw stays as they saw it)."""
         with self._lock:
-            return self.messages[ts]
+            return _copy(self.messages[ts])
 
     def thread(self, ts: str) -> list[Message]:
         """The replies in a message's thread, oldest first."""
         with self._lock:
-            return [m for m in self.messages.values() if m.thread_ts == ts]
+            return [_copy(m) for m in self.messages.values() if m.thread_ts == ts]
 
     def ephemerals_to(self, user: str) -> list[str]:
         """The texts shown to one person only."""
@@ -293,6 +296,10 @@ class FakeSlack:
             return {"error": "invalid_arguments"}
         return {"view": {**view, "id": f"V{next(self._clock):08d}", "team_id": TEAM_ID,
                          "state": {"values": {}}, "hash": "1.abc", "app_id": APP_ID}}
+
+
+def _copy(message: Message) -> Message:
+    return dataclasses.replace(message, blocks=copy.deepcopy(message.blocks))
 
 
 async def _params(request: Request) -> dict[str, Any]:
