@@ -406,3 +406,82 @@ def test_slack_s_url_check_is_answered(server: CaseloopServer) -> None:
     response = post(server, body)
     assert response.status_code == 200 and response.json() == {"challenge": challenge}
 
+
+
+async def test_above_the_two_approver_amount_a_second_person_must_approve(
+    start_server: StartServer, smtp: SmtpSink, slack: FakeSlack
+) -> None:
+    server = start_server(CASELOOP_TWO_APPROVERS_ABOVE="100")
+    chat, _ = await verified_chat(server, smtp)
+    await ask_for_big_refund(chat)
+    case = parent(slack)
+    assert "2 different approvers" in shown(case)
+
+    click(server, "U0ALICE", "Approve", case)
+    first = updated(slack, case, "Approved by <@U0ALICE>; waiting for 1 more approver")
+    assert list(buttons(first)) == ["Approve", "Deny", "Take over"]
+    assert until(lambda: slack.ephemerals_to("U0ALICE")) == [
+        "Approval noted. This amount needs a second approver before anything happens."]
+    click(server, "U0ALICE", "Approve", first)
+    until(lambda: len(slack.ephemerals_to("U0ALICE")) == 2)
+    assert "second, different approver" in slack.ephemerals_to("U0ALICE")[1]
+    await silence(chat)
+    assert refunded(server, "Q5560") == "0.00"
+
+    click(server, "U0BOB", "Approve", first)
+    assert "refunded 120.00 EUR" in (await chat.receive())["text"]
+    updated(slack, case, "*Approved* by <@U0ALICE>, <@U0BOB>")
+    assert refunded(server, "Q5560") == "120.00"
+    await chat.close()
+
+
+async def test_a_request_nobody_decided_in_time_expires(
+    start_server: StartServer, smtp: SmtpSink, slack: FakeSlack
+) -> None:
+    server = start_server(CASELOOP_APPROVAL_TTL_HOURS="0.0003")  # about a second
+    chat, _ = await verified_chat(server, smtp)
+    await ask_for_big_refund(chat)
+    case = parent(slack)
+    await asyncio.sleep(1.5)
+    click(server, "U0ALICE", "Approve", case)
+    assert "wasn't reviewed in time" in (await chat.receive())["text"]
+    assert until(lambda: slack.ephemerals_to("U0ALICE")) == [
+        "This request expired before it was decided; nothing was done."]
+    assert buttons(updated(slack, case, "*Expired*")) == {}
+    assert refunded(server, "Q5560") == "0.00"
+    await chat.close()
+
+
+async def test_a_new_request_on_an_open_case_updates_its_thread(
+    server: CaseloopServer, smtp: SmtpSink, slack: FakeSlack
+) -> None:
+    chat, _ = await verified_chat(server, smtp)
+    await chat.ask("can I talk to a human please")
+    case = parent(slack)
+    assert list(buttons(case)) == ["Take over"]
+    await ask_for_big_refund(chat)
+    shown_now = updated(slack, case, '```refund(amount="120.00", order_id="Q5560")```')
+    assert list(buttons(shown_now)) == ["Approve", "Deny", "Take over"]
+    assert len(slack.parents()) == 1
+    click(server, "U0BOB", "Approve", shown_now)
+    assert "refunded 120.00 EUR" in (await chat.receive())["text"]
+    await chat.close()
+
+
+async def test_socket_mode_works_without_a_public_url(
+    start_server: StartServer, smtp: SmtpSink, slack: FakeSlack
+) -> None:
+    server = start_server(CASELOOP_SLACK_MODE="socket", SLACK_SIGNING_SECRET="",
+                          SLACK_APP_TOKEN="xapp-1-A0CASELOOP-1-abcdef")
+    until(lambda: slack.socket_connections)
+    chat, _ = await verified_chat(server, smtp)
+    await ask_for_big_refund(chat)
+    case = parent(slack)
+    value = buttons(case)["Approve"]["value"]
+    envelope = slack.push_envelope("interactive",
+                                   block_action("U0ALICE", APPROVE, value, case.ts))
+    slack.wait_for_ack(envelope)
+    assert "refunded 120.00 EUR" in (await chat.receive())["text"]
+    updated(slack, case, "*Approved* by <@U0ALICE>")
+    assert httpx.post(f"{server.url}/slack/events", content=b"{}").status_code == 404
+    await chat.close()
