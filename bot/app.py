@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from bot.assembly import assemble
 from bot.config import Settings
 from bot.log_redaction import redact_server_logs
-from bot.routes import health, webchat
+from bot.routes import console, health, webchat
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -33,6 +33,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Caseloop", version="0.1.0", lifespan=lifespan)
     app.include_router(health.router)
     app.include_router(webchat.router)
+    app.include_router(console.router)
     if settings.whatsapp_enabled:
         from bot.routes import twilio
 
@@ -41,6 +42,10 @@ def create_app(settings: Settings) -> FastAPI:
         from bot.routes import telegram
 
         app.include_router(telegram.router)
+    if settings.slack_enabled and settings.slack_mode == "http":
+        from bot.routes import slack
+
+        app.include_router(slack.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)
