@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
@@ -47,6 +48,7 @@ NOT_TAKEN_OVER = ("Not sent to the customer: press *Take over* on the case first
 CASE_CLOSED = "Not sent: this case is closed."
 CASE_IS_CLOSED = "This case is closed."
 TAKEN_ALREADY = "{who} has taken this case over already."
+NOT_A_MEMBER = ("not_in_channel", "channel_not_found")
 CANNOT_HAND_BACK = "This case isn't taken over, so there is nothing to hand back."
 
 
@@ -62,7 +64,6 @@ class Desk(Protocol):
     async def hand_back(self, case_id: int, actor: str) -> CaseView | None: ...
     async def attach_slack_thread(self, case_id: int, channel: str, ts: str) -> None: ...
     async def case_for_slack_thread(self, channel: str, ts: str) -> CaseView | None: ...
-    async def case(self, case_id: int) -> CaseView | None: ...
     async def remember_slack_event(self, event_id: str) -> bool: ...
 
 
@@ -119,7 +120,8 @@ class SlackConnector:
             await self.socket.close_async()
 
     async def idle(self, timeout: float | None = None) -> None:
-        """Wait until the work started by clicks and messages so far is done."""
+        """Wait until the work started by clicks and messages so far is done; with a timeout,
+        work still running then is cancelled."""
         while self._tasks:
             _, late = await asyncio.wait(set(self._tasks), timeout=timeout)
             if late:
@@ -170,8 +172,14 @@ class SlackConnector:
         if thread is not None:
             await self.client.chat_update(channel=thread[0], ts=thread[1], **case_message(case))
             return
-        posted = await self.client.chat_postMessage(channel=self.channel_id,
-                                                    **case_message(case))
+        try:
+            posted = await self.client.chat_postMessage(channel=self.channel_id,
+                                                        **case_message(case))
+        except SlackApiError as problem:
+            if problem.response.get("error") in NOT_A_MEMBER:
+                log.error("Slack refused to post case %s in channel %s (%s): invite the app to "
+                          "that channel", case.id, self.channel_id, problem.response["error"])
+            raise
         channel, ts = str(posted.get("channel") or self.channel_id), str(posted["ts"])
         self._threads[case.id] = (channel, ts)
         await self._desk.attach_slack_thread(case.id, channel, ts)

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import httpx
 import pytest
 from fastapi import FastAPI
+from slack_sdk.errors import SlackApiError
 
 from bot.routes import slack as slack_route
 from channels.slack import SlackConnector
@@ -127,6 +128,17 @@ async def test_lines_reach_the_thread_even_before_the_desk_knows_its_ts(rig: Rig
         ":bust_in_silhouette: *Customer:* Is anyone there?",
         ":technologist: *dana (console) to the customer:* Dana here, from the console",
         "Suggestion for you (not sent to the customer): Offer store credit."]
+
+
+async def test_a_channel_the_app_is_not_in_is_named_in_the_log(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    rig.slack.fail_next("chat.postMessage", "not_in_channel")
+    with pytest.raises(SlackApiError):
+        await rig.connector.case_opened(rig.desk.cases[7])
+    assert "invite the app to that channel" in caplog.text and CHANNEL in caplog.text
+    await rig.show(7)  # once invited, the case is shown
+    assert rig.desk.cases[7].slack_ts is not None
 
 
 async def test_a_change_before_the_case_was_ever_shown_posts_it(rig: Rig) -> None:
