@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
 
 from bot.approval_runs import ApprovalRuns
 from bot.approvals import ApprovalQueue
 from bot.audit import AuditLog
 from bot.channel_setup import configured_channels
-from bot.checkpoints import CachingSqliteSaver, open_checkpointer
+from bot.checkpoints import open_checkpointer
 from bot.config import Settings
 from bot.database import Database
 from bot.demo_store import DemoStore
@@ -47,7 +48,8 @@ class Caseloop:
 
     settings: Settings
     database: Database
-    checkpointer: CachingSqliteSaver
+    checkpointer: BaseCheckpointSaver
+    """LangGraph's checkpoints: SQLite beside the database, or PostgreSQL in it."""
     store: DemoStore
     inbox: Inbox
     audit: AuditLog
@@ -90,7 +92,7 @@ class Caseloop:
         for channel in self.channels.values():
             if isinstance(channel, BackgroundChannel):
                 await channel.close()
-        await self.checkpointer.conn.close()
+        await self.checkpointer.conn.close()  # type: ignore[attr-defined]
         await self.database.close()
 
 
@@ -99,8 +101,8 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     policy = Policy.load(settings.policy_file)
     knowledge = KnowledgeBase(settings.knowledge_dir)
     model = select_model(settings.model_name, settings.openai_api_key, settings.openai_base_url)
-    database = await Database.open(settings.database_path)
-    checkpointer = await open_checkpointer(settings.checkpoints_path)
+    database = await Database.open(settings.database_url)
+    checkpointer = await _open_checkpointer(settings)
     store = DemoStore(database)
     await store.seed(settings.demo_data)
     inbox, audit = Inbox(database), AuditLog(database)
@@ -137,11 +139,19 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     for channel in channels.values():
         if isinstance(channel, BackgroundChannel):
             await channel.start(app.receive)
-    log.info("Caseloop ready: model %s, database %s", settings.model_name, settings.database_path)
+    log.info("Caseloop ready: model %s, database %s", settings.model_name, settings.database_label)
     if settings.admin_token is None:
         base = settings.public_url or f"http://localhost:{settings.port}"
         log.info("Operator console: %s/console?token=%s", base, app.admin_token)
     return app
+
+
+async def _open_checkpointer(settings: Settings) -> BaseCheckpointSaver:
+    if settings.uses_postgres:
+        from bot.postgres_checkpoints import open_postgres_checkpointer
+
+        return await open_postgres_checkpointer(settings.database_url)
+    return await open_checkpointer(settings.checkpoints_path)
 
 
 async def _connect_slack(settings: Settings, desk: Desk) -> Any:

@@ -6,11 +6,13 @@ import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULTS_DIR = Path(__file__).parent / "defaults"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 TelegramMode = Literal["webhook", "polling"]
 SlackMode = Literal["http", "socket"]
 
@@ -70,9 +72,10 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _sqlite_only(cls, value: str) -> str:
-        if not value.startswith("sqlite:///"):
-            raise ValueError("must look like sqlite:///path/to/file.db")
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite:///", *POSTGRES_SCHEMES)):
+            raise ValueError("must look like sqlite:///path/to/file.db or "
+                             "postgresql://user:password@host:5432/name")
         return value
 
     @field_validator("demo_data", "policy_file")
@@ -172,9 +175,27 @@ class Settings(BaseSettings):
         return frozenset(part.strip() for part in self.slack_approvers.split(",") if part.strip())
 
     @property
+    def uses_postgres(self) -> bool:
+        """True when `DATABASE_URL` is a PostgreSQL URL."""
+        return self.database_url.startswith(POSTGRES_SCHEMES)
+
+    @property
     def database_path(self) -> Path:
-        """The SQLite file holding Caseloop's own tables."""
+        """The SQLite file holding Caseloop's own tables (SQLite only)."""
+        if self.uses_postgres:
+            raise ValueError("DATABASE_URL is a PostgreSQL URL, not a file")
         return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def database_label(self) -> str:
+        """The database as the log may show it: a file, or a PostgreSQL URL without password."""
+        if not self.uses_postgres:
+            return str(self.database_path)
+        parts = urlsplit(self.database_url)
+        if parts.password is None:
+            return self.database_url
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return urlunsplit(parts._replace(netloc=netloc))
 
     @property
     def checkpoints_path(self) -> Path:

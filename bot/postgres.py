@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
 from psycopg.rows import RowMaker
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from bot.database import Connection, Database
 from bot.schema_postgres import MIGRATIONS, VERSION_TABLE
@@ -20,6 +21,8 @@ TRANSACTION_LOCK = 0x43534C31
 """The advisory lock every `transaction()` holds: one writer at a time, as on SQLite."""
 MIGRATION_LOCK = 0x43534C30
 """Held while migrating, so processes starting together migrate once."""
+PING_TIMEOUT = 3.0
+"""Seconds a health check waits for the database before calling it unreachable."""
 
 
 def postgres_url(url: str) -> str:
@@ -154,6 +157,13 @@ class PostgresDatabase(Database):
 
     async def close(self) -> None:
         await self._pool.close()
+
+    async def ping(self) -> bool:
+        try:
+            async with asyncio.timeout(PING_TIMEOUT):
+                return await super().ping()
+        except (psycopg.Error, PoolTimeout, TimeoutError):
+            return False
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:

@@ -1,0 +1,25 @@
+"""Checkpoints: a conversation's memory in SQLite beside the database, or in PostgreSQL."""
+
+from __future__ import annotations
+
+from langchain_core.messages import HumanMessage
+
+from bot.assembly import Caseloop
+from bot.turns import PRUNE_EVERY
+from tests.fakes.capture import CaptureChannel
+from tests.fakes.smtp import SmtpSink
+
+
+async def test_a_long_conversation_keeps_few_checkpoints_and_its_memory(
+    caseloop: tuple[Caseloop, CaptureChannel], customer_at, smtp: SmtpSink  # type: ignore[no-untyped-def]
+) -> None:
+    app, _ = caseloop
+    visitor = customer_at("browser-7")
+    for n in range(PRUNE_EVERY + 2):
+        assert await visitor.say(f"what is your return policy? ({n})")
+    config = {"configurable": {"thread_id": "visitor:test:browser-7"}}
+    stored = [item async for item in app.checkpointer.alist(config)]
+    assert 1 <= len(stored) <= 3
+    messages = (await app.graph.aget_state(config)).values["messages"]
+    asked = [m.content for m in messages if isinstance(m, HumanMessage)]
+    assert asked[-1] == f"what is your return policy? ({PRUNE_EVERY + 1})"
