@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ from bot.database import Database, isoformat, utcnow
 from graph.backend import ActionResult, Address, Customer, Order
 
 _CUSTOMER_FIELDS = {"id", "name", "email", "phone", "tier"}
+KEY_REUSED = "idempotency key already used for a different request"
 _ORDER_COLUMNS = (
     "id, customer_id, status, placed_at, delivered_at, currency, total, refunded, items, "
     "shipping_address, tracking, extra"
@@ -108,7 +110,8 @@ class DemoStore:
             return ActionResult(ok=True, reference=f"RF-{idempotency_key[:8].upper()}",
                                 detail={"refunded_total": f"{refunded:.2f}"})
 
-        return await self._apply("refund", order_id, idempotency_key, apply)
+        return await self._apply("refund", order_id, {"amount": f"{amount:f}"},
+                                 idempotency_key, apply)
 
     async def cancel_order(self, order_id: str, idempotency_key: str) -> ActionResult:
         async def apply(connection: aiosqlite.Connection, order: Order) -> ActionResult:
@@ -121,7 +124,7 @@ class DemoStore:
             return ActionResult(ok=True, reference=f"CX-{idempotency_key[:8].upper()}",
                                 detail={"refunded_total": f"{order.total:.2f}"})
 
-        return await self._apply("cancel_order", order_id, idempotency_key, apply)
+        return await self._apply("cancel_order", order_id, {}, idempotency_key, apply)
 
     async def change_address(
         self, order_id: str, address: Address, idempotency_key: str
@@ -135,15 +138,23 @@ class DemoStore:
             )
             return ActionResult(ok=True, reference=f"AD-{idempotency_key[:8].upper()}")
 
-        return await self._apply("change_address", order_id, idempotency_key, apply)
+        return await self._apply("change_address", order_id,
+                                 address.model_dump(mode="json", exclude_none=True),
+                                 idempotency_key, apply)
 
-    async def _apply(self, action: str, order_id: str, key: str, apply: Any) -> ActionResult:
+    async def _apply(self, action: str, order_id: str, params: dict[str, Any], key: str,
+                     apply: Any) -> ActionResult:
+        """Apply an action once per key; the same key for a different request changes nothing."""
+        request = _fingerprint(action, order_id, params)
         async with self._db.transaction() as connection:
             cursor = await connection.execute(
                 "SELECT result FROM store_actions WHERE idempotency_key = ?", (key,)
             )
             done = await cursor.fetchone()
             if done is not None:
+                first = json.loads(done[0]).get("request")
+                if first is not None and first != request:
+                    return ActionResult(ok=False, error=KEY_REUSED)
                 return ActionResult.model_validate_json(done[0])
             cursor = await connection.execute(
                 f"SELECT {_ORDER_COLUMNS} FROM store_orders WHERE id = ?", (order_id,)
@@ -156,9 +167,17 @@ class DemoStore:
                 await connection.execute(
                     "INSERT INTO store_actions (idempotency_key, action, order_id, result, at) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    (key, action, order_id, result.model_dump_json(), isoformat(utcnow())),
+                    (key, action, order_id,
+                     json.dumps({**result.model_dump(mode="json"), "request": request}),
+                     isoformat(utcnow())),
                 )
             return result
+
+
+def _fingerprint(action: str, order_id: str, params: dict[str, Any]) -> str:
+    """What a request asked for, kept beside its result to recognize a reused key."""
+    payload = json.dumps([action, order_id, params], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _order_row(order: Order) -> tuple[Any, ...]:

@@ -100,7 +100,8 @@ class Backend(Protocol):
     """What Caseloop needs from the business's order and billing systems.
 
     Every write takes an idempotency key: a second call with the same key changes nothing and
-    returns the first call's result.
+    returns the first call's result; the same key for a different request changes nothing and
+    is refused (`ok` false).
     """
 
     async def find_customer_by_email(self, email: str) -> Customer | None: ...
