@@ -22,6 +22,7 @@ from bot.demo_store import DemoStore
 from bot.desk import Desk
 from bot.dispatcher import Dispatcher
 from bot.escalations import Escalations
+from bot.http_backend import HttpBackend
 from bot.inbox import Inbox
 from bot.knowledge import KnowledgeBase
 from bot.links import Links
@@ -34,6 +35,7 @@ from bot.webchat_sessions import WebchatSessions
 from channels.base import BackgroundChannel, Channel, InboundMessage
 from channels.webchat import WebchatChannel
 from graph.approval import build_approval_graph
+from graph.backend import Backend
 from graph.context import CaseContext
 from graph.graph import build_graph
 from graph.model import select_model
@@ -50,7 +52,8 @@ class Caseloop:
     database: Database
     checkpointer: BaseCheckpointSaver
     """LangGraph's checkpoints: SQLite beside the database, or PostgreSQL in it."""
-    store: DemoStore
+    store: Backend
+    """The business's systems: the demo store, or its own backend over HTTP."""
     inbox: Inbox
     audit: AuditLog
     approvals: ApprovalQueue
@@ -92,19 +95,20 @@ class Caseloop:
         for channel in self.channels.values():
             if isinstance(channel, BackgroundChannel):
                 await channel.close()
+        if isinstance(self.store, HttpBackend):
+            await self.store.close()
         await self.checkpointer.conn.close()  # type: ignore[attr-defined]
         await self.database.close()
 
 
 async def assemble(settings: Settings, extra_channels: list[Channel] | None = None) -> Caseloop:
-    """Open the databases, seed the demo store, build the graph and start the workers."""
+    """Open the databases and the backend, build the graph and start the workers."""
     policy = Policy.load(settings.policy_file)
     knowledge = KnowledgeBase(settings.knowledge_dir)
     model = select_model(settings.model_name, settings.openai_api_key, settings.openai_base_url)
     database = await Database.open(settings.database_url)
     checkpointer = await _open_checkpointer(settings)
-    store = DemoStore(database)
-    await store.seed(settings.demo_data)
+    store = await _open_backend(settings, database)
     inbox, audit = Inbox(database), AuditLog(database)
     approvals = ApprovalQueue(database, timedelta(hours=settings.approval_ttl_hours),
                               settings.two_approvers_above)
@@ -144,6 +148,18 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
         base = settings.public_url or f"http://localhost:{settings.port}"
         log.info("Operator console: %s/console?token=%s", base, app.admin_token)
     return app
+
+
+async def _open_backend(settings: Settings, database: Database) -> Backend:
+    """The business's own backend over HTTP when configured, else the seeded demo store."""
+    if settings.backend == "http":
+        assert settings.backend_url is not None
+        log.info("Customers and orders from the backend at %s", settings.backend_url)
+        return HttpBackend(settings.backend_url, settings.backend_token,
+                           timeout=settings.backend_timeout)
+    store = DemoStore(database)
+    await store.seed(settings.demo_data)
+    return store
 
 
 async def _open_checkpointer(settings: Settings) -> BaseCheckpointSaver:

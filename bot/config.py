@@ -15,6 +15,7 @@ DEFAULTS_DIR = Path(__file__).parent / "defaults"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 TelegramMode = Literal["webhook", "polling"]
 SlackMode = Literal["http", "socket"]
+BackendKind = Literal["demo", "http"]
 
 
 class SettingsError(ValueError):
@@ -40,6 +41,12 @@ class Settings(BaseSettings):
     smtp_url: Annotated[str | None, Field(alias="CASELOOP_SMTP_URL")] = None
     smtp_sender: Annotated[str, Field(alias="CASELOOP_SMTP_FROM")] = "support@caseloop.local"
     max_message_chars: Annotated[int, Field(alias="CASELOOP_MAX_MESSAGE_CHARS", ge=1)] = 4000
+    backend: Annotated[BackendKind, Field(alias="CASELOOP_BACKEND")] = "demo"
+    """`demo` (the embedded store) or `http` (the business's own backend, over HTTP)."""
+    backend_url: Annotated[str | None, Field(alias="CASELOOP_BACKEND_URL")] = None
+    backend_token: Annotated[str | None, Field(alias="CASELOOP_BACKEND_TOKEN")] = None
+    backend_timeout: Annotated[float, Field(alias="CASELOOP_BACKEND_TIMEOUT", gt=0)] = 5.0
+    """Seconds each attempt of a backend call may take."""
     public_url: Annotated[str | None, Field(alias="CASELOOP_PUBLIC_URL")] = None
 
     twilio_account_sid: Annotated[str | None, Field(alias="TWILIO_ACCOUNT_SID")] = None
@@ -106,7 +113,7 @@ class Settings(BaseSettings):
             raise ValueError("must look like smtp://host:port or smtps://user:pass@host:port")
         return value
 
-    @field_validator("public_url", "twilio_api_url", "telegram_api_url")
+    @field_validator("public_url", "twilio_api_url", "telegram_api_url", "backend_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value and not value.startswith(("http://", "https://")):
@@ -152,6 +159,15 @@ class Settings(BaseSettings):
             raise ValueError("SLACK_SIGNING_SECRET is needed to check Slack's signatures")
         if self.slack_bot_token and self.slack_mode == "socket" and not self.slack_app_token:
             raise ValueError("SLACK_APP_TOKEN is needed in socket mode")
+        return self
+
+    @model_validator(mode="after")
+    def _backend_complete(self) -> Settings:
+        if self.backend == "http" and not self.backend_url:
+            raise ValueError("CASELOOP_BACKEND_URL is needed with CASELOOP_BACKEND=http")
+        if self.backend == "demo" and self.backend_url:
+            raise ValueError("CASELOOP_BACKEND_URL is set but CASELOOP_BACKEND is demo: "
+                             "set CASELOOP_BACKEND=http to use it")
         return self
 
     @property
