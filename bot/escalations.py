@@ -10,6 +10,7 @@ from typing import Any
 import aiosqlite
 
 from bot.database import Database, isoformat, utcnow
+from graph.backend import BackendError
 
 REASONS = ("approval", "asked_for_person", "frustration", "backend_error")
 
@@ -162,12 +163,10 @@ class Escalations:
         approval = await self._db.fetchone(
             "SELECT * FROM approvals WHERE escalation_id = ? ORDER BY id DESC LIMIT 1",
             (row["id"],))
-        customer = (await self._customers.get_customer(row["customer_id"])
-                    if row["customer_id"] else None)
+        name, tier = await self._who(row["customer_id"])
         return CaseView(
             id=row["id"], thread_id=row["thread_id"], customer_id=row["customer_id"],
-            customer_name=customer.name if customer else "Unverified visitor",
-            customer_tier=customer.tier if customer else "unknown",
+            customer_name=name, customer_tier=tier,
             channel=row["channel"], reason=row["reason"], wants=row["wants"],
             found=row["found"], why=row["why"], sentiment=row["sentiment"], mode=row["mode"],
             taken_by=row["taken_by"], status=row["status"],
@@ -175,6 +174,14 @@ class Escalations:
             slack_channel=row["slack_channel"], slack_ts=row["slack_ts"],
             created_at=row["created_at"],
         )
+
+    async def _who(self, customer_id: str | None) -> tuple[str, str]:
+        """The customer's name and tier; their id alone when the backend cannot be read."""
+        try:
+            customer = await self._customers.get_customer(customer_id) if customer_id else None
+        except BackendError:
+            return f"Customer {customer_id}", "unknown"
+        return (customer.name, customer.tier) if customer else ("Unverified visitor", "unknown")
 
 
 def approval_view(row: aiosqlite.Row) -> ApprovalView:

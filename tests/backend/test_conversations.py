@@ -110,6 +110,25 @@ async def test_a_refund_the_backend_never_confirms_is_not_called_done(on_http, s
     assert (await app.store.get_order("Q5521")).refunded == Decimal("0.00")
 
 
+async def test_a_backend_that_is_down_gets_a_clear_answer_and_a_person(on_http, smtp, reference):
+    app, channel = on_http
+    noor = Customer(app, channel, "noor")
+    await verify(noor, smtp, "noor.haddad@example.org")
+    reference.fail(503, times=None)
+    reply = " ".join(await noor.say("please cancel my order Q5530"))
+    assert "isn't answering" in reply
+    assert "Done" not in reply and "confirm" not in reply.lower()
+    await app.desk.drain()
+    [case] = await app.desk.open_cases()
+    assert (case.reason, case.customer_id, case.customer_name) == (
+        "backend_error", "K-77", "Customer K-77")
+    assert reference.writes() == []
+    assert [(r.action, r.outcome) for r in await app.audit.records()] == [
+        ("escalate", "escalated")]
+    follow_up = " ".join(await noor.say("hello? where is Q5544"))
+    assert "isn't answering" in follow_up or "colleague" in follow_up
+
+
 async def test_a_refund_whose_answer_was_lost_is_done_once(on_http, smtp, reference):
     app, channel = on_http
     noor = Customer(app, channel, "noor")

@@ -1,0 +1,212 @@
+"""The operator console in headless Chromium against the real server, beside a customer's chat."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from tests.factories import env_for, make_settings
+from tests.fakes.server import CaseloopServer
+from tests.fakes.smtp import SmtpSink
+
+TOKEN = "console-token-for-the-e2e-tests"
+EMAIL = "noor.haddad@example.org"
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+WAIT_MS = 10_000
+ONLINE = "Online — we usually reply in seconds"
+
+
+@pytest.fixture
+def server_env(server_env: dict[str, str]) -> dict[str, str]:
+    return {**server_env, "CASELOOP_ADMIN_TOKEN": TOKEN}
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed")
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()
+
+
+async def say(chat: Page, text: str, replies: int = 1) -> list[str]:
+    """The customer types a message and waits for the next `replies` bubbles from support."""
+    bubbles = chat.locator(".log li.bot")
+    before = await bubbles.count()
+    await chat.fill("#text", text)
+    await chat.press("#text", "Enter")
+    await expect(bubbles).to_have_count(before + replies, timeout=WAIT_MS)
+    return (await bubbles.all_inner_texts())[before:]
+
+
+async def verified_customer(browser: Browser, server: CaseloopServer, smtp: SmtpSink) -> Page:
+    """Noor on the web chat, verified with the code mailed to her."""
+    chat = await (await browser.new_context()).new_page()
+    await chat.goto(server.url)
+    await expect(chat.locator("#status")).to_have_text(ONLINE, timeout=WAIT_MS)
+    assert "6-digit code" in (await say(chat, EMAIL))[0]
+    assert await say(chat, await smtp.code_for(EMAIL)) == ["Thank you, Noor, you're verified."]
+    return chat
+
+
+async def signed_in_operator(browser: Browser, server: CaseloopServer, name: str) -> Page:
+    """An operator in a browser of their own, signed in through the form."""
+    console = await (await browser.new_context()).new_page()
+    await console.goto(f"{server.url}/console")
+    await expect(console).to_have_url(f"{server.url}/console/login?next=/console")
+    await console.fill("#token", TOKEN)
+    await console.fill("#name", name)
+    await console.click("text=Sign in >> nth=-1")
+    await expect(console.locator(".who")).to_have_text(f"Signed in as {name}")
+    return console
+
+
+async def open_case(console: Page, row_text: str) -> None:
+    """Click through from the list to the case whose row mentions `row_text`."""
+    row = console.locator("table.cases tbody tr", has_text=row_text)
+    await expect(row).to_have_count(1, timeout=WAIT_MS)
+    await row.get_by_role("link").click()
+    await expect(console.locator("h1")).to_contain_text("Noor Haddad")
+
+
+async def test_the_console_needs_the_token_and_loads_nothing_from_elsewhere(
+    server: CaseloopServer, browser: Browser
+) -> None:
+    answer = httpx.get(f"{server.url}/console", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/console/login")
+    refused = httpx.get(f"{server.url}/console", headers={"Authorization": "Bearer wrong"})
+    assert refused.status_code == 401
+    listing = httpx.get(f"{server.url}/console", headers={"Authorization": f"Bearer {TOKEN}",
+                                                          "Accept": "application/json"})
+    assert listing.json() == {"pending_approvals": [], "open_cases": [], "closed_cases": []}
+
+    console = await (await browser.new_context()).new_page()
+    requested: list[str] = []
+    console.on("request", lambda request: requested.append(request.url))
+    await console.goto(f"{server.url}/console")
+    await console.fill("#token", "not the token")
+    await console.fill("#name", "Ana")
+    await console.click("text=Sign in >> nth=-1")
+    await expect(console.get_by_role("alert")).to_have_text("That token is not right.")
+    assert all(url.startswith(server.url) for url in requested)
+    assert "text/css" in httpx.get(f"{server.url}/static/console.css").headers["content-type"]
+
+
+async def test_with_no_token_configured_the_link_in_the_log_opens_the_console(
+    browser: Browser, smtp: SmtpSink, tmp_path: Path
+) -> None:
+    generated = CaseloopServer(env_for(make_settings(tmp_path, CASELOOP_SMTP_URL=smtp.url)),
+                               tmp_path)
+    generated.start()
+    try:
+        [link] = re.findall(r'Operator console: ([^\s"]+/console\?token=[^\s"]+)',
+                             generated.log())
+        console = await (await browser.new_context()).new_page()
+        await console.goto(link.replace("http://localhost", "http://127.0.0.1"))
+        await expect(console.get_by_label("Console token")).to_have_count(0)
+        await console.fill("#name", "Ana")
+        await console.click("text=Sign in >> nth=-1")
+        await expect(console).to_have_url(f"{generated.url}/console")
+        await expect(console.locator(".who")).to_have_text("Signed in as Ana")
+        await expect(console.get_by_text("Nothing is waiting for a decision.")).to_be_visible()
+    finally:
+        generated.stop()
+
+
+async def test_an_operator_approves_the_exact_refund_and_the_customer_is_told_once(
+    server: CaseloopServer, browser: Browser, smtp: SmtpSink
+) -> None:
+    chat = await verified_customer(browser, server, smtp)
+    [confirm] = await say(chat, "I'd like a refund for my armchair, order Q5560")
+    assert "refund 120.00 EUR on order Q5560" in confirm
+    [parked] = await say(chat, "yes")
+    assert "approval" in parked
+
+    ana = await signed_in_operator(browser, server, "Ana")
+    pending = ana.locator("table.approvals tbody tr")
+    await expect(pending).to_have_count(1)
+    row = await pending.inner_text()
+    for shown in ("Noor Haddad", "refund 120.00 EUR on order Q5560", "order_id", "Q5560",
+                  "amount", "120.00", "refund-over-50-needs-approval", "0 of 1 approval"):
+        assert shown in row
+    await open_case(ana, "Needs approval")
+    case_url = ana.url
+    transcript = ana.locator("ol.transcript li")
+    await expect(transcript.filter(has_text="I'd like a refund for my armchair")).to_contain_text(
+        "webchat")
+
+    bo = await signed_in_operator(browser, server, "Bo")  # a colleague with the page open too
+    await bo.goto(case_url)
+    await expect(bo.get_by_role("button", name="Approve")).to_be_visible()
+
+    told_before = await chat.locator(".log li.bot").count()
+    await ana.get_by_role("button", name="Approve").click()
+    await expect(ana.get_by_role("status")).to_contain_text("Request approved")
+    await expect(ana.locator("#approval")).to_contain_text("Approved by console:Ana")
+    await expect(ana.get_by_role("button", name="Approve")).to_have_count(0)
+    await expect(chat.locator(".log li.bot")).to_have_count(told_before + 1, timeout=WAIT_MS)
+    await expect(chat.locator(".log li.bot").last).to_contain_text(
+        "refunded 120.00 EUR on order Q5560")
+
+    await bo.get_by_role("button", name="Approve").click()
+    await expect(bo.get_by_role("status")).to_have_text(
+        "This request was already approved (by console:Ana); nothing changed.")
+
+    await ana.reload()
+    refund_rows = []
+    for row in await ana.locator("table.audit tbody tr").all():
+        _, who, action, _, outcome, _ = await row.locator("td").all_inner_texts()
+        if action.split()[0] == "refund":
+            refund_rows.append((who, outcome))
+    assert refund_rows == [("agent", "pending_approval"), ("console:Ana", "approved"),
+                           ("console:Ana", "done")]
+    await chat.wait_for_timeout(500)
+    refunds = chat.locator(".log li.bot", has_text="refunded 120.00 EUR on order Q5560")
+    await expect(refunds).to_have_count(1)
+
+
+async def test_an_operator_takes_over_talks_to_the_customer_and_hands_back(
+    server: CaseloopServer, browser: Browser, smtp: SmtpSink
+) -> None:
+    chat = await verified_customer(browser, server, smtp)
+    [handing] = await say(chat, "can I talk to a human please")
+    assert "colleague" in handing
+
+    ana = await signed_in_operator(browser, server, "Ana")
+    await open_case(ana, "Asked for a person")
+    await ana.get_by_role("button", name="Take over").click()
+    await expect(ana.get_by_role("status")).to_contain_text("You have the case")
+    await expect(ana.locator("dd.mode")).to_have_text("Taken over by console:Ana")
+    await expect(chat.locator(".log li.bot").last).to_contain_text(
+        "joined this conversation", timeout=WAIT_MS)
+
+    await ana.fill("#reply-text", "Hi Noor, Ana here. What happened to the armchair?")
+    await ana.get_by_role("button", name="Send").click()
+    await expect(ana.get_by_role("status")).to_have_text("Sent to the customer on webchat.")
+    await expect(chat.locator(".log li.bot").last).to_have_text(
+        "Hi Noor, Ana here. What happened to the armchair?", timeout=WAIT_MS)
+
+    quiet_from = await chat.locator(".log li.bot").count()
+    await chat.fill("#text", "one leg snapped off on the first day")
+    await chat.press("#text", "Enter")
+    customer_line = ana.locator("ol.transcript li.customer",
+                                has_text="one leg snapped off on the first day")
+    await expect(customer_line).to_contain_text("webchat", timeout=WAIT_MS)  # no reload
+    await chat.wait_for_timeout(1500)
+    await expect(chat.locator(".log li.bot")).to_have_count(quiet_from)  # the bot stayed silent
+
+    await ana.get_by_role("button", name="Hand back to the bot").click()
+    await expect(ana.get_by_role("status")).to_have_text(
+        "Handed back: the bot answers the customer again.")
+    [answer] = await say(chat, "where is my order Q5544?")
+    assert "DPD-998877" in answer
