@@ -11,8 +11,19 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
+from tests.e2e.test_slack import (
+    ask_for_big_refund,
+    buttons,
+    click,
+    parent,
+    until,
+    updated,
+    verified_chat,
+)
 from tests.factories import env_for, make_settings
 from tests.fakes.server import CaseloopServer
+from tests.fakes.slack import CHANNEL, SIGNING_SECRET, FakeSlack
+from tests.fakes.slack import TOKEN as SLACK_TOKEN
 from tests.fakes.smtp import SmtpSink
 
 TOKEN = "console-token-for-the-e2e-tests"
@@ -71,12 +82,12 @@ async def signed_in_operator(browser: Browser, server: CaseloopServer, name: str
     return console
 
 
-async def open_case(console: Page, row_text: str) -> None:
+async def open_case(console: Page, row_text: str, customer: str = "Noor Haddad") -> None:
     """Click through from the list to the case whose row mentions `row_text`."""
     row = console.locator("table.cases tbody tr", has_text=row_text)
     await expect(row).to_have_count(1, timeout=WAIT_MS)
     await row.get_by_role("link").click()
-    await expect(console.locator("h1")).to_contain_text("Noor Haddad")
+    await expect(console.locator("h1")).to_contain_text(customer)
 
 
 async def test_the_console_needs_the_token_and_loads_nothing_from_elsewhere(
@@ -210,3 +221,45 @@ async def test_an_operator_takes_over_talks_to_the_customer_and_hands_back(
         "Handed back: the bot answers the customer again.")
     [answer] = await say(chat, "where is my order Q5544?")
     assert "DPD-998877" in answer
+
+
+async def test_with_slack_configured_a_decision_in_either_shows_in_the_other(
+    browser: Browser, smtp: SmtpSink, tmp_path: Path
+) -> None:
+    slack = FakeSlack()
+    slack.start()
+    server = CaseloopServer({
+        **env_for(make_settings(tmp_path, CASELOOP_SMTP_URL=smtp.url)),
+        "CASELOOP_ADMIN_TOKEN": TOKEN, "SLACK_BOT_TOKEN": SLACK_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_ESCALATION_CHANNEL": CHANNEL,
+        "SLACK_APPROVERS": "U0ALICE", "SLACK_API_URL": slack.api_url}, tmp_path)
+    server.start()
+    try:
+        noor, _ = await verified_chat(server, smtp)
+        await ask_for_big_refund(noor)
+        noor_thread = parent(slack)
+        ana = await signed_in_operator(browser, server, "Ana")
+        await open_case(ana, "Noor Haddad")
+        await ana.get_by_role("button", name="Approve").click()
+        await expect(ana.get_by_role("status")).to_contain_text("Request approved")
+        assert buttons(updated(slack, noor_thread, "*Approved* by Ana (console)")) == {}
+
+        bart = await server.connect(server.new_session())
+        await bart.ask("bart@okafor.example")
+        await bart.ask(await smtp.code_for("bart@okafor.example"))
+        assert "refund 20.00" in (await bart.ask("please refund my candle, order V9001"))[0]
+        assert "approval" in (await bart.ask("yes"))[0]
+        await ana.goto(f"{server.url}/console")
+        await open_case(ana, "Bartholomew Okafor", "Bartholomew Okafor")
+        await expect(ana.get_by_role("button", name="Approve")).to_be_visible()
+        bart_thread = until(lambda: [m for m in slack.parents() if m.ts != noor_thread.ts])[0]
+        assert click(server, "U0ALICE", "Approve", bart_thread).status_code == 200
+        assert "refunded 20.00" in (await bart.receive())["text"]
+        await ana.reload()
+        await expect(ana.locator("#approval")).to_contain_text("Approved by slack:U0ALICE")
+        await expect(ana.get_by_role("button", name="Approve")).to_have_count(0)
+        await noor.close()
+        await bart.close()
+    finally:
+        server.stop()
+        slack.stop()
