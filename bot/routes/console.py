@@ -150,8 +150,14 @@ async def reply(request: Request, case_id: Id, post: Posting) -> Response:
 
 @router.post("/cases/{case_id}/hand-back")
 async def hand_back(request: Request, case_id: Id, post: Posting) -> Response:
-    """Return the case to the bot, which remembers what was said meanwhile."""
-    await _case_or_404(request, case_id)
+    """Return the case to the bot, which remembers what was said meanwhile.
+
+    Only a case a person holds is handed back: a page left open after someone else handed it
+    back changes nothing (the desk itself would close a case the bot still answers).
+    """
+    found = await _case_or_404(request, case_id)
+    if found.mode != "human":
+        return _outcome(request, post, case_id, NOT_TAKEN_OVER, 409, {"case": _case_json(found)})
     back = await request.app.state.caseloop.desk.hand_back(case_id, post.operator.actor)
     if back is None:
         return _outcome(request, post, case_id, NOT_TAKEN_OVER, 409, {"case": None})

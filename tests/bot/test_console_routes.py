@@ -320,9 +320,12 @@ async def test_take_over_reply_and_hand_back(operator, caseloop, smtp):
     await operator.sign_in()
     path = f"/console/cases/{case_id}"
     assert f"{path}/reply" not in (await operator.page(path)).forms
-    refused = await operator.client.post(f"{path}/reply", data={
-        "csrf": (await operator.page(path)).forms[f"{path}/take-over"]["csrf"], "text": "hi"})
-    assert "The case is not taken over" in (await operator.page(refused.headers["location"])).text
+    csrf = (await operator.page(path)).forms[f"{path}/take-over"]["csrf"]
+    for action, fields in (("reply", {"text": "hi"}), ("hand-back", {})):
+        refused = await operator.client.post(f"{path}/{action}", data={"csrf": csrf, **fields})
+        page = await operator.page(refused.headers["location"])
+        assert "The case is not taken over" in page.text and "Mode Bot" in page.text
+    assert [r.action for r in await app.desk.audit_trail(case_id)] == ["refund"]
 
     page = await operator.submit(path, f"{path}/take-over")
     assert "You have the case" in page.text and "Taken over by console:Ana" in page.text
