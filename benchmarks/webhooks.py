@@ -57,10 +57,10 @@ TEXTS = ("hi", "Do you take returns of opened items?", "how long does shipping t
 
 def serve_app(port: int) -> None:
     """Run Caseloop (settings from the environment) plus the bare route, as `caseloop serve`."""
-    import uvicorn
     from fastapi import Response
 
     from bot.app import create_app
+    from bot.cli import run_server
     from bot.config import load_settings
     from bot.routes.twilio import EMPTY_TWIML
 
@@ -84,8 +84,7 @@ def serve_app(port: int) -> None:
             dispatcher.submit(*item)
         return {"held": len(released)}
 
-    uvicorn.run(app, host="127.0.0.1", port=port, ws_max_size=65_536, log_level="warning",
-                proxy_headers=True)
+    run_server(app, "127.0.0.1", port, log_level="warning")
 
 
 def serve_twilio(port_file: Path) -> None:
