@@ -113,7 +113,7 @@ async def _audit(settings: Settings, as_json: bool) -> int:
 
 
 async def _set_telegram_webhook(settings: Settings) -> int:
-    from channels.telegram.webhook import set_webhook
+    from channels.telegram.webhook import WebhookError, set_webhook
 
     if not (settings.telegram_bot_token and settings.telegram_webhook_secret
             and settings.public_url):
@@ -121,8 +121,12 @@ async def _set_telegram_webhook(settings: Settings) -> int:
               "are needed", file=sys.stderr)
         return 2
     url = f"{settings.public_url}/telegram/webhook"
-    await set_webhook(token=settings.telegram_bot_token, api_url=settings.telegram_api_url,
-                      url=url, secret=settings.telegram_webhook_secret)
+    try:
+        await set_webhook(token=settings.telegram_bot_token, api_url=settings.telegram_api_url,
+                          url=url, secret=settings.telegram_webhook_secret)
+    except WebhookError as problem:
+        print(f"caseloop: {problem}", file=sys.stderr)
+        return 1
     print(f"Telegram will deliver updates to {url}")
     return 0
 
