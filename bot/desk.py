@@ -296,7 +296,7 @@ class Desk:
 
     async def closed_cases(self, limit: int = 50) -> list[CaseView]:
         """Recently closed cases, newest first."""
-        return (await self._escalations.listing("closed"))[:limit]
+        return await self._escalations.listing("closed", limit)
 
     async def pending_approvals(self) -> list[CaseView]:
         """Open cases whose approval request waits for a decision."""

@@ -112,10 +112,11 @@ class Escalations:
             "WHERE a.id = ?", (approval_id,))
         return await self._view(row) if row else None
 
-    async def listing(self, status: str = "open") -> list[CaseView]:
+    async def listing(self, status: str = "open", limit: int = 500) -> list[CaseView]:
         """Cases in one status, newest first."""
         rows = await self._db.fetchall(
-            "SELECT * FROM escalations WHERE status = ? ORDER BY id DESC", (status,))
+            "SELECT * FROM escalations WHERE status = ? ORDER BY id DESC LIMIT ?",
+            (status, limit))
         return [await self._view(row) for row in rows]
 
     async def open(self, *, thread_id: str, customer_id: str | None, channel: str | None,
