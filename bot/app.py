@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.assembly import assemble
 from bot.config import Settings
+from bot.correlation import RequestIds
 from bot.log_redaction import redact_server_logs
 from bot.routes import console, health, webchat
 
@@ -31,6 +32,7 @@ def create_app(settings: Settings) -> FastAPI:
             await app.state.caseloop.close()
 
     app = FastAPI(title="Caseloop", version="0.1.0", lifespan=lifespan)
+    app.add_middleware(RequestIds)
     app.include_router(health.router)
     app.include_router(webchat.router)
     app.include_router(console.router)

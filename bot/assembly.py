@@ -146,7 +146,8 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     log.info("Caseloop ready: model %s, database %s", settings.model_name, settings.database_label)
     if settings.admin_token is None:
         base = settings.public_url or f"http://localhost:{settings.port}"
-        log.info("Operator console: %s/console?token=%s", base, app.admin_token)
+        log.info("Operator console: %s/console?token=%s", base, app.admin_token,
+                 extra={"delivers_secret": True})
     return app
 
 

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import logging
 import sys
-from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError, load_settings
-
-if TYPE_CHECKING:
-    from fastapi import FastAPI
+from bot.json_logs import install_logging
 
 log = logging.getLogger("caseloop")
 
@@ -36,14 +32,15 @@ def main(argv: list[str] | None = None) -> int:
         "set-webhook", help="register CASELOOP_PUBLIC_URL/telegram/webhook with the secret")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO if args.command == "serve" else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings()
     except SettingsError as problem:
         print(f"caseloop: {problem}", file=sys.stderr)
         return 2
-    if args.command == "serve":
+    serving = args.command == "serve"
+    install_logging(settings.log_format if serving else "text",
+                    logging.INFO if serving else logging.WARNING)
+    if serving:
         return _serve(settings, args.host, args.port)
     if args.command == "chat":
         return asyncio.run(_chat(settings))
@@ -55,22 +52,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(settings: Settings, host: str | None, port: int | None) -> int:
-    from bot.app import create_app
-
-    run_server(create_app(settings), host or settings.host, port or settings.port)
-    return 0
-
-
-def run_server(app: FastAPI, host: str, port: int, log_level: str = "info") -> None:
-    """Serve `app` with uvicorn until stopped, as `caseloop serve` does."""
     import uvicorn
 
-    # What is loaded by now (the libraries, the app) lives as long as the process: keep it out
-    # of the collector's full passes, which otherwise walk it all and stall every request in
-    # flight for tens of milliseconds each time.
-    gc.freeze()
-    uvicorn.run(app, host=host, port=port, ws_max_size=65_536, log_level=log_level,
-                proxy_headers=True)
+    from bot.app import create_app
+
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+                ws_max_size=65_536, log_level="info", log_config=None, proxy_headers=True)
+    return 0
 
 
 async def _chat(settings: Settings) -> int:
@@ -113,7 +101,7 @@ async def _audit(settings: Settings, as_json: bool) -> int:
 
 
 async def _set_telegram_webhook(settings: Settings) -> int:
-    from channels.telegram.webhook import WebhookError, set_webhook
+    from channels.telegram.webhook import set_webhook
 
     if not (settings.telegram_bot_token and settings.telegram_webhook_secret
             and settings.public_url):
@@ -121,12 +109,8 @@ async def _set_telegram_webhook(settings: Settings) -> int:
               "are needed", file=sys.stderr)
         return 2
     url = f"{settings.public_url}/telegram/webhook"
-    try:
-        await set_webhook(token=settings.telegram_bot_token, api_url=settings.telegram_api_url,
-                          url=url, secret=settings.telegram_webhook_secret)
-    except WebhookError as problem:
-        print(f"caseloop: {problem}", file=sys.stderr)
-        return 1
+    await set_webhook(token=settings.telegram_bot_token, api_url=settings.telegram_api_url,
+                      url=url, secret=settings.telegram_webhook_secret)
     print(f"Telegram will deliver updates to {url}")
     return 0
 

@@ -15,6 +15,7 @@ DEFAULTS_DIR = Path(__file__).parent / "defaults"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 TelegramMode = Literal["webhook", "polling"]
 SlackMode = Literal["http", "socket"]
+LogFormat = Literal["json", "text"]
 BackendKind = Literal["demo", "http"]
 
 
@@ -48,6 +49,8 @@ class Settings(BaseSettings):
     backend_timeout: Annotated[float, Field(alias="CASELOOP_BACKEND_TIMEOUT", gt=0)] = 5.0
     """Seconds each attempt of a backend call may take."""
     public_url: Annotated[str | None, Field(alias="CASELOOP_PUBLIC_URL")] = None
+    log_format: Annotated[LogFormat, Field(alias="CASELOOP_LOG_FORMAT")] = "json"
+    """How `caseloop serve` writes its log: one JSON object per line, or plain text."""
 
     twilio_account_sid: Annotated[str | None, Field(alias="TWILIO_ACCOUNT_SID")] = None
     twilio_auth_token: Annotated[str | None, Field(alias="TWILIO_AUTH_TOKEN")] = None

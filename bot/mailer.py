@@ -34,7 +34,8 @@ class Mailer:
         """Send a verification code to an address."""
         body = CODE_BODY.format(code=code, minutes=minutes)
         if self._url is None:
-            log.warning("No SMTP configured; verification code for %s is %s", _mask(to), code)
+            log.warning("No SMTP configured; verification code for %s is %s", _mask(to), code,
+                        extra={"delivers_secret": True})
             return
         message = EmailMessage()
         message["From"] = self._sender

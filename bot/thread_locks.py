@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from bot.correlation import correlate
+
 
 class ThreadLocks:
     """Locks keyed by thread id, created on demand and dropped when nobody holds or waits."""
@@ -15,12 +17,16 @@ class ThreadLocks:
 
     @asynccontextmanager
     async def hold(self, thread: str) -> AsyncIterator[None]:
-        """Hold the thread's lock; waiters get it in arrival order."""
+        """Hold the thread's lock; waiters get it in arrival order.
+
+        While it is held, what is logged carries the thread id as its correlation id.
+        """
         lock, users = self._locks.get(thread, (asyncio.Lock(), 0))
         self._locks[thread] = (lock, users + 1)
         try:
             async with lock:
-                yield
+                with correlate(thread):
+                    yield
         finally:
             lock, users = self._locks[thread]
             if users == 1:
