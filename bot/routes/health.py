@@ -1,20 +1,41 @@
-"""Health check for the platform: ready once the database answers and workers run."""
+"""Health checks for the platform: `/healthz` (alive) and `/readyz` (able to take messages)."""
 
 from __future__ import annotations
+
+import asyncio
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from bot.database import Database
+
 router = APIRouter()
+
+DATABASE_TIMEOUT = 2.0
+"""Seconds the database has to answer before `/readyz` counts it as unreachable."""
 
 
 @router.get("/healthz")
-async def healthz(request: Request) -> JSONResponse:
-    """200 when Caseloop can take messages, 503 otherwise."""
+async def healthz() -> JSONResponse:
+    """Liveness: 200 while the process serves requests (restart it when this fails)."""
+    return JSONResponse({"status": "ok"})
+
+
+@router.get("/readyz")
+async def readyz(request: Request) -> JSONResponse:
+    """Readiness: 200 when the database answers and the workers take messages, else 503
+    (route no traffic here: still starting, shutting down, or the database is unreachable)."""
     caseloop = getattr(request.app.state, "caseloop", None)
-    database_ok = caseloop is not None and await caseloop.database.ping()
+    database_ok = caseloop is not None and await _database_answers(caseloop.database)
     workers_ok = caseloop is not None and caseloop.dispatcher.running
     ready = database_ok and workers_ok
-    body = {"status": "ok" if ready else "starting", "database": database_ok,
+    body = {"status": "ready" if ready else "not ready", "database": database_ok,
             "workers": workers_ok}
     return JSONResponse(body, status_code=200 if ready else 503)
+
+
+async def _database_answers(database: Database) -> bool:
+    try:
+        return await asyncio.wait_for(database.ping(), DATABASE_TIMEOUT)
+    except Exception:  # noqa: BLE001 - any failure to answer means not ready
+        return False

@@ -15,12 +15,6 @@ from tests.fakes.server import CaseloopServer
 from tests.fakes.smtp import SmtpSink
 
 
-def test_health_check_answers_when_ready(server: CaseloopServer) -> None:
-    response = httpx.get(f"{server.url}/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": True, "workers": True}
-
-
 def test_chat_page_is_served_without_any_outside_resource(server: CaseloopServer) -> None:
     page = httpx.get(server.url + "/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
