@@ -1,4 +1,4 @@
-"""The `caseloop` command: serve, chat in the terminal, read the audit log."""
+"""The `caseloop` command: serve, migrate, chat in the terminal, read the audit log."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="run the web server (web chat at /)")
     serve.add_argument("--host", help="interface to listen on (default: HOST or 0.0.0.0)")
     serve.add_argument("--port", type=int, help="port to listen on (default: PORT or 8000)")
+    commands.add_parser("migrate", help="create or migrate the database schema, then exit")
     commands.add_parser("chat", help="talk to the bot in this terminal")
     audit = commands.add_parser("audit", help="print the audit log (or verify its hash chain)")
     audit.add_argument("check", nargs="?", choices=["verify"],
@@ -42,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
                     logging.INFO if serving else logging.WARNING)
     if serving:
         return _serve(settings, args.host, args.port)
+    if args.command == "migrate":
+        return asyncio.run(_migrate(settings))
     if args.command == "chat":
         return asyncio.run(_chat(settings))
     if args.command == "telegram":
@@ -58,6 +61,24 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
 
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
                 ws_max_size=65_536, log_level="info", log_config=None, proxy_headers=True)
+    return 0
+
+
+async def _migrate(settings: Settings) -> int:
+    """Create the schema, or bring it up to date, and stop (a platform's release phase)."""
+    from bot.checkpoints import open_checkpointer
+    from bot.database import Database
+
+    database = await Database.open(settings.database_url)
+    await database.close()
+    if settings.uses_postgres:
+        from bot.postgres_checkpoints import open_postgres_checkpointer
+
+        checkpointer = await open_postgres_checkpointer(settings.database_url)
+    else:
+        checkpointer = await open_checkpointer(settings.checkpoints_path)
+    await checkpointer.conn.close()
+    print(f"Database schema is up to date: {settings.database_label}")
     return 0
 
 
