@@ -29,7 +29,7 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
-            await app.state.caseloop.close()
+            await app.state.caseloop.close(getattr(app.state, "shutdown_deadline", None))
 
     app = FastAPI(title="Caseloop", version="0.1.0", lifespan=lifespan)
     app.add_middleware(RequestIds)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -84,9 +85,18 @@ class Caseloop:
         self.dispatcher.submit(item_id, message.channel, message.sender)
         return True
 
-    async def close(self) -> None:
-        """Finish or release in-flight turns, then close the channels and the databases."""
-        await self.dispatcher.stop()
+    async def close(self, deadline: float | None = None) -> None:
+        """Finish or release in-flight turns, then close the channels and the databases.
+
+        Args:
+            deadline: When (`time.monotonic()`) turns still running are released: their
+                messages stay in the inbox for the next start. Default: `CASELOOP_SHUTDOWN_GRACE`
+                seconds from now.
+        """
+        grace = (float(self.settings.shutdown_grace) if deadline is None
+                 else max(0.0, deadline - time.monotonic()))
+        log.info("Shutting down: turns in flight get up to %.1f s to finish", grace)
+        await self.dispatcher.stop(timeout=grace)
         await self.verifier.drain()
         await self.desk.notifier.close()
         if self.slack is not None:

@@ -58,9 +58,14 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
     import uvicorn
 
     from bot.app import create_app
+    from bot.web_server import GracefulServer
 
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                ws_max_size=65_536, log_level="info", log_config=None, proxy_headers=True)
+    app = create_app(settings)
+    grace = settings.shutdown_grace
+    config = uvicorn.Config(app, host=host or settings.host, port=port or settings.port,
+                            ws_max_size=65_536, log_level="info", log_config=None,
+                            proxy_headers=True, timeout_graceful_shutdown=grace)
+    GracefulServer(config, app, grace).run()
     return 0
 
 

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     public_url: Annotated[str | None, Field(alias="CASELOOP_PUBLIC_URL")] = None
     log_format: Annotated[LogFormat, Field(alias="CASELOOP_LOG_FORMAT")] = "json"
     """How `caseloop serve` writes its log: one JSON object per line, or plain text."""
+    shutdown_grace: Annotated[int, Field(alias="CASELOOP_SHUTDOWN_GRACE", ge=0)] = 20
+    """Seconds in-flight requests and turns get to finish after SIGTERM."""
 
     twilio_account_sid: Annotated[str | None, Field(alias="TWILIO_ACCOUNT_SID")] = None
     twilio_auth_token: Annotated[str | None, Field(alias="TWILIO_AUTH_TOKEN")] = None

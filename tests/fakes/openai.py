@@ -7,6 +7,7 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -31,13 +32,16 @@ def text(content: str) -> dict[str, Any]:
 class FakeOpenAI:
     """Serves `POST /v1/chat/completions` in OpenAI's wire format on a free port.
 
-    Answers are taken from a queue in order; an empty queue answers "How can I help?".
-    `delay` seconds pass before each answer (to hold a turn in flight).
+    Answers are taken from a queue in order; an empty queue answers "How can I help?", or
+    what `answer_with` makes of the request's body. `delay` seconds pass before each answer (to
+    hold a turn in flight).
     """
 
-    def __init__(self, delay: float = 0.0) -> None:
+    def __init__(self, delay: float = 0.0,
+                 answer_with: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
         self.port = free_port()
         self.delay = delay
+        self.answer_with = answer_with
         self.answers: list[dict[str, Any]] = []
         self.requests: list[dict[str, Any]] = []
         app = Starlette(routes=[Route("/v1/chat/completions", self._complete, methods=["POST"])])
@@ -64,7 +68,10 @@ class FakeOpenAI:
         self.requests.append({"body": body, "authorization": request.headers.get("authorization")})
         if self.delay:
             await asyncio.sleep(self.delay)
-        answer = self.answers.pop(0) if self.answers else text("How can I help?")
+        if self.answers:
+            answer = self.answers.pop(0)
+        else:
+            answer = self.answer_with(body) if self.answer_with else text("How can I help?")
         message: dict[str, Any] = {"role": "assistant", "content": answer.get("content")}
         if "tool_calls" in answer:
             message["tool_calls"] = [
