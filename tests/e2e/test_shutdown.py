@@ -10,8 +10,8 @@ the server was down.
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
-import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.databases import query
 from tests.factories import env_for, make_settings
 from tests.fakes.openai import FakeOpenAI, text
 from tests.fakes.server import CaseloopServer
@@ -89,20 +90,19 @@ def start_server(tmp_path: Path, model: FakeOpenAI, twilio: FakeTwilio,
     return server
 
 
-def inbox(tmp_path: Path) -> dict[str, tuple[int, str]]:
+def inbox(server: CaseloopServer) -> dict[str, tuple[int, str]]:
     """Message sid → (inbox id, status), read from the database as an operator would."""
-    with sqlite3.connect(tmp_path / "caseloop.db") as connection:
-        rows = connection.execute("SELECT provider_id, id, status FROM inbox").fetchall()
+    rows = query(server.env["DATABASE_URL"], "SELECT provider_id, id, status FROM inbox")
     return {sid: (item_id, status) for sid, item_id, status in rows}
 
 
-def answers_in_outbox(tmp_path: Path) -> dict[str, int]:
+def answers_in_outbox(server: CaseloopServer) -> dict[str, int]:
     """Inbound message sid → how many answers to it the outbox holds."""
-    with sqlite3.connect(tmp_path / "caseloop.db") as connection:
-        rows = connection.execute(
-            "SELECT json_extract(message, '$.in_reply_to'), COUNT(*) FROM outbox "
-            "GROUP BY 1").fetchall()
-    return dict(rows)
+    counts: dict[str, int] = {}
+    for (message,) in query(server.env["DATABASE_URL"], "SELECT message FROM outbox"):
+        replying_to = (json.loads(message) if isinstance(message, str) else message)["in_reply_to"]
+        counts[replying_to] = counts.get(replying_to, 0) + 1
+    return counts
 
 
 async def until(condition: Any, timeout: float, what: str) -> None:
@@ -123,8 +123,7 @@ async def terminate(server: CaseloopServer, timeout: float) -> float:
 
 
 async def redeliver_and_check(server: CaseloopServer, twilio: FakeTwilio,
-                              customers: list[Customer], tmp_path: Path,
-                              timeout: float = 60) -> None:
+                              customers: list[Customer], timeout: float = 60) -> None:
     """Twilio redelivers every message; each must be answered once, in order."""
     async with httpx.AsyncClient(base_url=server.url) as client:
         for customer in customers:
@@ -137,10 +136,10 @@ async def redeliver_and_check(server: CaseloopServer, twilio: FakeTwilio,
     for customer in customers:
         bodies = [form["Body"] for form in twilio.sent_to(customer.number)]
         assert bodies == customer.expected, customer.name
-    stored = inbox(tmp_path)
+    stored = inbox(server)
     assert len(stored) == total
     assert {status for _, status in stored.values()} == {"done"}
-    assert answers_in_outbox(tmp_path) == {sid: 1 for sid in stored}
+    assert answers_in_outbox(server) == {sid: 1 for sid in stored}
 
 
 async def test_sigterm_mid_load_finishes_turns_in_flight_and_loses_nothing(
@@ -156,25 +155,25 @@ async def test_sigterm_mid_load_finishes_turns_in_flight_and_loses_nothing(
         async with httpx.AsyncClient(base_url=server.url) as client:
             writing = [asyncio.create_task(c.write(client, pace=0.12)) for c in customers]
             await until(lambda: len(model.requests) >= 8, 30, "turns reach the model")
-            in_flight = {sid for sid, (_, status) in inbox(tmp_path).items()
+            in_flight = {sid for sid, (_, status) in inbox(server).items()
                          if status == "processing"}
             took = await terminate(server, timeout=20)
             await asyncio.gather(*writing)
 
         assert in_flight, "no turn was in flight at SIGTERM"
         assert took < 15, f"shutdown took {took:.1f}s, more than the grace"
-        after = inbox(tmp_path)
+        after = inbox(server)
         assert all(after[sid][1] == "done" for sid in in_flight), "a turn in flight was cut"
         waiting = [sid for sid, (_, status) in after.items() if status == "pending"]
         assert waiting, "no accepted message was left waiting: the load was too light"
         assert any(customer.refused for customer in customers), "SIGTERM came after the load"
         assert {sid for c in customers for sid in c.accepted} <= set(after), "accepted, lost"
         done = {sid for sid, (_, status) in after.items() if status == "done"}
-        assert answers_in_outbox(tmp_path) == {sid: 1 for sid in done}
+        assert answers_in_outbox(server) == {sid: 1 for sid in done}
 
         model.delay = 0.05
         server.start()
-        await redeliver_and_check(server, twilio, customers, tmp_path)
+        await redeliver_and_check(server, twilio, customers)
     finally:
         server.stop()
         model.stop()
@@ -203,13 +202,13 @@ async def test_turns_still_running_at_the_end_of_the_grace_are_released_and_repl
         took = await terminate(server, timeout=10)
 
         assert took < 5, f"shutdown took {took:.1f}s: the grace of 1s was not kept"
-        statuses = sorted(status for _, status in inbox(tmp_path).values())
+        statuses = sorted(status for _, status in inbox(server).values())
         assert statuses == ["pending"] * 3 + ["processing"] * 3
         assert twilio.created == []
 
         model.delay = 0
         server.start()
-        await redeliver_and_check(server, twilio, customers, tmp_path, timeout=20)
+        await redeliver_and_check(server, twilio, customers, timeout=20)
     finally:
         server.stop()
         model.stop()
