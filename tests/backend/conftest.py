@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -18,7 +19,14 @@ TOKEN = "contract-test-token"
 
 
 def contract_shop() -> dict:
-    """The test shop, with phones on file (one shared by two customers) and extra fields."""
+    """The test shop, with phones on file (one shared by two customers) and extra fields.
+
+    Its dates are fixed once per run, so two backends seeded a second apart hold the same data.
+    """
+    return copy.deepcopy(_CONTRACT_SHOP)
+
+
+def _contract_shop() -> dict:
     data = shop()
     data["customers"][0]["phone"] = "+33612345678"
     data["customers"][1]["phone"] = "+15550001111"
@@ -26,6 +34,9 @@ def contract_shop() -> dict:
     data["customers"].append(customer("K-55", "Ines Duarte", "Ines.Duarte@Example.com",
                                       loyalty="gold"))
     return data
+
+
+_CONTRACT_SHOP = _contract_shop()
 
 
 @pytest.fixture
