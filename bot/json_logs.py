@@ -74,4 +74,5 @@ def install_logging(log_format: str = "text", level: int = logging.INFO,
         server_logger = logging.getLogger(name)
         server_logger.handlers.clear()
         server_logger.propagate = True
+        server_logger.setLevel(logging.NOTSET)
     return handler

@@ -13,20 +13,20 @@ import pytest
 from fastapi import FastAPI
 
 from bot.correlation import RequestIds, correlate, correlation_id
-from bot.json_logs import install_logging
+from bot.json_logs import SERVER_LOGGERS, install_logging
 from bot.thread_locks import ThreadLocks
 
 
 @pytest.fixture
 def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
+    """Put back the root logger and the web server's loggers as they were."""
+    loggers = [logging.getLogger(name) for name in ("", *SERVER_LOGGERS)]
+    saved = [(list(logger.handlers), logger.level, logger.propagate) for logger in loggers]
     yield
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    for handler in handlers:
-        root.addHandler(handler)
-    root.setLevel(level)
+    for logger, (handlers, level, propagate) in zip(loggers, saved, strict=True):
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
+        logger.propagate = propagate
 
 
 def test_a_json_line_has_time_level_logger_message_and_correlation_id(restore_logging) -> None:
@@ -71,6 +71,9 @@ def test_text_lines_show_the_correlation_id_when_there_is_one(restore_logging) -
 
 
 def test_the_web_servers_loggers_go_through_the_same_handler(restore_logging) -> None:
+    for name in SERVER_LOGGERS:  # as an earlier server in this process may have left them
+        logging.getLogger(name).setLevel(logging.WARNING)
+        logging.getLogger(name).propagate = False
     stream = io.StringIO()
     install_logging("json", logging.INFO, stream)
     logging.getLogger("uvicorn.access").info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000",
