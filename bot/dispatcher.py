@@ -15,16 +15,32 @@ log = logging.getLogger("caseloop.dispatcher")
 class Dispatcher:
     """Schedules stored messages onto per-sender workers.
 
+    Acknowledgements come first. Turns share the process, the event loop and the database
+    with the webhooks that store messages, and a webhook is answered only once its message is
+    stored. So while stores are slow (the inbox's `delay()` is over `busy_seconds`: turns are
+    keeping the loop or the database busy, as the CPU-bound offline model does in a burst),
+    a new turn starts only if fewer than `min_concurrent_turns` are running; the others wait
+    their turn in the inbox, where nothing is lost. Turns that mostly wait on the network (a
+    hosted model) leave stores fast and run up to `max_concurrent_turns`.
+
     Args:
         max_concurrent_turns: How many turns may run at once across all senders.
+        min_concurrent_turns: How many turns may start however slow stores are, so replies
+            keep going out during a burst.
+        busy_seconds: A store delay above this holds back new turns.
     """
 
-    def __init__(self, inbox: Inbox, runner: TurnRunner, max_concurrent_turns: int = 64) -> None:
+    def __init__(self, inbox: Inbox, runner: TurnRunner, max_concurrent_turns: int = 64,
+                 min_concurrent_turns: int = 2, busy_seconds: float = 0.005) -> None:
         self._inbox = inbox
         self._runner = runner
         self._queues: dict[tuple[str, str], deque[int]] = {}
         self._workers: dict[tuple[str, str], asyncio.Task[None]] = {}
         self._slots = asyncio.Semaphore(max_concurrent_turns)
+        self._min_running = min_concurrent_turns
+        self._busy_seconds = busy_seconds
+        self._running = 0
+        self._last_extra_start = float("-inf")
         self._accepting = True
 
     async def recover(self) -> int:
@@ -70,15 +86,37 @@ class Dispatcher:
                 task.cancel()
             await asyncio.gather(*still_running, return_exceptions=True)
 
+    async def _wait_for_room(self) -> None:
+        """Return once a turn may start: few are running, or stores are going fast.
+
+        Beyond the minimum, turns start one per `busy_seconds` at most, so that a burst cannot
+        start dozens before the first of them has slowed the stores down.
+        """
+        loop = asyncio.get_running_loop()
+        while self._running >= self._min_running and self._accepting:
+            now = loop.time()
+            if (self._inbox.delay() <= self._busy_seconds
+                    and now - self._last_extra_start >= self._busy_seconds):
+                self._last_extra_start = now
+                return
+            await asyncio.sleep(self._busy_seconds)
+
     async def _work(self, key: tuple[str, str]) -> None:
         queue = self._queues[key]
         try:
             while queue:
                 item_id = queue.popleft()
                 async with self._slots:
-                    item = await self._inbox.get(item_id)
-                    if item.status in ("pending", "processing"):
-                        await self._runner.process(item)
+                    await self._wait_for_room()
+                    if not self._accepting:
+                        break  # stopping: the message stays in the inbox for the next start
+                    self._running += 1
+                    try:
+                        item = await self._inbox.get(item_id)
+                        if item.status in ("pending", "processing"):
+                            await self._runner.process(item)
+                    finally:
+                        self._running -= 1
         except Exception:
             log.exception("Worker for %s stopped", key)
         finally:

@@ -24,8 +24,21 @@ class InboxItem:
 
 MAX_BATCH = 500
 """The most messages one group commit writes (5 parameters each, far below SQLite's limit)."""
+RECENT = 1.0
+"""Seconds for which the last batch's delay still describes how stores are going."""
 _COLUMNS = "(channel, provider_id, sender, message, received_at)"
 _ROW = "(?, ?, ?, ?, ?)"
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A message waiting for its group commit."""
+
+    message: InboundMessage
+    stored: asyncio.Future[int | None]
+    """Resolved with the new row's id (None for a redelivery) once committed."""
+    arrived: float
+    """When `store` was called, on the event loop's clock."""
 
 
 class Inbox:
@@ -38,8 +51,20 @@ class Inbox:
 
     def __init__(self, database: Database) -> None:
         self._db = database
-        self._queued: list[tuple[InboundMessage, asyncio.Future[int | None]]] = []
+        self._queued: list[_Pending] = []
+        self._writing: list[_Pending] = []
         self._writer: asyncio.Task[None] | None = None
+        self._last_delay = (0.0, float("-inf"))
+
+    def delay(self) -> float:
+        """Seconds a store is taking now: how long the oldest one unanswered has waited, else
+        how long the last batch took if it committed within `RECENT` seconds, else 0."""
+        now = asyncio.get_running_loop().time()
+        oldest = (self._writing or self._queued or [None])[0]
+        if oldest is not None:
+            return now - oldest.arrived
+        took, at = self._last_delay
+        return took if now - at <= RECENT else 0.0
 
     async def store(self, message: InboundMessage) -> int | None:
         """Store a message; returns its id, or None when it was stored before (a redelivery).
@@ -47,30 +72,37 @@ class Inbox:
         Returns only after the transaction holding the row has committed; raises what the
         database raised if it did not.
         """
-        stored: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
-        self._queued.append((message, stored))
+        loop = asyncio.get_running_loop()
+        pending = _Pending(message, loop.create_future(), loop.time())
+        self._queued.append(pending)
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_queued(), name="inbox writer")
-        return await stored
+        return await pending.stored
 
     async def _write_queued(self) -> None:
         """Group commit: everything queued while the last batch was written goes in the next."""
+        loop = asyncio.get_running_loop()
         while self._queued:
-            batch, self._queued = self._queued[:MAX_BATCH], self._queued[MAX_BATCH:]
+            batch = self._writing = self._queued[:MAX_BATCH]
+            self._queued = self._queued[MAX_BATCH:]
             try:
-                ids = await self._insert([message for message, _ in batch])
+                ids = await self._insert([pending.message for pending in batch])
             except BaseException as problem:
-                for _, stored in batch:
-                    if not stored.done():
-                        stored.set_exception(problem)
+                for pending in batch:
+                    if not pending.stored.done():
+                        pending.stored.set_exception(problem)
                 if not isinstance(problem, Exception):
                     raise
                 continue
-            for message, stored in batch:
+            finally:
+                self._writing = []
+                self._last_delay = (loop.time() - batch[0].arrived, loop.time())
+            for pending in batch:
                 # A message repeated within the batch gets its id once: the others are redeliveries.
+                message = pending.message
                 item_id = ids.pop((message.channel, message.provider_message_id), None)
-                if not stored.done():
-                    stored.set_result(item_id)
+                if not pending.stored.done():
+                    pending.stored.set_result(item_id)
 
     async def _insert(self, messages: list[InboundMessage]) -> dict[tuple[str, str], int]:
         """Insert the messages not stored before, in one transaction; their ids by key."""
