@@ -193,7 +193,11 @@ class TurnRunner:
         if item.status != "pending":
             snapshot = await self._graph.aget_state(config)
             if any(m.id == human_id for m in snapshot.values.get("messages", [])):
-                return snapshot.values
+                if not snapshot.next:
+                    return snapshot.values
+                # A turn cut short on its way out (e.g. at shutdown) was saved unfinished.
+                return await self._graph.ainvoke(None, config, context=self._context,
+                                                 durability=self._durability)
         turn_input = {"messages": [HumanMessage(content=text, id=human_id)], "escalation": None,
                       **extra}
         state = await self._graph.ainvoke(turn_input, config, context=self._context,

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.databases import query
 from tests.factories import env_for, make_settings
@@ -180,11 +179,6 @@ async def test_sigterm_mid_load_finishes_turns_in_flight_and_loses_nothing(
         twilio.stop()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a cancelled turn is checkpointed on its way out (durability='exit' saves at any exit), "
-    "with the customer's message and no answer; the replay in bot/turns.py (_run) takes a "
-    "checkpoint holding the message for a finished turn, so that message is marked done "
-    "unanswered. The replay should resume a checkpoint that still has work next."))
 async def test_turns_still_running_at_the_end_of_the_grace_are_released_and_replayed(
     tmp_path: Path,
 ) -> None:
