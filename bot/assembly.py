@@ -15,6 +15,7 @@ from langgraph.graph.state import CompiledStateGraph
 from bot.approval_runs import ApprovalRuns
 from bot.approvals import ApprovalQueue
 from bot.audit import AuditLog
+from bot.case_book import CaseBook
 from bot.channel_setup import configured_channels
 from bot.checkpoints import open_checkpointer
 from bot.config import Settings
@@ -30,6 +31,7 @@ from bot.links import Links
 from bot.mailer import Mailer
 from bot.outbox import Courier
 from bot.thread_locks import ThreadLocks
+from bot.timers import Timers
 from bot.turns import TurnRunner
 from bot.verification import Verifier
 from bot.webchat_sessions import WebchatSessions
@@ -66,6 +68,10 @@ class Caseloop:
     desk: Desk
     admin_token: str
     """Opens the operator console: `CASELOOP_ADMIN_TOKEN`, or one made up at start."""
+    cases: CaseBook
+    """Every customer problem from intake to closed (`bot/case_book.py`)."""
+    timers: Timers
+    """Durable timers: follow-ups scheduled for later, run once (`bot/timers.py`)."""
     channels: dict[str, Channel] = field(default_factory=dict)
     slack: Any = None
     """The Slack connector, when Slack is configured."""
@@ -97,6 +103,7 @@ class Caseloop:
                  else max(0.0, deadline - time.monotonic()))
         log.info("Shutting down: turns in flight get up to %.1f s to finish", grace)
         await self.dispatcher.stop(timeout=grace)
+        await self.timers.stop()
         await self.verifier.drain()
         await self.desk.notifier.close()
         if self.slack is not None:
@@ -144,12 +151,14 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
                    dispatcher=dispatcher, verifier=verifier,
                    webchat_sessions=WebchatSessions(database), graph=graph, desk=desk,
                    admin_token=settings.admin_token or secrets.token_urlsafe(24),
+                   cases=CaseBook(database), timers=Timers(database),
                    channels=channels)
     if settings.slack_enabled:
         app.slack = await _connect_slack(settings, desk)
     await desk.recover()
     await dispatcher.recover()
     await courier.flush_all()
+    await app.timers.start()
     for channel in channels.values():
         if isinstance(channel, BackgroundChannel):
             await channel.start(app.receive)

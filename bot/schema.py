@@ -187,4 +187,54 @@ MIGRATIONS: tuple[str, ...] = (
         at TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE cases (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_id TEXT NOT NULL,
+        order_id TEXT,
+        reason TEXT NOT NULL,
+        stage TEXT NOT NULL DEFAULT 'intake',
+        origin TEXT NOT NULL DEFAULT 'customer',
+        channel TEXT,
+        event_id TEXT,
+        opened_at TEXT NOT NULL,
+        resolved_at TEXT,
+        closed_at TEXT,
+        escalated_at TEXT,
+        reopen_count INTEGER NOT NULL DEFAULT 0,
+        reopened_at TEXT,
+        customer_wrote_at TEXT,
+        resolution TEXT,
+        action_key TEXT,
+        satisfaction INTEGER,
+        satisfaction_asked_at TEXT,
+        satisfaction_at TEXT,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX cases_customer ON cases (customer_id, order_id, stage);
+
+    CREATE TABLE case_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        case_id INTEGER NOT NULL REFERENCES cases (id),
+        stage TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX case_history_case ON case_history (case_id, id);
+
+    CREATE TABLE timers (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL UNIQUE,
+        payload TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        claimed_by TEXT,
+        claimed_until TEXT,
+        fired_at TEXT,
+        error TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX timers_due ON timers (status, due_at);
+    """,
 )
