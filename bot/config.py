@@ -7,9 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.playbooks import PlaybookError, load_playbooks
+from bot.quiet_hours import QuietHours
 
 DEFAULTS_DIR = Path(__file__).parent / "defaults"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -53,6 +57,13 @@ class Settings(BaseSettings):
     """How `caseloop serve` writes its log: one JSON object per line, or plain text."""
     shutdown_grace: Annotated[int, Field(alias="CASELOOP_SHUTDOWN_GRACE", ge=0)] = 20
     """Seconds in-flight requests and turns get to finish after SIGTERM."""
+    refund_check_hours: Annotated[float, Field(alias="CASELOOP_REFUND_CHECK_HOURS", gt=0)] = 72
+    """Hours after a refund before the backend is asked again whether it settled."""
+    case_quiet_minutes: Annotated[float, Field(alias="CASELOOP_CASE_QUIET_MINUTES", gt=0)] = 30
+    """Minutes without activity after which an answered (or declined) case closes."""
+    metrics_token: Annotated[str | None, Field(alias="CASELOOP_METRICS_TOKEN", min_length=16)] = (
+        None)
+    """A read-only bearer token for `/metrics` (the admin token works too)."""
 
     twilio_account_sid: Annotated[str | None, Field(alias="TWILIO_ACCOUNT_SID")] = None
     twilio_auth_token: Annotated[str | None, Field(alias="TWILIO_AUTH_TOKEN")] = None
@@ -82,6 +93,18 @@ class Settings(BaseSettings):
         Decimal, Field(alias="CASELOOP_TWO_APPROVERS_ABOVE", ge=0)] = Decimal("500")
     """Refunds above this amount need two different approvers."""
 
+    events_secret: Annotated[str | None, Field(alias="CASELOOP_EVENTS_SECRET", min_length=16)] = (
+        None)
+    """Turns on `POST /events`: the key of the HMAC-SHA256 signature each event carries."""
+    playbooks_file: Annotated[Path, Field(alias="CASELOOP_PLAYBOOKS")] = (
+        DEFAULTS_DIR / "playbooks.toml")
+    quiet_hours: Annotated[str, Field(alias="CASELOOP_QUIET_HOURS")] = "21-08"
+    """Local hours (`21-08`, `21:30-07:45`, or `off`) in which outreach waits."""
+    default_timezone: Annotated[str, Field(alias="CASELOOP_DEFAULT_TIMEZONE")] = "UTC"
+    """The time zone of customers whose record names none."""
+    outreach_daily_cap: Annotated[int, Field(alias="CASELOOP_OUTREACH_DAILY_CAP", ge=0)] = 2
+    """The most proactive messages one customer gets in one (local) day."""
+
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
@@ -95,6 +118,30 @@ class Settings(BaseSettings):
     def _file_exists(cls, value: Path) -> Path:
         if not value.is_file():
             raise ValueError(f"no such file: {value}")
+        return value
+
+    @field_validator("playbooks_file")
+    @classmethod
+    def _playbooks_valid(cls, value: Path) -> Path:
+        try:
+            load_playbooks(value)
+        except PlaybookError as problem:
+            raise ValueError(str(problem)) from None
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        QuietHours.parse(value)
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone, e.g. Europe/Paris or UTC") from None
         return value
 
     @field_validator("knowledge_dir")
@@ -189,6 +236,11 @@ class Settings(BaseSettings):
     def slack_enabled(self) -> bool:
         """True when a Slack bot token (and escalation channel) is present."""
         return bool(self.slack_bot_token)
+
+    @property
+    def outreach_enabled(self) -> bool:
+        """True when `CASELOOP_EVENTS_SECRET` is set: business events are taken."""
+        return bool(self.events_secret)
 
     @property
     def slack_approver_ids(self) -> frozenset[str]:

@@ -251,4 +251,27 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX timers_due ON timers (status, due_at);
     """,
+    """
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        order_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        detail TEXT,
+        customer_id TEXT,
+        channel TEXT,
+        received_at TEXT NOT NULL,
+        processed_at TEXT,
+        sent_at TEXT
+    );
+    CREATE INDEX events_pending ON events (status) WHERE status = 'pending';
+    CREATE INDEX events_sent ON events (customer_id, sent_at) WHERE sent_at IS NOT NULL;
+
+    CREATE TABLE consent (
+        subject TEXT PRIMARY KEY,
+        opted_out INTEGER NOT NULL,
+        at TEXT NOT NULL
+    );
+    """,
 )
