@@ -44,6 +44,10 @@ def create_app(settings: Settings) -> FastAPI:
         from bot.routes import telegram
 
         app.include_router(telegram.router)
+    if settings.outreach_enabled:
+        from bot.routes import events
+
+        app.include_router(events.router)
     if settings.slack_enabled and settings.slack_mode == "http":
         from bot.routes import slack
 

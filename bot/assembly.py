@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
@@ -19,7 +21,7 @@ from bot.case_book import CaseBook
 from bot.channel_setup import configured_channels
 from bot.checkpoints import open_checkpointer
 from bot.config import Settings
-from bot.database import Database
+from bot.database import Database, utcnow
 from bot.demo_store import DemoStore
 from bot.desk import Desk
 from bot.dispatcher import Dispatcher
@@ -30,6 +32,9 @@ from bot.knowledge import KnowledgeBase
 from bot.links import Links
 from bot.mailer import Mailer
 from bot.outbox import Courier
+from bot.outreach import Outreach, OutreachRules
+from bot.playbooks import load_playbooks
+from bot.quiet_hours import QuietHours
 from bot.thread_locks import ThreadLocks
 from bot.timers import Timers
 from bot.turns import TurnRunner
@@ -75,6 +80,8 @@ class Caseloop:
     channels: dict[str, Channel] = field(default_factory=dict)
     slack: Any = None
     """The Slack connector, when Slack is configured."""
+    outreach: Outreach | None = None
+    """Business events to outreach, when `CASELOOP_EVENTS_SECRET` is set."""
 
     @property
     def webchat(self) -> WebchatChannel:
@@ -103,6 +110,8 @@ class Caseloop:
                  else max(0.0, deadline - time.monotonic()))
         log.info("Shutting down: turns in flight get up to %.1f s to finish", grace)
         await self.dispatcher.stop(timeout=grace)
+        if self.outreach is not None:
+            await self.outreach.stop()
         await self.timers.stop()
         await self.verifier.drain()
         await self.desk.notifier.close()
@@ -118,8 +127,13 @@ class Caseloop:
         await self.database.close()
 
 
-async def assemble(settings: Settings, extra_channels: list[Channel] | None = None) -> Caseloop:
-    """Open the databases and the backend, build the graph and start the workers."""
+async def assemble(settings: Settings, extra_channels: list[Channel] | None = None,
+                   clock: Callable[[], datetime] = utcnow) -> Caseloop:
+    """Open the databases and the backend, build the graph and start the workers.
+
+    Args:
+        clock: The current time for cases, timers and outreach; tests pass one they move.
+    """
     policy = Policy.load(settings.policy_file)
     knowledge = KnowledgeBase(settings.knowledge_dir)
     model = select_model(settings.model_name, settings.openai_api_key, settings.openai_base_url)
@@ -133,8 +147,9 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     for channel in [*configured_channels(settings, database, inbox), *(extra_channels or [])]:
         channels[channel.name] = channel
     verifier = Verifier(database, store, Mailer(settings.smtp_url, settings.smtp_sender))
+    cases = CaseBook(database, clock)
     context = CaseContext(backend=store, policy=policy, verification=verifier, audit=audit,
-                          approvals=approvals, knowledge=knowledge)
+                          approvals=approvals, knowledge=knowledge, cases=cases)
     graph = build_graph(model, checkpointer)
     courier = Courier(database, channels)
     locks = ThreadLocks()
@@ -151,7 +166,7 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
                    dispatcher=dispatcher, verifier=verifier,
                    webchat_sessions=WebchatSessions(database), graph=graph, desk=desk,
                    admin_token=settings.admin_token or secrets.token_urlsafe(24),
-                   cases=CaseBook(database), timers=Timers(database),
+                   cases=cases, timers=Timers(database, clock),
                    channels=channels)
     if settings.slack_enabled:
         app.slack = await _connect_slack(settings, desk)
@@ -159,6 +174,9 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     await dispatcher.recover()
     await courier.flush_all()
     await app.timers.start()
+    if settings.outreach_enabled:
+        app.outreach = _outreach(settings, app, context, locks, clock)
+        await app.outreach.start()
     for channel in channels.values():
         if isinstance(channel, BackgroundChannel):
             await channel.start(app.receive)
@@ -168,6 +186,17 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
         log.info("Operator console: %s/console?token=%s", base, app.admin_token,
                  extra={"delivers_secret": True})
     return app
+
+
+def _outreach(settings: Settings, app: Caseloop, context: CaseContext, locks: ThreadLocks,
+              clock: Callable[[], datetime]) -> Outreach:
+    rules = OutreachRules(quiet_hours=QuietHours.parse(settings.quiet_hours),
+                          default_zone=ZoneInfo(settings.default_timezone),
+                          daily_cap=settings.outreach_daily_cap)
+    return Outreach(database=app.database, graph=app.graph, context=context, courier=app.courier,
+                    locks=locks, cases=app.cases, timers=app.timers,
+                    playbooks=load_playbooks(settings.playbooks_file), channels=list(app.channels),
+                    rules=rules, clock=clock)
 
 
 async def _open_backend(settings: Settings, database: Database) -> Backend:

@@ -14,6 +14,9 @@ WAITING_FOR_YES = (
     "You have a request waiting for your answer: I'll {description}. "
     "Reply yes to go ahead, or no to drop it."
 )
+WAITING_FOR_CHOICE = (
+    "You have a question from us about order {order_id} waiting for your answer. {question}"
+)
 WAITING_FOR_APPROVAL = "Your request to {description} is waiting for a colleague's approval."
 
 
@@ -34,6 +37,11 @@ async def find_open_case(graph: CompiledStateGraph, approvals: ApprovalQueue,
     """The confirmation or approval still open for the customer, if any (confirmation first)."""
     state = (await graph.aget_state(_config(customer_id))).values
     pending = state.get("pending_action")
+    if pending and pending.get("offer"):
+        offer = pending["offer"]
+        return OpenCase(WAITING_FOR_CHOICE.format(order_id=offer["order_id"],
+                                                  question=offer["question"]),
+                        pending["key"], pending)
     if pending:
         return OpenCase(WAITING_FOR_YES.format(description=pending["description"]),
                         pending["key"], pending)

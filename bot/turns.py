@@ -9,6 +9,14 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langgraph.graph.state import CompiledStateGraph
 
 from bot.approvals import ApprovalQueue
+from bot.consent import (
+    OPTED_IN,
+    OPTED_OUT,
+    Consent,
+    address_subject,
+    consent_keyword,
+    customer_subject,
+)
 from bot.contacts import note_contact
 from bot.customer_notes import remember
 from bot.database import Database
@@ -26,6 +34,7 @@ from channels.base import InboundMessage, OutboundMessage
 from graph.affirmation import classify_reply
 from graph.context import CaseContext
 from graph.escalation_signals import Signal, escalation_signal
+from graph.offers import answers_offer
 
 log = logging.getLogger("caseloop.turns")
 
@@ -90,6 +99,7 @@ class TurnRunner:
         self._context = context
         self._desk = desk
         self._locks = locks
+        self._consent = Consent(database)
         self._durability = durability
         self._turns: dict[str, int] = {}
 
@@ -106,6 +116,10 @@ class TurnRunner:
         async with self._locks.hold(thread):
             await self._inbox.mark_processing(item.id)
             try:
+                if consent_keyword(message.text) is not None:
+                    replies = await self._note_consent(item, thread, customer_id)
+                    await self._finish(item, [thread], replies)
+                    return
                 case = await self._desk.open_case_for(thread)
                 if case is not None and case.mode == "human":
                     await self._pass_to_person(item, thread, case)
@@ -177,13 +191,30 @@ class TurnRunner:
         if case is None:
             return replies
         now_open = await find_open_case(self._graph, self._approvals, customer_id)
-        answered = classify_reply(" ".join(requests)) != "other"
+        said = " ".join(requests)
+        offered = bool((case.pending_action or {}).get("offer"))
+        answered = (answers_offer(case.pending_action, said) if offered
+                    else classify_reply(said) != "other")
         if now_open is None and case.pending_action and not answered:
             await keep_open(self._graph, customer_id, case)
             now_open = case
-        if now_open is not None and now_open.key == case.key:
+        if now_open is not None and now_open.key == case.key and not (offered and answered):
             replies.insert(0, AIMessage(content=case.note))
         return replies
+
+    async def _note_consent(self, item: InboxItem, thread: str,
+                            customer_id: str | None) -> list[AIMessage]:
+        """Record a STOP (or START) for the address and its customer, and say so."""
+        message = item.message
+        opted_out = consent_keyword(message.text) == "opt_out"
+        subjects = [address_subject(message.channel, message.sender)]
+        subjects += [customer_subject(customer_id)] if customer_id else []
+        await self._consent.record(subjects, opted_out=opted_out)
+        reply = OPTED_OUT if opted_out else OPTED_IN
+        await remember(self._graph, thread, [
+            HumanMessage(content=message.text.strip(), id=_human_id(item)),
+            AIMessage(content=reply, id=f"{_human_id(item)}-consent")])
+        return [AIMessage(content=reply)]
 
     async def _run(self, thread: str, item: InboxItem, text: str, extra: dict[str, Any],
                    human_id: str | None = None) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from graph.actions import carry_out
 from graph.affirmation import classify_reply
 from graph.backend import BackendError
 from graph.context import CaseContext
+from graph.offers import ASK_WHICH, read_offer_reply
 from graph.state import CaseState, latest_customer_text
 
 ASK = "Just to confirm: I'll {description}. Shall I go ahead? (yes / no)"
@@ -47,7 +48,18 @@ async def confirm(
     """Carry out the pending action on a yes, drop it on a no; anything else is a new request."""
     pending = state["pending_action"]
     assert pending is not None
-    answer = classify_reply(latest_customer_text(state))
+    text = latest_customer_text(state)
+    offer = pending.get("offer")
+    if offer:
+        reading = read_offer_reply(offer, text)
+        if reading.kind == "unclear":
+            return _say(ASK_WHICH.format(question=offer["question"]))
+        if reading.option is not None and reading.option["action"] == "keep":
+            return await _keep(runtime.context, offer, reading.option)
+        pending = reading.option["pending"] if reading.option is not None else pending
+        answer = "yes" if reading.kind == "chosen" else "other"
+    else:
+        answer = classify_reply(text)
     if answer == "other":
         return Command(goto="agent", update={"pending_action": None})
     if answer == "no":
@@ -78,6 +90,15 @@ async def confirm(
     return _say(DONE.format(done=pending["done"], reference=result.reference),
                 pending_action=None, case_notes=[f"done ({result.reference}): "
                                                  f"{pending['description']}"])
+
+
+async def _keep(ctx: CaseContext, offer: dict[str, Any],
+                option: dict[str, Any]) -> Command[Literal["agent", "__end__"]]:
+    """The customer keeps things as they are: nothing runs, and the offer's case closes."""
+    if ctx.cases is not None and offer.get("case_id") is not None:
+        await ctx.cases.close(int(offer["case_id"]), resolution="kept")
+    return _say(option["reply"], pending_action=None,
+                case_notes=[f"customer chose to {option['label']} (order {offer['order_id']})"])
 
 
 def _say(text: str, **update: object) -> Command[Literal["agent", "__end__"]]:

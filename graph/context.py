@@ -39,6 +39,12 @@ class Knowledge(Protocol):
     def search(self, query: str, limit: int = 2) -> list[Any]: ...
 
 
+class Cases(Protocol):
+    """The stored case records (see `bot.case_book.CaseBook`)."""
+
+    async def close(self, case_id: int, *, resolution: str | None = None) -> Any: ...
+
+
 @dataclass
 class CaseContext:
     """Passed to every run of the graph as its runtime context."""
@@ -49,4 +55,5 @@ class CaseContext:
     audit: Audit
     approvals: Approvals
     knowledge: Knowledge
+    cases: Cases | None = None
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

@@ -69,7 +69,9 @@ def read_offer_reply(offer: dict[str, Any], text: str) -> OfferReading:
 def answers_offer(pending: dict[str, Any] | None, text: str) -> bool:
     """True when the message is about the pending offer (chosen, or asked again)."""
     offer = (pending or {}).get("offer")
-    return bool(offer) and read_offer_reply(offer, text).kind != "other"
+    if not offer:
+        return False
+    return read_offer_reply(offer, text).kind != "other"
 
 
 def _number_named(words: list[str]) -> int | None:
