@@ -3,6 +3,7 @@ and tell the customer the outcome exactly once."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiosqlite
@@ -27,7 +28,13 @@ _REQUEST_FIELDS = ("id", "customer_id", "action", "args", "rule", "idempotency_k
 
 
 class ApprovalRuns:
-    """Drives each approval request's own graph thread."""
+    """Drives each approval request's own graph thread.
+
+    `on_outcome(request, outcome)`, when set, hears each outcome once the customer was told
+    (the case lifecycle moves the request's case on).
+    """
+
+    on_outcome: Callable[[dict[str, Any], str], Awaitable[None]] | None = None
 
     def __init__(self, database: Database, courier: Courier, locks: ThreadLocks,
                  approval_graph: CompiledStateGraph, case_graph: CompiledStateGraph,
@@ -55,6 +62,7 @@ class ApprovalRuns:
         """
         if request["status"] == "expired":
             await self._tell(request, EXPIRED.format(description=request["description"]))
+            await self._heard(request, "expired")
             return "expired"
         await self.start(request)
         config = _config(request["id"])
@@ -68,7 +76,12 @@ class ApprovalRuns:
         else:
             final = snapshot.values
         await self._tell(request, final["message"], final["outcome"])
+        await self._heard(request, str(final["outcome"]))
         return str(final["outcome"])
+
+    async def _heard(self, request: dict[str, Any], outcome: str) -> None:
+        if self.on_outcome is not None:
+            await self.on_outcome(request, outcome)
 
     async def _tell(self, request: dict[str, Any], message: str,
                     outcome: str = "expired") -> None:

@@ -26,15 +26,18 @@ from bot.demo_store import DemoStore
 from bot.desk import Desk
 from bot.dispatcher import Dispatcher
 from bot.escalations import Escalations
+from bot.follow_ups import FollowUps
 from bot.http_backend import HttpBackend
 from bot.inbox import Inbox
 from bot.knowledge import KnowledgeBase
+from bot.lifecycle import CaseLifecycle
 from bot.links import Links
 from bot.mailer import Mailer
 from bot.outbox import Courier
 from bot.outreach import Outreach, OutreachRules
 from bot.playbooks import load_playbooks
 from bot.quiet_hours import QuietHours
+from bot.satisfaction import Satisfaction
 from bot.thread_locks import ThreadLocks
 from bot.timers import Timers
 from bot.turns import TurnRunner
@@ -77,6 +80,8 @@ class Caseloop:
     """Every customer problem from intake to closed (`bot/case_book.py`)."""
     timers: Timers
     """Durable timers: follow-ups scheduled for later, run once (`bot/timers.py`)."""
+    follow_ups: FollowUps
+    """Schedules the checks that an outcome held (`order_moved_later` after an outreach)."""
     channels: dict[str, Channel] = field(default_factory=dict)
     slack: Any = None
     """The Slack connector, when Slack is configured."""
@@ -147,7 +152,7 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     for channel in [*configured_channels(settings, database, inbox), *(extra_channels or [])]:
         channels[channel.name] = channel
     verifier = Verifier(database, store, Mailer(settings.smtp_url, settings.smtp_sender))
-    cases = CaseBook(database, clock)
+    cases, timers = CaseBook(database, clock), Timers(database, clock)
     context = CaseContext(backend=store, policy=policy, verification=verifier, audit=audit,
                           approvals=approvals, knowledge=knowledge, cases=cases)
     graph = build_graph(model, checkpointer)
@@ -158,15 +163,25 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     desk = Desk(database=database, escalations=Escalations(database, store), approvals=approvals,
                 runs=runs, audit=audit, courier=courier, locks=locks, case_graph=graph,
                 context=context, approvers=settings.slack_approver_ids)
+    quiet = timedelta(minutes=settings.case_quiet_minutes)
+    satisfaction = Satisfaction(cases, timers, database, courier, graph, locks, ask_after=quiet)
+    follow_ups = FollowUps(
+        cases=cases, timers=timers, backend=store, database=database, audit=audit,
+        satisfaction=satisfaction, escalate=desk.escalate,
+        refund_check_after=timedelta(hours=settings.refund_check_hours),
+        quiet_after=quiet)
+    lifecycle = CaseLifecycle(cases, follow_ups, satisfaction)
+    runs.on_outcome = lifecycle.after_approval
+    desk.add_listener(lifecycle)
     runner = TurnRunner(database, inbox, Links(database), courier, graph, context, approvals,
-                        desk, locks)
+                        desk, locks, lifecycle=lifecycle, satisfaction=satisfaction)
     dispatcher = Dispatcher(inbox, runner)
     app = Caseloop(settings=settings, database=database, checkpointer=checkpointer, store=store,
                    inbox=inbox, audit=audit, approvals=approvals, courier=courier,
                    dispatcher=dispatcher, verifier=verifier,
                    webchat_sessions=WebchatSessions(database), graph=graph, desk=desk,
                    admin_token=settings.admin_token or secrets.token_urlsafe(24),
-                   cases=cases, timers=Timers(database, clock),
+                   cases=cases, timers=timers, follow_ups=follow_ups,
                    channels=channels)
     if settings.slack_enabled:
         app.slack = await _connect_slack(settings, desk)

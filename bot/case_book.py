@@ -206,8 +206,8 @@ class CaseBook:
         """Move a case forward to `stage`; a move backward (or to where it is) changes nothing.
 
         `escalated` is reachable from every open stage and sets `escalated_at` once; an
-        escalated case moves on to any open stage. Reaching `follow_up` (or `close`) sets
-        `resolved_at` once. Use `close` to close.
+        escalated case moves on once something is done again (execution or later).
+        Reaching `follow_up` (or `close`) sets `resolved_at` once. Use `close` to close.
 
         Args:
             resolution: Recorded with the move (e.g. `done`, `declined`).
@@ -239,6 +239,23 @@ class CaseBook:
                     "action_key = COALESCE(?, action_key), updated_at = ? WHERE id = ?",
                     (resolution, action_key, now, case_id))
             return await _get(connection, case_id)
+
+    async def resolve(self, case_id: int, resolution: str) -> CaseRecord | None:
+        """Record how an open case was resolved (e.g. `answered`) without moving its stage;
+        `resolved_at` is set once."""
+        now = isoformat(self.now())
+        async with self._db.transaction() as connection:
+            await connection.execute(
+                "UPDATE cases SET resolution = ?, resolved_at = COALESCE(resolved_at, ?), "
+                "updated_at = ? WHERE id = ? AND stage != 'closed'",
+                (resolution, now, now, case_id))
+            return await _get_or_none(connection, case_id)
+
+    async def find_by_action(self, action_key: str) -> CaseRecord | None:
+        """The case whose latest action carries this idempotency key."""
+        row = await self._db.fetchone(
+            "SELECT * FROM cases WHERE action_key = ? ORDER BY id DESC LIMIT 1", (action_key,))
+        return _record(row) if row else None
 
     async def close(self, case_id: int, *, resolution: str | None = None) -> CaseRecord | None:
         """Close a case (once): `closed_at` is set, and `resolved_at` if it was not yet.
@@ -290,8 +307,10 @@ class CaseBook:
 def _moves(current: str, target: str) -> bool:
     if current == "closed" or current == target:
         return False
-    if target == "escalated" or current == "escalated":
+    if target == "escalated":
         return True
+    if current == "escalated":
+        return STAGES.index(target) >= STAGES.index("execution")
     return STAGES.index(target) > STAGES.index(current)
 
 

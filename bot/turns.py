@@ -23,10 +23,12 @@ from bot.database import Database
 from bot.desk import Desk
 from bot.escalations import CaseView
 from bot.inbox import Inbox, InboxItem, mark_done
+from bot.lifecycle import CaseLifecycle
 from bot.links import Links, customer_thread, visitor_thread
 from bot.open_cases import find_open_case, keep_open
 from bot.outbox import Courier, enqueue
 from bot.recognition import Recognizer
+from bot.satisfaction import Satisfaction
 from bot.suggestions import suggest
 from bot.thread_locks import ThreadLocks
 from bot.transcript import append_lines, line
@@ -84,11 +86,15 @@ class TurnRunner:
         context: What the graph's nodes and tools call.
         durability: When checkpoints are written. `exit` writes once per turn: a turn cut
             short by a crash is replayed from the inbox, and idempotency keys make that safe.
+        lifecycle: Moves the customer's cases on from what each turn did.
+        satisfaction: Takes a bare digit answering the closing question before the graph.
     """
 
     def __init__(self, database: Database, inbox: Inbox, links: Links, courier: Courier,
                  graph: CompiledStateGraph, context: CaseContext, approvals: ApprovalQueue,
-                 desk: Desk, locks: ThreadLocks, durability: str = "exit") -> None:
+                 desk: Desk, locks: ThreadLocks, durability: str = "exit",
+                 lifecycle: CaseLifecycle | None = None,
+                 satisfaction: Satisfaction | None = None) -> None:
         self._db = database
         self._inbox = inbox
         self._links = links
@@ -101,6 +107,8 @@ class TurnRunner:
         self._locks = locks
         self._consent = Consent(database)
         self._durability = durability
+        self._lifecycle = lifecycle
+        self._satisfaction = satisfaction
         self._turns: dict[str, int] = {}
 
     async def process(self, item: InboxItem) -> None:
@@ -148,6 +156,11 @@ class TurnRunner:
         extra = {"customer_id": customer_id, "verified": True} if customer_id else {}
         text = message.text.strip()
         before = (await self._graph.aget_state(_config(thread))).values
+        if self._satisfaction is not None and item.status == "pending":
+            rated = await self._satisfaction.answer(thread, customer_id, text, before,
+                                                    _human_id(item))
+            if rated is not None:
+                return [rated]
         signal = escalation_signal(text, _customer_texts(before))
         if signal is not None:
             case = await self._desk.open_case_for(thread)
@@ -230,10 +243,13 @@ class TurnRunner:
                 return await self._graph.ainvoke(None, config, context=self._context,
                                                  durability=self._durability)
         turn_input = {"messages": [HumanMessage(content=text, id=human_id)], "escalation": None,
-                      **extra}
+                      "action_outcome": None, **extra}
         state = await self._graph.ainvoke(turn_input, config, context=self._context,
                                           durability=self._durability)
         await self._prune(thread)
+        if self._lifecycle is not None:
+            await self._lifecycle.after_turn(item.message.channel, state,
+                                             _messages_after(state["messages"], human_id))
         return state
 
     async def _prune(self, thread: str) -> None:
@@ -251,6 +267,8 @@ class TurnRunner:
         reply = BRINGING_IN[signal.sentiment] if case is None else ALREADY_COMING
         await remember(self._graph, thread, [HumanMessage(content=text, id=_human_id(item)),
                                              AIMessage(content=reply)])
+        if self._lifecycle is not None:
+            await self._lifecycle.escalated(customer_id, item.message.channel)
         if case is None:
             earlier = [t for t in _customer_texts(before) if len(t.split()) >= 3]
             notes = before.get("case_notes") or []
@@ -328,12 +346,16 @@ def _human_id(item: InboxItem) -> str:
     return f"in-{item.id}"
 
 
-def _replies_after(messages: list[BaseMessage], human_id: str) -> list[AIMessage]:
+def _messages_after(messages: list[BaseMessage], human_id: str) -> list[BaseMessage]:
     for index, message in enumerate(messages):
         if message.id == human_id:
-            return [m for m in messages[index + 1:]
-                    if isinstance(m, AIMessage) and str(m.content).strip()]
+            return messages[index + 1:]
     return []
+
+
+def _replies_after(messages: list[BaseMessage], human_id: str) -> list[AIMessage]:
+    return [m for m in _messages_after(messages, human_id)
+            if isinstance(m, AIMessage) and str(m.content).strip()]
 
 
 def _outbound(inbound: InboundMessage, reply: AIMessage) -> OutboundMessage:

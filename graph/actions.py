@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,8 @@ NOTHING_LEFT = "Order {order_id} has already been refunded in full."
 TOO_MUCH = "The most I can refund on order {order_id} is {left} {currency}."
 BAD_AMOUNT = "I need the refund amount as a number, like 12.50."
 BAD_ADDRESS = "I need the full new address: street, city, postcode and country."
+READ_BACK_WAITS = (0.0, 0.3, 1.0)
+"""Seconds before each read-back of an action's outcome: a backend may show a write late."""
 
 
 class ActionRejected(Exception):
@@ -93,7 +96,11 @@ async def propose(
 async def carry_out(ctx: CaseContext, customer_id: str, pending: dict[str, Any]) -> ActionResult:
     """Run a confirmed action on the backend, then read the order back to verify it took effect.
 
-    The idempotency key makes a repeat of the same confirmed action a no-op.
+    The idempotency key makes a repeat of the same confirmed action a no-op. The read-back is
+    tried again (`READ_BACK_WAITS`) before the outcome is declared unverified.
+
+    Raises:
+        BackendError: the backend failed, or the action never showed in the order.
     """
     args, key = pending["args"], pending["key"]
     order_id = args["order_id"]
@@ -109,10 +116,12 @@ async def carry_out(ctx: CaseContext, customer_id: str, pending: dict[str, Any])
         result = await ctx.backend.change_address(order_id, address, key)
     if not result.ok:
         return result
-    after = await ctx.backend.get_order(order_id)
-    if after is None or not _took_effect(pending["action"], args, after):
-        raise BackendError(f"{pending['action']} on {order_id} reported done but did not show")
-    return result
+    for wait in READ_BACK_WAITS:
+        await asyncio.sleep(wait)
+        after = await ctx.backend.get_order(order_id)
+        if after is not None and _took_effect(pending["action"], args, after):
+            return result
+    raise BackendError(f"{pending['action']} on {order_id} reported done but did not show")
 
 
 def _propose_refund(ctx: CaseContext, order: Order, tier: str, amount: Any) -> Proposal:

@@ -61,9 +61,10 @@ async def confirm(
     else:
         answer = classify_reply(text)
     if answer == "other":
-        return Command(goto="agent", update={"pending_action": None})
+        return Command(goto="agent", update={"pending_action": None,
+                                             "action_outcome": _outcome(pending, "dropped")})
     if answer == "no":
-        return _say(DECLINED, pending_action=None)
+        return _say(DECLINED, pending_action=None, action_outcome=_outcome(pending, "declined"))
     ctx = runtime.context
     customer_id = state["customer_id"]
     record = {"actor": "agent", "customer_id": customer_id, "action": pending["action"],
@@ -75,21 +76,31 @@ async def confirm(
             **{k: record[k] for k in ("customer_id", "action", "args", "rule", "idempotency_key")})
         await ctx.audit.record(**record, outcome="pending_approval")
         return _say(PARKED.format(description=pending["description"]), pending_action=None,
+                    action_outcome=_outcome(pending, "parked"),
                     case_notes=[f"awaiting approval: {pending['description']}"])
     try:
         result = await carry_out(ctx, customer_id, pending)
     except BackendError as problem:
         await ctx.audit.record(**record, outcome="failed", detail={"error": str(problem)})
         return _say(UNAVAILABLE, pending_action=None, escalation="backend_error",
+                    action_outcome=_outcome(pending, "unverified"),
                     case_notes=[f"unverified outcome: {pending['description']}"])
     if not result.ok:
         await ctx.audit.record(**record, outcome="failed", detail={"error": result.error})
-        return _say(FAILED.format(reason=result.error), pending_action=None)
+        return _say(FAILED.format(reason=result.error), pending_action=None,
+                    action_outcome=_outcome(pending, "failed"))
     await ctx.audit.record(**record, outcome="done",
                            detail={"reference": result.reference, **result.detail})
     return _say(DONE.format(done=pending["done"], reference=result.reference),
-                pending_action=None, case_notes=[f"done ({result.reference}): "
-                                                 f"{pending['description']}"])
+                pending_action=None, action_outcome=_outcome(pending, "done"),
+                case_notes=[f"done ({result.reference}): {pending['description']}"])
+
+
+def _outcome(pending: dict[str, Any], outcome: str) -> dict[str, Any]:
+    """What the runner reads after the turn: which action came to what."""
+    return {"action": pending.get("action"),
+            "order_id": (pending.get("args") or {}).get("order_id"),
+            "key": pending.get("key"), "outcome": outcome}
 
 
 async def _keep(ctx: CaseContext, offer: dict[str, Any],

@@ -57,6 +57,10 @@ class CaseState(TypedDict, total=False):
     """Short facts about the case (actions taken, their outcome) that outlive the messages."""
     escalation: str | None
     """Set during a turn when a person must take a look (e.g. `backend_error`); reset each turn."""
+    action_outcome: dict[str, Any] | None
+    """Set during a turn when the customer answered a proposed action: `action`, `order_id`,
+    `key` (its idempotency key) and `outcome` (`done`, `failed`, `unverified`, `parked`,
+    `declined` or `dropped`); reset each turn. The case lifecycle reads it after the turn."""
 
 
 def latest_customer_text(state: CaseState) -> str:

@@ -49,8 +49,9 @@ async def test_stages_only_move_forward_and_escalation_is_kept(book) -> None:
     assert (await cases.advance(case.id, "investigation")).stage == "execution"
     escalated = await cases.advance(case.id, "escalated")
     assert escalated.stage == "escalated" and escalated.escalated_at is not None
-    back = await cases.advance(case.id, "investigation")
-    assert back.stage == "investigation" and back.escalated_at == escalated.escalated_at
+    assert (await cases.advance(case.id, "investigation")).stage == "escalated"
+    back = await cases.advance(case.id, "execution")
+    assert back.stage == "execution" and back.escalated_at == escalated.escalated_at
     with pytest.raises(ValueError):
         await cases.advance(case.id, "pondering")
     with pytest.raises(ValueError):
