@@ -33,6 +33,12 @@ def offline_only(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
         monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _drop_leftover_databases() -> Iterator[None]:
+    yield
+    drop_databases(even_in_use=True)
+
+
 @pytest.fixture(autouse=True)
 def own_database() -> Iterator[None]:
     """On PostgreSQL, drop the databases a test made once it (and its servers) are done."""

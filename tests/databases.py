@@ -1,8 +1,8 @@
 """Each test's own database: an SQLite file in its folder, or a fresh PostgreSQL database.
 
 Set `CASELOOP_TEST_DATABASE=postgresql://user@host:port/postgres` (a server and a database to
-connect to for creating others) to run the suite on PostgreSQL: every test then gets a database
-of its own, dropped when the test ends.
+connect to for creating others) to run the suite on PostgreSQL: every test (or module-scoped
+server) then gets a database of its own, dropped once nothing is connected to it any more.
 """
 
 from __future__ import annotations
@@ -34,14 +34,23 @@ def database_url(folder: Path) -> str:
     return _created[folder]
 
 
-def drop_databases() -> None:
-    """Drop the PostgreSQL databases made since the last call (at the end of each test)."""
+def drop_databases(*, even_in_use: bool = False) -> None:
+    """Drop the PostgreSQL databases made so far that nothing is connected to any more.
+
+    Args:
+        even_in_use: Drop them all, closing what is still connected (at the end of the run).
+    """
     if not _created:
         return
     with _admin() as admin:
-        for url in _created.values():
-            admin.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path[1:]}" WITH (FORCE)')
-    _created.clear()
+        for folder, url in list(_created.items()):
+            name = urlsplit(url).path[1:]
+            in_use = admin.execute("SELECT 1 FROM pg_stat_activity WHERE datname = %s LIMIT 1",
+                                   (name,)).fetchone()
+            if in_use and not even_in_use:
+                continue  # a server shared by a module's tests, still running
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            del _created[folder]
 
 
 def query(database: str | Path, sql: str, *parameters: Any) -> list[tuple]:

@@ -12,20 +12,20 @@ import pytest
 
 from bot.database import Database
 from bot.inbox import MAX_BATCH, Inbox
+from tests.databases import database_url, query
 from tests.fakes.capture import inbound
 
 
 @pytest.fixture
 async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    opened = await Database.open(tmp_path / "caseloop.db")
+    opened = await Database.open(database_url(tmp_path))
     yield opened
     await opened.close()
 
 
-def rows_on_disk(path: Path) -> list[tuple]:
+def rows_on_disk(folder: Path) -> list[tuple]:
     """The inbox as another process sees it: only what was committed."""
-    with sqlite3.connect(path) as connection:
-        return list(connection.execute("SELECT id, provider_id, sender FROM inbox ORDER BY id"))
+    return query(database_url(folder), "SELECT id, provider_id, sender FROM inbox ORDER BY id")
 
 
 async def test_a_burst_of_messages_is_stored_in_arrival_order_with_one_id_each(
@@ -37,7 +37,7 @@ async def test_a_burst_of_messages_is_stored_in_arrival_order_with_one_id_each(
     ids = await asyncio.gather(*(inbox.store(message) for message in messages))
     assert None not in ids
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
-    on_disk = rows_on_disk(tmp_path / "caseloop.db")
+    on_disk = rows_on_disk(tmp_path)
     assert [(row[1], row[2]) for row in on_disk] == [
         (m.provider_message_id, m.sender) for m in messages]
     assert [row[0] for row in on_disk] == ids
@@ -51,7 +51,7 @@ async def test_each_store_returns_only_once_its_row_is_committed(
 
     async def store_and_look(n: int) -> bool:
         item_id = await inbox.store(inbound("+447700900001", f"hello {n}", f"SM-seen-{n}"))
-        return item_id in [row[0] for row in rows_on_disk(tmp_path / "caseloop.db")]
+        return item_id in [row[0] for row in rows_on_disk(tmp_path)]
 
     assert all(await asyncio.gather(*(store_and_look(n) for n in range(40))))
 
@@ -69,7 +69,7 @@ async def test_a_message_delivered_several_times_at_once_is_stored_once(
     assert rest[-2:] == [None, None]
     assert None not in rest[:-2]
     assert await inbox.store(message) is None
-    assert [row[1] for row in rows_on_disk(tmp_path / "caseloop.db")].count("SM-twice") == 1
+    assert [row[1] for row in rows_on_disk(tmp_path)].count("SM-twice") == 1
 
 
 async def test_the_same_provider_id_on_two_channels_is_two_messages(database: Database) -> None:
@@ -98,8 +98,8 @@ async def test_a_failed_commit_fails_every_store_in_it_and_nothing_is_kept(
     messages = [inbound("+447700900005", f"try {n}", f"SM-fail-{n}") for n in range(10)]
     results = await asyncio.gather(*(inbox.store(m) for m in messages), return_exceptions=True)
     assert all(isinstance(result, sqlite3.OperationalError) for result in results)
-    assert rows_on_disk(tmp_path / "caseloop.db") == []
+    assert rows_on_disk(tmp_path) == []
 
     retried = await asyncio.gather(*(inbox.store(m) for m in messages))
     assert None not in retried
-    assert len(rows_on_disk(tmp_path / "caseloop.db")) == 10
+    assert len(rows_on_disk(tmp_path)) == 10

@@ -111,7 +111,7 @@ def _settle(sent: Callable[[], list[T]]) -> list[T]:
 
 
 def order_status(server: CaseloopServer, order_id: str) -> str:
-    [(status,)] = query(server.workdir / "caseloop.db",
+    [(status,)] = query(server.env["DATABASE_URL"],
                         "SELECT status FROM store_orders WHERE id = ?", order_id)
     return status
 

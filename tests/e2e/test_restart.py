@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 
+from tests.databases import query
 from tests.factories import env_for, make_settings
 from tests.fakes.openai import FakeOpenAI, text
 from tests.fakes.server import CaseloopServer
@@ -30,14 +30,14 @@ async def test_message_in_flight_at_a_hard_kill_is_answered_after_restart(
             time.sleep(0.05)
         assert model.requests, "the turn never reached the model"
         server.kill()
-        assert _inbox_statuses(settings.database_path) == ["processing"]
+        assert _inbox_statuses(settings.database_url) == ["processing"]
 
         model.delay = 0
         model.answers.append(text("Yes, we ship to Norway in 5-10 working days."))
         server.start()
         again = await server.connect(token)
         assert (await again.receive())["text"] == "Yes, we ship to Norway in 5-10 working days."
-        assert _inbox_statuses(settings.database_path) == ["done"]
+        assert _inbox_statuses(settings.database_url) == ["done"]
         await again.close()
     finally:
         server.stop()
@@ -59,15 +59,13 @@ async def test_confirmation_asked_before_a_hard_kill_is_answered_after_it(
     again = await server.connect(token, tab=chat)
     done = await again.ask("yes")
     assert done[0].startswith("Done") and "Q5530" in done[0]
-    database = tmp_path / "caseloop.db"
-    with sqlite3.connect(database) as connection:
-        status = connection.execute("SELECT status FROM store_orders WHERE id = 'Q5530'").fetchone()
-        outcomes = connection.execute("SELECT action, outcome FROM audit").fetchall()
-    assert status == ("cancelled",)
+    database = server.env["DATABASE_URL"]
+    status = query(database, "SELECT status FROM store_orders WHERE id = 'Q5530'")
+    outcomes = query(database, "SELECT action, outcome FROM audit")
+    assert status == [("cancelled",)]
     assert outcomes == [("cancel_order", "done")]
     await again.close()
 
 
-def _inbox_statuses(database: Path) -> list[str]:
-    with sqlite3.connect(database) as connection:
-        return [row[0] for row in connection.execute("SELECT status FROM inbox ORDER BY id")]
+def _inbox_statuses(database: str) -> list[str]:
+    return [row[0] for row in query(database, "SELECT status FROM inbox ORDER BY id")]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import httpx
 import pytest
 
 from channels.slack.blocks import APPROVE, HAND_BACK, REASON_BLOCK, REASON_INPUT
+from tests import databases
 from tests.factories import env_for, make_settings
 from tests.fakes.server import CaseloopServer, WebchatClient
 from tests.fakes.slack import (
@@ -183,8 +183,7 @@ async def silence(chat: WebchatClient, seconds: float = 1.5) -> None:
 
 
 def query(server: CaseloopServer, sql: str, *params: object) -> list[tuple]:
-    with sqlite3.connect(server.workdir / "caseloop.db") as db:
-        return db.execute(sql, params).fetchall()
+    return databases.query(server.env["DATABASE_URL"], sql, *params)
 
 
 def refunded(server: CaseloopServer, order_id: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.databases import query
 from tests.factories import env_for, make_settings, write_shop
 from tests.fakes.openai import FakeOpenAI, text
 from tests.fakes.server import CaseloopServer
@@ -87,11 +87,11 @@ def say(server: CaseloopServer, telegram: FakeTelegram, user_id: int, update: di
     return telegram.texts_to(user_id)[before:before + replies]
 
 
-def inbox_rows(server: CaseloopServer) -> list[sqlite3.Row]:
-    with sqlite3.connect(server.workdir / "caseloop.db") as db:
-        db.row_factory = sqlite3.Row
-        return db.execute("SELECT channel, provider_id, sender, message FROM inbox "
-                          "ORDER BY id").fetchall()
+def inbox_rows(server: CaseloopServer) -> list[dict[str, str]]:
+    rows = query(server.env["DATABASE_URL"],
+                 "SELECT channel, provider_id, sender, message FROM inbox ORDER BY id")
+    return [dict(zip(("channel", "provider_id", "sender", "message"), row, strict=True))
+            for row in rows]
 
 
 def test_a_text_update_is_answered_in_the_senders_chat(

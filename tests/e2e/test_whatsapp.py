@@ -65,8 +65,8 @@ def server(tmp_path_factory: pytest.TempPathFactory,
     running.stop()
 
 
-def database(server: CaseloopServer) -> Path:
-    return Path(server.env["DATABASE_URL"].removeprefix("sqlite:///"))
+def database(server: CaseloopServer) -> str:
+    return server.env["DATABASE_URL"]
 
 
 def inbox_rows(server: CaseloopServer, number: str) -> list[tuple]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import httpx
 from twilio.request_validator import RequestValidator
 
+from tests import databases
 from tests.factories import shop
 
 ACCOUNT_SID = "AC" + "5e" * 16
@@ -94,6 +94,9 @@ def whatsapp_env(fake_twilio_url: str, templates: str | None = None) -> dict[str
 
 
 def query(database: Path | str, sql: str, *parameters: Any) -> list[tuple]:
-    """Read the server's SQLite file directly, as an operator would."""
-    with sqlite3.connect(database) as connection:
-        return list(connection.execute(sql, parameters))
+    """Read (or change) the server's database directly, as an operator would.
+
+    Args:
+        database: The server's `DATABASE_URL` (or an SQLite file).
+    """
+    return databases.query(database, sql, *parameters)

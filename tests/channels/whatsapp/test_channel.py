@@ -12,6 +12,7 @@ from bot.database import Database
 from bot.deliveries import Deliveries
 from channels.base import DeliveryError, OutboundMessage
 from channels.whatsapp.channel import WhatsAppChannel
+from tests.databases import database_url
 from tests.fakes.ports import free_port
 from tests.fakes.twilio import FakeTwilio
 
@@ -29,7 +30,7 @@ def twilio() -> Iterator[FakeTwilio]:
 
 @pytest.fixture
 async def deliveries(tmp_path: Path) -> AsyncIterator[Deliveries]:
-    database = await Database.open(tmp_path / "caseloop.db")
+    database = await Database.open(database_url(tmp_path))
     yield Deliveries(database)
     await database.close()
 
