@@ -17,7 +17,8 @@ AUTH_TOKEN = "f00dfeedcafe0123456789abcdef0123"
 BUSINESS = "whatsapp:+14155238886"
 PUBLIC_URL = "https://support.example.com"
 
-_sids = itertools.count(1)
+_sids = itertools.count(1 << 64)
+"""Far from the Twilio stand-in's own count, so an inbound sid never equals an outbound one."""
 
 
 def message_sid(prefix: str = "SM") -> str:
