@@ -206,7 +206,8 @@ class CaseBook:
         """Move a case forward to `stage`; a move backward (or to where it is) changes nothing.
 
         `escalated` is reachable from every open stage and sets `escalated_at` once; an
-        escalated case moves on once something is done again (execution or later).
+        escalated case moves on once something is done again (execution or later). Moving to
+        `execution` clears an earlier `resolution` (e.g. `answered`): a new attempt starts.
         Reaching `follow_up` (or `close`) sets `resolved_at` once. Use `close` to close.
 
         Args:
@@ -233,6 +234,9 @@ class CaseBook:
                     (stage, now, resolved, now if stage == "escalated" else None,
                      case_id))
                 await _history(connection, case_id, stage, now)
+                if stage == "execution":  # a new attempt: what resolved an earlier one is moot
+                    await connection.execute("UPDATE cases SET resolution = NULL WHERE id = ?",
+                                             (case_id,))
             if resolution is not None or action_key is not None:
                 await connection.execute(
                     "UPDATE cases SET resolution = COALESCE(?, resolution), "

@@ -77,17 +77,22 @@ class Satisfaction:
         return case
 
     async def _ask(self, timer: Timer) -> None:
-        await self._ask_once(int(timer.payload["case_id"]), timer.payload["closed_at"])
+        await self._ask_once(int(timer.payload["case_id"]), timer.payload["closed_at"],
+                             deferred=bool(timer.payload.get("deferred")))
 
-    async def _ask_once(self, case_id: int, closed_at: str) -> None:
-        """Send the question, once, unless the case reopened or the customer is busy with
-        another case (then no question: one at a time, and never in the middle of a request)."""
+    async def _ask_once(self, case_id: int, closed_at: str, *, deferred: bool = False) -> None:
+        """Send the question, once, unless the case reopened since. While the customer is in
+        the middle of another request it waits `ask_after` once more, then is dropped."""
         case = await self._cases.get(case_id)
         if (case is None or case.closed_at != closed_at
                 or case.satisfaction_asked_at is not None):
             return
-        others = await self._cases.for_customer(case.customer_id)
-        if any(other.stage in ("investigation", "execution") for other in others):
+        if await self._busy_elsewhere(case):
+            if not deferred:
+                await self._timers.schedule(
+                    ASK_SATISFACTION, self._cases.now() + self._ask_after,
+                    {"case_id": case.id, "closed_at": closed_at, "deferred": True},
+                    key=f"{ASK_SATISFACTION}:{case.id}:{closed_at}:deferred")
             return
         question = _question(case)
         thread = customer_thread(case.customer_id)
@@ -120,6 +125,14 @@ class Satisfaction:
             reply = AIMessage(content=ONE_TO_FIVE, additional_kwargs={MARK: case_id})
         await remember(self._graph, thread, [HumanMessage(content=text, id=human_id), reply])
         return AIMessage(content=reply.content)
+
+
+    async def _busy_elsewhere(self, case: CaseRecord) -> bool:
+        """True when another of the customer's cases is being worked on (not merely answered
+        and waiting to close)."""
+        return any(other.id != case.id and other.stage in ("investigation", "execution")
+                   and other.resolution is None
+                   for other in await self._cases.for_customer(case.customer_id))
 
 
 def _question(case: CaseRecord) -> AIMessage:

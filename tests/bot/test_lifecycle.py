@@ -12,7 +12,9 @@ import pytest
 
 import graph.actions
 from bot.assembly import Caseloop, assemble
+from bot.audit import AuditLog
 from bot.case_book import CaseRecord
+from bot.database import Database
 from graph.backend import ActionResult
 from tests.clock import TestClock
 from tests.conftest import Customer, verify
@@ -274,3 +276,61 @@ async def test_an_outreach_case_whose_order_did_not_move_is_escalated(app, noor,
     assert (await running.cases.get(case.id)).stage == "escalated"
     [open_case] = await running.desk.open_cases()
     assert "has not moved" in open_case.why
+
+
+async def test_a_follow_up_scheduled_before_a_restart_fires_once_after_it(tmp_path, smtp,
+                                                                         clock):
+    settings = make_settings(tmp_path, CASELOOP_SMTP_URL=smtp.url)
+    channel = CaptureChannel()
+    first = await assemble(settings, extra_channels=[channel], clock=clock)
+    noor = Customer(first, channel, "noor")
+    await verify(noor, smtp, "noor.haddad@example.org")
+    await noor.say("refund 12.50 on Q5521 please")
+    await noor.say("yes")
+    await first.close()
+
+    clock.move(hours=73)
+    for _ in range(2):  # two starts after the refund was due to be checked
+        again = await assemble(settings, extra_channels=[channel], clock=clock)
+        await again.timers.fire_due()
+        case = await _only_case(again, "Q5521")
+        await again.close()
+    assert (case.stage, case.resolution) == ("closed", "settled")
+    checks = [r for r in await _audit_of(settings) if r.action == "check_refund_settled"]
+    assert len(checks) == 1
+    assert sum(QUESTION in text for text in _sent(channel)) == 1
+
+
+async def _audit_of(settings):
+    database = await Database.open(settings.database_url)
+    try:
+        return await AuditLog(database).records()
+    finally:
+        await database.close()
+
+
+async def test_a_case_handed_back_by_a_person_closes_once_quiet(app, noor, clock):
+    running, _ = app
+    await noor.say("where is Q5544?")
+    await noor.say("I want to talk to a human")
+    [desk_case] = await running.desk.open_cases()
+    await running.desk.take_over(desk_case.id, "console:amy")
+    await running.desk.hand_back(desk_case.id, "console:amy")
+    await running.desk.drain()
+    case = await _only_case(running, "Q5544")
+    assert (case.stage, case.resolution) == ("escalated", "handed_back")
+    await _later(running, clock, minutes=31)
+    assert (await _only_case(running, "Q5544")).stage == "closed"
+
+
+async def test_the_question_waits_while_the_customer_is_busy_with_another_request(app, noor,
+                                                                                 clock):
+    running, channel = app
+    await noor.say("please cancel Q5530")
+    await noor.say("yes")
+    await noor.say("refund 12.50 on Q5521 please")  # waiting for a yes when the question is due
+    await _later(running, clock, minutes=31)
+    assert not any(QUESTION in text for text in _sent(channel))
+    await noor.say("yes")
+    await _later(running, clock, minutes=31)
+    assert QUESTION in _sent(channel)[-1] and "Q5530" in _sent(channel)[-1]
