@@ -154,7 +154,7 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     verifier = Verifier(database, store, Mailer(settings.smtp_url, settings.smtp_sender))
     cases, timers = CaseBook(database, clock), Timers(database, clock)
     context = CaseContext(backend=store, policy=policy, verification=verifier, audit=audit,
-                          approvals=approvals, knowledge=knowledge, cases=cases)
+                          approvals=approvals, knowledge=knowledge)
     graph = build_graph(model, checkpointer)
     courier = Courier(database, channels)
     locks = ThreadLocks()
@@ -165,6 +165,7 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
                 context=context, approvers=settings.slack_approver_ids)
     quiet = timedelta(minutes=settings.case_quiet_minutes)
     satisfaction = Satisfaction(cases, timers, database, courier, graph, locks, ask_after=quiet)
+    context.cases = satisfaction  # a customer keeping things as offered closes the case
     follow_ups = FollowUps(
         cases=cases, timers=timers, backend=store, database=database, audit=audit,
         satisfaction=satisfaction, escalate=desk.escalate,

@@ -40,7 +40,8 @@ class Knowledge(Protocol):
 
 
 class Cases(Protocol):
-    """The stored case records (see `bot.case_book.CaseBook`)."""
+    """Closes cases (see `bot.satisfaction.Satisfaction.close`: it also asks the closing
+    question)."""
 
     async def close(self, case_id: int, *, resolution: str | None = None) -> Any: ...
 
@@ -56,4 +57,5 @@ class CaseContext:
     approvals: Approvals
     knowledge: Knowledge
     cases: Cases | None = None
+    """Closes the case an offer was about when the customer keeps things as they are."""
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

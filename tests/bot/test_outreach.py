@@ -116,6 +116,8 @@ async def test_keep_it_changes_nothing_and_closes_the_case(outreach: Shop) -> No
     assert await outreach.audit() == []
     [case] = await outreach.app.cases.all()
     assert case.stage == "closed" and case.resolution == "kept"
+    asking = [t for t in await outreach.app.timers.listing() if t.kind == "ask_satisfaction"]
+    assert [t.payload["case_id"] for t in asking] == [case.id]
 
 
 async def test_an_unclear_answer_asks_again_and_the_offer_stays(outreach: Shop) -> None:

@@ -306,3 +306,46 @@ def test_an_event_stored_when_the_server_died_is_sent_at_the_next_start(
         assert rows(again, "SELECT status FROM events") == [("sent",)]
     finally:
         again.stop()
+
+
+def due_now(server: CaseloopServer, kind: str) -> None:
+    """Move the clock for the timers of one kind: they are due as of a minute ago."""
+    past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat(timespec="milliseconds")
+    rows(server, "UPDATE timers SET due_at = ? WHERE kind = ? AND status = 'pending'",
+         past.replace("+00:00", "Z"), kind)
+
+
+def wait_until(check: Callable[[], bool], timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def test_the_cancelled_order_case_is_verified_closed_and_rated(
+        server: CaseloopServer, twilio: FakeTwilio) -> None:
+    post_event(server, DELAY)
+    twilio.wait_for(NOOR_PHONE)
+    on_whatsapp(server, twilio, "2")
+    [(stage, resolution, origin)] = rows(
+        server, "SELECT stage, resolution, origin FROM cases WHERE customer_id = 'K-77'")
+    assert (stage, resolution, origin) == ("closed", "done", "outreach")
+
+    due_now(server, "ask_satisfaction")
+    question = twilio.wait_for(NOOR_PHONE, 4)[-1]["Body"]
+    assert question.startswith("One quick question before I go: how would you rate the help")
+    [thanks] = on_whatsapp(server, twilio, "5")
+    assert thanks == "Thank you for your rating, glad I could help!"
+    assert rows(server, "SELECT satisfaction FROM cases WHERE customer_id = 'K-77'") == [(5,)]
+
+
+def test_unanswered_the_delay_is_followed_up_and_closes_once_the_order_moved(
+        server: CaseloopServer, twilio: FakeTwilio) -> None:
+    post_event(server, DELAY)
+    twilio.wait_for(NOOR_PHONE)
+    rows(server, "UPDATE store_orders SET status = 'shipped' WHERE id = 'Q5530'")
+
+    due_now(server, "order_moved")
+    wait_until(lambda: rows(server, "SELECT stage FROM cases") == [("closed",)])
+    assert rows(server, "SELECT resolution, origin FROM cases") == [("moved", "outreach")]
+    assert audit_records(server) == [("check_order_moved", "done", "K-77")]
