@@ -14,7 +14,7 @@ from bot.assembly import assemble
 from bot.config import Settings
 from bot.correlation import RequestIds
 from bot.log_redaction import redact_server_logs
-from bot.routes import console, health, webchat
+from bot.routes import console, health, metrics, webchat
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -36,6 +36,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router)
     app.include_router(webchat.router)
     app.include_router(console.router)
+    app.include_router(metrics.router)
     if settings.whatsapp_enabled:
         from bot.routes import twilio
 

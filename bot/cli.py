@@ -1,4 +1,4 @@
-"""The `caseloop` command: serve, migrate, chat in the terminal, read the audit log."""
+"""The `caseloop` command: serve, migrate, chat in the terminal, read the audit log and KPIs."""
 
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("check", nargs="?", choices=["verify"],
                        help="verify: check the hash chain and name the first broken record")
     audit.add_argument("--json", action="store_true", help="one JSON object per line")
+    report = commands.add_parser("report", help="print the KPIs, from stored cases and audit")
+    report.add_argument("--json", action="store_true", help="one JSON object")
     telegram = commands.add_parser("telegram", help="Telegram bot set-up")
     telegram_commands = telegram.add_subparsers(dest="telegram_command", required=True)
     telegram_commands.add_parser(
@@ -54,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_chat(settings))
     if args.command == "telegram":
         return asyncio.run(_set_telegram_webhook(settings))
+    if args.command == "report":
+        return asyncio.run(_report(settings, as_json=args.json))
     if args.check == "verify":
         return asyncio.run(_verify_audit(settings))
     return asyncio.run(_audit(settings, as_json=args.json))
@@ -143,6 +147,25 @@ async def _audit(settings: Settings, as_json: bool) -> int:
                       f"{record.action:<15} {record.outcome:<17} {record.rule or '-'}  {args}")
     finally:
         await database.close()
+    return 0
+
+
+async def _report(settings: Settings, as_json: bool) -> int:
+    from bot.audit import AuditLog
+    from bot.case_book import CaseBook
+    from bot.database import Database
+    from bot.kpi_export import report_lines
+    from bot.kpis import kpi_report
+
+    database = await Database.open(settings.database_url)
+    try:
+        report = await kpi_report(CaseBook(database), AuditLog(database))
+    finally:
+        await database.close()
+    if as_json:
+        print(json.dumps(report.as_json()))
+    else:
+        print("\n".join(report_lines(report)))
     return 0
 
 

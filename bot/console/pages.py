@@ -49,6 +49,8 @@ def cases_page(*, open_cases: list[CaseView], pending: list[CaseView], closed: l
         f"</h1>{_cases_table(open_cases, now, empty='No open cases.')}</section>"
         '<section class="card"><h2>Recently closed</h2>'
         f"{_cases_table(closed, now, empty='No closed cases yet.')}</section>"
+        '<p class="more"><a href="/console/kpis">KPIs: resolution, reopens, escalations, '
+        "satisfaction</a></p>"
     )
     return page("Cases", body, operator=operator, csrf=csrf, flash=flash,
                 refresh_seconds=LIST_REFRESH_SECONDS)

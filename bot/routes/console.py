@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from bot.console.auth import NAME_RULE, Operator, clean_name, token_matches
 from bot.console.case_page import REPLY_MAX_CHARS, case_page
+from bot.console.kpi_page import kpi_page
 from bot.console.pages import cases_page, login_page
 from bot.console.web import (
     WRONG_TOKEN,
@@ -36,6 +37,7 @@ from bot.console.web import (
     with_flash,
 )
 from bot.escalations import CaseView
+from bot.kpis import kpi_report
 
 MAX_ID = 2**62
 REASON_MAX_CHARS = 500
@@ -93,6 +95,17 @@ async def cases(request: Request, operator: Operating) -> Response:
     return with_flash(request, lambda notice: cases_page(
         open_cases=open_cases, pending=pending, closed=closed, operator=operator.name,
         csrf=csrf_for(request, operator), now=datetime.now(UTC), flash=notice))
+
+
+@router.get("/kpis")
+async def kpis(request: Request, operator: Operating) -> Response:
+    """The KPIs, computed from stored cases and audit records, with charts (JSON for scripts)."""
+    caseloop = request.app.state.caseloop
+    report = await kpi_report(caseloop.cases, caseloop.audit)
+    if wants_json(request, operator):
+        return JSONResponse(report.as_json())
+    return html_response(kpi_page(report, operator=operator.name,
+                                  csrf=csrf_for(request, operator)))
 
 
 @router.get("/cases/{case_id}")
