@@ -212,7 +212,8 @@ class TurnRunner:
             await keep_open(self._graph, customer_id, case)
             now_open = case
         if now_open is not None and now_open.key == case.key and not (offered and answered):
-            replies.insert(0, AIMessage(content=case.note))
+            asks = {"caseloop_confirmation": case.key} if case.pending_action else {}
+            replies.insert(0, AIMessage(content=case.note, additional_kwargs=asks))
         return replies
 
     async def _note_consent(self, item: InboxItem, thread: str,

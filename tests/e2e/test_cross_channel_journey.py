@@ -168,8 +168,6 @@ def test_a_cancellation_proposed_on_whatsapp_is_confirmed_on_telegram(
     assert len(telegram.sent_to(NOOR_TELEGRAM)) == 3
 
 
-@pytest.mark.xfail(strict=True, reason="the open case named on arrival is sent as a plain "
-                   "reply, without the Yes/No buttons a confirmation carries")
 def test_the_case_named_on_telegram_is_confirmed_with_its_yes_button(
     server: CaseloopServer, twilio: FakeTwilio, telegram: FakeTelegram
 ) -> None:
