@@ -27,6 +27,8 @@ REASONS = ("order_status", "refund", "cancellation", "address_change", "delay", 
 BUILT_IN_NAMES = ("first_name", "name", "order_id", "items", "total", "status")
 """Placeholders every message may use; a playbook's `needs` adds fields of the event's data."""
 MAX_OPTIONS = 9
+MAX_LABEL_BYTES = 64
+"""Telegram's limit on a button's callback data, which carries the label back."""
 _EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PLAYBOOK_KEYS = {"reason", "message", "needs", "options", "follow_up_hours"}
@@ -150,6 +152,9 @@ def _parse_option(where: str, entry: Any, known: set[str]) -> Option:
     label = entry.get("label")
     if not isinstance(label, str) or not label.strip():
         raise PlaybookError(f"{where}: label is required")
+    if len(label.encode("utf-8")) > MAX_LABEL_BYTES:
+        raise PlaybookError(f"{where}: a label is at most {MAX_LABEL_BYTES} bytes (it is also "
+                            "a button's data)")
     action = entry.get("action")
     if action not in OPTION_ACTIONS:
         raise PlaybookError(f"{where}: action must be one of {', '.join(OPTION_ACTIONS)}")

@@ -67,6 +67,8 @@ def test_iso_dates_read_as_dates() -> None:
     ("[x]\nmessage = 'Hi'\n[[x.options]]\nlabel = 'a'\naction = 'refund'\nreply = 'ok'",
      "playbook 'x': option 1: only a keep option has a reply"),
     ("[x]\nmessage = 'Hi'\nsubject = 'Hello'", "playbook 'x': unknown keys ['subject']"),
+    ("[x]\nmessage = 'Hi'\n[[x.options]]\naction = 'keep'\nlabel = '" + "a" * 65 + "'",
+     "playbook 'x': option 1: a label is at most 64 bytes"),
     ("[x]\nreason = 'delay'", "playbook 'x': message is required"),
     ("[x]\nmessage = 'Hi {order_id'", "playbook 'x': message:"),
     ("[Big]\nmessage = 'Hi'", "playbook 'Big': an event type is lower case"),
