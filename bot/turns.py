@@ -212,7 +212,9 @@ class TurnRunner:
             await keep_open(self._graph, customer_id, case)
             now_open = case
         if now_open is not None and now_open.key == case.key and not (offered and answered):
-            asks = {"caseloop_confirmation": case.key} if case.pending_action else {}
+            # An offer's note names its options; only a plain confirmation takes Yes / No.
+            asks = ({"caseloop_confirmation": case.key}
+                    if case.pending_action and not offered else {})
             replies.insert(0, AIMessage(content=case.note, additional_kwargs=asks))
         return replies
 

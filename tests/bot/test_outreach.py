@@ -252,3 +252,12 @@ async def test_an_event_stored_before_a_restart_is_sent_after_it(tmp_path: Path,
         assert len(outreach_messages) == 1
     finally:
         await second.app.close()
+
+
+async def test_the_offer_named_on_a_new_channel_is_not_a_yes_or_no_question(
+        outreach: Shop) -> None:
+    await outreach.event("evt_1")
+    await outreach.say("hello")
+    named = [m for m in outreach.phone.sent if m.text.startswith("You have a question from us")]
+    assert [m.options for m in named] == [()]
+    assert named[0].kind == "reply"
