@@ -41,7 +41,7 @@ def serves(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], Awa
         TWILIO_ACCOUNT_SID="AC" + "0" * 32, TWILIO_AUTH_TOKEN="t" * 32,
         TWILIO_WHATSAPP_FROM="whatsapp:+14155238886", TELEGRAM_BOT_TOKEN="123456:ABC-def",
         TELEGRAM_WEBHOOK_SECRET="secret", SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s",
-        SLACK_ESCALATION_CHANNEL="C0123")
+        SLACK_ESCALATION_CHANNEL="C0123", CASELOOP_EVENTS_SECRET="e" * 32)
     transport = httpx.ASGITransport(app=create_app(settings), raise_app_exceptions=False)
 
     async def serves(method: str, path: str) -> bool:
