@@ -38,6 +38,7 @@ from bot.outreach import Outreach, OutreachRules
 from bot.playbooks import load_playbooks
 from bot.quiet_hours import QuietHours
 from bot.satisfaction import Satisfaction
+from bot.shared_runtime import Sharing
 from bot.thread_locks import ThreadLocks
 from bot.timers import Timers
 from bot.turns import TurnRunner
@@ -87,6 +88,8 @@ class Caseloop:
     """The Slack connector, when Slack is configured."""
     outreach: Outreach | None = None
     """Business events to outreach, when `CASELOOP_EVENTS_SECRET` is set."""
+    sharing: Sharing | None = None
+    """On PostgreSQL: what lets several processes share the database."""
 
     @property
     def webchat(self) -> WebchatChannel:
@@ -128,6 +131,8 @@ class Caseloop:
                 await channel.close()
         if isinstance(self.store, HttpBackend):
             await self.store.close()
+        if self.sharing is not None:
+            await self.sharing.close()
         await self.checkpointer.conn.close()  # type: ignore[attr-defined]
         await self.database.close()
 
@@ -156,8 +161,9 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     context = CaseContext(backend=store, policy=policy, verification=verifier, audit=audit,
                           approvals=approvals, knowledge=knowledge)
     graph = build_graph(model, checkpointer)
-    courier = Courier(database, channels)
-    locks = ThreadLocks()
+    sharing = Sharing(database, settings.database_url) if settings.uses_postgres else None
+    courier = sharing.courier(channels) if sharing else Courier(database, channels)
+    locks = sharing.locks() if sharing else ThreadLocks()
     runs = ApprovalRuns(database, courier, locks, build_approval_graph(checkpointer), graph,
                         context)
     desk = Desk(database=database, escalations=Escalations(database, store), approvals=approvals,
@@ -176,14 +182,16 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     desk.add_listener(lifecycle)
     runner = TurnRunner(database, inbox, Links(database), courier, graph, context, approvals,
                         desk, locks, lifecycle=lifecycle, satisfaction=satisfaction)
-    dispatcher = Dispatcher(inbox, runner)
+    dispatcher = sharing.dispatcher(inbox, runner) if sharing else Dispatcher(inbox, runner)
     app = Caseloop(settings=settings, database=database, checkpointer=checkpointer, store=store,
                    inbox=inbox, audit=audit, approvals=approvals, courier=courier,
                    dispatcher=dispatcher, verifier=verifier,
                    webchat_sessions=WebchatSessions(database), graph=graph, desk=desk,
                    admin_token=settings.admin_token or secrets.token_urlsafe(24),
                    cases=cases, timers=timers, follow_ups=follow_ups,
-                   channels=channels)
+                   channels=channels, sharing=sharing)
+    if sharing is not None:
+        await sharing.start()
     if settings.slack_enabled:
         app.slack = await _connect_slack(settings, desk)
     await desk.recover()

@@ -21,6 +21,8 @@ TRANSACTION_LOCK = 0x43534C31
 """The advisory lock every `transaction()` holds: one writer at a time, as on SQLite."""
 MIGRATION_LOCK = 0x43534C30
 """Held while migrating, so processes starting together migrate once."""
+PRESENCE_LOCKS = 0x43534C
+"""The class of the advisory locks saying a process is alive (see `PostgresDatabase.announce`)."""
 PING_TIMEOUT = 3.0
 """Seconds a health check waits for the database before calling it unreachable."""
 
@@ -130,9 +132,11 @@ class PostgresDatabase(Database):
 
     engine = "postgresql"
 
-    def __init__(self, pool: AsyncConnectionPool, dialect: PostgresDialect) -> None:
+    def __init__(self, pool: AsyncConnectionPool, dialect: PostgresDialect, url: str) -> None:
         self._pool = pool
         self._dialect = dialect
+        self._url = url
+        self._presence: psycopg.AsyncConnection[Any] | None = None
 
     @classmethod
     async def open_url(cls, url: str, pool_size: int = POOL_SIZE) -> PostgresDatabase:
@@ -148,7 +152,7 @@ class PostgresDatabase(Database):
             url, min_size=1, max_size=pool_size, open=False,
             kwargs={"autocommit": True, "row_factory": row_factory})
         await pool.open(wait=True, timeout=30)
-        return cls(pool, PostgresDialect(id_tables))
+        return cls(pool, PostgresDialect(id_tables), url)
 
     @property
     def pool(self) -> AsyncConnectionPool:
@@ -156,7 +160,40 @@ class PostgresDatabase(Database):
         return self._pool
 
     async def close(self) -> None:
+        if self._presence is not None:
+            await self._presence.close()
         await self._pool.close()
+
+    async def announce(self, name: str) -> bool:
+        """Say, for as long as this database stays open, that process `name` is alive.
+
+        A session advisory lock on a connection of its own: PostgreSQL lets go of it when the
+        process exits, however it exits, so others can tell a dead process from a busy one.
+
+        Returns:
+            False when the name is taken (its lock is held): pick another.
+        """
+        if self._presence is None:
+            self._presence = await psycopg.AsyncConnection.connect(self._url, autocommit=True)
+        cursor = await self._presence.execute(
+            "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (PRESENCE_LOCKS, name))
+        row = await cursor.fetchone()
+        return bool(row and row[0])
+
+    async def alive(self, names: Iterable[str]) -> set[str]:
+        """Which of these processes still hold their `announce` lock."""
+        living = set()
+        async with self._pool.connection() as connection:
+            for name in names:
+                cursor = await connection.execute(
+                    "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (PRESENCE_LOCKS, name))
+                row = await cursor.fetchone()
+                if row and row[0]:
+                    await connection.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))",
+                                             (PRESENCE_LOCKS, name))
+                else:
+                    living.add(name)
+        return living
 
     async def ping(self) -> bool:
         try:

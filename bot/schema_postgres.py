@@ -274,4 +274,16 @@ MIGRATIONS: tuple[str, ...] = (
         at TEXT NOT NULL
     );
     """,
+    """
+    ALTER TABLE inbox ADD COLUMN claimed_by TEXT;
+    ALTER TABLE inbox ADD COLUMN lease_until TEXT;
+    CREATE INDEX inbox_sender_unfinished ON inbox (channel, sender, id)
+        WHERE status IN ('pending', 'processing');
+
+    CREATE TABLE leases (
+        key TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        until TEXT NOT NULL
+    );
+    """,
 )

@@ -86,6 +86,10 @@ class WebchatChannel:
             if not sockets:
                 del self._sockets[session_id]
 
+    def is_connected(self, session_id: str) -> bool:
+        """True while a browser tab of the session is connected to this process."""
+        return bool(self._sockets.get(session_id))
+
     async def send(self, message: OutboundMessage) -> bool:
         """Push a message to every open tab of the session; False when none is open."""
         payload = json.dumps(to_frame(message))
