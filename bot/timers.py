@@ -78,6 +78,7 @@ class Timers:
         self._holder = holder or process_name()
         self._handlers: dict[str, Handler] = {}
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self._wake = asyncio.Event()
         self._firing = asyncio.Lock()
 
@@ -152,25 +153,31 @@ class Timers:
     async def start(self) -> None:
         """Run due timers in the background until `stop()`."""
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self._run(), name="caseloop-timers")
 
-    async def stop(self) -> None:
-        """Stop the background runner; a handler running now is cut short (its claim lapses)."""
-        if self._task is not None:
-            self._task.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Stop the background runner once the pass under way is done; after `timeout`
+        seconds a handler still running is cut short (its claim lapses, it runs again later)."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        finished, _ = await asyncio.wait({task}, timeout=timeout)
+        if not finished:
+            task.cancel()
+            await asyncio.wait({task}, timeout=1.0)
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self.fire_due()
-            except asyncio.CancelledError:
-                raise
             except Exception:  # noqa: BLE001 - the runner outlives one bad pass
                 log.exception("Firing due timers failed; trying again shortly")
             self._wake.clear()
+            if self._stopping:
+                break
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll)
 
