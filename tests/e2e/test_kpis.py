@@ -77,6 +77,9 @@ async def test_a_settled_rated_refund_shows_in_report_and_metrics(server: Caselo
     assert samples[("caseloop_satisfaction_average", (("channel", "webchat"),))] == 5
     admin = httpx.get(server.url + "/metrics", headers={"Authorization": f"Bearer {ADMIN}"})
     assert admin.status_code == 200
+    page = httpx.get(server.url + "/console/kpis", headers={
+        "Authorization": f"Bearer {ADMIN}", "Accept": "application/json"})
+    assert page.json()["by_reason"]["refund"]["satisfaction"]["distribution"]["5"] == 1
 
 
 async def test_the_kpi_page_draws_the_figures(server: CaseloopServer, smtp: SmtpSink,
