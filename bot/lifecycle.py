@@ -58,7 +58,7 @@ def turn_facts(messages: list[BaseMessage], state: dict[str, Any]) -> TurnFacts:
     calls: dict[str, dict[str, Any]] = {}
     for message in messages:
         if isinstance(message, AIMessage):
-            calls.update({call["id"]: call for call in message.tool_calls})
+            calls.update({str(call["id"]): dict(call) for call in message.tool_calls})
         elif isinstance(message, ToolMessage) and message.tool_call_id in calls:
             _note(facts, calls[message.tool_call_id], _result(message), state)
     return facts
