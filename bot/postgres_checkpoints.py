@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 
@@ -18,6 +19,7 @@ POOL_SIZE = 10
 """Connections each process keeps at most for checkpoints."""
 SETUP_LOCK = 0x43534C32
 """Held while creating or migrating the checkpoint tables, so processes do it once."""
+SETUP_POLL = 0.05
 
 
 class PostgresCheckpointer(AsyncPostgresSaver):
@@ -45,9 +47,18 @@ async def open_postgres_checkpointer(url: str,
     await pool.open(wait=True, timeout=30)
     saver = PostgresCheckpointer(pool)  # type: ignore[arg-type]
     async with await psycopg.AsyncConnection.connect(url, autocommit=True) as connection:
-        await connection.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK,))
+        # Waiting by polling, not in a statement: setup() creates indexes CONCURRENTLY, which
+        # waits for every open transaction to end, a waiting `pg_advisory_lock` included.
+        while not await _try_lock(connection, SETUP_LOCK):
+            await asyncio.sleep(SETUP_POLL)
         try:
             await saver.setup()
         finally:
             await connection.execute("SELECT pg_advisory_unlock(%s)", (SETUP_LOCK,))
     return saver
+
+
+async def _try_lock(connection: psycopg.AsyncConnection, key: int) -> bool:
+    cursor = await connection.execute("SELECT pg_try_advisory_lock(%s)", (key,))
+    row = await cursor.fetchone()
+    return bool(row and row[0])
