@@ -83,8 +83,17 @@ async def signed_in_operator(browser: Browser, server: CaseloopServer, name: str
 
 
 async def open_case(console: Page, row_text: str, customer: str = "Noor Haddad") -> None:
-    """Click through from the list to the case whose row mentions `row_text`."""
+    """Click through from the list to the case whose row mentions `row_text`.
+
+    The case is handed to people right after the customer's turn, so the list is reloaded
+    until it shows (as an operator would).
+    """
     row = console.locator("table.cases tbody tr", has_text=row_text)
+    for _ in range(WAIT_MS // 250):
+        if await row.count() == 1:
+            break
+        await console.wait_for_timeout(250)
+        await console.reload()
     await expect(row).to_have_count(1, timeout=WAIT_MS)
     await row.get_by_role("link").click()
     await expect(console.locator("h1")).to_contain_text(customer)
