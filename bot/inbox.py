@@ -139,9 +139,12 @@ class Inbox:
         )
         return datetime.fromisoformat(row["at"]) if row and row["at"] else None
 
-    async def mark_processing(self, item_id: int) -> None:
-        """Note that a turn started on this message."""
-        await self._db.execute("UPDATE inbox SET status = 'processing' WHERE id = ?", (item_id,))
+    async def mark_processing(self, item_id: int) -> bool:
+        """Note that a turn started on this message; False when it was answered meanwhile."""
+        row = await self._db.fetchone(
+            "UPDATE inbox SET status = 'processing' WHERE id = ? "
+            "AND status IN ('pending', 'processing') RETURNING id", (item_id,))
+        return row is not None
 
     async def mark_failed(self, item_id: int, error: str) -> None:
         """Note that processing failed for good (the customer was told)."""
@@ -151,12 +154,24 @@ class Inbox:
         )
 
 
+class AlreadyAnswered(Exception):
+    """The message was answered meanwhile (by another process that took it over)."""
+
+
 async def mark_done(connection: aiosqlite.Connection, item_id: int) -> None:
-    """Note, inside the caller's transaction, that a message was answered."""
-    await connection.execute(
-        "UPDATE inbox SET status = 'done', processed_at = ? WHERE id = ?",
+    """Note, inside the caller's transaction, that a message was answered.
+
+    Raises:
+        AlreadyAnswered: It was answered meanwhile: the transaction must not commit, so that
+            the customer does not get a second answer.
+    """
+    cursor = await connection.execute(
+        "UPDATE inbox SET status = 'done', processed_at = ? WHERE id = ? "
+        "AND status IN ('pending', 'processing')",
         (isoformat(utcnow()), item_id),
     )
+    if cursor.rowcount == 0:
+        raise AlreadyAnswered(item_id)
 
 
 def _item(row: aiosqlite.Row) -> InboxItem:

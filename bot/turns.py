@@ -22,7 +22,7 @@ from bot.customer_notes import remember
 from bot.database import Database
 from bot.desk import Desk
 from bot.escalations import CaseView
-from bot.inbox import Inbox, InboxItem, mark_done
+from bot.inbox import AlreadyAnswered, Inbox, InboxItem, mark_done
 from bot.lifecycle import CaseLifecycle
 from bot.links import Links, customer_thread, visitor_thread
 from bot.open_cases import find_open_case, keep_open
@@ -122,7 +122,9 @@ class TurnRunner:
         thread = (customer_thread(customer_id) if customer_id
                   else visitor_thread(message.channel, message.sender))
         async with self._locks.hold(thread):
-            await self._inbox.mark_processing(item.id)
+            if not await self._inbox.mark_processing(item.id):
+                log.info("Inbox message %s was answered meanwhile", item.id)
+                return
             try:
                 if consent_keyword(message.text) is not None:
                     replies = await self._note_consent(item, thread, customer_id)
@@ -139,14 +141,14 @@ class TurnRunner:
                     replies = await self._replies_for(item, thread, customer_id)
             except Exception as problem:  # noqa: BLE001 - the customer must hear back
                 log.exception("Turn failed for inbox message %s", item.id)
-                await self._finish(item, [thread], [AIMessage(content=SOMETHING_BROKE)])
-                await self._inbox.mark_failed(item.id, repr(problem))
+                if await self._finish(item, [thread], [AIMessage(content=SOMETHING_BROKE)]):
+                    await self._inbox.mark_failed(item.id, repr(problem))
                 return
             linked = customer_id or await self._links.customer_for(message.channel,
                                                                    message.sender)
             threads = list(dict.fromkeys([thread, *([customer_thread(linked)] if linked else [])]))
-            await self._finish(item, threads, replies)
-            await self._after_turn(item, threads, replies, case)
+            if await self._finish(item, threads, replies):
+                await self._after_turn(item, threads, replies, case)
 
     async def _replies_for(self, item: InboxItem, thread: str,
                            customer_id: str | None) -> list[AIMessage]:
@@ -316,19 +318,28 @@ class TurnRunner:
                 await self._desk.note(case, "bot", str(reply.content))
 
     async def _finish(self, item: InboxItem, threads: list[str],
-                      replies: list[AIMessage]) -> None:
+                      replies: list[AIMessage]) -> bool:
+        """Store the turn's replies and mark the message answered, in one transaction, then
+        deliver them; False (nothing stored) when it had been answered meanwhile."""
         message = item.message
         outbound = [_outbound(message, reply) for reply in replies]
         lines = [line("customer", message.channel, message.text or "[attachment]")]
         lines += [line("bot", message.channel, out.text) for out in outbound]
-        async with self._db.transaction() as connection:
-            await append_lines(connection, threads[0], lines)
-            for thread in threads:
-                await note_contact(connection, thread, message.channel, message.sender)
-            for out in outbound:
-                await enqueue(connection, out)
-            await mark_done(connection, item.id)
+        try:
+            async with self._db.transaction() as connection:
+                await append_lines(connection, threads[0], lines)
+                for thread in threads:
+                    await note_contact(connection, thread, message.channel, message.sender)
+                for out in outbound:
+                    await enqueue(connection, out)
+                await mark_done(connection, item.id)
+        except AlreadyAnswered:
+            log.warning("Inbox message %s was answered meanwhile (its claim had run out and "
+                        "another process took it over): this turn's replies are dropped",
+                        item.id)
+            return False
         await self._courier.flush(message.channel, message.sender)
+        return True
 
 
 def _config(thread: str) -> dict[str, Any]:
