@@ -33,6 +33,7 @@ from bot.config import DEFAULTS_DIR, load_settings  # noqa: E402
 from bot.database import Database  # noqa: E402
 from bot.demo_store import DemoStore  # noqa: E402
 from bot.knowledge import KnowledgeBase  # noqa: E402
+from bot.links import Links  # noqa: E402
 from bot.mailer import Mailer  # noqa: E402
 from bot.verification import Verifier  # noqa: E402
 from channels.base import InboundMessage, OutboundMessage  # noqa: E402
@@ -127,7 +128,7 @@ async def long_conversation(folder: Path, turns: int) -> dict:
     settings = load_settings(DATABASE_URL=f"sqlite:///{folder / 'long.db'}",
                              CASELOOP_DEMO_DATA=str(data), CASELOOP_MODEL="offline")
     app = await assemble(settings, extra_channels=[_Quiet()])
-    await app.database.execute("INSERT INTO links VALUES ('bench', 'b0', 'B0', '2026-11-23')")
+    await Links(app.database).link("bench", "b0", "B0")
     cost: list[float] = []
     sizes: dict[int, tuple[int, int]] = {}
     for turn in range(1, turns + 1):
