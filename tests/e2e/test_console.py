@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.e2e.test_slack import (
     ask_for_big_refund,
@@ -28,9 +26,6 @@ from tests.fakes.smtp import SmtpSink
 
 TOKEN = "console-token-for-the-e2e-tests"
 EMAIL = "noor.haddad@example.org"
-CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 WAIT_MS = 10_000
 ONLINE = "Online — we usually reply in seconds"
 
@@ -39,15 +34,6 @@ ONLINE = "Online — we usually reply in seconds"
 def server_env(server_env: dict[str, str]) -> dict[str, str]:
     return {**server_env, "CASELOOP_ADMIN_TOKEN": TOKEN}
 
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
 
 
 async def say(chat: Page, text: str, replies: int = 1) -> list[str]:

@@ -15,7 +15,7 @@ from playwright.async_api import expect
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.e2e.test_console import TOKEN as ADMIN
-from tests.e2e.test_console import WAIT_MS, browser, signed_in_operator  # noqa: F401 - fixture
+from tests.e2e.test_console import WAIT_MS, signed_in_operator
 from tests.fakes.server import CaseloopServer
 from tests.fakes.smtp import SmtpSink
 
@@ -83,7 +83,7 @@ async def test_a_settled_rated_refund_shows_in_report_and_metrics(server: Caselo
 
 
 async def test_the_kpi_page_draws_the_figures(server: CaseloopServer, smtp: SmtpSink,
-                                             browser) -> None:  # noqa: F811 - fixture
+                                             browser) -> None:
     await _rated_refund(server, smtp)
     page = await signed_in_operator(browser, server, "Lead")
     await page.click("text=KPIs")
