@@ -46,6 +46,15 @@ class Settings(BaseSettings):
     smtp_url: Annotated[str | None, Field(alias="CASELOOP_SMTP_URL")] = None
     smtp_sender: Annotated[str, Field(alias="CASELOOP_SMTP_FROM")] = "support@caseloop.local"
     max_message_chars: Annotated[int, Field(alias="CASELOOP_MAX_MESSAGE_CHARS", ge=1)] = 4000
+    frame_ancestors: Annotated[str, Field(alias="CASELOOP_FRAME_ANCESTORS")] = "'self'"
+    """Who may embed the chat page in a frame: CSP `frame-ancestors` sources, space-separated
+    (e.g. `'self' https://shop.example.com`)."""
+    sessions_per_minute: Annotated[int, Field(alias="CASELOOP_SESSIONS_PER_MINUTE", ge=1)] = 20
+    """Web chat sessions one client address may start in a minute."""
+    messages_per_minute: Annotated[int, Field(alias="CASELOOP_MESSAGES_PER_MINUTE", ge=1)] = 30
+    """Messages one sender may send in a minute on any channel; more are answered politely."""
+    codes_per_hour: Annotated[int, Field(alias="CASELOOP_CODES_PER_HOUR", ge=1)] = 5
+    """Verification codes mailed to one customer (or address) in an hour."""
     backend: Annotated[BackendKind, Field(alias="CASELOOP_BACKEND")] = "demo"
     """`demo` (the embedded store) or `http` (the business's own backend, over HTTP)."""
     backend_url: Annotated[str | None, Field(alias="CASELOOP_BACKEND_URL")] = None
@@ -82,6 +91,9 @@ class Settings(BaseSettings):
     slack_escalation_channel: Annotated[str | None, Field(alias="SLACK_ESCALATION_CHANNEL")] = None
     slack_approvers: Annotated[str, Field(alias="SLACK_APPROVERS")] = ""
     """Comma-separated Slack user ids allowed to approve or deny."""
+    slack_agents: Annotated[str, Field(alias="SLACK_AGENTS")] = ""
+    """Comma-separated Slack user ids allowed to take over and hand back; empty: anyone in the
+    escalation channel."""
     slack_api_url: Annotated[str, Field(alias="SLACK_API_URL")] = "https://slack.com/api/"
     slack_app_token: Annotated[str | None, Field(alias="SLACK_APP_TOKEN")] = None
     slack_mode: Annotated[SlackMode, Field(alias="CASELOOP_SLACK_MODE")] = "http"
@@ -246,6 +258,11 @@ class Settings(BaseSettings):
     def slack_approver_ids(self) -> frozenset[str]:
         """The Slack user ids in `SLACK_APPROVERS`."""
         return frozenset(part.strip() for part in self.slack_approvers.split(",") if part.strip())
+
+    @property
+    def slack_agent_ids(self) -> frozenset[str]:
+        """The Slack user ids in `SLACK_AGENTS` (empty: anyone in the escalation channel)."""
+        return frozenset(part.strip() for part in self.slack_agents.split(",") if part.strip())
 
     @property
     def uses_postgres(self) -> bool:

@@ -286,4 +286,21 @@ MIGRATIONS: tuple[str, ...] = (
         until TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE verification_attempts (
+        subject TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX verification_attempts_recent ON verification_attempts (subject, kind, at);
+
+    CREATE TABLE operators (
+        name TEXT PRIMARY KEY,
+        approver INTEGER NOT NULL DEFAULT 0,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        signed_in_at TEXT,
+        revoked_at TEXT
+    );
+    """,
 )
