@@ -8,12 +8,13 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
 
 from bot.assembly import assemble
+from bot.body_limits import BodyLimits
 from bot.config import Settings
 from bot.correlation import RequestIds
 from bot.log_redaction import redact_server_logs
+from bot.page_headers import SecuredStaticFiles, chat_headers
 from bot.routes import console, health, metrics, webchat
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -33,6 +34,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="Caseloop", version="0.1.0", lifespan=lifespan)
     app.add_middleware(RequestIds)
+    app.add_middleware(BodyLimits)
     app.include_router(health.router)
     app.include_router(webchat.router)
     app.include_router(console.router)
@@ -53,10 +55,12 @@ def create_app(settings: Settings) -> FastAPI:
         from bot.routes import slack
 
         app.include_router(slack.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    headers = chat_headers(settings.frame_ancestors)
+    app.mount("/static", SecuredStaticFiles(directory=str(STATIC_DIR), headers=headers),
+              name="static")
 
     @app.get("/", include_in_schema=False)
     async def chat_page() -> FileResponse:
-        return FileResponse(STATIC_DIR / "chat.html")
+        return FileResponse(STATIC_DIR / "chat.html", headers=headers)
 
     return app

@@ -37,6 +37,7 @@ from bot.outbox import Courier
 from bot.outreach import Outreach, OutreachRules
 from bot.playbooks import load_playbooks
 from bot.quiet_hours import QuietHours
+from bot.rate_limits import TrafficLimits
 from bot.satisfaction import Satisfaction
 from bot.shared_runtime import Sharing
 from bot.thread_locks import ThreadLocks
@@ -44,7 +45,7 @@ from bot.timers import Timers
 from bot.turns import TurnRunner
 from bot.verification import Verifier
 from bot.webchat_sessions import WebchatSessions
-from channels.base import BackgroundChannel, Channel, InboundMessage
+from channels.base import BackgroundChannel, Channel, InboundMessage, limit_text
 from channels.webchat import WebchatChannel
 from graph.approval import build_approval_graph
 from graph.backend import Backend
@@ -83,6 +84,8 @@ class Caseloop:
     """Durable timers: follow-ups scheduled for later, run once (`bot/timers.py`)."""
     follow_ups: FollowUps
     """Schedules the checks that an outcome held (`order_moved_later` after an outreach)."""
+    limits: TrafficLimits
+    """Web chat sessions per client address and messages per sender (`bot/rate_limits.py`)."""
     channels: dict[str, Channel] = field(default_factory=dict)
     slack: Any = None
     """The Slack connector, when Slack is configured."""
@@ -99,7 +102,16 @@ class Caseloop:
         return channel
 
     async def receive(self, message: InboundMessage) -> bool:
-        """Store an inbound message and schedule it; False when it was a redelivery."""
+        """Store an inbound message and schedule it; False when it was a redelivery.
+
+        Every channel's text is held to `CASELOOP_MAX_MESSAGE_CHARS` here, in one place: a
+        longer message is kept cut to that length (at a word boundary, marked with " …").
+        """
+        limit = self.settings.max_message_chars
+        if len(message.text) > limit:
+            log.info("A %s message of %d characters was cut to %d", message.channel,
+                     len(message.text), limit)
+            message = message.model_copy(update={"text": limit_text(message.text, limit)})
         item_id = await self.inbox.store(message)
         if item_id is None:
             return False
@@ -189,6 +201,8 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
                    webchat_sessions=WebchatSessions(database), graph=graph, desk=desk,
                    admin_token=settings.admin_token or secrets.token_urlsafe(24),
                    cases=cases, timers=timers, follow_ups=follow_ups,
+                   limits=TrafficLimits(settings.sessions_per_minute,
+                                        settings.messages_per_minute),
                    channels=channels, sharing=sharing)
     if sharing is not None:
         await sharing.start()

@@ -8,13 +8,13 @@ the reason: opted out, daily cap, no playbook, unknown order, no channel) or `fa
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot import bounded_json
 from bot.database import Connection, Database, isoformat, utcnow
 
 MAX_EVENT_BYTES = 64 * 1024
@@ -57,9 +57,9 @@ def parse_event(body: bytes) -> BusinessEvent:
         EventError: not JSON (400), or not an event (422); the message says what is wrong.
     """
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise EventError("the body is not JSON", status=400) from None
+        payload = bounded_json.loads(body)
+    except bounded_json.JSONBodyError as problem:
+        raise EventError(f"the body is not usable JSON ({problem})", status=400) from None
     if not isinstance(payload, dict):
         raise EventError("the body must be a JSON object", status=400)
     try:

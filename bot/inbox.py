@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,6 +11,8 @@ import aiosqlite
 
 from bot.database import Database, isoformat, utcnow
 from channels.base import InboundMessage
+
+log = logging.getLogger("caseloop.inbox")
 
 
 @dataclass(frozen=True)
@@ -86,23 +89,38 @@ class Inbox:
             batch = self._writing = self._queued[:MAX_BATCH]
             self._queued = self._queued[MAX_BATCH:]
             try:
-                ids = await self._insert([pending.message for pending in batch])
-            except BaseException as problem:
-                for pending in batch:
-                    if not pending.stored.done():
-                        pending.stored.set_exception(problem)
-                if not isinstance(problem, Exception):
-                    raise
-                continue
+                await self._write_batch(batch)
             finally:
                 self._writing = []
                 self._last_delay = (loop.time() - batch[0].arrived, loop.time())
-            for pending in batch:
-                # A message repeated within the batch gets its id once: the others are redeliveries.
-                message = pending.message
-                item_id = ids.pop((message.channel, message.provider_message_id), None)
-                if not pending.stored.done():
-                    pending.stored.set_result(item_id)
+
+    async def _write_batch(self, batch: list[_Pending]) -> None:
+        """Write a batch in one transaction; if it fails, write each message on its own, so one
+        bad row fails only its own store and every other message of the batch is kept."""
+        try:
+            ids = await self._insert([pending.message for pending in batch])
+        except BaseException as problem:
+            if not isinstance(problem, Exception):
+                for pending in batch:
+                    if not pending.stored.done():
+                        pending.stored.set_exception(problem)
+                raise
+            if len(batch) > 1:
+                log.warning("A batch of %d inbound messages failed (%s); storing them one by one",
+                            len(batch), problem)
+                for pending in batch:
+                    await self._write_batch([pending])
+                return
+            log.error("An inbound message could not be stored: %s", problem)
+            if not batch[0].stored.done():
+                batch[0].stored.set_exception(problem)
+            return
+        for pending in batch:
+            # A message repeated within the batch gets its id once: the others are redeliveries.
+            message = pending.message
+            item_id = ids.pop((message.channel, message.provider_message_id), None)
+            if not pending.stored.done():
+                pending.stored.set_result(item_id)
 
     async def _insert(self, messages: list[InboundMessage]) -> dict[tuple[str, str], int]:
         """Insert the messages not stored before, in one transaction; their ids by key."""

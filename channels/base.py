@@ -2,11 +2,52 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_KEPT_CONTROLS = frozenset("\n\t")
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cn"})
+"""Control characters and unassigned code points; format characters such as the zero-width
+joiners inside emoji (Cf) are kept."""
+_CUT_MARK = " …"
+
+
+def clean_text(text: str) -> str:
+    """Text safe to store and show: lone surrogates become U+FFFD, NUL and other control
+    characters (except newline and tab) are dropped, and line ends become newlines.
+
+    Customer text arrives from JSON and forms that may carry invalid Unicode; nothing past the
+    channel edge ever sees it.
+    """
+    if text.isprintable():
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    kept = []
+    for ch in text:
+        if "\ud800" <= ch <= "\udfff":
+            kept.append("\ufffd")
+        elif ch.isprintable() or ch in _KEPT_CONTROLS:
+            kept.append(ch)
+        elif unicodedata.category(ch) not in _DROPPED_CATEGORIES:
+            kept.append(ch)
+    return "".join(kept)
+
+
+def limit_text(text: str, max_chars: int) -> str:
+    """The text cut to at most `max_chars` characters, at a word boundary when one is near,
+    ending with " …" when anything was cut."""
+    if len(text) <= max_chars:
+        return text
+    room = max(max_chars - len(_CUT_MARK), 0)
+    cut = text[:room]
+    space = cut.rfind(" ")
+    if space >= room * 3 // 4:
+        cut = cut[:space]
+    return (cut.rstrip() + _CUT_MARK)[:max_chars]
 
 
 class Attachment(BaseModel):
@@ -21,6 +62,16 @@ class Attachment(BaseModel):
     mime_type: str | None = None
     data: dict[str, Any] = Field(default_factory=dict)
     """Structured content (e.g. a shared contact's phone number)."""
+
+    @field_validator("kind", "url", "mime_type")
+    @classmethod
+    def _clean(cls, value: str | None) -> str | None:
+        return None if value is None else clean_text(value)
+
+    @field_validator("data")
+    @classmethod
+    def _clean_data(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _clean_mapping(value)
 
 
 class InboundMessage(BaseModel):
@@ -43,6 +94,35 @@ class InboundMessage(BaseModel):
     received_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     raw: dict[str, Any] = Field(default_factory=dict)
     """The provider's payload as received, for debugging and later reprocessing."""
+
+    @field_validator("channel", "sender", "provider_message_id", "text", "sender_name",
+                     "verified_phone")
+    @classmethod
+    def _clean(cls, value: str | None) -> str | None:
+        return None if value is None else clean_text(value)
+
+    @field_validator("raw")
+    @classmethod
+    def _clean_raw(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _clean_mapping(value)
+
+
+def _clean_mapping(value: dict[str, Any]) -> dict[str, Any]:
+    cleaned = _clean_json(value)
+    return cleaned if isinstance(cleaned, dict) else {}
+
+
+def _clean_json(value: Any, depth: int = 0) -> Any:
+    """A JSON-like value with every string cleaned; nesting past 64 levels is dropped."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if depth > 64:
+        return None
+    if isinstance(value, dict):
+        return {clean_text(str(key)): _clean_json(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean_json(item, depth + 1) for item in value]
+    return value
 
 
 class OutboundMessage(BaseModel):

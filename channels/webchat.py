@@ -14,6 +14,7 @@ log = logging.getLogger("caseloop.webchat")
 NAME = "webchat"
 MAX_FRAME_BYTES = 16_384
 MAX_ID_CHARS = 100
+NOT_JSON = 'Messages must be JSON like {"text": "hello"}.'
 
 
 class FrameError(ValueError):
@@ -26,31 +27,34 @@ class Socket(Protocol):
     async def send_text(self, data: str) -> None: ...
 
 
-def to_inbound(session_id: str, frame: str, max_chars: int) -> InboundMessage:
+def to_inbound(session_id: str, frame: str) -> InboundMessage:
     """Turn a customer's text frame into an inbound message.
 
+    Text longer than the message limit is not refused here: like every channel's, it is cut to
+    the limit when it is received. Invalid Unicode in the frame is replaced (`InboundMessage`
+    cleans every string it is given).
+
     Raises:
-        FrameError: the frame is too big, not JSON, has no text or too much of it.
+        FrameError: the frame is too big, not JSON, or has no text.
     """
-    if len(frame.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
+    too_big = len(frame) > MAX_FRAME_BYTES
+    if too_big or len(frame.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
         raise FrameError("That message is too long for me. Could you shorten it?")
     try:
         data = json.loads(frame)
-    except ValueError:
-        raise FrameError('Messages must be JSON like {"text": "hello"}.') from None
+    except (ValueError, RecursionError):
+        raise FrameError(NOT_JSON) from None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-        raise FrameError('Messages must be JSON like {"text": "hello"}.')
+        raise FrameError(NOT_JSON)
     text = data["text"].strip()
     if not text:
         raise FrameError("That message was empty. What can I help you with?")
-    if len(text) > max_chars:
-        raise FrameError(f"That message is too long for me (over {max_chars} characters). "
-                         "Could you shorten it?")
     client_id = data.get("id")
     if not isinstance(client_id, str) or not client_id or len(client_id) > MAX_ID_CHARS:
         client_id = uuid.uuid4().hex
     return InboundMessage(channel=NAME, sender=session_id,
-                          provider_message_id=f"{session_id}:{client_id}", text=text, raw=data)
+                          provider_message_id=f"{session_id}:{client_id}", text=text,
+                          raw={"text": text, "id": client_id})
 
 
 def to_frame(message: OutboundMessage) -> dict[str, Any]:

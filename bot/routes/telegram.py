@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 
 from fastapi import APIRouter, Request, Response
 
+from bot import bounded_json
 from bot.assembly import Caseloop
 from channels.telegram.channel import TelegramChannel, UpdateError
 
@@ -30,9 +30,9 @@ async def webhook(request: Request) -> Response:
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
         return Response(status_code=401)
     try:
-        update = json.loads(await request.body())
-    except ValueError:
-        return Response("not JSON", status_code=400)
+        update = bounded_json.loads(await request.body())
+    except bounded_json.JSONBodyError as problem:
+        return Response(str(problem), status_code=400)
 
     channel = caseloop.channels["telegram"]
     assert isinstance(channel, TelegramChannel)

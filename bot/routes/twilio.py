@@ -7,6 +7,7 @@ import logging
 from fastapi import APIRouter, Request, Response
 
 from bot.assembly import Caseloop
+from bot.body_limits import BodyTooLarge
 from bot.deliveries import Deliveries
 from channels.whatsapp.signature import SIGNATURE_HEADER, SignatureChecker, webhook_url
 from channels.whatsapp.translate import NAME, PayloadError, to_inbound, to_status
@@ -62,6 +63,8 @@ async def _signed_form(request: Request, caseloop: Caseloop) -> dict[str, str] |
     try:
         form = {key: value for key, value in (await request.form()).items()
                 if isinstance(value, str)}
+    except BodyTooLarge:
+        raise
     except Exception:  # noqa: BLE001 - an unreadable body is simply not a signed form
         return None
     url = webhook_url(settings.public_url, request.url.path, request.url.query)

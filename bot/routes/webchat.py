@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 
 from fastapi import APIRouter, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi.responses import JSONResponse
 
 from bot.assembly import Caseloop
 from channels.webchat import FrameError, error_frame, to_inbound
@@ -14,12 +16,25 @@ log = logging.getLogger("caseloop.webchat")
 router = APIRouter()
 
 TEXT_FRAMES_ONLY = 'Please send text frames with JSON like {"text": "hello"}.'
+TOO_MANY_SESSIONS = "Too many new chats from this address. Please try again in a minute."
+TOO_FAST = ("You are sending messages faster than I can read them. Please wait a moment and "
+            "send that again.")
 
 
-@router.post("/webchat/sessions", status_code=201)
-async def create_session(request: Request) -> dict[str, str]:
-    """Start a web chat conversation; the token is the browser's key to it."""
+@router.post("/webchat/sessions", status_code=201, response_model=None)
+async def create_session(request: Request) -> dict[str, str] | JSONResponse:
+    """Start a web chat conversation; the token is the browser's key to it.
+
+    A client address starting sessions faster than `CASELOOP_SESSIONS_PER_MINUTE` gets a 429
+    with `Retry-After`.
+    """
     caseloop: Caseloop = request.app.state.caseloop
+    address = request.client.host if request.client else "unknown"
+    wait = caseloop.limits.sessions.wait_for(address)
+    if wait:
+        log.warning("Refused a web chat session: too many from one address")
+        return JSONResponse({"error": TOO_MANY_SESSIONS}, status_code=429,
+                            headers={"Retry-After": str(math.ceil(wait))})
     _, token = await caseloop.webchat_sessions.create()
     return {"session": token}
 
@@ -45,9 +60,12 @@ async def chat(websocket: WebSocket, session: str = Query(default="")) -> None:
                 await websocket.send_text(json.dumps(error_frame(TEXT_FRAMES_ONLY)))
                 continue
             try:
-                message = to_inbound(session_id, frame, caseloop.settings.max_message_chars)
+                message = to_inbound(session_id, frame)
             except FrameError as problem:
                 await websocket.send_text(json.dumps(error_frame(str(problem))))
+                continue
+            if not caseloop.limits.messages.allow(f"webchat:{session_id}"):
+                await websocket.send_text(json.dumps(error_frame(TOO_FAST)))
                 continue
             await caseloop.receive(message)
     except WebSocketDisconnect:

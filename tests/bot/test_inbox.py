@@ -12,6 +12,7 @@ import pytest
 
 from bot.database import Database
 from bot.inbox import MAX_BATCH, Inbox
+from channels.base import InboundMessage
 from tests.databases import database_url, query
 from tests.fakes.capture import inbound
 
@@ -80,26 +81,60 @@ async def test_the_same_provider_id_on_two_channels_is_two_messages(database: Da
     assert None not in ids and ids[0] != ids[1]
 
 
-async def test_a_failed_commit_fails_every_store_in_it_and_nothing_is_kept(
-    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    inbox = Inbox(database)
+def failing_transactions(database: Database, failures: list[Exception]):
+    """A transaction that raises the next of `failures` at commit, while any are left."""
     real_transaction = database.transaction
-    failures = [sqlite3.OperationalError("disk I/O error")]
 
     @asynccontextmanager
-    async def failing_once() -> AsyncIterator[object]:
+    async def transaction() -> AsyncIterator[object]:
         async with real_transaction() as connection:
             yield connection
             if failures:
                 raise failures.pop()
 
-    monkeypatch.setattr(database, "transaction", failing_once)
+    return transaction
+
+
+async def test_a_failed_group_commit_is_retried_message_by_message_and_every_one_is_kept(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = Inbox(database)
+    failures: list[Exception] = [sqlite3.OperationalError("disk I/O error")]
+    monkeypatch.setattr(database, "transaction", failing_transactions(database, failures))
     messages = [inbound("+447700900005", f"try {n}", f"SM-fail-{n}") for n in range(10)]
+    results = await asyncio.gather(*(inbox.store(m) for m in messages))
+    assert None not in results and len(set(results)) == 10
+    assert len(rows_on_disk(tmp_path)) == 10
+
+
+async def test_a_store_that_keeps_failing_fails_and_nothing_is_kept(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = Inbox(database)
+    failures: list[Exception] = [sqlite3.OperationalError("disk I/O error") for _ in range(20)]
+    monkeypatch.setattr(database, "transaction", failing_transactions(database, failures))
+    messages = [inbound("+447700900005", f"try {n}", f"SM-fail-{n}") for n in range(3)]
     results = await asyncio.gather(*(inbox.store(m) for m in messages), return_exceptions=True)
     assert all(isinstance(result, sqlite3.OperationalError) for result in results)
     assert rows_on_disk(tmp_path) == []
 
+    failures.clear()
     retried = await asyncio.gather(*(inbox.store(m) for m in messages))
     assert None not in retried
-    assert len(rows_on_disk(tmp_path)) == 10
+    assert len(rows_on_disk(tmp_path)) == 3
+
+
+async def test_one_row_that_cannot_be_written_fails_only_its_own_store(
+    database: Database, tmp_path: Path
+) -> None:
+    inbox = Inbox(database)
+    good = [inbound(f"+4477009001{n:02d}", f"hello {n}", f"SM-good-{n}") for n in range(19)]
+    # Built without validation, as a channel bug could: its text cannot be encoded.
+    bad = InboundMessage.model_construct(**{**good[0].model_dump(), "text": "\udc80 x",
+                                            "provider_message_id": "SM-bad"})
+    results = await asyncio.gather(*(inbox.store(m) for m in [*good[:10], bad, *good[10:]]),
+                                   return_exceptions=True)
+    assert isinstance(results[10], ValueError)
+    assert all(isinstance(result, int) for result in results[:10] + results[11:])
+    assert sorted(row[1] for row in rows_on_disk(tmp_path)) == sorted(m.provider_message_id
+                                                                      for m in good)
