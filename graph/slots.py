@@ -5,9 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+
+MAX_PARSED_CHARS = 4_000
+"""Each parser reads at most this many characters of a message (as many as a channel lets
+through by default), so that one long message costs no more than any other."""
 
 
 @dataclass(frozen=True)
@@ -54,14 +59,22 @@ class PostalAddress:
         return [name for name in ("city", "postcode", "country") if getattr(self, name) is None]
 
 
-_EMAIL_CANDIDATE = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
+# A run of characters that can be part of an address, taken whole (it starts only where the
+# run does): the whole run is the candidate when an @ sits inside it.
+_EMAIL_CANDIDATE = re.compile(
+    r"(?<![^\s<>()\[\],;:\"'])[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
+_MAX_EMAIL_CHARS = 512
+"""Longer candidates are not validated: no address on file is longer than 254 characters."""
+_DOTS = frozenset(".\u3002\uff0e\uff61")
+"""A domain needs one of these (IDNA reads the last three as dots) to be deliverable."""
 _CURRENCY_SIGNS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY"}
 _CURRENCY_WORDS = {
     "usd": "USD", "dollar": "USD", "dollars": "USD", "bucks": "USD", "eur": "EUR", "euro": "EUR",
     "euros": "EUR", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "cad": "CAD",
     "aud": "AUD", "chf": "CHF", "jpy": "JPY", "yen": "JPY",
 }
-_NUMBER = r"\d{1,3}(?:[.,\s]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+# At most five groups of thousands: an unbounded group run would be rescanned from every group.
+_NUMBER = r"\d{1,3}(?:[.,\s]\d{3}){1,5}(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
@@ -82,8 +95,12 @@ _CENT = Decimal("0.01")
 
 def extract_email(text: str) -> str | None:
     """Return the first valid e-mail address in the text, normalized, or None."""
+    text = text[:MAX_PARSED_CHARS]
     for match in _EMAIL_CANDIDATE.finditer(text):
         candidate = match.group().strip(".!?")
+        domain = candidate.rpartition("@")[2]
+        if len(candidate) > _MAX_EMAIL_CHARS or not _DOTS.intersection(domain):
+            continue  # the validator refuses these: too long, or a domain without a dot
         try:
             return validate_email(candidate, check_deliverability=False).normalized
         except EmailNotValidError:
@@ -98,6 +115,7 @@ def extract_phone(text: str, default_region: str | None = None) -> str | None:
         text: Free customer text.
         default_region: ISO-2 region used for numbers written without a country code.
     """
+    text = text[:MAX_PARSED_CHARS]
     for match in phonenumbers.PhoneNumberMatcher(text, default_region):
         if phonenumbers.is_valid_number(match.number):
             return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
@@ -120,11 +138,13 @@ def _to_decimal(raw: str) -> Decimal | None:
         return None
 
 
-def _amount_spans(text: str) -> list[tuple[int, int, Amount]]:
+@lru_cache(maxsize=32)
+def _amount_spans(text: str) -> tuple[tuple[int, int, Amount], ...]:
     found: list[tuple[int, int, Amount]] = []
+    taken = bytearray(len(text) + 1)  # 1 where an amount already found covers the character
     for pattern in _AMOUNT_PATTERNS:
         for match in pattern.finditer(text):
-            if any(start <= match.start() < end for start, end, _ in found):
+            if taken[match.start()]:
                 continue
             cur = match.group("cur").lower()
             groups = match.groupdict()
@@ -139,7 +159,8 @@ def _amount_spans(text: str) -> list[tuple[int, int, Amount]]:
             else:
                 currency = _CURRENCY_SIGNS.get(cur) or _CURRENCY_WORDS.get(cur.rstrip("$")) or "USD"
             found.append((match.start(), match.end(), Amount(value.quantize(_CENT), currency)))
-    return sorted(found, key=lambda span: span[0])
+            taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
+    return tuple(sorted(found, key=lambda span: span[0]))
 
 
 def extract_amount(text: str, *, allow_bare_integer: bool = False) -> Amount | None:
@@ -152,10 +173,11 @@ def extract_amount(text: str, *, allow_bare_integer: bool = False) -> Amount | N
         text: Free customer text.
         allow_bare_integer: Also accept a plain whole number such as "20".
     """
+    text = text[:MAX_PARSED_CHARS]
     spans = _amount_spans(text)
     if spans:
         return spans[0][2]
-    masked = _mask(text, _reference_spans(text))
+    masked = _masked(text)
     patterns = [_BARE_DECIMAL] + ([_BARE_INTEGER] if allow_bare_integer else [])
     for pattern in patterns:
         match = pattern.search(masked)
@@ -177,15 +199,27 @@ _NOT_AN_ID = re.compile(
     r"|^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}-\d{1,2}-\d{2,4}$|^\d+(?:-\d+){2,}$",
     re.I,
 )
+_DIGIT = re.compile(r"\d")
+_PHONE_DIGITS = 9
+"""Digits a phone number has at least, to be kept apart from ids and codes."""
+_CONTEXT_CHARS = 60
+"""How far before a number the words that make it an order reference are looked for."""
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.I)
 _CODE_WORD = re.compile(r"\b(?:code|otp|pin|passcode|verification)\b", re.I)
 
 
-def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+@lru_cache(maxsize=32)
+def _masked(text: str) -> str:
+    """The text with e-mails, phone numbers, amounts and postcodes blanked out (once per text)."""
     chars = list(text)
-    for start, end in spans:
+    for start, end in _reference_spans(text):
         chars[start:end] = " " * (end - start)
     return "".join(chars)
+
+
+def _in_order_context(masked: str, position: int) -> bool:
+    """True when the words just before `position` say an order reference follows."""
+    return bool(_ORDER_CONTEXT.search(masked, max(0, position - _CONTEXT_CHARS), position))
 
 
 def _reference_spans(text: str) -> list[tuple[int, int]]:
@@ -193,10 +227,13 @@ def _reference_spans(text: str) -> list[tuple[int, int]]:
     spans = [m.span() for m in _EMAIL_CANDIDATE.finditer(text)]
     spans += [(s, e) for s, e, _ in _amount_spans(text)]
     spans += [m.span() for m in _UK_POSTCODE.finditer(text) if not m.group(1).isdigit()]
-    for region in (None, "US"):
-        spans += [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, region)
-                  if len(re.sub(r"\D", "", m.raw_string)) >= 9]
-    address = extract_address(text)
+    if len(_DIGIT.findall(text)) >= _PHONE_DIGITS:  # else no phone number can be there
+        # without a region only numbers written with a plus sign are read
+        regions = (None, "US") if "+" in text or "＋" in text else ("US",)
+        spans += [(m.start, m.end) for region in regions
+                  for m in phonenumbers.PhoneNumberMatcher(text, region)
+                  if len(_DIGIT.findall(m.raw_string)) >= _PHONE_DIGITS]
+    address = _address_in(text)
     if address and address.postcode:
         spans += [m.span() for m in re.finditer(re.escape(address.postcode), text, re.I)]
     return spans
@@ -210,15 +247,16 @@ def extract_order_ids(text: str, *, assume_order: bool = False) -> list[str]:
         assume_order: The customer was just asked for an order number, so a bare number of
             three or more digits counts even without the word "order".
     """
-    masked = _mask(text, _reference_spans(text))
+    text = text[:MAX_PARSED_CHARS]
+    masked = _masked(text)
     says_code = bool(_CODE_WORD.search(text))
-    ids: list[str] = []
+    ids: dict[str, None] = {}
     for match in _TOKEN.finditer(masked):
         token = match.group(1)
         digits = sum(ch.isdigit() for ch in token)
         if not digits or not 3 <= len(token) <= 20 or _NOT_AN_ID.match(token):
             continue
-        in_context = bool(_ORDER_CONTEXT.search(masked[: match.start(1)]))
+        in_context = _in_order_context(masked, match.start(1))
         if token.isdigit():
             if says_code and len(token) == 6 and not in_context:
                 continue
@@ -226,10 +264,8 @@ def extract_order_ids(text: str, *, assume_order: bool = False) -> list[str]:
                 continue
         elif digits < 3 and not in_context:
             continue
-        normalized = token.upper()
-        if normalized not in ids:
-            ids.append(normalized)
-    return ids
+        ids.setdefault(token.upper())
+    return list(ids)
 
 
 _CODE_PATTERN = re.compile(r"(?<![\w#$£€.,/-])(\d{3}[- ]?\d{3}|\d{2} \d{2} \d{2})(?![\w.,/-]*\d)")
@@ -240,9 +276,10 @@ def extract_code(text: str) -> str | None:
 
     Digits that belong to an order id, phone number, price or postcode are never taken.
     """
-    masked = _mask(text, _reference_spans(text))
+    text = text[:MAX_PARSED_CHARS]
+    masked = _masked(text)
     for match in _CODE_PATTERN.finditer(masked):
-        if _ORDER_CONTEXT.search(masked[: match.start()]):
+        if _in_order_context(masked, match.start()):
             continue
         return re.sub(r"\D", "", match.group(1))
     return None
@@ -271,9 +308,11 @@ _STREET_WORD = re.compile(
     r"ct|square|sq|terrace|crescent|rue|via|calle)\b",
     re.I,
 )
+# A house number, or a street name run together with its word ("Hauptstraße 5"), which is
+# looked for only where a run of letters begins, not again from each letter inside it.
 _STREET_START = re.compile(
     r"(?<![\w#-])\d+[A-Za-z]?\s+(?=[^\W\d])|"
-    r"[^\W\d]+(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee)\s*\d",
+    r"(?<![^\W\d])[^\W\d]+(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee)\s*\d",
     re.I,
 )
 
@@ -295,8 +334,13 @@ def _find_country(segment: str) -> tuple[str | None, str]:
 def _street_start(body: str) -> int | None:
     """Where the street line begins: the first house number followed by a street word."""
     starts = [m.start() for m in _STREET_START.finditer(body)]
+    searched_to = -1  # the end of a comma-separated part already searched in vain
     for start in starts:
-        if _STREET_WORD.search(body[start:].split(",")[0]):
+        if start < searched_to:
+            continue  # a later start in that part finds no street word either
+        end = body.find(",", start)
+        searched_to = len(body) if end < 0 else end
+        if _STREET_WORD.search(body[start:searched_to]):
             return start
     return starts[0] if starts else None
 
@@ -314,6 +358,12 @@ def extract_address(text: str) -> PostalAddress | None:
     country becomes its ISO-2 code; a UK postcode or a US state and ZIP imply GB or US
     when no country is named.
     """
+    text = text[:MAX_PARSED_CHARS]
+    return _address_in(text)
+
+
+@lru_cache(maxsize=32)
+def _address_in(text: str) -> PostalAddress | None:
     body = text.strip().rstrip(".!")
     start = _street_start(body)
     if start is None:
