@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,6 +28,8 @@ THRESHOLD = 0.6
 _NEGATORS = frozenset({"dont", "not", "no", "never", "without", "nor"})
 _NEGATABLE = frozenset({REFUND, CANCEL, CHANGE_ADDRESS, HUMAN, FRUSTRATION})
 _ACTIONS = (REFUND, CANCEL, CHANGE_ADDRESS, ORDER_STATUS)
+_CLAUSE_BREAK = re.compile(r"[.,!?;:\n]+|\bbut\b")
+_WORD = re.compile(r"[a-z0-9]+")
 VOCABULARY = COMMON_WORDS | {w for cues in INTENT_CUES.values() for c in cues for w in c.split()}
 
 
@@ -40,12 +43,17 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     """Lower-case the text, drop apostrophes and split it into words tagged by clause."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=16)
+def _tokens(text: str) -> tuple[Token, ...]:
+    """The tokens of a text, worked out once: a message is tokenized by several readers."""
     cleaned = text.lower().replace("’", "'").replace("'", "")
     tokens: list[Token] = []
-    for clause, part in enumerate(re.split(r"[.,!?;:\n]+|\bbut\b", cleaned)):
-        words = re.findall(r"[a-z0-9]+", part)
-        tokens += [Token(SHORTHAND.get(word, word), clause) for word in words]
-    return tokens
+    for clause, part in enumerate(_CLAUSE_BREAK.split(cleaned)):
+        tokens += [Token(SHORTHAND.get(word, word), clause) for word in _WORD.findall(part)]
+    return tuple(tokens)
 
 
 @lru_cache(maxsize=8192)
@@ -58,6 +66,8 @@ def word_similarity(cue: str, word: str) -> float:
     if word in VOCABULARY or len(cue) < 5 or len(word) < 3 or word[0] != cue[0]:
         return 0.0
     allowed = 1 if len(cue) <= 6 else 2
+    if abs(len(word) - len(cue)) > allowed:
+        return 0.0  # the distance is at least the difference in length
     return 0.85 if OSA.distance(word, cue) <= allowed else 0.0
 
 
@@ -67,27 +77,63 @@ def _similarity(cue: str, word: str, exact_only: frozenset[str]) -> float:
     return word_similarity(cue, word)
 
 
+class WordIndex:
+    """Where each distinct word of a message stands, grouped by its first letter.
+
+    Every word a cue word stands for shares its first letter, so a cue word is compared only
+    with the message's distinct words of that letter, whatever the message's length.
+    """
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.positions: dict[str, list[int]] = {}
+        for index, token in enumerate(tokens):
+            self.positions.setdefault(token.text, []).append(index)
+        self.by_initial: dict[str, list[str]] = {}
+        for word in self.positions:
+            self.by_initial.setdefault(word[:1], []).append(word)
+
+    def hits(self, cue_word: str, exact_only: frozenset[str]) -> tuple[list[int], list[float]]:
+        """Positions standing for the cue word, in order, and how well each does."""
+        found = sorted((position, score) for word in self.by_initial.get(cue_word[:1], ())
+                       if (score := _similarity(cue_word, word, exact_only)) > 0
+                       for position in self.positions[word])
+        return [position for position, _ in found], [score for _, score in found]
+
+
+def _nearest(positions: list[int], anchor: int) -> int:
+    """Index of the position closest to the anchor; the earlier one on a tie."""
+    right = bisect_left(positions, anchor)
+    if right == len(positions):
+        return right - 1
+    if right > 0 and anchor - positions[right - 1] <= positions[right] - anchor:
+        return right - 1
+    return right
+
+
 def _match_cue(
-    cue: str, tokens: list[Token], exact_only: frozenset[str] = frozenset()
+    cue: str, index: WordIndex, exact_only: frozenset[str] = frozenset()
 ) -> tuple[float, int] | None:
     """Best (quality, first position) of the cue's words found close together, if any."""
     words = cue.split()
-    hits = [[(i, _similarity(w, t.text, exact_only)) for i, t in enumerate(tokens)]
-            for w in words]
-    hits = [[(i, s) for i, s in row if s > 0] for row in hits]
-    if not all(hits):
-        return None
+    rows = []
+    for word in words:
+        row = index.hits(word, exact_only)
+        if not row[0]:
+            return None
+        rows.append(row)
     best: tuple[float, int] | None = None
-    for anchor, anchor_score in hits[0]:
-        chosen = [(anchor, anchor_score)]
-        for row in hits[1:]:
-            chosen.append(min(row, key=lambda hit: abs(hit[0] - anchor)))
-        positions = [pos for pos, _ in chosen]
-        if max(positions) - min(positions) > len(words) + 3:
+    anchors, anchor_scores = rows[0]
+    for anchor, anchor_score in zip(anchors, anchor_scores, strict=True):
+        low = high = anchor
+        quality = anchor_score
+        for positions, scores in rows[1:]:
+            nearest = _nearest(positions, anchor)
+            low, high = min(low, positions[nearest]), max(high, positions[nearest])
+            quality = min(quality, scores[nearest])
+        if high - low > len(words) + 3:
             continue
-        quality = min(score for _, score in chosen)
         if best is None or quality > best[0]:
-            best = (quality, min(positions))
+            best = (quality, low)
     return best
 
 
@@ -121,6 +167,7 @@ def is_general_question(tokens: list[Token], text: str, has_order_id: bool) -> b
 def score_intents(
     text: str,
     *,
+    index: WordIndex | None = None,
     has_order_id: bool = False,
     has_amount: bool = False,
     has_address: bool = False,
@@ -130,6 +177,7 @@ def score_intents(
 
     Args:
         text: The customer's message.
+        index: The message's words indexed (`WordIndex(tokenize(text))`), when already built.
         has_order_id: The message names or points at an order, which makes it about the
             customer's order.
         has_amount: The message names a sum of money, which points at a refund.
@@ -141,11 +189,12 @@ def score_intents(
         (intent, score) pairs with score at or above the acceptance threshold.
     """
     tokens = tokenize(text)
+    index = index or WordIndex(tokens)
     scores: dict[str, float] = {}
     for intent, cues in INTENT_CUES.items():
         found: list[float] = []
         for cue, weight in cues.items():
-            match = _match_cue(cue, tokens, product_words)
+            match = _match_cue(cue, index, product_words)
             if match is None:
                 continue
             quality, position = match

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from graph.affirmation import Reply, classify_reply
-from graph.offline.intents import score_intents, tokenize, word_similarity
+from graph.offline.intents import WordIndex, score_intents, tokenize, word_similarity
 from graph.offline.lexicon import (
     CANCEL,
     CAPABILITIES,
@@ -102,13 +102,14 @@ class Reading:
         return next((score for name, score in self.intents if name == intent), 0.0)
 
 
-def _reason_of(text: str) -> str | None:
-    words = [t.text for t in tokenize(text)]
+def _reason_of(words: list[str], index: WordIndex) -> str | None:
     for cue, reason in REFUND_REASONS.items():
         parts = cue.split()
-        for i in range(len(words) - len(parts) + 1):
+        starts, _ = index.hits(parts[0], frozenset())  # where the cue's first word stands
+        for i in starts:
             window = words[i : i + len(parts)]
-            if all(word_similarity(p, w) for p, w in zip(parts, window, strict=True)):
+            if len(window) == len(parts) and all(
+                    word_similarity(p, w) for p, w in zip(parts, window, strict=True)):
                 return reason
     return None
 
@@ -137,10 +138,13 @@ def read_message(
     amount = extract_amount(text, allow_bare_integer=expecting == "amount")
     if amount is not None and expecting == "amount" and order_ids:
         order_ids = [oid for oid in order_ids if oid != re.sub(r"\.00$", "", str(amount.value))]
-    words = {t.text for t in tokenize(text)}
+    tokens = tokenize(text)
+    index = WordIndex(tokens)
+    words = [t.text for t in tokens]
     address = extract_address(text)
     intents = score_intents(
         text,
+        index=index,
         has_order_id=bool(order_ids) or about_order,
         has_amount=amount is not None and expecting != "amount",
         has_address=address is not None and address.city is not None,
@@ -151,11 +155,11 @@ def read_message(
         intents=intents,
         order_ids=order_ids,
         amount=amount,
-        full_amount=bool(words & FULL_AMOUNT_WORDS) and amount is None,
+        full_amount=bool(FULL_AMOUNT_WORDS.intersection(words)) and amount is None,
         address=address,
         reply=classify_reply(text),
         email=extract_email(text),
         code=extract_code(text),
-        reason=_reason_of(text),
+        reason=_reason_of(words, index),
         about_order=bool(order_ids) or about_order,
     )
