@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz.distance import OSA
@@ -42,22 +43,28 @@ _NO_PHRASES = re.compile(
     r"no thanks|no thank you|not yet|not now|never ?mind|hold on|"
     r"changed my mind|(?:do not|don'?t) (?:do|go ahead with) (?:it|that)|do not|don'?t)\b"
 )
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_DIGIT = re.compile(r"\d")
+_RUN_OF_THREE = re.compile(r"(.)\1{2,}")
+_DOUBLED_END = re.compile(r"(s|o|p|h)\1$")
 _YES_EMOJI = "👍👌✅✔☑🙆🆗💯"
 _NO_EMOJI = "👎❌🚫✋🛑⛔🙅"
 
 
+@lru_cache(maxsize=4096)
 def _squeeze(word: str) -> str:
     """Collapse letters repeated three or more times, and "noo"/"yess" style doubling."""
-    word = re.sub(r"(.)\1{2,}", r"\1", word)
-    return re.sub(r"(s|o|p|h)\1$", r"\1", word)
+    return _DOUBLED_END.sub(r"\1", _RUN_OF_THREE.sub(r"\1", word))
 
 
+@lru_cache(maxsize=4096)
 def _fuzzy_class(word: str) -> str | None:
     if len(word) < 3 or word in _FILLER or word in _CONTRAST:
         return None
     for lexicon, label in ((_YES_WORDS, "yes"), (_NO_WORDS, "no")):
         for known in lexicon:
-            if len(known) >= 3 and known[0] == word[0] and OSA.distance(word, known) <= 1:
+            if len(known) >= 3 and known[0] == word[0] and abs(len(known) - len(word)) <= 1 \
+                    and OSA.distance(word, known) <= 1:
                 return label
     return None
 
@@ -83,8 +90,8 @@ def classify_reply(text: str) -> Reply:
         return "other"
     lowered = _NO_PHRASES.sub(" nope ", lowered)
     lowered = _YES_PHRASES.sub(" okay ", lowered)
-    words = [_squeeze(w) for w in re.findall(r"[a-z]+(?:'[a-z]+)?", lowered.replace("'", ""))]
-    has_digits = bool(re.search(r"\d", lowered))
+    words = [_squeeze(w) for w in _WORD.findall(lowered.replace("'", ""))]
+    has_digits = bool(_DIGIT.search(lowered))
     seen_yes, seen_no, unknown = emoji_yes, emoji_no, False
     for word in words:
         if word in _YES_WORDS:

@@ -94,8 +94,10 @@ def _contains(words: list[str], phrase: list[str]) -> bool:
     """True when the phrase's words appear in a row, each allowing one typo past 4 letters."""
     if not phrase or len(phrase) > len(words):
         return False
+    first = {said for said in set(words) if _same_word(said, phrase[0])}
     for start in range(len(words) - len(phrase) + 1):
-        if all(_same_word(words[start + i], word) for i, word in enumerate(phrase)):
+        if words[start] in first and all(
+                _same_word(words[start + i], word) for i, word in enumerate(phrase)):
             return True
     return False
 
@@ -103,7 +105,8 @@ def _contains(words: list[str], phrase: list[str]) -> bool:
 def _same_word(said: str, known: str) -> bool:
     if said == known:
         return True
-    return len(known) >= 5 and said[:1] == known[:1] and OSA.distance(said, known) <= 1
+    return (len(known) >= 5 and said[:1] == known[:1] and abs(len(said) - len(known)) <= 1
+            and OSA.distance(said, known) <= 1)
 
 
 def _mentions_other_order(words: list[str], offer: dict[str, Any]) -> bool:
