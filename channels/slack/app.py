@@ -1,11 +1,12 @@
 """The slack-bolt side: an `AsyncApp` whose listeners acknowledge at once and work afterwards.
 
-Bolt checks each request's signature and timestamp first (`X-Slack-Signature`, five minutes),
-then calls `auth.test` once, then drops the bot's own events. After that, `drop_repeats` drops an
-event whose `event_id` was already taken, a Slack retry (`X-Slack-Retry-Num`) included: Slack
-retries a delivery it thinks failed, and bolt does not recognize repeats itself. Listeners call
-`ack()` (or bolt does, for events) before any slow work, which they hand to `Handlers.spawn`, so
-every answer is inside Slack's three-second window.
+In HTTP mode a request reaches bolt only once the connector has checked its signature and read
+it within bounds (`intake`). Bolt checks the signature and timestamp again (`X-Slack-Signature`,
+five minutes), then calls `auth.test` once, then drops the bot's own events. After that,
+`drop_repeats` drops an event whose `event_id` was already taken, a Slack retry
+(`X-Slack-Retry-Num`) included: Slack retries a delivery it thinks failed, and bolt does not
+recognize repeats itself. Listeners call `ack()` (or bolt does, for events) before any slow
+work, which they hand to `Handlers.spawn`, so every answer is inside Slack's three-second window.
 """
 
 from __future__ import annotations

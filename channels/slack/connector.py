@@ -5,7 +5,8 @@ place as the case changes) and mirrors the conversation into that message's thre
 app it turns Approve, Deny (with a reason form), Take over and Hand back clicks, and people's
 thread messages, into desk operations. The desk checks everything (who may decide, the action's
 digest, expiry, a second click); the connector only shows its answer to the person who clicked,
-as an ephemeral message when nothing changed.
+as an ephemeral message when nothing changed. Requests on `/slack/events` are authenticated
+before anything parses them (`intake`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from collections.abc import Coroutine
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request
+from slack_bolt.adapter.starlette.async_handler import (
+    to_async_bolt_request,
+    to_starlette_response,
+)
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
@@ -27,7 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
 from starlette.responses import Response
 
-from channels.slack import payloads
+from channels.slack import intake, payloads
 from channels.slack.app import SHAPE_ERRORS, build_app
 from channels.slack.blocks import case_message, deny_form, note_message, who
 
@@ -94,7 +97,6 @@ class SlackConnector:
         self.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
         self.app = build_app(self.client, signing_secret=signing_secret or "",
                              verify_requests=mode == "http", handlers=self)
-        self._http = AsyncSlackRequestHandler(self.app)
         self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self.socket = (AsyncSocketModeHandler(self.app, app_token, logger=log)
                        if mode == "socket" else None)
@@ -133,36 +135,22 @@ class SlackConnector:
     async def handle(self, request: Request) -> Response:
         """Answer one request on `/slack/events` (Events API and interactivity alike).
 
-        Bolt checks the signature and the timestamp. A body of a shape nothing can read is
-        refused with 400 when Slack signed it and 401 when it did not, never with a server error.
+        The request is authenticated on its raw bytes, then parsed within bounds (`intake`),
+        and only then handed to bolt, as bolt's own FastAPI adapter would hand it: 401 when it
+        is not Slack's, 413 when too large, 400 when Slack signed something nothing can read;
+        never a server error.
         """
         if self._verifier is None:  # socket mode: Slack sends nothing here
             return Response("not found", status_code=404, media_type="text/plain")
-        body = await request.body()
+        admitted = await intake.admit(request, self._verifier)
+        if isinstance(admitted, Response):
+            return admitted
         try:
-            readable = isinstance(to_async_bolt_request(request, body).body, dict)
-        except SHAPE_ERRORS:  # not UTF-8, not JSON, fields of the wrong type
-            readable = False
-        if readable:
-            try:
-                response = await self._http.handle(request)
-            except SHAPE_ERRORS:  # even bolt's own error handling could not read it
-                log.info("Slack request of an unexpected shape", exc_info=True)
-            else:
-                if response.status_code != 400:
-                    return response
-        if self._signed(request, body):
-            return Response("bad request", status_code=400, media_type="text/plain")
-        return Response("invalid request", status_code=401, media_type="text/plain")
-
-    def _signed(self, request: Request, body: bytes) -> bool:
-        assert self._verifier is not None
-        try:
-            return self._verifier.is_valid(
-                body, request.headers.get("X-Slack-Request-Timestamp", ""),
-                request.headers.get("X-Slack-Signature", ""))
-        except ValueError:  # no timestamp, or bytes that are not UTF-8: not Slack's
-            return False
+            answer = await self.app.async_dispatch(to_async_bolt_request(request, admitted.raw))
+        except SHAPE_ERRORS:  # fields of the wrong type, found even by bolt's error handling
+            log.info("Slack request of an unexpected shape", exc_info=True)
+            return intake.refusal(400)
+        return to_starlette_response(answer)
 
     # -- the desk tells us ----------------------------------------------------------------
 

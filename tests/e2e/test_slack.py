@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -375,6 +376,34 @@ async def test_requests_not_from_slack_are_refused_and_change_nothing(
     assert slack.message(case.ts).updates == 0 and slack.calls_to("chat.postEphemeral") == []
     assert audit(server, "refund") == [("agent", "refund", "pending_approval")]
     await chat.close()
+
+
+def test_a_huge_body_is_refused_at_once_without_being_read(server: CaseloopServer) -> None:
+    huge = b"[" * (20 * 1024 * 1024)  # 20 MB of nesting: seconds of parsing, then a crash
+    for headers in ({"Content-Type": "application/json"},  # unsigned
+                    signed_headers("[]")):  # signed, but for other bytes
+        started = time.monotonic()
+        response = httpx.post(f"{server.url}/slack/events", content=huge, headers=headers,
+                              timeout=10)
+        assert response.status_code in (401, 413)
+        assert time.monotonic() - started < 1.0
+    started = time.monotonic()
+    assert httpx.get(f"{server.url}/readyz", timeout=5).status_code == 200
+    assert time.monotonic() - started < 0.5  # nothing is still chewing on it
+    assert "Traceback" not in server.log()
+
+
+def test_signed_bodies_nothing_can_read_are_refused_with_400(server: CaseloopServer) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    unreadable = [
+        '{"type": "event_callback", "event": ' + deep + "}",
+        urlencode({"payload": '{"type": "block_actions", "actions": ' + deep + "}"}),
+        urlencode({"payload": "{not json"}),
+        urlencode({"payload": "[]"}),
+        "payload=",
+    ]
+    assert [post(server, body).status_code for body in unreadable] == [400] * len(unreadable)
+    assert "Traceback" not in server.log()
 
 
 async def test_an_approval_still_works_after_a_restart(
