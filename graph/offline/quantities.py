@@ -19,10 +19,14 @@ _COUNTED_NOUN = re.compile(
     rf"\b{_COUNT}\s+(?:[a-z]+\s+){{0,2}}?[a-z]+\s+(?:was|were|is|are|arrived|came|got|had)\b",
     re.I,
 )
+# A price starts at its currency sign or where its digits begin, never again inside them, and
+# spaces are taken whole (possessive): two optional runs of spaces side by side would be split
+# every possible way before giving up.
 _EACH = re.compile(
-    r"[£$€]?\s*(\d+(?:[.,]\d{1,2})?)\s*(?:[£$€]|eur|euros?|usd|dollars?|gbp|pounds?|quid|"
-    r"bucks)?\s*(?:each|apiece|a piece|per (?:piece|item|unit|one))\b"
-    r"|\beach (?:one )?(?:was|is|cost|costs|were)\s*[£$€]?\s*(\d+(?:[.,]\d{1,2})?)",
+    r"(?:[£$€]\s*+)?(?<!\d)(\d++(?:[.,]\d{1,2})?)\s*+"
+    r"(?:(?:[£$€]|eur|euros?|usd|dollars?|gbp|pounds?|quid|bucks)\s*+)?"
+    r"(?:each|apiece|a piece|per (?:piece|item|unit|one))\b"
+    r"|\beach (?:one )?(?:was|is|cost|costs|were)\s*+(?:[£$€]\s*+)?(\d+(?:[.,]\d{1,2})?)",
     re.I,
 )
 
