@@ -290,17 +290,22 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE verification_attempts (
         subject TEXT NOT NULL,
         kind TEXT NOT NULL,
-        at TEXT NOT NULL
+        at TEXT NOT NULL,
+        thread_id TEXT NOT NULL
     );
     CREATE INDEX verification_attempts_recent ON verification_attempts (subject, kind, at);
+    CREATE INDEX verification_attempts_thread ON verification_attempts (thread_id, kind, at);
 
     CREATE TABLE operators (
         name TEXT PRIMARY KEY,
         approver INTEGER NOT NULL DEFAULT 0,
-        token_hash TEXT NOT NULL UNIQUE,
+        token_hash TEXT UNIQUE,
+        link_expires_at TEXT,
+        session_hash TEXT UNIQUE,
         created_at TEXT NOT NULL,
         signed_in_at TEXT,
         revoked_at TEXT
     );
+    CREATE UNIQUE INDEX operators_name_folded ON operators (lower(name));
     """,
 )
