@@ -87,7 +87,7 @@ def run_server(app: FastAPI, host: str, port: int, log_level: str = "info",
     # of the collector's full passes, which otherwise walk it all and stall every request in
     # flight for tens of milliseconds each time.
     gc.freeze()
-    config = uvicorn.Config(app, host=host, port=port, ws_max_size=65_536, log_level=log_level,
+    config = uvicorn.Config(app, host=host, port=port, ws_max_size=131_072, log_level=log_level,
                             log_config=None, proxy_headers=True,
                             timeout_graceful_shutdown=shutdown_grace)
     GracefulServer(config, app, shutdown_grace).run()

@@ -12,7 +12,8 @@ from channels.base import InboundMessage, OutboundMessage
 log = logging.getLogger("caseloop.webchat")
 
 NAME = "webchat"
-MAX_FRAME_BYTES = 16_384
+MAX_FRAME_BYTES = 65_536
+"""Largest frame read: room for the longest message even with every character escaped."""
 MAX_ID_CHARS = 100
 NOT_JSON = 'Messages must be JSON like {"text": "hello"}.'
 

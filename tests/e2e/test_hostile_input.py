@@ -239,3 +239,32 @@ async def test_after_the_fuzz_a_normal_turn_still_works(server: CaseloopServer) 
     [answer] = await chat.ask("how long does shipping take?")
     assert "Shipping" in answer
     await chat.close()
+
+
+@pytest.fixture
+def default_server(tmp_path: Path) -> Iterator[CaseloopServer]:
+    """A server with the default message limit (4,000 characters)."""
+    running = CaseloopServer(env_for(make_settings(tmp_path)), tmp_path)
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.mark.parametrize("long_text", [
+    "a" * 4000, "1 a " * 1000, "é" * 3999 + "@", "12 Hauptstrasse" * 266, "£1," * 1333,
+], ids=["letters", "number-word", "accents-at", "streets", "amounts"])
+async def test_one_long_message_does_not_hold_up_another_customer(
+    default_server: CaseloopServer, long_text: str
+) -> None:
+    sender = await default_server.connect(default_server.new_session())
+    other = await default_server.connect(default_server.new_session())
+    for _ in range(3):
+        await sender.send(long_text)
+    started = time.monotonic()
+    [answer] = await other.ask("how long does shipping take?")
+    assert "Shipping" in answer
+    assert time.monotonic() - started < 3.0  # generous: a turn takes tens of milliseconds
+    for _ in range(3):
+        assert (await sender.receive(timeout=30))["type"] == "message"
+    await sender.close()
+    await other.close()

@@ -114,7 +114,7 @@ async def test_a_resent_frame_is_answered_once(server: CaseloopServer) -> None:
     ('{"message": "hi"}', "JSON"),
     ('["text"]', "JSON"),
     ('{"text": 42}', "JSON"),
-    (json.dumps({"text": "y" * 20000}), "too long"),
+    (json.dumps({"text": "y" * 70000}), "too long"),
 ])
 async def test_bad_frames_get_a_clear_error_and_the_chat_goes_on(
     server: CaseloopServer, frame: str, expected: str
