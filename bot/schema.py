@@ -276,9 +276,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE verification_attempts (
         subject TEXT NOT NULL,
         kind TEXT NOT NULL,
-        at TEXT NOT NULL
+        at TEXT NOT NULL,
+        thread_id TEXT NOT NULL
     );
     CREATE INDEX verification_attempts_recent ON verification_attempts (subject, kind, at);
+    CREATE INDEX verification_attempts_thread ON verification_attempts (thread_id, kind, at);
 
     CREATE TABLE operators (
         name TEXT PRIMARY KEY,
