@@ -33,6 +33,7 @@ from bot.knowledge import KnowledgeBase
 from bot.lifecycle import CaseLifecycle
 from bot.links import Links
 from bot.mailer import Mailer
+from bot.operators import Approvers, Operators
 from bot.outbox import Courier
 from bot.outreach import Outreach, OutreachRules
 from bot.playbooks import load_playbooks
@@ -180,7 +181,8 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
                         context)
     desk = Desk(database=database, escalations=Escalations(database, store), approvals=approvals,
                 runs=runs, audit=audit, courier=courier, locks=locks, case_graph=graph,
-                context=context, approvers=settings.slack_approver_ids)
+                context=context,
+                approvers=Approvers(settings.slack_approver_ids, Operators(database)))
     quiet = timedelta(minutes=settings.case_quiet_minutes)
     satisfaction = Satisfaction(cases, timers, database, courier, graph, locks, ask_after=quiet)
     context.cases = satisfaction  # a customer keeping things as offered closes the case

@@ -22,6 +22,7 @@ from bot.customer_notes import remember, send_to_customer
 from bot.database import Database, isoformat, utcnow
 from bot.desk_listeners import DeskListener, Notifier
 from bot.escalations import CaseView, Escalations
+from bot.operators import Approvers
 from bot.outbox import Courier
 from bot.thread_locks import ThreadLocks
 from bot.transcript import Line, read_transcript
@@ -61,14 +62,14 @@ class Desk:
     """The operations people perform on cases, checked and audited.
 
     Args:
-        approvers: Slack user ids allowed to approve or deny. Console operators hold the admin
-            token and may always decide.
+        approvers: Who may approve or deny: Slack user ids in `SLACK_APPROVERS`, the admin
+            token (`console:admin`) and operator accounts made approvers.
     """
 
     def __init__(self, *, database: Database, escalations: Escalations, approvals: ApprovalQueue,
                  runs: ApprovalRuns, audit: AuditLog, courier: Courier, locks: ThreadLocks,
                  case_graph: CompiledStateGraph, context: CaseContext,
-                 approvers: frozenset[str]) -> None:
+                 approvers: Approvers) -> None:
         self._db = database
         self._escalations = escalations
         self._approvals = approvals
@@ -78,7 +79,7 @@ class Desk:
         self._locks = locks
         self._case_graph = case_graph
         self._context = context
-        self._approvers = approvers
+        self.approvers = approvers
         self.notifier = Notifier()
 
     def add_listener(self, listener: DeskListener) -> None:
@@ -90,9 +91,9 @@ class Desk:
         await self.notifier.drain()
 
     def may_decide(self, actor: str) -> bool:
-        """Whether an actor may approve or deny: a listed Slack approver, or a console operator."""
-        kind, _, who = actor.partition(":")
-        return (kind == "console" and bool(who)) or (kind == "slack" and who in self._approvers)
+        """Whether an actor may approve or deny: a listed Slack user, the admin token, or an
+        approver account (`Approvers.allows`)."""
+        return self.approvers.allows(actor)
 
     # Escalating
 
