@@ -1,4 +1,4 @@
-"""The `caseloop` command: serve, migrate, chat in the terminal, read the audit log and KPIs."""
+"""The `caseloop` command: serve, migrate, chat, the audit log and KPIs, operator accounts."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import gc
 import json
 import logging
 import sys
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError, load_settings
@@ -15,6 +16,8 @@ from bot.json_logs import install_logging
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
+
+    from bot.operators import Account
 
 log = logging.getLogger("caseloop")
 
@@ -34,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--json", action="store_true", help="one JSON object per line")
     report = commands.add_parser("report", help="print the KPIs, from stored cases and audit")
     report.add_argument("--json", action="store_true", help="one JSON object")
+    _add_operator_commands(commands)
     telegram = commands.add_parser("telegram", help="Telegram bot set-up")
     telegram_commands = telegram.add_subparsers(dest="telegram_command", required=True)
     telegram_commands.add_parser(
@@ -58,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_set_telegram_webhook(settings))
     if args.command == "report":
         return asyncio.run(_report(settings, as_json=args.json))
+    if args.command == "operators":
+        return asyncio.run(_operators(settings, args))
     if args.check == "verify":
         return asyncio.run(_verify_audit(settings))
     return asyncio.run(_audit(settings, as_json=args.json))
@@ -204,3 +210,68 @@ async def _verify_audit(settings: Settings) -> int:
     print(f"audit chain intact: {count} records")
     return 0
 
+
+def _add_operator_commands(commands: argparse._SubParsersAction) -> None:
+    operators = commands.add_parser(
+        "operators", help="people's accounts for the console (each signs in by a one-time link)")
+    actions = operators.add_subparsers(dest="operators_command", required=True)
+    add = actions.add_parser("add", help="create an account and print its one-time sign-in link")
+    add.add_argument("name", help="who the audit trail says acted (console:NAME)")
+    add.add_argument("--approver", action="store_true", help="may approve and deny requests")
+    link = actions.add_parser("link", help="a new one-time sign-in link (ends their session)")
+    link.add_argument("name")
+    listing = actions.add_parser("list", help="every account (never a link or token)")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    revoke = actions.add_parser("revoke", help="end an account: its session and link stop")
+    revoke.add_argument("name")
+
+
+async def _operators(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.database import Database
+    from bot.operators import LINK_HOURS, OperatorError, Operators
+
+    database = await Database.open(settings.database_url)
+    accounts = Operators(database)
+    base = settings.public_url or f"http://localhost:{settings.port}"
+    try:
+        if args.operators_command == "list":
+            found = await accounts.accounts()
+            lines = ([json.dumps(asdict(account)) for account in found] if args.json
+                     else _account_lines(found) if found else ["No operator accounts yet."])
+            print("\n".join(lines))
+            return 0
+        if args.operators_command == "revoke":
+            account = await accounts.revoke(args.name)
+            print(f"Revoked {account.name}: their session and sign-in link no longer work.")
+            return 0
+        if args.operators_command == "add":
+            account, token = await accounts.add(args.name, approver=args.approver)
+            print(f"Added {account.name}" + (", who may approve and deny." if account.approver
+                                            else " (not an approver)."))
+        else:
+            account, token = await accounts.issue_link(args.name)
+            print(f"A new sign-in link for {account.name}; their previous link and session "
+                  "no longer work.")
+        print(f"It signs them in once, within {LINK_HOURS} hours; send it to them only:")
+        print(f"{base}/console/sign-in?token={token}")
+        return 0
+    except OperatorError as refused:
+        print(f"caseloop: {refused}", file=sys.stderr)
+        return 1
+    finally:
+        await database.close()
+
+
+def _account_lines(accounts: list[Account]) -> list[str]:
+    rows = [("NAME", "APPROVER", "CREATED", "LAST SIGN-IN", "REVOKED", "UNUSED LINK UNTIL")]
+    rows += [(account.name, "yes" if account.approver else "no", _minute(account.created_at),
+              _minute(account.signed_in_at), _minute(account.revoked_at),
+              _minute(account.link_expires_at)) for account in accounts]
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    return ["  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)),
+                       row[5]]).rstrip() for row in rows]
+
+
+def _minute(at: str | None) -> str:
+    """A stored timestamp to the minute (`2026-12-03 20:49`), or `-`."""
+    return at[:16].replace("T", " ") if at else "-"
