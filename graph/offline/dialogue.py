@@ -66,7 +66,8 @@ def street_only(address: dict[str, Any], order_ids: list[str]) -> dict[str, Any]
         names_order = any(ch.isdigit() for ch in before)  # "48390 to 10 Downing St"
         if words & _REQUEST_WORDS or names_order:
             line1 = line1[leads[-1].end():]
-    for order_id in order_ids:
+    lowered = line1.lower()
+    for order_id in [o for o in order_ids if o.lower() in lowered]:  # one pattern each
         line1 = re.sub(rf"#?\b{re.escape(order_id)}\b", " ", line1, flags=re.I)
     line1 = " ".join(line1.split()).strip(" ,;-")
     return {**address, "line1": line1} if line1 else address

@@ -18,6 +18,7 @@ _VAGUE = frozenset(
 )
 
 
+@lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """Reduce a plural to its singular well enough for matching ("shelves" -> "shelf")."""
     if len(word) > 4 and word.endswith("ves"):
@@ -40,7 +41,8 @@ def name_similarity(name_word: str, said: str) -> float:
     if len(a) < 4 or len(b) < 3 or b in FUNCTION_WORDS:
         return 0.0
     allowed = 1 if len(a) <= 7 else 2
-    if len(b) >= 4 and OSA.distance(a, b) <= allowed and (a[0] == b[0] or a[1:3] == b[1:3]):
+    close = len(b) >= 4 and abs(len(a) - len(b)) <= allowed  # else the distance is larger
+    if close and OSA.distance(a, b) <= allowed and (a[0] == b[0] or a[1:3] == b[1:3]):
         return 0.85
     if len(b) >= 4 and a.endswith(b) and len(a) - len(b) >= 3:
         return 0.7  # "shelf" for "bookshelf", "phones" for "headphones"
@@ -60,7 +62,7 @@ def _name_words(name: str) -> list[str]:
 
 def item_score(items: list[str], words: list[str]) -> float:
     """How strongly the words point at an order with these item names (0 when not at all)."""
-    said = said_words(words)
+    said = set(said_words(words))
     best = 0.0
     for name in items:
         name_words = _name_words(name)

@@ -78,12 +78,10 @@ def match_known_id(candidate: str, known_ids: list[str]) -> str | None:
 
 def resolve_order_ids(candidates: list[str], known_ids: list[str]) -> list[str]:
     """Map what the customer wrote onto known ids where possible, keeping the rest as written."""
-    resolved: list[str] = []
+    resolved: dict[str, None] = {}
     for candidate in candidates:
-        order_id = match_known_id(candidate, known_ids) or candidate
-        if order_id not in resolved:
-            resolved.append(order_id)
-    return resolved
+        resolved.setdefault(match_known_id(candidate, known_ids) or candidate)
+    return list(resolved)
 
 
 def _position(words: list[str], index: int, strict: bool) -> int | None:
