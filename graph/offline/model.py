@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -24,6 +25,9 @@ from graph.offline.steps import Decision
 
 CONFIRMATION_KEY = "caseloop_confirmation"
 """Marks the graph's own "Shall I go ahead?" message, which the model did not write."""
+MAX_READ_CHARS = 4_000
+"""The model reads at most this many characters of a customer message (as many as a channel
+lets through by default), so that reading one message takes a bounded time."""
 
 
 def tool_name(tool: Any) -> str | None:
@@ -38,6 +42,15 @@ def tool_name(tool: Any) -> str | None:
         return convert_to_openai_tool(tool)["function"]["name"]
     except (TypeError, ValueError, KeyError):
         return getattr(tool, "__name__", None)
+
+
+def _readable_part(text: str) -> str:
+    """The start of a long message, cut at a space near the limit rather than inside a word."""
+    if len(text) <= MAX_READ_CHARS:
+        return text
+    cut = text[:MAX_READ_CHARS]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    return cut[:space] if space >= MAX_READ_CHARS * 9 // 10 else cut
 
 
 def _text_of(message: BaseMessage) -> str:
@@ -100,8 +113,8 @@ class OfflineChatModel(BaseChatModel):
             return Decision(GREETING_REPLY, [], state)
         latest_ai = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
         confirming = latest_ai is not None and CONFIRMATION_KEY in latest_ai.additional_kwargs
-        return respond_to_customer(_text_of(last_human), state, current, offered,
-                                   confirming=confirming)
+        return respond_to_customer(_readable_part(_text_of(last_human)), state, current,
+                                   offered, confirming=confirming)
 
     def _generate(
         self,
@@ -136,4 +149,6 @@ class OfflineChatModel(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        return self._generate(messages, stop=stop, **kwargs)
+        # Reading a message is CPU work: done in a worker thread, it leaves the event loop free
+        # to move other customers' turns along meanwhile.
+        return await asyncio.to_thread(self._generate, messages, stop, None, **kwargs)
