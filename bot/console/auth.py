@@ -1,8 +1,10 @@
 """Who is at the console: the admin token, session cookies that never hold it, form tokens.
 
-A session cookie is `<name>.<issued>.<mac>`: the operator's name (base64url), when they signed in
-(Unix seconds) and an HMAC-SHA256 of both keyed with the admin token. Changing the token signs
-everyone out; nobody can forge a cookie without it, and the cookie never reveals it.
+A session cookie is `<subject>.<issued>.<mac>`: whose session it is (base64url), when it began
+(Unix seconds) and an HMAC-SHA256 of both keyed with the admin token. The subject is `admin` for
+the admin token's own sign-in, or `account:<secret>` for an operator account, whose secret's hash
+the account holds (`bot/operators.py`). Changing the token signs everyone out; nobody can forge a
+cookie without it, and the cookie never reveals it.
 """
 
 from __future__ import annotations
@@ -11,17 +13,17 @@ import base64
 import binascii
 import hashlib
 import hmac
-import re
 from dataclasses import dataclass
+
+from bot.operators import ADMIN_NAME
 
 SESSION_COOKIE = "caseloop_console"
 FLASH_COOKIE = "caseloop_console_flash"
 SESSION_SECONDS = 12 * 3600
-"""How long a sign-in lasts."""
-API_NAME = "api"
-"""The operator name of a script that sends the token and no `X-Caseloop-Operator`."""
-NAME_RULE = "1 to 40 letters, digits, spaces or . _ - @ '"
-_NAME = re.compile(r"[\w .@'-]{1,40}")
+"""How long a sign-in with the admin token lasts."""
+ACCOUNT_SESSION_SECONDS = 30 * 24 * 3600
+"""How long an account's sign-in lasts (revoking it, or a new link, ends it at once)."""
+_ACCOUNT = "account:"
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,9 @@ class Operator:
 
     name: str
     via: str
-    """`cookie` (signed in through the form) or `bearer` (the token in `Authorization`)."""
+    """`cookie` (a browser's session) or `bearer` (the admin token in `Authorization`)."""
+    approver: bool
+    """May approve or deny."""
     session: str | None = None
     """The session cookie's value, which the forms' anti-forgery token is derived from."""
 
@@ -40,15 +44,34 @@ class Operator:
         return f"console:{self.name}"
 
 
-def clean_name(raw: str) -> str | None:
-    """The operator's name with spaces tidied, or None when it breaks `NAME_RULE`."""
-    name = " ".join(raw.split())
-    return name if _NAME.fullmatch(name) else None
+@dataclass(frozen=True)
+class Session:
+    """What a genuine session cookie says."""
+
+    subject: str
+    issued: int
+
+    @property
+    def account_secret(self) -> str | None:
+        """The account's session secret, or None for the admin token's session."""
+        return self.subject.removeprefix(_ACCOUNT) if self.subject.startswith(_ACCOUNT) else None
+
+    def current(self, now: float) -> bool:
+        """True while the session has not run out."""
+        if self.subject == ADMIN_NAME:
+            return 0 <= now - self.issued <= SESSION_SECONDS
+        return self.account_secret is not None and 0 <= now - self.issued <= (
+            ACCOUNT_SESSION_SECONDS)
+
+
+def account_subject(secret: str) -> str:
+    """The session subject of an account's signed-in browser."""
+    return f"{_ACCOUNT}{secret}"
 
 
 def token_matches(given: str, token: str) -> bool:
     """True when `given` is the admin token (compared in constant time)."""
-    return hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
+    return _same(given, token)
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -59,24 +82,25 @@ def bearer_token(authorization: str | None) -> str | None:
     return value.strip() or None
 
 
-def issue_session(name: str, token: str, now: float) -> str:
-    """A session cookie value for `name`, signed with the admin token."""
-    payload = f"{_encode(name)}.{int(now)}"
+def issue_session(subject: str, token: str, now: float) -> str:
+    """A session cookie value for `subject`, signed with the admin token."""
+    payload = f"{_encode(subject)}.{int(now)}"
     return f"{payload}.{_mac(token, 'session', payload)}"
 
 
-def read_session(value: str, token: str, now: float) -> str | None:
-    """The operator's name in a session cookie, or None when it is forged, stale or garbled."""
+def read_session(value: str, token: str, now: float) -> Session | None:
+    """What a session cookie says, or None when it is forged, run out or garbled."""
     parts = value.split(".")
     if len(parts) != 3:
         return None
     encoded, issued, mac = parts
-    if not hmac.compare_digest(mac, _mac(token, "session", f"{encoded}.{issued}")):
+    if not _same(mac, _mac(token, "session", f"{encoded}.{issued}")):
         return None
-    if not issued.isdigit() or not 0 <= now - int(issued) <= SESSION_SECONDS:
+    subject = _decode(encoded)
+    if subject is None or not issued.isdigit():
         return None
-    name = _decode(encoded)
-    return name if name is not None and clean_name(name) == name else None
+    session = Session(subject, int(issued))
+    return session if session.current(now) else None
 
 
 def form_token(session: str, token: str) -> str:
@@ -86,7 +110,7 @@ def form_token(session: str, token: str) -> str:
 
 def form_token_matches(given: str, session: str, token: str) -> bool:
     """True when a posted form came from a page served to this session."""
-    return hmac.compare_digest(given.encode("utf-8"), form_token(session, token).encode("utf-8"))
+    return _same(given, form_token(session, token))
 
 
 def sign_flash(text: str, token: str) -> str:
@@ -98,9 +122,14 @@ def sign_flash(text: str, token: str) -> str:
 def read_flash(value: str, token: str) -> str | None:
     """The notice in a flash cookie, or None when it was not set by us."""
     encoded, _, mac = value.partition(".")
-    if not hmac.compare_digest(mac, _mac(token, "flash", encoded)):
+    if not _same(mac, _mac(token, "flash", encoded)):
         return None
     return _decode(encoded)
+
+
+def _same(given: str, expected: str) -> bool:
+    """Compared in constant time, whatever characters `given` holds."""
+    return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
 
 
 def _mac(token: str, purpose: str, payload: str) -> str:

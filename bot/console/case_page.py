@@ -11,18 +11,20 @@ from bot.escalations import ApprovalView, CaseView
 from bot.transcript import Line
 
 REPLY_MAX_CHARS = 4000
+APPROVERS_ONLY = "Only approvers can approve or deny this request."
 LIVE_SECONDS = 4
 """How often an open case's page fetches its transcript and audit trail again."""
 
 
 def case_page(case: CaseView, *, transcript: list[Line], audit: list[AuditRecord],
-              operator: str, csrf: str, now: datetime, flash: str | None = None) -> str:
-    """Everything about one case, and the operations that fit its state."""
+              operator: str, csrf: str, now: datetime, flash: str | None = None,
+              may_decide: bool = True) -> str:
+    """Everything about one case, and the operations that fit its state and the operator."""
     body = (
         f'<p class="crumbs"><a href="/console">All cases</a> · '
         f'<a href="/console/cases/{case.id}">Refresh</a></p>'
         f"{_summary(case, now)}"
-        f"{_approval(case, csrf) if case.approval else ''}"
+        f"{_approval(case, csrf, may_decide) if case.approval else ''}"
         f"{_human_controls(case, csrf)}"
         f"{_transcript(transcript)}{_audit(audit)}"
     )
@@ -53,7 +55,7 @@ def _summary(case: CaseView, now: datetime) -> str:
     )
 
 
-def _approval(case: CaseView, csrf: str) -> str:
+def _approval(case: CaseView, csrf: str, may_decide: bool) -> str:
     approval = case.approval
     assert approval is not None
     return (
@@ -63,7 +65,7 @@ def _approval(case: CaseView, csrf: str) -> str:
         f"<p>Action <code>{e(approval.action)}</code></p>{args_list(approval.args)}"
         f"<p>Rule <code>{e(approval.rule)}</code> · {e(approvals_given(approval))}</p>"
         f"{_decision(approval)}"
-        f"{_decision_forms(approval, csrf) if approval.status == 'pending' else ''}"
+        f"{_decision_forms(approval, csrf, may_decide) if approval.status == 'pending' else ''}"
         "</section>"
     )
 
@@ -81,7 +83,9 @@ def _decision(approval: ApprovalView) -> str:
     return "".join(f'<p class="decided">{e(text)}</p>' for text in lines)
 
 
-def _decision_forms(approval: ApprovalView, csrf: str) -> str:
+def _decision_forms(approval: ApprovalView, csrf: str, may_decide: bool) -> str:
+    if not may_decide:
+        return f'<p class="note">{e(APPROVERS_ONLY)}</p>'
     fields = hidden("csrf", csrf) + hidden("digest", approval.digest)
     return (
         '<div class="decide">'

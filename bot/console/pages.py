@@ -4,39 +4,60 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.console.auth import NAME_RULE
 from bot.console.html import age, args_list, e, hidden, page, reason_label, when
 from bot.escalations import ApprovalView, CaseView
 
 LIST_REFRESH_SECONDS = 30
+OWN_LINK = ("Operators sign in with a link of their own, given by whoever runs Caseloop "
+            "(caseloop operators add NAME, or caseloop operators link NAME for a new one).")
 
 
-def login_page(*, next_path: str, name: str = "", problem: str | None = None,
-               notice: str | None = None, token: str | None = None) -> str:
-    """The sign-in form: the admin token and the operator's name.
+def login_page(*, next_path: str, problem: str | None = None, notice: str | None = None,
+               token: str | None = None, accounts_exist: bool = False) -> str:
+    """The way in: with operator accounts, their own links; before any, the admin token.
 
-    With `token` (the link printed in the server log carries it) only the name is asked for.
+    With `token` (the link printed in the server log carries it) one click signs in.
     """
     error = f'<p class="error" role="alert">{e(problem)}</p>' if problem else ""
+    if accounts_exist:
+        body = (f'<section class="card narrow"><h1>Sign in</h1>{error}'
+                f"<p>{e(OWN_LINK)}</p></section>")
+        return page("Sign in", body, flash=notice)
     if token is None:
         intro = ("Enter the console token (<code>CASELOOP_ADMIN_TOKEN</code>, or the one printed "
-                 "in the server log at start) and your name; your name goes into the audit trail.")
+                 "in the server log at start). It signs you in as admin until operators have "
+                 "accounts of their own (<code>caseloop operators add NAME</code>).")
         token_field = ('<label for="token">Console token</label>'
                        '<input id="token" name="token" type="password" '
                        'autocomplete="current-password" required>')
     else:
-        intro = "The link carries the console token. Your name goes into the audit trail."
+        intro = ("The link carries the console token: it signs you in as admin until operators "
+                 "have accounts of their own (<code>caseloop operators add NAME</code>).")
         token_field = hidden("token", token)
     body = (
         f'<section class="card narrow"><h1>Sign in</h1><p>{intro}</p>'
         f'{error}<form method="post" action="/console/login" class="stack">'
         f'{hidden("next", next_path)}{token_field}'
-        '<label for="name">Your name</label>'
-        f'<input id="name" name="name" value="{e(name)}" maxlength="40" autocomplete="username" '
-        f'required title="{e(NAME_RULE)}">'
         '<button type="submit">Sign in</button></form></section>'
     )
     return page("Sign in", body, flash=notice)
+
+
+def link_page(*, name: str, token: str, approver: bool) -> str:
+    """A sign-in link opened: one click on the button uses it up and signs its holder in.
+
+    A link previewer that fetches the page does not use the link; only the posted form does.
+    """
+    may = "approve or deny requests, " if approver else ""
+    body = (
+        f'<section class="card narrow"><h1>Sign in as {e(name)}</h1>'
+        f"<p>This link signs you in once, in this browser. You may {e(may)}take cases over, "
+        "reply to customers and hand cases back; the audit trail names you "
+        f"<code>console:{e(name)}</code>.</p>"
+        f'<form method="post" action="/console/sign-in" class="stack">{hidden("token", token)}'
+        f'<button type="submit">Sign in as {e(name)}</button></form></section>'
+    )
+    return page("Sign in", body)
 
 
 def cases_page(*, open_cases: list[CaseView], pending: list[CaseView], closed: list[CaseView],

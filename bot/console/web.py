@@ -1,15 +1,15 @@
 """How console requests are checked and answered: who is asking, what they posted, and in what form.
 
 People get pages, redirects and one-line notices; scripts (Bearer token, `Accept:
-application/json`) get JSON. Sign-in demands and bad input never become a 500.
+application/json`) get JSON. Sign-in demands, throttling and bad input never become a 500.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
@@ -18,14 +18,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.routing import APIRoute
 
 from bot.console.auth import (
-    API_NAME,
     FLASH_COOKIE,
-    NAME_RULE,
     SESSION_COOKIE,
-    SESSION_SECONDS,
     Operator,
     bearer_token,
-    clean_name,
     form_token,
     form_token_matches,
     issue_session,
@@ -34,9 +30,12 @@ from bot.console.auth import (
     sign_flash,
     token_matches,
 )
+from bot.console.bodies import read_fields
 from bot.console.pages import error_page, login_page
+from bot.console.problems import Problem, SignInNeeded, TooManySignIns
+from bot.console.throttle import SignInThrottle
+from bot.operators import ADMIN_NAME, Operators
 
-MAX_BODY_BYTES = 64 * 1024
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; script-src 'self'; "
@@ -47,37 +46,25 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 WRONG_TOKEN = "That token is not right."
-SIGN_IN_NEEDED = "Sign in with the console token."
 STALE_FORM = "This form is out of date or was not sent from the console: reload and try again."
-
-
-class Problem(Exception):
-    """A request the console cannot carry out: shown as a page, or as JSON to scripts."""
-
-    def __init__(self, status: int, title: str, detail: str) -> None:
-        super().__init__(detail)
-        self.status, self.title, self.detail = status, title, detail
-
-
-class SignInNeeded(Exception):
-    """No valid token or session came with the request."""
-
-    def __init__(self, detail: str = SIGN_IN_NEEDED) -> None:
-        super().__init__(detail)
-        self.detail = detail
+NAMED_BY_ACCOUNT = ("X-Caseloop-Operator is no longer read: the admin token acts as admin, and "
+                    "people sign in with their own accounts.")
+THROTTLED = "Too many failed sign-ins from your address. Try again in {seconds} seconds."
 
 
 class ConsoleRoute(APIRoute):
     """Turns sign-in demands and bad input into console pages (or JSON), never into a 500."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:
             try:
                 response = await handler(request)
             except SignInNeeded as needed:
-                response = _sign_in(request, needed.detail)
+                response = await _sign_in(request, needed.detail)
+            except TooManySignIns as throttled:
+                response = _throttled(request, throttled.retry_after)
             except Problem as problem:
                 response = _problem(request, problem)
             except RequestValidationError as invalid:
@@ -101,21 +88,39 @@ class Posted:
 
 
 async def signed_in(request: Request) -> Operator:
-    """The operator behind the request: a Bearer token or a session cookie."""
+    """The operator behind the request: the admin token (Bearer) or a session cookie."""
     token = request.app.state.caseloop.admin_token
     if "authorization" in request.headers:
+        may_try_to_sign_in(request)
         given = bearer_token(request.headers["authorization"])
         if given is None or not token_matches(given, token):
+            sign_in_failed(request)
             raise SignInNeeded(WRONG_TOKEN)
-        name = clean_name(request.headers.get("x-caseloop-operator", API_NAME))
-        if name is None:
-            raise Problem(400, "Bad operator name", f"X-Caseloop-Operator must be {NAME_RULE}.")
-        return Operator(name=name, via="bearer")
-    session = request.cookies.get(SESSION_COOKIE, "")
-    name = read_session(session, token, time.time()) if session else None
-    if name is None:
+        if "x-caseloop-operator" in request.headers:
+            raise Problem(400, "Who is this?", NAMED_BY_ACCOUNT)
+        return Operator(name=ADMIN_NAME, via="bearer", approver=True)
+    operator = await current_operator(request)
+    if operator is None:
         raise SignInNeeded()
-    return Operator(name=name, via="cookie", session=session)
+    return operator
+
+
+async def current_operator(request: Request) -> Operator | None:
+    """Who the session cookie signs in: an active account, or the admin before accounts exist."""
+    value = request.cookies.get(SESSION_COOKIE, "")
+    session = read_session(value, request.app.state.caseloop.admin_token, time.time())
+    if session is None:
+        return None
+    operators = accounts(request)
+    secret = session.account_secret
+    if secret is None:
+        if await operators.any_accounts():
+            return None  # the admin token signs a browser in only until accounts exist
+        return Operator(name=ADMIN_NAME, via="cookie", approver=True, session=value)
+    account = await operators.signed_in(secret)
+    if account is None:
+        return None
+    return Operator(name=account.name, via="cookie", approver=account.approver, session=value)
 
 
 async def posted(request: Request, operator: Annotated[Operator, Depends(signed_in)]) -> Posted:
@@ -129,33 +134,29 @@ async def posted(request: Request, operator: Annotated[Operator, Depends(signed_
     return Posted(operator, fields, wants_json(request, operator))
 
 
-async def read_fields(request: Request) -> dict[str, str]:
-    """A post's fields, from a form or a JSON object; text values only."""
-    length = request.headers.get("content-length", "0")
-    if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-        raise Problem(413, "Too large", "That request is too large.")
-    if request.headers.get("content-type", "").startswith("application/json"):
-        try:
-            data = await request.json()
-        except ValueError:
-            raise Problem(400, "Not understood", "The body is not valid JSON.") from None
-        if not isinstance(data, dict):
-            raise Problem(400, "Not understood", "The body must be a JSON object.")
-    else:
-        form = await request.form(max_files=0, max_fields=20)
-        data = dict(form.items())
-    bad = sorted(name for name, value in data.items() if not isinstance(value, str))
-    if bad:
-        raise Problem(422, "Not understood", f"These fields must be text: {', '.join(bad)}.")
-    return data
+def accounts(request: Request) -> Operators:
+    """The operator accounts (the desk's approvers read the same)."""
+    return request.app.state.caseloop.desk.approvers.accounts
 
 
-def start_session(request: Request, name: str, target: str) -> Response:
-    """On to `target` with a fresh session cookie for `name`."""
+def may_try_to_sign_in(request: Request) -> None:
+    """Refuse (`TooManySignIns`) an address that failed to sign in too often lately."""
+    wait = _throttle(request).wait_for(_address(request))
+    if wait:
+        raise TooManySignIns(wait)
+
+
+def sign_in_failed(request: Request) -> None:
+    """Count a wrong token or an unusable link against the client's address."""
+    _throttle(request).failed(_address(request))
+
+
+def start_session(request: Request, subject: str, target: str, max_age: int) -> Response:
+    """On to `target` with a fresh session cookie for `subject`."""
     token = request.app.state.caseloop.admin_token
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(SESSION_COOKIE, issue_session(name, token, time.time()),
-                        max_age=SESSION_SECONDS, path="/console", httponly=True,
+    response.set_cookie(SESSION_COOKIE, issue_session(subject, token, time.time()),
+                        max_age=max_age, path="/console", httponly=True,
                         samesite="strict", secure=_secure(request))
     return response
 
@@ -165,13 +166,6 @@ def end_session(request: Request) -> Response:
     response = flash_redirect(request, "/console/login", "You are signed out.")
     response.delete_cookie(SESSION_COOKIE, path="/console", httponly=True, samesite="strict")
     return response
-
-
-def signed_in_already(request: Request) -> bool:
-    """True when the request carries a valid session cookie."""
-    session = request.cookies.get(SESSION_COOKIE, "")
-    token = request.app.state.caseloop.admin_token
-    return bool(session) and read_session(session, token, time.time()) is not None
 
 
 def with_flash(request: Request, render: Callable[[str | None], str]) -> Response:
@@ -217,25 +211,53 @@ def local_path(target: str) -> str:
     return target if fine else "/console"
 
 
-def _sign_in(request: Request, detail: str) -> Response:
+async def _sign_in(request: Request, detail: str) -> Response:
     if "authorization" in request.headers or _accepts_json(request):
         return JSONResponse({"error": detail}, status_code=401,
                             headers={"WWW-Authenticate": 'Bearer realm="console"'})
     target = request.url.path if request.method == "GET" else "/console"
     offered = request.query_params.get("token") if request.method == "GET" else None
     if offered is not None:
-        return _token_link(request, offered, target)
+        return await _token_link(request, offered, target)
     response = RedirectResponse(f"/console/login?next={quote(target, safe='/')}", status_code=303)
     if SESSION_COOKIE in request.cookies:
         response.delete_cookie(SESSION_COOKIE, path="/console")
     return response
 
 
-def _token_link(request: Request, offered: str, target: str) -> Response:
-    """The console link printed in the log (`/console?token=...`): only a name is left to give."""
+async def _token_link(request: Request, offered: str, target: str) -> Response:
+    """The console link printed in the log (`/console?token=...`): one click signs in."""
+    wait = _throttle(request).wait_for(_address(request))
+    if wait:
+        return _throttled(request, wait)
     if not token_matches(offered, request.app.state.caseloop.admin_token):
+        sign_in_failed(request)
         return html_response(login_page(next_path=target, problem=WRONG_TOKEN), 401)
+    if await accounts(request).any_accounts():
+        return html_response(login_page(next_path=target, accounts_exist=True), 403)
     return html_response(login_page(next_path=target, token=offered))
+
+
+def _throttle(request: Request) -> SignInThrottle:
+    """The application's count of failed sign-ins, made at its first sign-in attempt."""
+    state = request.app.state
+    if not hasattr(state, "console_sign_ins"):
+        state.console_sign_ins = SignInThrottle()
+    throttle: SignInThrottle = state.console_sign_ins
+    return throttle
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _throttled(request: Request, seconds: int) -> Response:
+    detail, headers = THROTTLED.format(seconds=seconds), {"Retry-After": str(seconds)}
+    if "authorization" in request.headers or _accepts_json(request):
+        return JSONResponse({"error": detail}, status_code=429, headers=headers)
+    response = html_response(error_page("Too many sign-ins", detail), 429)
+    response.headers.update(headers)
+    return response
 
 
 def _problem(request: Request, problem: Problem) -> Response:

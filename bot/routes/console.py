@@ -1,8 +1,9 @@
-"""The operator console at /console: sign in, see cases, approve or deny, take over, reply.
+"""The operator console at /console: see cases, approve or deny, take over, reply.
 
-People sign in with a form (a session cookie); scripts send `Authorization: Bearer <token>` and
-get JSON when they ask for it (`Accept: application/json`). Every operation goes through the desk,
-which checks it and writes it to the audit trail as `console:<name>`.
+People sign in with their account's one-time link (`bot/console/sign_in.py`: a session cookie);
+scripts send `Authorization: Bearer <admin token>` and get JSON when they ask for it (`Accept:
+application/json`). Every operation goes through the desk, which checks it and writes it to the
+audit trail as `console:<account name>` (`console:admin` for the admin token).
 """
 
 from __future__ import annotations
@@ -12,27 +13,22 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 
-from bot.console.auth import NAME_RULE, Operator, clean_name, token_matches
+from bot.console import sign_in
+from bot.console.auth import Operator
 from bot.console.case_page import REPLY_MAX_CHARS, case_page
 from bot.console.kpi_page import kpi_page
-from bot.console.pages import cases_page, login_page
+from bot.console.pages import cases_page
+from bot.console.problems import Problem
 from bot.console.web import (
-    WRONG_TOKEN,
     ConsoleRoute,
     Posted,
-    Problem,
     csrf_for,
-    end_session,
     flash_redirect,
     html_response,
-    local_path,
     posted,
-    read_fields,
     signed_in,
-    signed_in_already,
-    start_session,
     wants_json,
     with_flash,
 )
@@ -45,41 +41,15 @@ CLOSED_SHOWN = 20
 TAKEN_OVER = "You have the case: the bot stays silent until you hand it back."
 HANDED_BACK = "Handed back: the bot answers the customer again."
 NOT_TAKEN_OVER = "The case is not taken over: take it over first."
+NOT_AN_APPROVER = ("Only approvers can approve or deny requests; you may take the case over, "
+                   "reply and hand it back.")
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 Operating = Annotated[Operator, Depends(signed_in)]
 Posting = Annotated[Posted, Depends(posted)]
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
-
-
-@router.get("/login")
-async def login_form(request: Request, next: str = "/console") -> Response:
-    """The sign-in form (straight on to the console for someone already signed in)."""
-    target = local_path(next)
-    if signed_in_already(request):
-        return RedirectResponse(target, status_code=303)
-    return with_flash(request, lambda notice: login_page(next_path=target, notice=notice))
-
-
-@router.post("/login")
-async def login(request: Request) -> Response:
-    """Check the token and the name; on success, a session cookie and on to the console."""
-    fields = await read_fields(request)
-    target, name = local_path(fields.get("next", "/console")), fields.get("name", "")
-    if not token_matches(fields.get("token", ""), request.app.state.caseloop.admin_token):
-        return html_response(login_page(next_path=target, name=name, problem=WRONG_TOKEN), 401)
-    clean = clean_name(name)
-    if clean is None:
-        problem = f"Your name must be {NAME_RULE}."
-        return html_response(login_page(next_path=target, name=name, problem=problem), 400)
-    return start_session(request, clean, target)
-
-
-@router.post("/logout")
-async def logout(request: Request, post: Posting) -> Response:
-    """Forget the session."""
-    return end_session(request)
+router.include_router(sign_in.router)
 
 
 @router.get("")
@@ -120,7 +90,8 @@ async def case(request: Request, case_id: Id, operator: Operating) -> Response:
                              "audit": [record.as_json() for record in audit]})
     return with_flash(request, lambda notice: case_page(
         found, transcript=transcript, audit=audit, operator=operator.name,
-        csrf=csrf_for(request, operator), now=datetime.now(UTC), flash=notice))
+        csrf=csrf_for(request, operator), now=datetime.now(UTC), flash=notice,
+        may_decide=operator.approver))
 
 
 @router.post("/approvals/{approval_id}/approve")
@@ -178,6 +149,8 @@ async def hand_back(request: Request, case_id: Id, post: Posting) -> Response:
 
 
 async def _decide(request: Request, approval_id: int, post: Posting, *, approve: bool) -> Response:
+    if not post.operator.approver:
+        raise Problem(403, "Approvers only", NOT_AN_APPROVER)
     digest = post.fields.get("digest", "").strip() or None
     if digest is None and post.operator.via == "cookie":
         raise Problem(400, "Which action?", "The form did not say which action it decides on; "
@@ -190,6 +163,8 @@ async def _decide(request: Request, approval_id: int, post: Posting, *, approve:
         reason=None if approve else reason)
     if result.status == "unknown":
         raise Problem(404, "No such approval", f"There is no approval #{approval_id}.")
+    if result.status == "not_allowed":
+        raise Problem(403, "Approvers only", NOT_AN_APPROVER)
     case_id = result.case.id if result.case is not None else None
     body = {"status": result.status, "changed": result.changed,
             "case": _case_json(result.case) if result.case is not None else None}

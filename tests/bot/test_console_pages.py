@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from bot.audit import AuditRecord
 from bot.console.case_page import case_page
 from bot.console.html import age
-from bot.console.pages import cases_page, login_page
+from bot.console.pages import cases_page, link_page, login_page
 from bot.escalations import ApprovalView, CaseView
 from bot.transcript import Line
 
@@ -141,7 +141,8 @@ def test_whatever_customers_write_is_shown_as_text_never_as_markup() -> None:
                              audit=[], operator=evil, csrf="t", now=NOW),
                    cases_page(open_cases=[shown], pending=[shown], closed=[], operator="ana",
                               csrf="t", now=NOW),
-                   login_page(next_path='/console"><script>', name=evil)):
+                   login_page(next_path='/console"><script>', problem=evil),
+                   link_page(name=evil, token=evil, approver=True)):
         assert "<script>" not in markup
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in markup
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -56,14 +59,31 @@ async def verified_customer(browser: Browser, server: CaseloopServer, smtp: Smtp
     return chat
 
 
-async def signed_in_operator(browser: Browser, server: CaseloopServer, name: str) -> Page:
-    """An operator in a browser of their own, signed in through the form."""
+def operators_command(server: CaseloopServer, *args: str) -> subprocess.CompletedProcess[str]:
+    """`caseloop operators ...` run beside the server, on its database, as its admin would."""
+    env = {**os.environ, **server.env, "PORT": str(server.port)}
+    return subprocess.run([sys.executable, "-m", "bot", "operators", *args], env=env,
+                          cwd=server.workdir, capture_output=True, text=True, timeout=60)
+
+
+def sign_in_link(server: CaseloopServer, command: str, name: str, *options: str) -> str:
+    """The one-time link `caseloop operators add|link NAME` prints, to open on this machine."""
+    done = operators_command(server, command, name, *options)
+    assert done.returncode == 0, done.stderr
+    [link] = re.findall(r"^http://localhost:\d+/console/sign-in\?token=\S+$", done.stdout,
+                        re.MULTILINE)
+    assert link.startswith(f"http://localhost:{server.port}/")
+    return link.replace("http://localhost", "http://127.0.0.1")
+
+
+async def signed_in_operator(browser: Browser, server: CaseloopServer, name: str,
+                             approver: bool = True) -> Page:
+    """An operator with an account of their own, signed in by its link in their own browser."""
+    link = sign_in_link(server, "add", name, *(["--approver"] if approver else []))
     console = await (await browser.new_context()).new_page()
-    await console.goto(f"{server.url}/console")
-    await expect(console).to_have_url(f"{server.url}/console/login?next=/console")
-    await console.fill("#token", TOKEN)
-    await console.fill("#name", name)
-    await console.click("text=Sign in >> nth=-1")
+    await console.goto(link)
+    await console.get_by_role("button", name=f"Sign in as {name}").click()
+    await expect(console).to_have_url(f"{server.url}/console")
     await expect(console.locator(".who")).to_have_text(f"Signed in as {name}")
     return console
 
@@ -101,7 +121,6 @@ async def test_the_console_needs_the_token_and_loads_nothing_from_elsewhere(
     console.on("request", lambda request: requested.append(request.url))
     await console.goto(f"{server.url}/console")
     await console.fill("#token", "not the token")
-    await console.fill("#name", "Ana")
     await console.click("text=Sign in >> nth=-1")
     await expect(console.get_by_role("alert")).to_have_text("That token is not right.")
     assert all(url.startswith(server.url) for url in requested)
@@ -120,11 +139,17 @@ async def test_with_no_token_configured_the_link_in_the_log_opens_the_console(
         console = await (await browser.new_context()).new_page()
         await console.goto(link.replace("http://localhost", "http://127.0.0.1"))
         await expect(console.get_by_label("Console token")).to_have_count(0)
-        await console.fill("#name", "Ana")
         await console.click("text=Sign in >> nth=-1")
         await expect(console).to_have_url(f"{generated.url}/console")
-        await expect(console.locator(".who")).to_have_text("Signed in as Ana")
+        await expect(console.locator(".who")).to_have_text("Signed in as admin")
         await expect(console.get_by_text("Nothing is waiting for a decision.")).to_be_visible()
+        link = sign_in_link(generated, "add", "Ana", "--approver")
+        await console.reload()  # the admin token signed in only until someone has an account
+        await expect(console.get_by_text("Operators sign in with a link of their own")
+                     ).to_be_visible()
+        await console.goto(link)
+        await console.get_by_role("button", name="Sign in as Ana").click()
+        await expect(console.locator(".who")).to_have_text("Signed in as Ana")
     finally:
         generated.stop()
 
