@@ -265,7 +265,8 @@ async def _connect_slack(settings: Settings, desk: Desk) -> Any:
     connector = SlackConnector(
         desk, token=settings.slack_bot_token, signing_secret=settings.slack_signing_secret,
         channel_id=settings.slack_escalation_channel, api_url=settings.slack_api_url,
-        app_token=settings.slack_app_token, mode=settings.slack_mode)
+        app_token=settings.slack_app_token, mode=settings.slack_mode,
+        agents=settings.slack_agent_ids)
     desk.add_listener(connector)
     await connector.start()
     return connector

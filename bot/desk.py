@@ -238,12 +238,20 @@ class Desk:
         return case
 
     async def reply(self, case_id: int, actor: str, text: str) -> bool:
-        """Send a person's message to the customer, on the channel they last wrote on."""
+        """Send a person's message to the customer, on the channel they last wrote on.
+
+        Only the person who took the case over speaks to the customer. Anyone else's message,
+        or one on a case the bot answers or that is closed, is refused (False) and goes nowhere:
+        the caller may keep it as an internal note (`add_internal_note`).
+        """
         text = text.strip()
         case = await self._escalations.get(case_id)
-        if not text or case is None or case.status != "open" or case.mode != "human":
+        if not text or case is None or not _speaks_for(case, actor):
             return False
         async with self._locks.hold(case.thread_id):
+            case = await self._escalations.get(case_id)  # as it stands once the thread is held
+            if case is None or not _speaks_for(case, actor):
+                return False
             await send_to_customer(self._db, self._courier, [case.thread_id], text,
                                    kind="human_reply", role=f"agent:{actor}")
             await remember(self._case_graph, case.thread_id, [AIMessage(content=text)])
@@ -251,15 +259,32 @@ class Desk:
         self.notifier.tell("case_note", case, "human", text, actor)
         return True
 
+    async def add_internal_note(self, case_id: int, actor: str, text: str) -> CaseView | None:
+        """Keep a person's words on an open case for the team only, never for the customer.
+
+        The note goes to the audit trail with its actor and is shown where the case is shown,
+        marked internal. None when the case is closed or unknown, or the text empty.
+        """
+        text = text.strip()
+        case = await self._escalations.get(case_id)
+        if not text or case is None or case.status != "open":
+            return None
+        await self._audit_case(case, actor, "internal_note", "done",
+                               {"text": text, "taken_by": case.taken_by})
+        self.notifier.tell("case_note", case, "internal", text, actor)
+        return case
+
     async def hand_back(self, case_id: int, actor: str) -> CaseView | None:
         """Give the conversation back to the bot, which remembers everything said meanwhile.
 
-        The case closes, unless an approval in it still waits for a decision.
+        The case closes, unless an approval in it still waits for a decision. None when the
+        case is closed or nobody has taken it over.
         """
         case = await self._escalations.get(case_id)
         if case is None or case.status != "open":
             return None
-        await self._escalations.set_mode(case_id, "bot", None)
+        if not await self._escalations.set_mode(case_id, "bot", None):
+            return None  # nobody holds it: nothing to hand back (the case stays as it is)
         if case.approval is None or case.approval.status != "pending":
             await self._escalations.close(case_id)
         await self._audit_case(case, actor, "hand_back", "handed_back")
@@ -325,6 +350,11 @@ class Desk:
                 "INSERT OR IGNORE INTO slack_events (event_id, at) VALUES (?, ?)",
                 (event_id, isoformat(utcnow())))
             return cursor.rowcount == 1
+
+
+def _speaks_for(case: CaseView, actor: str) -> bool:
+    """Whether `actor` is the one person who may write to the case's customer now."""
+    return case.status == "open" and case.mode == "human" and case.taken_by == actor
 
 
 def _line(text: str, limit: int = 200) -> str:

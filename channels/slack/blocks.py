@@ -48,6 +48,7 @@ SENTIMENTS = {
 }
 CHANNEL_NAMES = {"webchat": "Web chat", "whatsapp": "WhatsApp", "telegram": "Telegram"}
 SUGGESTION_LABEL = ":bulb: *Suggestion for you (not sent to the customer)*"
+INTERNAL_LABEL = ":lock: *Internal note*"
 
 
 def case_message(case: CaseView, event: str | None = None,
@@ -101,13 +102,18 @@ def call_text(action: str, args: dict[str, Any]) -> str:
     return f"{action}({shown})"
 
 
-def note_message(kind: str, text: str, actor: str | None) -> dict[str, Any] | None:
+def note_message(kind: str, text: str, actor: str | None,
+                 taken_by: str | None = None) -> dict[str, Any] | None:
     """A line for the case's thread; None for one that must not be posted.
 
     A person's message written in Slack is already in the thread: it is not echoed back. A
-    suggestion is marked as one, for the person, and is never sent to the customer.
+    suggestion is marked as one, for the person, and is never sent to the customer. An
+    internal note is marked as one too: written in Slack it is already in the thread, so the
+    line only says whose it is, that it was not sent, and who (`taken_by`) answers the customer.
     """
     body = escape(text)
+    if kind == "internal":
+        return internal_note(body, actor, taken_by)
     if kind == "customer":
         return {"text": f":bust_in_silhouette: *Customer:* {body}"}
     if kind == "bot":
@@ -122,6 +128,20 @@ def note_message(kind: str, text: str, actor: str | None) -> dict[str, Any] | No
                 "blocks": [{"type": "context", "elements": [_mrkdwn(SUGGESTION_LABEL)]},
                            _section(quoted)]}
     return {"text": body}
+
+
+def internal_note(body: str, actor: str | None, taken_by: str | None) -> dict[str, Any]:
+    """The thread's line for an internal note (`body` escaped already)."""
+    owner = f" Only {who(taken_by)}, who took this case over, writes to the customer." if (
+        taken_by and taken_by != actor) else ""
+    if actor is not None and actor.startswith("slack:"):
+        line = f"{INTERNAL_LABEL} from {who(actor)}: not sent to the customer.{owner}"
+        return {"text": line, "blocks": [{"type": "context", "elements": [_mrkdwn(line)]}]}
+    quoted = "\n".join(f">{line}" for line in body.splitlines() or [""])
+    label = f"{INTERNAL_LABEL} from {who(actor)} (not sent to the customer)"
+    return {"text": f"{label}: {body}",
+            "blocks": [{"type": "context", "elements": [_mrkdwn(label + owner)]},
+                       _section(quoted)]}
 
 
 def deny_form(approval: ApprovalView, channel: str, thread_ts: str | None) -> dict[str, Any]:

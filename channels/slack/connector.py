@@ -4,9 +4,10 @@ As a desk listener it posts one parent message per case in the escalation channe
 place as the case changes) and mirrors the conversation into that message's thread. As a bolt
 app it turns Approve, Deny (with a reason form), Take over and Hand back clicks, and people's
 thread messages, into desk operations. The desk checks everything (who may decide, the action's
-digest, expiry, a second click); the connector only shows its answer to the person who clicked,
-as an ephemeral message when nothing changed. Requests on `/slack/events` are authenticated
-before anything parses them (`intake`).
+digest, expiry, a second click, who may write to the customer); the connector only shows its
+answer to the person who clicked, as an ephemeral message when nothing changed. One rule is
+Slack's own: only its agents (`SLACK_AGENTS`, when set) take cases over and hand them back.
+Requests on `/slack/events` are authenticated before anything parses them (`intake`).
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ CASE_IS_CLOSED = "This case is closed."
 TAKEN_ALREADY = "{who} has taken this case over already."
 NOT_A_MEMBER = ("not_in_channel", "channel_not_found")
 CANNOT_HAND_BACK = "This case isn't taken over, so there is nothing to hand back."
+NOT_AN_AGENT = ("Only the agents set for this workspace can take cases over and hand them "
+                "back.")
+NOT_AN_AGENT_TO_ANSWER = ("Not sent to the customer: only the agents set for this workspace "
+                          "take cases over and answer customers.")
 
 
 class Desk(Protocol):
@@ -64,6 +69,8 @@ class Desk(Protocol):
                      ) -> DecisionResult: ...
     async def take_over(self, case_id: int, actor: str) -> CaseView | None: ...
     async def reply(self, case_id: int, actor: str, text: str) -> bool: ...
+    async def add_internal_note(self, case_id: int, actor: str, text: str
+                                ) -> CaseView | None: ...
     async def hand_back(self, case_id: int, actor: str) -> CaseView | None: ...
     async def attach_slack_thread(self, case_id: int, channel: str, ts: str) -> None: ...
     async def case_for_slack_thread(self, channel: str, ts: str) -> CaseView | None: ...
@@ -81,11 +88,14 @@ class SlackConnector:
         api_url: The Web API's base URL (Slack's, GovSlack's, a proxy, a local stand-in).
         app_token: The app-level token (`xapp-...`) for Socket Mode.
         mode: `http` (Slack calls `/slack/events`) or `socket` (Caseloop connects to Slack).
+        agents: Slack user ids who may take cases over and hand them back (`SLACK_AGENTS`);
+            empty: anyone in the escalation channel.
     """
 
     def __init__(self, desk: Desk, *, token: str, signing_secret: str | None, channel_id: str,
                  api_url: str = "https://slack.com/api/", app_token: str | None = None,
-                 mode: Literal["http", "socket"] = "http") -> None:
+                 mode: Literal["http", "socket"] = "http",
+                 agents: frozenset[str] = frozenset()) -> None:
         if mode == "http" and not signing_secret:
             raise ValueError("a signing secret is needed to check Slack's requests")
         if mode == "socket" and not app_token:
@@ -93,6 +103,7 @@ class SlackConnector:
         self.channel_id = channel_id
         self.mode = mode
         self._desk = desk
+        self._agents = agents
         self.client = AsyncWebClient(token=token, base_url=api_url)
         self.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
         self.app = build_app(self.client, signing_secret=signing_secret or "",
@@ -185,7 +196,7 @@ class SlackConnector:
 
     async def case_note(self, case: CaseView, kind: str, text: str, actor: str | None) -> None:
         """Post a line in the case's thread (not a person's own Slack message, already there)."""
-        message = note_message(kind, text, actor)
+        message = note_message(kind, text, actor, case.taken_by)
         thread = self._thread_of(case)
         if message is None:
             return
@@ -253,6 +264,9 @@ class SlackConnector:
         case_id = payloads.case_id(click.value) if click else None
         if click is None or case_id is None:
             return
+        if not self.is_agent(click.user):
+            await self._tell(click.channel, click.user, NOT_AN_AGENT)
+            return
         actor = _actor(click.user)
         case = await self._desk.take_over(case_id, actor)
         if case is None or case.status != "open":
@@ -267,13 +281,17 @@ class SlackConnector:
         case_id = payloads.case_id(click.value) if click else None
         if click is None or case_id is None:
             return
-        if await self._desk.hand_back(case_id, _actor(click.user)) is None:
-            await self._tell(click.channel, click.user, CANNOT_HAND_BACK)
+        refusal = await self._hand_back(case_id, click.user)
+        if refusal is not None:
+            await self._tell(click.channel, click.user, refusal)
 
     async def on_message(self, event: dict[str, Any]) -> None:
-        """A person's message in a case's thread: to the customer, or `/handback`.
+        """A person's message in a case's thread: to the customer, an internal note, or
+        `/handback`.
 
-        Thread messages are taken one at a time, so they reach the customer in order.
+        Once a case is taken over, only the words of the person who took it reach the customer
+        (the desk sees to it); anyone else's stay in the thread as an internal note. Thread
+        messages are taken one at a time, so they reach the customer in order.
         """
         message = payloads.thread_message(event, self.channel_id)
         if message is None:
@@ -284,13 +302,34 @@ class SlackConnector:
                 return
             actor = _actor(message.user)
             if message.hands_back:
-                if await self._desk.hand_back(case.id, actor) is None:
-                    await self._tell(message.channel, message.user, CANNOT_HAND_BACK,
-                                     message.thread_ts)
-            elif not await self._desk.reply(case.id, actor, message.text):
-                await self._tell(message.channel, message.user,
-                                 CASE_CLOSED if case.status != "open" else NOT_TAKEN_OVER,
-                                 message.thread_ts)
+                refusal = await self._hand_back(case.id, message.user)
+            elif await self._desk.reply(case.id, actor, message.text):
+                refusal = None
+            else:
+                refusal = await self._not_sent(message, actor)
+            if refusal is not None:
+                await self._tell(message.channel, message.user, refusal, message.thread_ts)
+
+    async def _hand_back(self, case_id: int, user: str) -> str | None:
+        """Hand a case back for `user`; None when done, else what to tell them."""
+        if not self.is_agent(user):
+            return NOT_AN_AGENT
+        return None if await self._desk.hand_back(case_id, _actor(user)) else CANNOT_HAND_BACK
+
+    async def _not_sent(self, message: payloads.ThreadMessage, actor: str) -> str | None:
+        """What becomes of words the desk did not send: a note on a case someone else holds
+        (None: nothing to tell), or what to tell their writer."""
+        case = await self._desk.case_for_slack_thread(message.channel, message.thread_ts)
+        if case is None or case.status != "open":
+            return CASE_CLOSED
+        if case.mode == "human" and case.taken_by != actor:
+            noted = await self._desk.add_internal_note(case.id, actor, message.text)
+            return None if noted is not None else CASE_CLOSED
+        return NOT_TAKEN_OVER if self.is_agent(message.user) else NOT_AN_AGENT_TO_ANSWER
+
+    def is_agent(self, user: str) -> bool:
+        """Whether a Slack user may take cases over and hand them back."""
+        return not self._agents or user in self._agents
 
     # -- helpers --------------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """Cases as the desk shows them, and a small in-memory desk for testing the Slack side alone.
 
 `StandInDesk` keeps the desk's contract (who may decide, the digest, one decision per request,
-take over before replying) in a few lines, so the connector's translation can be tested without
-a database or a graph; the end-to-end tests run the real desk.
+only the person who took a case over replies, notes on open cases) in a few lines, so the
+connector's translation can be tested without a database or a graph; the end-to-end tests run
+the real desk.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class StandInDesk:
         self.cases = {case.id: case for case in cases}
         self.calls: list[tuple[Any, ...]] = []
         self.replies: list[tuple[int, str, str]] = []
+        self.notes: list[tuple[int, str, str]] = []
         self.events: set[str] = set()
         self.delay = delay
         """Seconds each decision takes (a slow database, a slow backend)."""
@@ -89,15 +91,24 @@ class StandInDesk:
     async def reply(self, case_id: int, actor: str, text: str) -> bool:
         self.calls.append(("reply", case_id, actor, text))
         case = self.cases.get(case_id)
-        if case is None or case.mode != "human":
+        if case is None or case.status != "open" or case.mode != "human" or (
+                case.taken_by != actor):
             return False
         self.replies.append((case_id, actor, text))
         return True
 
+    async def add_internal_note(self, case_id: int, actor: str, text: str) -> CaseView | None:
+        self.calls.append(("add_internal_note", case_id, actor, text))
+        case = self.cases.get(case_id)
+        if case is None or case.status != "open":
+            return None
+        self.notes.append((case_id, actor, text))
+        return case
+
     async def hand_back(self, case_id: int, actor: str) -> CaseView | None:
         self.calls.append(("hand_back", case_id, actor))
         case = self.cases.get(case_id)
-        if case is None or case.status != "open":
+        if case is None or case.status != "open" or case.mode != "human":
             return None
         self.cases[case_id] = dataclasses.replace(case, mode="bot", taken_by=None,
                                                   status="closed")

@@ -29,10 +29,12 @@ FORM = "application/x-www-form-urlencoded"
 class Rig:
     """The connector behind its route, a stand-in desk, and Slack on the other side."""
 
-    def __init__(self, slack: FakeSlack, desk: StandInDesk) -> None:
+    def __init__(self, slack: FakeSlack, desk: StandInDesk,
+                 agents: frozenset[str] = frozenset()) -> None:
         self.slack, self.desk = slack, desk
         self.connector = SlackConnector(desk, token=TOKEN, signing_secret=SIGNING_SECRET,
-                                        channel_id=CHANNEL, api_url=slack.api_url)
+                                        channel_id=CHANNEL, api_url=slack.api_url,
+                                        agents=agents)
         app = FastAPI()
         app.include_router(slack_route.router)
         app.state.caseloop = SimpleNamespace(slack=self.connector)

@@ -185,6 +185,21 @@ def test_a_person_s_own_slack_message_is_not_echoed_into_the_thread() -> None:
     assert note_message("human", "On it!", "slack:U0BOB") is None
 
 
+def test_an_internal_note_is_marked_as_not_sent_and_names_who_answers_the_customer() -> None:
+    from_slack = note_message("internal", "send your card number to <@U0X>", "slack:U0MALLORY",
+                              "slack:U0BOB")
+    assert from_slack is not None  # the words are in the thread already: not repeated
+    assert from_slack["text"] == (
+        ":lock: *Internal note* from <@U0MALLORY>: not sent to the customer. Only <@U0BOB>, "
+        "who took this case over, writes to the customer.")
+    assert "card number" not in texts(from_slack["blocks"])
+    from_console = note_message("internal", "Check <!channel> first", "console:dana", None)
+    assert from_console is not None
+    assert from_console["text"] == (":lock: *Internal note* from dana (console) (not sent to "
+                                    "the customer): Check &lt;!channel&gt; first")
+    assert ">Check &lt;!channel&gt; first" in texts(from_console["blocks"])
+
+
 def test_the_deny_form_carries_the_request_and_asks_for_a_reason() -> None:
     approval = approval_view(3)
     form = deny_form(approval, "C0ESCALATE", "1700000000.000100")
