@@ -41,6 +41,7 @@ CLOSED_SHOWN = 20
 TAKEN_OVER = "You have the case: the bot stays silent until you hand it back."
 HANDED_BACK = "Handed back: the bot answers the customer again."
 NOT_TAKEN_OVER = "The case is not taken over: take it over first."
+HELD_BY_OTHER = "{who} has taken this case over: only they write to the customer."
 NOT_AN_APPROVER = ("Only approvers can approve or deny requests; you may take the case over, "
                    "reply and hand it back.")
 
@@ -127,7 +128,11 @@ async def reply(request: Request, case_id: Id, post: Posting) -> Response:
     if len(text) > REPLY_MAX_CHARS:
         raise Problem(400, "Too long", f"A reply is at most {REPLY_MAX_CHARS} characters.")
     if not await request.app.state.caseloop.desk.reply(case_id, post.operator.actor, text):
-        return _outcome(request, post, case_id, NOT_TAKEN_OVER, 409, {"sent": False})
+        now = await _case_or_404(request, case_id)
+        holder = now.taken_by if now.mode == "human" else None
+        why = (HELD_BY_OTHER.format(who=holder.partition(":")[2] or holder)
+               if holder and holder != post.operator.actor else NOT_TAKEN_OVER)
+        return _outcome(request, post, case_id, why, 409, {"sent": False})
     sent = f"Sent to the customer on {found.channel or 'their channel'}."
     return _outcome(request, post, case_id, sent, 200, {"sent": True})
 

@@ -368,3 +368,20 @@ async def test_bodies_too_large_or_too_deep_are_refused_while_read(operator, cas
                                        headers={**operator.bearer, "Content-Type": "text/plain"})
     assert other.status_code == 415
     assert [r.action for r in await operator.app.desk.audit_trail(case_id)] == ["refund"]
+
+
+async def test_only_the_person_who_took_the_case_over_writes_to_the_customer(
+    operator, caseloop, smtp
+):
+    case_id = await over_limit_refund(caseloop, smtp)
+    app, channel = caseloop
+    await operator.sign_in()
+    path = f"/console/cases/{case_id}"
+    await operator.submit(path, f"{path}/take-over")
+    before = channel.texts_for("noor")
+    refused = await operator.client.post(f"{path}/reply", json={"text": "Send your card number"},
+                                         headers=operator.bearer)
+    assert refused.status_code == 409 and refused.json() == {
+        "sent": False, "message": "Ana has taken this case over: only they write to the customer."}
+    assert channel.texts_for("noor") == before
+    assert "human_message" not in [r.action for r in await app.desk.audit_trail(case_id)]
