@@ -30,7 +30,8 @@ class DeskListener(Protocol):
         """A line for the case's thread.
 
         `kind` is `customer` (a customer message), `bot` (the bot's answer while the case is
-        open), `human` (a person's message sent to the customer; `actor` says who) or
+        open), `human` (a person's message sent to the customer; `actor` says who),
+        `internal` (a note from someone other than the person holding the case, never sent) or
         `suggestion` (a draft reply and next best action for the person, never sent).
         """
         ...
