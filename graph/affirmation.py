@@ -8,6 +8,8 @@ from typing import Literal
 
 from rapidfuzz.distance import OSA
 
+from graph.slots import MAX_PARSED_CHARS
+
 Reply = Literal["yes", "no", "other"]
 
 _YES_WORDS = frozenset(
@@ -76,12 +78,12 @@ def classify_reply(text: str) -> Reply:
     and no, asks something back or adds a new request (any digits) is "other".
 
     Args:
-        text: The customer's message.
+        text: The customer's message (read up to `MAX_PARSED_CHARS` characters).
 
     Returns:
         "yes", "no" or "other".
     """
-    lowered = text.strip().lower().replace("’", "'")
+    lowered = text[:MAX_PARSED_CHARS].strip().lower().replace("’", "'")
     if not lowered:
         return "other"
     emoji_yes = any(ch in _YES_EMOJI for ch in lowered)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from graph.slots import MAX_PARSED_CHARS
+
 _PERSON = re.compile(
     r"\b(?:(?:speak|talk|chat|connect|transfer|escalate)\b.{0,30}\b"
     r"(?:human|person|agent|someone|somebody|manager|supervisor|operator|"
@@ -45,8 +47,10 @@ def escalation_signal(text: str, earlier: list[str]) -> Signal | None:
     """Whether this message (after `earlier` customer messages, oldest first) calls for a person.
 
     A request for a person always does; so does frustration: strong words, a message in
-    capitals, or the same request made for the third time in a row.
+    capitals, or the same request made for the third time in a row. Each message is read up
+    to `MAX_PARSED_CHARS` characters.
     """
+    text = text[:MAX_PARSED_CHARS]
     mood = sentiment(text, earlier)
     if _PERSON.search(text):
         return Signal("asked_for_person", mood, "the customer asked for a person")
@@ -72,10 +76,10 @@ def sentiment(text: str, earlier: list[str]) -> str:
 
 def is_shouting(text: str) -> bool:
     """True for a message written (almost) all in capitals, long enough to mean it."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < SHOUTING_MIN_LETTERS:
+    letters = sum(map(str.isalpha, text))
+    if letters < SHOUTING_MIN_LETTERS:
         return False
-    return sum(c.isupper() for c in letters) / len(letters) >= SHOUTING_RATIO
+    return sum(map(str.isupper, filter(str.isalpha, text))) / letters >= SHOUTING_RATIO
 
 
 def is_repeating(text: str, earlier: list[str]) -> bool:
@@ -83,7 +87,8 @@ def is_repeating(text: str, earlier: list[str]) -> bool:
     recent = earlier[-(REPEATS_FOR_FAILURE - 1):]
     if len(recent) < REPEATS_FOR_FAILURE - 1 or len(text.split()) < 3:
         return False
-    return all(fuzz.token_set_ratio(_words(text), _words(other)) >= SAME_REQUEST_SCORE
+    return all(fuzz.token_set_ratio(_words(text[:MAX_PARSED_CHARS]),
+                                    _words(other[:MAX_PARSED_CHARS])) >= SAME_REQUEST_SCORE
                for other in recent)
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from rapidfuzz.distance import OSA
 
 from graph.affirmation import classify_reply
+from graph.slots import MAX_PARSED_CHARS
 
 ASK_WHICH = "Sorry, I'm not sure which one you mean. {question}"
 _ORDINALS = {"1": 1, "one": 1, "first": 1, "1st": 1, "2": 2, "two": 2, "second": 2, "2nd": 2,
@@ -39,7 +40,8 @@ class OfferReading:
 
 
 def read_offer_reply(offer: dict[str, Any], text: str) -> OfferReading:
-    """Read a customer's message as an answer to the offer."""
+    """Read a customer's message (up to `MAX_PARSED_CHARS` characters) as an answer."""
+    text = text[:MAX_PARSED_CHARS]
     lowered = text.strip().lower().replace("’", "'")
     words = _WORD.findall(lowered)
     options = offer.get("options") or []

@@ -22,10 +22,11 @@ from graph.offline.replies import GREETING_REPLY
 from graph.offline.results import respond_to_results
 from graph.offline.state import STATE_KEY, find_tool_call, parse_tool_content, previous_state
 from graph.offline.steps import Decision
+from graph.slots import MAX_PARSED_CHARS
 
 CONFIRMATION_KEY = "caseloop_confirmation"
 """Marks the graph's own "Shall I go ahead?" message, which the model did not write."""
-MAX_READ_CHARS = 4_000
+MAX_READ_CHARS = MAX_PARSED_CHARS
 """The model reads at most this many characters of a customer message (as many as a channel
 lets through by default), so that reading one message takes a bounded time."""
 
