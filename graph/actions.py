@@ -21,14 +21,25 @@ AFTER_SHIPPING = {
 NOT_DELIVERED = "Order {order_id} is {status}; refunds are for delivered orders."
 NOTHING_LEFT = "Order {order_id} has already been refunded in full."
 TOO_MUCH = "The most I can refund on order {order_id} is {left} {currency}."
-BAD_AMOUNT = "I need the refund amount as a number, like 12.50."
+BAD_AMOUNT = "The amount must be between 0.01 and {left} {currency} for order {order_id}."
+CENT = Decimal("0.01")
+_MAX_AMOUNT_CHARS = 32
+"""A longer amount is no sum of money: it is refused unread."""
 BAD_ADDRESS = "I need the full new address: street, city, postcode and country."
 READ_BACK_WAITS = (0.0, 0.3, 1.0)
 """Seconds before each read-back of an action's outcome: a backend may show a write late."""
 
 
 class ActionRejected(Exception):
-    """The action cannot be done as asked; the message is for the customer."""
+    """The action cannot be done as asked; the message is for the customer.
+
+    Attributes:
+        refundable: For a refund refused for its amount, the most that can be refunded.
+    """
+
+    def __init__(self, message: str, *, refundable: Decimal | None = None) -> None:
+        super().__init__(message)
+        self.refundable = refundable
 
 
 @dataclass(frozen=True)
@@ -130,21 +141,31 @@ def _propose_refund(ctx: CaseContext, order: Order, tier: str, amount: Any) -> P
     left = order.refundable
     if left <= 0:
         raise ActionRejected(NOTHING_LEFT.format(order_id=order.id))
-    try:
-        value = left if amount in (None, "") else Decimal(str(amount)).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise ActionRejected(BAD_AMOUNT) from None
-    if value <= 0:
-        raise ActionRejected(BAD_AMOUNT)
+    limit = {"order_id": order.id, "left": f"{left:.2f}", "currency": order.currency}
+    value = left if amount is None or str(amount).strip() == "" else _money(amount)
+    if value is None or value < CENT:  # not a number, not finite, zero, negative, under a cent
+        raise ActionRejected(BAD_AMOUNT.format(**limit), refundable=left)
     if value > left:
-        raise ActionRejected(TOO_MUCH.format(order_id=order.id, left=f"{left:.2f}",
-                                             currency=order.currency))
+        raise ActionRejected(TOO_MUCH.format(**limit), refundable=left)
+    value = value.quantize(CENT)
     facts = _facts(ctx, "refund", tier, order, value)
     money = f"{value:.2f} {order.currency}"
     return Proposal("refund", {"order_id": order.id, "amount": f"{value:.2f}"}, facts,
                     f"refund {money} on order {order.id} to the original payment method",
                     f"refunded {money} on order {order.id}; it usually shows on your statement "
                     "within 5-10 working days")
+
+
+def _money(amount: Any) -> Decimal | None:
+    """The amount as a finite Decimal, or None when it is not one ("NaN", "inf", "ten")."""
+    text = str(amount).strip()
+    if isinstance(amount, bool) or len(text) > _MAX_AMOUNT_CHARS:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
 
 
 def _facts(ctx: CaseContext, action: str, tier: str, order: Order,

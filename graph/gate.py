@@ -58,7 +58,12 @@ async def gate_tool_call(request: ToolCallRequest, execute: Execute) -> ToolMess
     outcome = await _run(request, execute)
     if not isinstance(outcome, ToolMessage):
         return outcome
-    result = json.loads(str(outcome.content))
+    try:
+        result = json.loads(str(outcome.content))
+    except ValueError:
+        return outcome  # the tool never ran (its arguments were wrong): the model reads why
+    if not isinstance(result, dict):
+        return outcome
     if result.get("status") == "proposed":
         return await _judge(request, result)
     if result.get("error") == "invalid":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -128,6 +129,9 @@ def _parse_rule(entry: Any, path: Path, index: int) -> Rule:
         numbers = {k: float(entry[k]) for k in _NUMBER_KEYS if k in entry}
     except (InvalidOperation, ValueError):
         raise PolicyError(f"{where}: amounts and days must be numbers") from None
+    if not all(v.is_finite() for v in amounts.values()) or not all(
+            math.isfinite(v) for v in numbers.values()):
+        raise PolicyError(f"{where}: amounts and days must be finite numbers")
     return Rule(
         name=str(entry.get("name") or f"rule-{index + 1}"),
         decision=entry["decision"],

@@ -52,25 +52,30 @@ async def get_order(order_id: str, runtime: ToolRuntime[Any]) -> str:
     return json.dumps({"order": order.model_dump(mode="json", exclude={"customer_id"})})
 
 
-async def _propose(runtime: ToolRuntime[Any], action: str, args: dict[str, Any]) -> str:
+async def _propose(
+    runtime: ToolRuntime[Any], action: str, args: dict[str, Any]
+) -> tuple[str, dict[str, str] | None]:
+    """The proposal (or refusal) for the gate, and for a refused amount the most there is."""
     try:
         proposal = await propose(runtime.context, _customer(runtime), action, args)
     except ActionRejected as rejected:
-        return error("invalid", str(rejected))
+        most = rejected.refundable
+        return error("invalid", str(rejected)), None if most is None else {
+            "refundable": f"{most:.2f}"}
     facts = dataclasses.asdict(proposal.facts)
     facts["amount"] = None if proposal.facts.amount is None else str(proposal.facts.amount)
     return json.dumps({"status": "proposed", "action": proposal.action, "args": proposal.args,
                        "description": proposal.description, "done": proposal.done,
-                       "facts": facts})
+                       "facts": facts}), None
 
 
-@tool
+@tool(response_format="content_and_artifact")
 async def refund(
     order_id: str,
     runtime: ToolRuntime[Any],
-    amount: str | None = None,
+    amount: str | float | None = None,
     reason: str | None = None,
-) -> str:
+) -> tuple[str, dict[str, str] | None]:
     """Refund a delivered order, in whole (no amount) or in part (amount as a decimal string)."""
     return await _propose(runtime, "refund", {"order_id": order_id, "amount": amount})
 
@@ -80,7 +85,7 @@ async def cancel_order(
     order_id: str, runtime: ToolRuntime[Any], reason: str | None = None
 ) -> str:
     """Cancel an order that has not shipped yet; its full amount is refunded."""
-    return await _propose(runtime, "cancel_order", {"order_id": order_id})
+    return (await _propose(runtime, "cancel_order", {"order_id": order_id}))[0]
 
 
 @tool
@@ -94,10 +99,10 @@ async def change_address(
     line2: str | None = None,
 ) -> str:
     """Change the delivery address of an order that has not shipped yet."""
-    return await _propose(runtime, "change_address", {
+    return (await _propose(runtime, "change_address", {
         "order_id": order_id, "line1": line1, "line2": line2, "city": city,
         "postcode": postcode, "country": country,
-    })
+    }))[0]
 
 
 @tool
