@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from graph.offline import replies
+from graph.offline.amounts import blank, unread_amounts
 from graph.offline.intents import tokenize
 from graph.offline.lexicon import (
     CANCEL,
@@ -36,10 +37,13 @@ def _fill_slots(state: DialogueState, reading: Reading, order_ids: list[str]) ->
         slots["order_id"] = order_ids[0]
     if reading.amount is not None:
         slots["amount"] = str(reading.amount.value)
+    elif reading.unread_amount is not None:
+        slots["amount"] = reading.unread_amount  # the refund tool says what the limits are
     if reading.full_amount:
         slots.pop("amount", None)
         slots["wants_partial"] = False
-    if (units := units_affected(reading.text)) and reading.amount is None:
+    no_sum = reading.amount is None and reading.unread_amount is None
+    if (units := units_affected(reading.text)) and no_sum:
         slots["units"] = units
         each = unit_price(reading.text)
         slots["unit_price"] = str(each) if each is not None else None
@@ -109,7 +113,8 @@ def _continue_pending(
             text = "Sorry, which order do you mean? You can reply with its number"
             hint = f", for example {state.options[0]}." if state.options else "."
             return ask(state, awaiting, f"{prefix}{text}{hint}")
-    if awaiting == "amount" and (reading.amount is not None or reading.full_amount):
+    named = reading.amount is not None or reading.unread_amount is not None
+    if awaiting == "amount" and (named or reading.full_amount):
         _fill_slots(state, reading, order_ids)
         state.slots["wants_partial"] = False
         return advance(state, offered, prefix)
@@ -204,16 +209,25 @@ def _amend(
     if picked and picked != slots.get("order_id"):
         slots["order_id"], changed = picked, True
         slots.pop("amount", None)
-    amount = reading.amount
+    amount = str(reading.amount.value) if reading.amount else reading.unread_amount
     if amount is None and "?" not in reading.text and len(reading.text.split()) <= 8:
-        amount = extract_amount(_without(reading.text, order_ids), allow_bare_integer=True)
+        amount = _amount_in(_without(reading.text, order_ids))
     if state.intent == REFUND and amount is not None:
-        slots["amount"], slots["wants_partial"], changed = str(amount.value), False, True
+        slots["amount"], slots["wants_partial"], changed = amount, False, True
     if state.intent == CHANGE_ADDRESS and reading.address is not None:
         slots["address"], changed = street_only(reading.address.as_dict(), order_ids), True
     if not changed:  # the same order or the same request again: ask once more
         changed = picked == slots.get("order_id") or reading.task == state.intent
     return advance(state, offered, prefix) if changed and slots.get("order_id") else None
+
+
+def _amount_in(text: str) -> str | None:
+    """A new amount in a short answer to "Shall I refund ...?", bare numbers included."""
+    unread = unread_amounts(text, bare_zero=True)
+    amount = extract_amount(blank(text, unread), allow_bare_integer=True)
+    if amount is not None:
+        return str(amount.value)
+    return unread[0].value if unread else None
 
 
 def _without(text: str, order_ids: list[str]) -> str:
@@ -253,7 +267,9 @@ def respond_to_customer(
     reading = read_message(text, expecting, about_order=about_order, product_words=products)
     known = [str(o["id"]) for o in state.orders]
     written = reading.order_ids + _known_ids_in(text, known)
-    if not written and len(re.findall(r"\w+", text)) <= 3 and reading.amount is None:
+    amending_refund = confirming and state.intent == REFUND and _amount_in(text) is not None
+    if not written and len(re.findall(r"\w+", text)) <= 3 and reading.amount is None \
+            and not amending_refund:  # after "Shall I refund 20.00?", "500" is an amount
         written = extract_order_ids(text, assume_order=True)  # "#48213", "📦?? 48407"
     order_ids = resolve_order_ids(written, known)
     prefix = _prefix(reading)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from graph.affirmation import Reply, classify_reply
+from graph.offline.amounts import blank, unread_amounts
 from graph.offline.intents import WordIndex, score_intents, tokenize, word_similarity
 from graph.offline.lexicon import (
     CANCEL,
@@ -43,6 +44,8 @@ class Reading:
         intents: Accepted intents with scores, strongest first.
         order_ids: Order references the customer wrote.
         amount: A sum of money, if any.
+        unread_amount: A number meant as money that `amount` cannot hold ("-10", "0.001",
+            "1e9"), as written, when the message names no other sum.
         full_amount: The customer asked for everything ("all of it", "the full amount").
         address: A postal address, if any.
         reply: The message read as an answer to a yes/no question.
@@ -63,6 +66,7 @@ class Reading:
     code: str | None
     reason: str | None
     about_order: bool = False
+    unread_amount: str | None = None
 
     @property
     def task(self) -> str | None:
@@ -135,7 +139,11 @@ def read_message(
         The intents and slots found.
     """
     order_ids = extract_order_ids(text, assume_order=expecting in ("order_id", "order_choice"))
-    amount = extract_amount(text, allow_bare_integer=expecting == "amount")
+    unread = [found for found in unread_amounts(text, bare_zero=expecting == "amount")
+              if text[found.start:found.end].upper() not in order_ids]
+    amount = extract_amount(blank(text, unread) if unread else text,
+                            allow_bare_integer=expecting == "amount")
+    unread_amount = unread[0].value if unread and amount is None else None
     if amount is not None and expecting == "amount" and order_ids:
         order_ids = [oid for oid in order_ids if oid != re.sub(r"\.00$", "", str(amount.value))]
     tokens = tokenize(text)
@@ -146,7 +154,7 @@ def read_message(
         text,
         index=index,
         has_order_id=bool(order_ids) or about_order,
-        has_amount=amount is not None and expecting != "amount",
+        has_amount=(amount or unread_amount) is not None and expecting != "amount",
         has_address=address is not None and address.city is not None,
         product_words=product_words,
     )
@@ -155,11 +163,13 @@ def read_message(
         intents=intents,
         order_ids=order_ids,
         amount=amount,
-        full_amount=bool(FULL_AMOUNT_WORDS.intersection(words)) and amount is None,
+        full_amount=bool(FULL_AMOUNT_WORDS.intersection(words)) and amount is None
+        and unread_amount is None,
         address=address,
         reply=classify_reply(text),
         email=extract_email(text),
         code=extract_code(text),
         reason=_reason_of(words, index),
         about_order=bool(order_ids) or about_order,
+        unread_amount=unread_amount,
     )

@@ -36,6 +36,7 @@ NO_ARTICLE_REPLY = (
     "I couldn't find anything about that in our help articles. "
     "Would you like me to connect you with a person from our team?"
 )
+ASK_AMOUNT_AGAIN = "How much would you like refunded instead?"
 HUMAN_REPLY = "I've asked a member of our team to join — they'll reply here shortly."
 DROPPED_REPLY = "No problem, I'll leave it there. Is there anything else I can help with?"
 _SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥"}

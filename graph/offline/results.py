@@ -73,6 +73,12 @@ def _after_error(state: DialogueState, call: dict[str, Any], result: dict[str, A
     if code == "verification_required":
         state.awaiting, state.proposal = "email", call
         return Decision(replies.VERIFY_REPLY, [], state)
+    if code == "invalid" and call["name"] == "refund" and "refundable" in (
+            result.get("artifact") or {}):  # the amount was refused: ask for another one
+        state.intent, state.awaiting = REFUND, "amount"
+        state.slots.pop("amount", None)
+        state.slots["wants_partial"] = True
+        return Decision(f"{message} {replies.ASK_AMOUNT_AGAIN}".strip(), [], state)
     if code == "not_found" and call["name"] in ("get_order", *ACTION_TOOLS):
         state.slots.pop("order_id", None)
         state.awaiting, state.options = "order_id", []

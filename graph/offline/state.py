@@ -97,15 +97,22 @@ def previous_state(messages: list[BaseMessage]) -> tuple[DialogueState, bool]:
 
 
 def parse_tool_content(message: ToolMessage) -> dict[str, Any]:
-    """Decode a tool result into a dict; text that is not JSON becomes ``{"message": text}``."""
+    """Decode a tool result into a dict; text that is not JSON becomes ``{"message": text}``.
+
+    Facts the tool attached for the program rather than for a model (``ToolMessage.artifact``,
+    such as the most a refused refund could be) come under "artifact".
+    """
     content = message.content
     if isinstance(content, list):
         content = "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in content)
     try:
         decoded = json.loads(content)
     except (TypeError, ValueError):
-        return {"message": str(content)}
-    return decoded if isinstance(decoded, dict) else {"result": decoded}
+        decoded = {"message": str(content)}
+    result = decoded if isinstance(decoded, dict) else {"result": decoded}
+    if isinstance(message.artifact, dict):
+        result["artifact"] = message.artifact
+    return result
 
 
 def find_tool_call(messages: list[BaseMessage], call_id: str) -> dict[str, Any] | None:
