@@ -169,7 +169,8 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     channels: dict[str, Channel] = {"webchat": WebchatChannel()}
     for channel in [*configured_channels(settings, database, inbox), *(extra_channels or [])]:
         channels[channel.name] = channel
-    verifier = Verifier(database, store, Mailer(settings.smtp_url, settings.smtp_sender))
+    verifier = Verifier(database, store, Mailer(settings.smtp_url, settings.smtp_sender),
+                        codes_per_hour=settings.codes_per_hour)
     cases, timers = CaseBook(database, clock), Timers(database, clock)
     context = CaseContext(backend=store, policy=policy, verification=verifier, audit=audit,
                           approvals=approvals, knowledge=knowledge)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
 from langchain_core.messages import AIMessage
 from langchain_core.runnables import RunnableConfig
@@ -28,8 +29,13 @@ CODE_RESENT = (
 )
 EXPIRED = "That code has expired. Send me your e-mail address again and I'll send a new one."
 LOCKED = (
-    "For your security, verification is paused for this chat after too many wrong codes. "
-    "Please try again after {until} UTC."
+    "For your security, verification for this e-mail address is paused after too many wrong "
+    "codes. You can try again, and ask for a new code, after {until} UTC."
+)
+LIMITED = (
+    "I've already sent as many codes for this e-mail address as I can in an hour, so I can't "
+    "send another one just yet. You can ask for a new code after {until} UTC. If the last code "
+    "reaches you in the meantime, just type it here."
 )
 _GREETING = re.compile(r"^\W*(hi|hello|hey|hiya|good (morning|afternoon|evening))\b[\s,.!]*",
                        re.IGNORECASE)
@@ -63,15 +69,13 @@ async def identify(
             return checked
     email = extract_email(text)
     if not email and asks_for_new_code(text):
-        outcome = await verification.resend(thread_id)
-        if outcome is not False:
-            if outcome is not None:
-                return _say(LOCKED.format(until=outcome.strftime("%H:%M")))
-            return _say(CODE_RESENT)
+        issued = await verification.resend(thread_id)
+        if issued.outcome != "not_started":
+            return _say(CODE_RESENT if issued.outcome == "issued" else _refusal(issued))
     if email:
-        locked_until = await verification.start(thread_id, email)
-        if locked_until is not None:
-            return _say(LOCKED.format(until=locked_until.strftime("%H:%M")))
+        issued = await verification.start(thread_id, email)
+        if issued.outcome != "issued":
+            return _say(_refusal(issued))
         rest = _FILLER.sub(" ", text.replace(email, " ")).split()
         request = _GREETING.sub("", text.replace(email, " ")).strip(" ,.;:-")
         carry = [" ".join(request.split())] if len(rest) >= 2 else []
@@ -94,8 +98,20 @@ async def _check_code(
         left = check.attempts_left
         return _say(WRONG_CODE.format(left=left, tries="try" if left == 1 else "tries"))
     if check.outcome == "locked":
-        return _say(LOCKED.format(until=check.locked_until.strftime("%H:%M")))
+        return _say(LOCKED.format(until=_clock_time(check.locked_until)))
     return _say(EXPIRED)
+
+
+def _refusal(issue: Any) -> str:
+    """Why no code was sent (see `bot.verification.CodeIssue`), and when to ask again."""
+    return (LOCKED if issue.outcome == "locked" else LIMITED).format(
+        until=_clock_time(issue.until))
+
+
+def _clock_time(moment: datetime) -> str:
+    """`moment` as HH:MM, rounded up so that asking again at that minute works."""
+    later = moment + timedelta(seconds=59, microseconds=999_999)
+    return later.strftime("%H:%M")
 
 
 def _say(text: str, **update: object) -> Command[Literal["agent", "confirm", "__end__"]]:
