@@ -26,6 +26,8 @@ from graph.offline.state import DialogueState
 from graph.offline.steps import Decision, advance, ask, call_tool
 from graph.slots import extract_address, extract_amount, extract_order_ids
 
+MAX_QUERY_CHARS = 500
+"""A help-article search (and a note for a person) takes at most this much of a message."""
 _OPENERS = [[w] for w in "when where has have is did does will whens wheres hows".split()]
 _NEW_SUBJECT = re.compile(r"\b(?:my|other|another|different|all|else|orders)\b", re.I)
 _PARTIAL = re.compile(r"\b(?:partial|partly|part of|some of|portion)\b", re.I)
@@ -158,7 +160,7 @@ def _start_task(
                           listed=state.listed)
     if task is None:
         return _small_talk(fresh, reading, offered)
-    fresh.slots["query"] = reading.text.strip()
+    fresh.slots["query"] = reading.text.strip()[:MAX_QUERY_CHARS]
     fresh.slots["text"] = reading.text
     fresh.slots["wants_partial"] = task == REFUND and bool(_PARTIAL.search(reading.text))
     if mention.product:
@@ -178,13 +180,13 @@ def _small_talk(state: DialogueState, reading: Reading, offered: set[str]) -> De
     asks_more = "?" in reading.text and len(reading.text.split()) > 3
     if asks_more and "search_knowledge" in offered:
         state.intent = KNOWLEDGE
-        state.slots["query"] = reading.text.strip()
+        state.slots["query"] = reading.text.strip()[:MAX_QUERY_CHARS]
         return advance(state, offered, "Hi! " if GREETING in reading.social else "")
     if (text := social_reply(reading)) is not None:
         return Decision(text, [], state)
     if "?" in reading.text and "search_knowledge" in offered:
         state.intent = KNOWLEDGE
-        state.slots["query"] = reading.text.strip()
+        state.slots["query"] = reading.text.strip()[:MAX_QUERY_CHARS]
         return advance(state, offered)
     return Decision(replies.NOT_UNDERSTOOD_REPLY, [], state)
 
