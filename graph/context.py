@@ -14,11 +14,16 @@ from graph.policy import Policy
 class Verification(Protocol):
     """Issues and checks one-time codes (see `bot.verification.Verifier`)."""
 
-    async def start(self, thread_id: str, email: str) -> datetime | None: ...
+    async def start(self, thread_id: str, email: str) -> Any:
+        """Issue a code for `email`; the result has `outcome` (`issued`, `locked`, `limited`)
+        and `until` (when a locked or limited visitor may ask again)."""
+        ...
 
     async def check(self, thread_id: str, code: str) -> Any: ...
 
-    async def resend(self, thread_id: str) -> datetime | None | bool: ...
+    async def resend(self, thread_id: str) -> Any:
+        """Issue a fresh code to the address given last; like `start`, or `not_started`."""
+        ...
 
 
 class Audit(Protocol):
