@@ -116,7 +116,9 @@ def _continue_pending(
             hint = f", for example {state.options[0]}." if state.options else "."
             return ask(state, awaiting, f"{prefix}{text}{hint}")
     named = reading.amount is not None or reading.unread_amount is not None
-    if awaiting == "amount" and (named or reading.full_amount):
+    pending = state.slots.get("order_id")
+    other_order = bool(order_ids) and pending is not None and pending not in order_ids
+    if awaiting == "amount" and (named or reading.full_amount) and not other_order:
         _fill_slots(state, reading, order_ids)
         state.slots["wants_partial"] = False
         return advance(state, offered, prefix)

@@ -146,6 +146,16 @@ async def test_an_impossible_amount_in_the_request_is_refused_with_the_limit(
     assert await _refunded(caseloop[0]) == Decimal("0.00")
 
 
+async def test_naming_another_order_after_the_limit_starts_over_on_that_order(
+    caseloop, customer_at, smtp  # type: ignore[no-untyped-def]
+) -> None:
+    noor = await _noor(customer_at, smtp)
+    assert await noor.say("refund me 5000 euros on Q5521") == [f"{MOST} {ASK_AGAIN}"]
+    [ask] = await noor.say("the armchair from order Q5560 broke, I want a full refund")
+    assert ask.startswith("Just to confirm: I'll refund 120.00 EUR on order Q5560")
+    assert await _refunded(caseloop[0]) == Decimal("0.00")
+
+
 @pytest.mark.parametrize("condition", ["max_amount = nan", "min_amount = inf",
                                        "max_order_age_days = nan"])
 def test_a_policy_with_an_endless_number_is_refused(tmp_path: Path, condition: str) -> None:
