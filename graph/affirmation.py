@@ -8,7 +8,7 @@ from typing import Literal
 
 from rapidfuzz.distance import OSA
 
-from graph.slots import MAX_PARSED_CHARS
+from graph.limits import MAX_PARSED_CHARS
 
 Reply = Literal["yes", "no", "other"]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from graph.slots import MAX_PARSED_CHARS
+from graph.limits import MAX_PARSED_CHARS
 
 _PERSON = re.compile(
     r"\b(?:(?:speak|talk|chat|connect|transfer|escalate)\b.{0,30}\b"

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from rapidfuzz.distance import OSA
 
 from graph.affirmation import classify_reply
-from graph.slots import MAX_PARSED_CHARS
+from graph.limits import MAX_PARSED_CHARS
 
 ASK_WHICH = "Sorry, I'm not sure which one you mean. {question}"
 _ORDINALS = {"1": 1, "one": 1, "first": 1, "1st": 1, "2": 2, "two": 2, "second": 2, "2nd": 2,

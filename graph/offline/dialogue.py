@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from graph.addresses import extract_address
 from graph.offline import replies
 from graph.offline.amounts import blank, unread_amounts
 from graph.offline.intents import tokenize
@@ -24,7 +25,7 @@ from graph.offline.references import Mention, choose_option, find_mention, resol
 from graph.offline.smalltalk import attitude_reply, social_reply
 from graph.offline.state import DialogueState
 from graph.offline.steps import Decision, advance, ask, call_tool
-from graph.slots import extract_address, extract_amount, extract_order_ids
+from graph.slots import extract_amount, extract_order_ids
 
 MAX_QUERY_CHARS = 500
 """A help-article search (and a note for a person) takes at most this much of a message."""

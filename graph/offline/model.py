@@ -17,12 +17,12 @@ from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import Field
 
+from graph.limits import MAX_PARSED_CHARS
 from graph.offline.dialogue import respond_to_customer
 from graph.offline.replies import GREETING_REPLY
 from graph.offline.results import respond_to_results
 from graph.offline.state import STATE_KEY, find_tool_call, parse_tool_content, previous_state
 from graph.offline.steps import Decision
-from graph.slots import MAX_PARSED_CHARS
 
 CONFIRMATION_KEY = "caseloop_confirmation"
 """Marks the graph's own "Shall I go ahead?" message, which the model did not write."""

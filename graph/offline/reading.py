@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from graph.addresses import PostalAddress, extract_address
 from graph.affirmation import Reply, classify_reply
 from graph.offline.amounts import blank, unread_amounts
 from graph.offline.intents import WordIndex, score_intents, tokenize, word_similarity
@@ -24,8 +25,6 @@ from graph.offline.lexicon import (
 )
 from graph.slots import (
     Amount,
-    PostalAddress,
-    extract_address,
     extract_amount,
     extract_code,
     extract_email,

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from graph.addresses import extract_address
 from graph.affirmation import classify_reply
 from graph.escalation_signals import escalation_signal
 from graph.identity import asks_for_new_code
 from graph.offers import read_offer_reply
 from graph.slots import (
-    extract_address,
     extract_amount,
     extract_code,
     extract_email,

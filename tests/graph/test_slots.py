@@ -6,10 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from graph.addresses import PostalAddress, extract_address
 from graph.slots import (
     Amount,
-    PostalAddress,
-    extract_address,
     extract_amount,
     extract_code,
     extract_email,
