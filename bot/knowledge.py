@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _WORD = re.compile(r"[a-z0-9]+")
+MAX_QUERY_CHARS = 1_000
+MAX_TERMS = 24
+"""A search reads at most this much of a question, and this many distinct words of it, so a
+long question (from any model) costs no more than a short one."""
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _STOPWORDS = frozenset(
     "a an and are can do does for from how i if in is it me my of on or the to what when "
@@ -40,7 +44,8 @@ class KnowledgeBase:
 
     def search(self, query: str, limit: int = 2) -> list[Article]:
         """The articles that best match a question, best first."""
-        terms = [w for w in _WORD.findall(query.lower()) if w not in _STOPWORDS]
+        words = _WORD.findall(query[:MAX_QUERY_CHARS].lower())
+        terms = list(dict.fromkeys(w for w in words if w not in _STOPWORDS))[:MAX_TERMS]
         if not terms:
             return []
         match = " OR ".join(f'"{term}"*' for term in terms)

@@ -14,6 +14,7 @@ from langgraph.types import Command
 from rapidfuzz import fuzz
 
 from graph.context import CaseContext
+from graph.limits import MAX_PARSED_CHARS
 from graph.slots import extract_code, extract_email
 from graph.state import CaseState, latest_customer_text
 
@@ -120,7 +121,7 @@ def _say(text: str, **update: object) -> Command[Literal["agent", "confirm", "__
 
 def asks_for_new_code(text: str) -> bool:
     """True when the customer asks for another code, or says the code (or e-mail) never came."""
-    lowered = " ".join(text.lower().replace("’", "'").split())
+    lowered = " ".join(text[:MAX_PARSED_CHARS].lower().replace("’", "'").split())
     words = lowered.split()
     if any(cue in lowered for cue in _RESEND_CUES) or any(
             fuzz.ratio(word, "resend") >= 80 for word in words):
