@@ -108,8 +108,14 @@ class Inbox:
             if len(batch) > 1:
                 log.warning("A batch of %d inbound messages failed (%s); storing them one by one",
                             len(batch), problem)
-                for pending in batch:
-                    await self._write_batch([pending])
+                try:
+                    for pending in batch:
+                        await self._write_batch([pending])
+                except BaseException as stopped:  # cancelled meanwhile: nobody waits forever
+                    for pending in batch:
+                        if not pending.stored.done():
+                            pending.stored.set_exception(stopped)
+                    raise
                 return
             log.error("An inbound message could not be stored: %s", problem)
             if not batch[0].stored.done():

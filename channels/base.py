@@ -10,9 +10,10 @@ from typing import Any, Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 _KEPT_CONTROLS = frozenset("\n\t")
-_DROPPED_CATEGORIES = frozenset({"Cc", "Cn"})
-"""Control characters and unassigned code points; format characters such as the zero-width
-joiners inside emoji (Cf) are kept."""
+_CONTROL = "Cc"
+"""Control characters are dropped; format characters such as the zero-width joiners inside
+emoji (Cf) are kept, and so are code points newer than this Python's Unicode tables (new
+emoji)."""
 _CUT_MARK = " …"
 
 
@@ -32,7 +33,7 @@ def clean_text(text: str) -> str:
             kept.append("\ufffd")
         elif ch.isprintable() or ch in _KEPT_CONTROLS:
             kept.append(ch)
-        elif unicodedata.category(ch) not in _DROPPED_CATEGORIES:
+        elif unicodedata.category(ch) != _CONTROL:
             kept.append(ch)
     return "".join(kept)
 
