@@ -14,8 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot import bounded_json
 from bot.database import Connection, Database, isoformat, utcnow
+from channels import json_bodies
 
 MAX_EVENT_BYTES = 64 * 1024
 """The largest event body accepted."""
@@ -57,8 +57,8 @@ def parse_event(body: bytes) -> BusinessEvent:
         EventError: not JSON (400), or not an event (422); the message says what is wrong.
     """
     try:
-        payload = bounded_json.loads(body)
-    except bounded_json.JSONBodyError as problem:
+        payload = json_bodies.loads(body)
+    except json_bodies.JSONBodyError as problem:
         raise EventError(f"the body is not usable JSON ({problem})", status=400) from None
     if not isinstance(payload, dict):
         raise EventError("the body must be a JSON object", status=400)

@@ -6,8 +6,8 @@ from urllib.parse import parse_qsl
 
 from fastapi import Request
 
-from bot.bounded_json import JSONBodyError, loads
 from bot.console.problems import Problem
+from channels.json_bodies import JSONBodyError, loads
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_FIELDS = 20

@@ -7,8 +7,8 @@ import logging
 
 from fastapi import APIRouter, Request, Response
 
-from bot import bounded_json
 from bot.assembly import Caseloop
+from channels import json_bodies
 from channels.telegram.channel import TelegramChannel, UpdateError
 
 log = logging.getLogger("caseloop.telegram")
@@ -30,8 +30,8 @@ async def webhook(request: Request) -> Response:
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
         return Response(status_code=401)
     try:
-        update = bounded_json.loads(await request.body())
-    except bounded_json.JSONBodyError as problem:
+        update = json_bodies.loads(await request.body())
+    except json_bodies.JSONBodyError as problem:
         return Response(str(problem), status_code=400)
 
     channel = caseloop.channels["telegram"]

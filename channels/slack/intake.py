@@ -3,7 +3,7 @@
 Nothing reads a body before it is known to be Slack's. A request without Slack's signature
 headers is refused before its body is read; a body is read as it streams in and dropped past
 `MAX_BODY_BYTES`; its signature and timestamp are checked by slack_sdk's `SignatureVerifier` on
-the bytes as received; only then is it parsed, within bounds (`bot.bounded_json`), the way bolt
+the bytes as received; only then is it parsed, within bounds (`channels.json_bodies`), the way bolt
 will read it: JSON, or a form whose `payload` field is JSON. Every refusal is a 4xx: 401 for a
 request that is not Slack's, 413 for a body too large, 400 for a signed body nothing can read.
 """
@@ -18,7 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.bounded_json import JSONBodyError, loads
+from channels.json_bodies import JSONBodyError, loads
 
 MAX_BODY_BYTES = 1024 * 1024
 """Largest body taken; Slack's events and interactivity payloads are a few kilobytes."""

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.bounded_json import JSONBodyError
+from channels.json_bodies import JSONBodyError
 from channels.slack.intake import MAX_BODY_BYTES, PayloadError, read_payload
 from tests.channels.slack_desk import StandInDesk, case_view
 from tests.channels.slack_rig import FORM, Rig

@@ -158,6 +158,16 @@ def test_deeply_nested_json_is_a_400_on_signed_routes(server: CaseloopServer) ->
     assert telegram_post(server, nested).status_code == 400
 
 
+def test_a_lone_surrogate_in_signed_json_is_replaced_not_a_500(server: CaseloopServer) -> None:
+    body = (b'{"id": "evt_surrogate", "type": "shipment_delayed", "order_id": "Q\\udc80",'
+            b' "data": {"new_eta": "2026-12-24\\udc80", "note\\ud800": ["\\udfff"]}}')
+    response = events_post(server, body)
+    assert response.status_code == 202 and response.json()["id"] == "evt_surrogate"
+    [stored] = query(server.env["DATABASE_URL"],
+                     "SELECT body FROM events WHERE id = ?", "evt_surrogate")
+    assert "2026-12-24\ufffd" in json.loads(stored[0])["data"]["new_eta"]
+
+
 def test_the_chat_page_and_static_files_send_security_headers(server: CaseloopServer) -> None:
     for path in ("/", "/static/chat.js", "/static/chat.css"):
         response = httpx.get(f"{server.url}{path}", timeout=10)
