@@ -30,7 +30,7 @@ from bot.console.web import (
     local_path,
     may_try_to_sign_in,
     posted,
-    sign_in_failed,
+    sign_in_succeeded,
     start_session,
     with_flash,
 )
@@ -64,8 +64,8 @@ async def login(request: Request) -> Response:
         return html_response(login_page(next_path=target, accounts_exist=True), 403)
     given = fields.get("token", "")
     if not given or not token_matches(given, request.app.state.caseloop.admin_token):
-        sign_in_failed(request)
         return html_response(login_page(next_path=target, problem=WRONG_TOKEN), 401)
+    sign_in_succeeded(request)
     return start_session(request, ADMIN_NAME, target, SESSION_SECONDS)
 
 
@@ -75,8 +75,8 @@ async def link(request: Request, token: str = "") -> Response:
     may_try_to_sign_in(request)
     account = await accounts(request).link_holder(token) if token else None
     if account is None:
-        sign_in_failed(request)
         return html_response(error_page("Sign-in link", LINK_NOT_VALID), 401)
+    sign_in_succeeded(request)
     return html_response(link_page(name=account.name, token=token, approver=account.approver))
 
 
@@ -89,8 +89,8 @@ async def use_link(request: Request) -> Response:
     fields = await read_fields(request)
     used = await accounts(request).redeem(fields.get("token", ""))
     if used is None:
-        sign_in_failed(request)
         return html_response(error_page("Sign-in link", LINK_NOT_VALID), 401)
+    sign_in_succeeded(request)
     _, secret = used
     return start_session(request, account_subject(secret), "/console", ACCOUNT_SESSION_SECONDS)
 

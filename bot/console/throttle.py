@@ -17,6 +17,9 @@ MAX_ADDRESSES = 10_000
 class SignInThrottle:
     """Counts failed sign-ins (a wrong token, a used link) by client address, in this process.
 
+    An attempt is counted as failed when it starts and forgiven when it succeeds, so attempts
+    sent all at once are counted before any of them is answered.
+
     Once an address has `limit` failures within `window` seconds, every sign-in attempt from it
     is refused, right or wrong, until the oldest failure is older than the window: an attempt
     checked while it waits would tell a guesser whether the guess was right.
@@ -47,6 +50,14 @@ class SignInThrottle:
         self._failures.move_to_end(address)
         while len(self._failures) > MAX_ADDRESSES:
             self._failures.popitem(last=False)
+
+    def forgive(self, address: str) -> None:
+        """Take back the newest failure counted for `address` (an attempt that succeeded)."""
+        failures = self._failures.get(address)
+        if failures:
+            failures.pop()
+            if not failures:
+                del self._failures[address]
 
     def _recent(self, address: str) -> deque[float]:
         failures = self._failures.get(address) or deque(maxlen=self._limit)

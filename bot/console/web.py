@@ -94,8 +94,8 @@ async def signed_in(request: Request) -> Operator:
         may_try_to_sign_in(request)
         given = bearer_token(request.headers["authorization"])
         if given is None or not token_matches(given, token):
-            sign_in_failed(request)
             raise SignInNeeded(WRONG_TOKEN)
+        sign_in_succeeded(request)
         if "x-caseloop-operator" in request.headers:
             raise Problem(400, "Who is this?", NAMED_BY_ACCOUNT)
         return Operator(name=ADMIN_NAME, via="bearer", approver=True)
@@ -140,15 +140,21 @@ def accounts(request: Request) -> Operators:
 
 
 def may_try_to_sign_in(request: Request) -> None:
-    """Refuse (`TooManySignIns`) an address that failed to sign in too often lately."""
-    wait = _throttle(request).wait_for(_address(request))
+    """Refuse (`TooManySignIns`) an address that failed to sign in too often lately; otherwise
+    count this attempt as failed until `sign_in_succeeded` says otherwise.
+
+    Counting before any `await` means a burst of attempts sent at once meets the limit too.
+    """
+    throttle, address = _throttle(request), _address(request)
+    wait = throttle.wait_for(address)
     if wait:
         raise TooManySignIns(wait)
+    throttle.failed(address)
 
 
-def sign_in_failed(request: Request) -> None:
-    """Count a wrong token or an unusable link against the client's address."""
-    _throttle(request).failed(_address(request))
+def sign_in_succeeded(request: Request) -> None:
+    """The attempt counted by `may_try_to_sign_in` succeeded: it does not count."""
+    _throttle(request).forgive(_address(request))
 
 
 def start_session(request: Request, subject: str, target: str, max_age: int) -> Response:
@@ -227,12 +233,13 @@ async def _sign_in(request: Request, detail: str) -> Response:
 
 async def _token_link(request: Request, offered: str, target: str) -> Response:
     """The console link printed in the log (`/console?token=...`): one click signs in."""
-    wait = _throttle(request).wait_for(_address(request))
-    if wait:
-        return _throttled(request, wait)
+    try:
+        may_try_to_sign_in(request)
+    except TooManySignIns as throttled:
+        return _throttled(request, throttled.retry_after)
     if not token_matches(offered, request.app.state.caseloop.admin_token):
-        sign_in_failed(request)
         return html_response(login_page(next_path=target, problem=WRONG_TOKEN), 401)
+    sign_in_succeeded(request)
     if await accounts(request).any_accounts():
         return html_response(login_page(next_path=target, accounts_exist=True), 403)
     return html_response(login_page(next_path=target, token=offered))

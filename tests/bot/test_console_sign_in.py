@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -158,6 +159,19 @@ async def test_the_admin_token_signs_in_only_until_someone_has_an_account(operat
                  Page(await operator.sign_in_as_admin())):
         assert OWN_LINK in page.text and "Console token" not in page.text
     assert (await operator.client.get("/console", headers=operator.bearer)).status_code == 200
+
+
+async def test_guesses_sent_all_at_once_meet_the_same_limit(caseloop):
+    app, _ = caseloop
+    web = FastAPI()
+    web.state.caseloop = app
+    web.include_router(console.router)
+    transport = httpx.ASGITransport(app=web, client=("203.0.113.9", 4000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        answers = await asyncio.gather(*(client.post("/console/login", data={"token": f"g{n}"})
+                                         for n in range(40)))
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [401] * 5 + [429] * 35
 
 
 async def test_failed_sign_ins_are_throttled_per_address(caseloop):
