@@ -21,6 +21,9 @@ TelegramMode = Literal["webhook", "polling"]
 SlackMode = Literal["http", "socket"]
 LogFormat = Literal["json", "text"]
 BackendKind = Literal["demo", "http"]
+_FRAME_SOURCE = re.compile(r"'self'|'none'|https?:|(?:https?://)?(?:\*\.)?[A-Za-z0-9.-]+(?::\d{1,5})?")
+"""One CSP `frame-ancestors` source: a keyword, a scheme, or a host with optional scheme and
+port; nothing that could end the directive (`;`, `,`, quotes)."""
 
 
 class SettingsError(ValueError):
@@ -52,7 +55,7 @@ class Settings(BaseSettings):
     sessions_per_minute: Annotated[int, Field(alias="CASELOOP_SESSIONS_PER_MINUTE", ge=1)] = 20
     """Web chat sessions one client address may start in a minute."""
     messages_per_minute: Annotated[int, Field(alias="CASELOOP_MESSAGES_PER_MINUTE", ge=1)] = 30
-    """Messages one sender may send in a minute on any channel; more are answered politely."""
+    """Messages one web chat session may send in a minute; more get a polite error frame."""
     codes_per_hour: Annotated[int, Field(alias="CASELOOP_CODES_PER_HOUR", ge=1)] = 5
     """Verification codes mailed to one customer (or address) in an hour."""
     backend: Annotated[BackendKind, Field(alias="CASELOOP_BACKEND")] = "demo"
@@ -140,6 +143,17 @@ class Settings(BaseSettings):
         except PlaybookError as problem:
             raise ValueError(str(problem)) from None
         return value
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _frame_ancestors(cls, value: str) -> str:
+        sources = value.split()
+        usable = all(_FRAME_SOURCE.fullmatch(source) and source.lower() not in ("self", "none")
+                     for source in sources)  # unquoted, they would name a host
+        if not sources or not usable:
+            raise ValueError("must be CSP frame-ancestors sources separated by spaces, e.g. "
+                             "'self' https://shop.example.com (or 'none')")
+        return " ".join(sources)
 
     @field_validator("quiet_hours")
     @classmethod

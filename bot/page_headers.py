@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from starlette.responses import Response
+from starlette.exceptions import HTTPException
+from starlette.responses import PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
@@ -40,6 +41,9 @@ class SecuredStaticFiles(StaticFiles):
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         """The file (or error) response, with the headers added."""
-        response = await super().get_response(path, scope)
+        try:
+            response = await super().get_response(path, scope)
+        except HTTPException as missing:  # a 404 carries the headers too
+            response = PlainTextResponse(str(missing.detail), status_code=missing.status_code)
         response.headers.update(self._headers)
         return response

@@ -28,3 +28,16 @@ def test_an_sqlite_url_names_its_file(tmp_path: Path) -> None:
 def test_another_database_is_refused_naming_the_variable() -> None:
     with pytest.raises(SettingsError, match="DATABASE_URL: .*postgresql://"):
         load_settings(DATABASE_URL="mysql://db/caseloop")
+
+
+@pytest.mark.parametrize("sources", ["'self'", "'none'", "'self' https://shop.example.com",
+                                     "https://*.example.com:8443"])
+def test_embedding_origins_are_read_as_csp_sources(sources: str) -> None:
+    assert load_settings(CASELOOP_FRAME_ANCESTORS=sources).frame_ancestors == sources
+
+
+@pytest.mark.parametrize("sources", ["self", "'self'; script-src *", "https://a.com,https://b.com",
+                                     "'unsafe-inline'", ""])
+def test_embedding_origins_that_are_not_sources_stop_the_start(sources: str) -> None:
+    with pytest.raises(SettingsError, match="CASELOOP_FRAME_ANCESTORS"):
+        load_settings(CASELOOP_FRAME_ANCESTORS=sources)

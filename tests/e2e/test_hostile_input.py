@@ -177,6 +177,9 @@ def test_the_chat_page_and_static_files_send_security_headers(server: CaseloopSe
         assert "script-src 'self'" in policy and "default-src 'none'" in policy
         assert response.headers["x-content-type-options"] == "nosniff"
         assert "x-frame-options" not in response.headers  # it cannot allow the shop's origin
+    missing = httpx.get(f"{server.url}/static/no-such-file.js", timeout=10)
+    assert missing.status_code == 404 and "default-src 'none'" in (
+        missing.headers["content-security-policy"])
 
 
 def test_starting_sessions_too_fast_from_one_address_is_refused_with_retry_after(
