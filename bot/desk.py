@@ -151,6 +151,7 @@ class Desk:
         request already decided or expired, changes nothing. Above the two-approver amount the
         first approval waits for a second, different approver.
         """
+        await self.approvers.accounts.refresh()
         if not self.may_decide(actor):
             return DecisionResult("not_allowed", NOT_ALLOWED)
         async with self._locks.hold(approval_thread(approval_id)):

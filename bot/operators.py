@@ -69,7 +69,7 @@ class Operators:
     def __init__(self, database: Database, clock: Callable[[], datetime] = utcnow) -> None:
         self._db = database
         self._clock = clock
-        self._deciders: dict[str, bool] | None = None
+        self._deciders: dict[str, bool] = {}
 
     async def add(self, name: str, *, approver: bool) -> tuple[Account, str]:
         """A new account and the token of its one-time sign-in link.
@@ -169,15 +169,13 @@ class Operators:
         return _account(row) if row is not None else None
 
     def may_decide(self, name: str) -> bool:
-        """Whether `console:<name>` may approve or deny, as last read from the database.
-
-        An active approver account may. Until this process has read any account (no accounts
-        yet; the admin token alone signs in, as `admin`) the console names nobody else, and
-        every console name is trusted as before accounts existed.
-        """
-        if not self._deciders:
-            return True
+        """Whether `console:<name>` may approve or deny, as last read from the database
+        (`refresh`): only an active approver account may."""
         return self._deciders.get(name, False)
+
+    async def refresh(self) -> None:
+        """Read again who may decide (another process may have added or revoked accounts)."""
+        await self._remember_deciders()
 
     async def _named(self, name: str) -> Account:
         row = await self._db.fetchone(

@@ -222,7 +222,7 @@ async def test_an_approved_refund_moves_on_and_a_denied_one_closes(app, noor, cl
     case = await _only_case(running, "Q5560")
     assert (case.stage, case.escalated_at) == ("execution", None)
     [waiting] = await running.desk.pending_approvals()
-    result = await running.desk.decide(waiting.approval.id, "console:amy", approve=True)
+    result = await running.desk.decide(waiting.approval.id, "console:admin", approve=True)
     assert result.status == "approved"
     case = await _only_case(running, "Q5560")
     assert (case.stage, case.resolution) == ("follow_up", "done")
@@ -235,7 +235,7 @@ async def test_a_denied_refund_closes_and_the_question_follows(app, noor, clock)
     await noor.say("the armchair from order Q5560 broke, I want a full refund")
     await noor.say("ok")
     [waiting] = await running.desk.pending_approvals()
-    await running.desk.decide(waiting.approval.id, "console:amy", approve=False,
+    await running.desk.decide(waiting.approval.id, "console:admin", approve=False,
                               reason="outside warranty")
     case = await _only_case(running, "Q5560")
     assert (case.stage, case.resolution) == ("closed", "denied")

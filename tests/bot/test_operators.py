@@ -81,7 +81,8 @@ async def test_a_link_expires_unused(database):
 async def test_who_may_decide(database):
     accounts = Operators(database)
     approvers = Approvers(frozenset({"U0ALICE"}), accounts)
-    assert approvers.allows("console:someone")  # no accounts read yet: as before accounts
+    assert not approvers.allows("console:someone")  # no such account
+    assert approvers.allows("console:admin")  # the admin token
     _, ana = await accounts.add("Ana", approver=True)
     _, bo = await accounts.add("Bo", approver=False)
     assert [approvers.allows(actor) for actor in (
