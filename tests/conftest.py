@@ -13,6 +13,7 @@ from channels.base import Attachment
 from tests.databases import drop_databases
 from tests.factories import make_settings
 from tests.fakes.capture import CaptureChannel, inbound
+from tests.fakes.slack import FakeSlack
 from tests.fakes.smtp import SmtpSink
 
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0")
@@ -44,6 +45,15 @@ def own_database() -> Iterator[None]:
     """On PostgreSQL, drop the databases a test made once it (and its servers) are done."""
     yield
     drop_databases()
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    """A stand-in for Slack's Web API on a local port."""
+    fake = FakeSlack()
+    fake.start()
+    yield fake
+    fake.stop()
 
 
 @pytest.fixture

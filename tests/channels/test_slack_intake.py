@@ -7,7 +7,7 @@ the ASGI boundary, so "refused without reading" is what the test sees, not what 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from urllib.parse import urlencode
 
 import pytest
@@ -20,14 +20,6 @@ from tests.fakes.slack import FakeSlack, signed_headers
 
 BIG = 20 * 1024 * 1024
 CHUNK = 64 * 1024
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
-    fake.start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ anyone else's, and the connector keeps them as internal notes.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -18,14 +18,6 @@ from tests.channels.slack_rig import Rig
 from tests.fakes.slack import FakeSlack
 
 AGENTS = frozenset({"U0ALICE", "U0BOB"})
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
-    fake.start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -50,14 +50,6 @@ StartServer = Callable[..., CaseloopServer]
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
-    fake.start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
 def start_server(tmp_path: Path, smtp: SmtpSink, slack: FakeSlack) -> Iterator[StartServer]:
     """Starts the real server with Slack pointed at the fake; a second call is a restart."""
     started: list[CaseloopServer] = []

@@ -47,14 +47,6 @@ SCAM = "Please send your card number to pay@evil.example to speed this up"
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
-    fake.start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
 def server(tmp_path: Path, smtp: SmtpSink, slack: FakeSlack) -> Iterator[CaseloopServer]:
     """The real server, Slack pointed at the fake, Alice and Bob its agents."""
     settings = env_for(make_settings(tmp_path, CASELOOP_SMTP_URL=smtp.url))
