@@ -1,4 +1,8 @@
-"""The web application: one process serving the chat page, its API and health checks."""
+"""The web application: one process serving the chat page, its API and health checks.
+
+Only light modules are imported here: the server listens, and `/healthz` answers, before the
+graph and the channels' SDKs are loaded (`bot/startup.py`).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,14 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 
-from bot.assembly import assemble
 from bot.body_limits import BodyLimits
 from bot.config import Settings
 from bot.correlation import RequestIds
 from bot.log_redaction import redact_server_logs
 from bot.page_headers import SecuredStaticFiles, chat_headers
 from bot.routes import console, health, metrics, webchat
+from bot.startup import Startup
+from bot.startup_gate import StartupGate
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -26,13 +31,16 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         redact_server_logs()
-        app.state.caseloop = await assemble(settings)
+        startup.begin()
         try:
             yield
         finally:
-            await app.state.caseloop.close(getattr(app.state, "shutdown_deadline", None))
+            await startup.close(getattr(app.state, "shutdown_deadline", None))
 
     app = FastAPI(title="Caseloop", version="0.1.0", lifespan=lifespan)
+    startup = Startup(settings, app.state)
+    app.state.settings, app.state.startup = settings, startup
+    app.add_middleware(StartupGate, startup=startup)
     app.add_middleware(RequestIds)
     app.add_middleware(BodyLimits)
     app.include_router(health.router)

@@ -261,7 +261,7 @@ async def _open_checkpointer(settings: Settings) -> BaseCheckpointSaver:
 
 
 async def _connect_slack(settings: Settings, desk: Desk) -> Any:
-    from channels.slack import SlackConnector
+    from channels.slack.connector import SlackConnector
 
     connector = SlackConnector(
         desk, token=settings.slack_bot_token, signing_secret=settings.slack_signing_secret,

@@ -72,9 +72,10 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(settings: Settings, host: str | None, port: int | None) -> int:
     from bot.app import create_app
 
-    run_server(create_app(settings), host or settings.host, port or settings.port,
+    app = create_app(settings)
+    run_server(app, host or settings.host, port or settings.port,
                shutdown_grace=settings.shutdown_grace)
-    return 0
+    return 1 if app.state.startup.failed else 0
 
 
 def run_server(app: FastAPI, host: str, port: int, log_level: str = "info",

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from bot.assembly import Caseloop
 from bot.event_signature import SIGNATURE_HEADER, is_signed
 from bot.events import MAX_EVENT_BYTES, EventError, parse_event
+
+if TYPE_CHECKING:
+    from bot.assembly import Caseloop
 
 log = logging.getLogger("caseloop.events")
 router = APIRouter()

@@ -23,14 +23,20 @@ async def healthz() -> JSONResponse:
 
 @router.get("/readyz")
 async def readyz(request: Request) -> JSONResponse:
-    """Readiness: 200 when the database answers and the workers take messages, else 503
-    (route no traffic here: still starting, shutting down, or the database is unreachable)."""
+    """Readiness: 200 when every configured channel is loaded, the database answers and the
+    workers take messages, else 503 (route no traffic here: still starting, shutting down, or
+    the database is unreachable).
+
+    The server listens before the channels' libraries are loaded (`bot/startup.py`): until they
+    are, `channels` is false. Webhooks that arrive meanwhile are still taken.
+    """
     caseloop = getattr(request.app.state, "caseloop", None)
-    database_ok = caseloop is not None and await _database_answers(caseloop.database)
-    workers_ok = caseloop is not None and caseloop.dispatcher.running
+    channels_ok = caseloop is not None
+    database_ok = channels_ok and await _database_answers(caseloop.database)
+    workers_ok = channels_ok and caseloop.dispatcher.running
     ready = database_ok and workers_ok
-    body = {"status": "ready" if ready else "not ready", "database": database_ok,
-            "workers": workers_ok}
+    body = {"status": "ready" if ready else "not ready", "channels": channels_ok,
+            "database": database_ok, "workers": workers_ok}
     return JSONResponse(body, status_code=200 if ready else 503)
 
 

@@ -1,4 +1,9 @@
-"""Twilio webhooks for WhatsApp: inbound messages and delivery status callbacks."""
+"""Twilio webhooks for WhatsApp: inbound messages and delivery status callbacks.
+
+Checking the signature and reading the form need only `twilio.request_validator`: while the
+process is still starting, a signed webhook is checked and read at once, then waits for the start
+(bounded) to be stored.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ import logging
 
 from fastapi import APIRouter, Request, Response
 
-from bot.assembly import Caseloop
 from bot.body_limits import BodyTooLarge
+from bot.config import Settings
 from bot.deliveries import Deliveries
+from bot.startup import WAIT_SECONDS, running_caseloop
 from channels.whatsapp.signature import SIGNATURE_HEADER, SignatureChecker, webhook_url
 from channels.whatsapp.translate import NAME, PayloadError, to_inbound, to_status
 
@@ -24,14 +30,16 @@ async def inbound_message(request: Request) -> Response:
 
     The reply goes out later through the REST API, not in this response.
     """
-    caseloop: Caseloop = request.app.state.caseloop
-    form = await _signed_form(request, caseloop)
+    form = await _signed_form(request, request.app.state.settings)
     if form is None:
         return Response("forbidden", status_code=403, media_type="text/plain")
     try:
         message = to_inbound(form)
     except PayloadError as problem:
         return Response(str(problem), status_code=400, media_type="text/plain")
+    caseloop = await running_caseloop(request.app.state, WAIT_SECONDS)
+    if caseloop is None:
+        return _starting()
     await caseloop.receive(message)
     return Response(EMPTY_TWIML, media_type="text/xml")
 
@@ -39,14 +47,16 @@ async def inbound_message(request: Request) -> Response:
 @router.post("/twilio/status")
 async def status_callback(request: Request) -> Response:
     """Check Twilio's signature and keep the furthest delivery status of the message."""
-    caseloop: Caseloop = request.app.state.caseloop
-    form = await _signed_form(request, caseloop)
+    form = await _signed_form(request, request.app.state.settings)
     if form is None:
         return Response("forbidden", status_code=403, media_type="text/plain")
     try:
         update = to_status(form)
     except PayloadError as problem:
         return Response(str(problem), status_code=400, media_type="text/plain")
+    caseloop = await running_caseloop(request.app.state, WAIT_SECONDS)
+    if caseloop is None:
+        return _starting()
     await Deliveries(caseloop.database).update(
         update.provider_id, update.status, update.error_code, channel=NAME,
         recipient=update.recipient)
@@ -56,9 +66,14 @@ async def status_callback(request: Request) -> Response:
     return Response(status_code=200)
 
 
-async def _signed_form(request: Request, caseloop: Caseloop) -> dict[str, str] | None:
+def _starting() -> Response:
+    """Still starting past the wait: 503, which Twilio reports (and retries when told to)."""
+    return Response("starting, try again shortly", status_code=503, media_type="text/plain",
+                    headers={"Retry-After": "2"})
+
+
+async def _signed_form(request: Request, settings: Settings) -> dict[str, str] | None:
     """The form fields when Twilio signed them for the public URL; None otherwise."""
-    settings = caseloop.settings
     assert settings.public_url and settings.twilio_auth_token
     try:
         form = {key: value for key, value in (await request.form()).items()

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import logging
 import math
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse
 
-from bot.assembly import Caseloop
 from channels.webchat import FrameError, error_frame, to_inbound
+
+if TYPE_CHECKING:
+    from bot.assembly import Caseloop
 
 log = logging.getLogger("caseloop.webchat")
 router = APIRouter()

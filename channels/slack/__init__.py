@@ -9,8 +9,7 @@
 - `payloads`: what a click, a form or a thread message asks for, read back from Slack's payloads.
 - `connector`: `SlackConnector`, which shows the desk's cases in Slack and carries people's clicks
   and thread messages back to the desk.
+
+Nothing is imported here, so that `intake` (slack_sdk's signature check alone) loads without
+bolt: import `SlackConnector` from `channels.slack.connector`.
 """
-
-from channels.slack.connector import SlackConnector
-
-__all__ = ["SlackConnector"]

@@ -156,6 +156,12 @@ class SlackConnector:
         admitted = await intake.admit(request, self._verifier)
         if isinstance(admitted, Response):
             return admitted
+        return await self.dispatch(request, admitted)
+
+    async def dispatch(self, request: Request, admitted: intake.Admitted) -> Response:
+        """Answer a request already admitted (`intake.admit`): hand it to bolt."""
+        if self._verifier is None:
+            return Response("not found", status_code=404, media_type="text/plain")
         try:
             answer = await self.app.async_dispatch(to_async_bolt_request(request, admitted.raw))
         except SHAPE_ERRORS:  # fields of the wrong type, found even by bolt's error handling

@@ -111,6 +111,11 @@ def read_payload(raw: bytes, content_type: str | None) -> dict[str, Any]:
     return value
 
 
+def verifier(signing_secret: str) -> SignatureVerifier:
+    """slack_sdk's check of Slack's signature for one signing secret (light to import: no bolt)."""
+    return SignatureVerifier(signing_secret)
+
+
 def refusal(status: int) -> Response:
     """A short plain-text refusal."""
     text = {400: "bad request", 401: "invalid request", 413: "request body too large"}[status]

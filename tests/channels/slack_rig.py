@@ -8,7 +8,7 @@ import httpx
 from fastapi import FastAPI
 
 from bot.routes import slack as slack_route
-from channels.slack import SlackConnector
+from channels.slack.connector import SlackConnector
 from tests.channels.slack_desk import StandInDesk
 from tests.fakes.slack import (
     CHANNEL,

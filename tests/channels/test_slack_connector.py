@@ -19,7 +19,6 @@ from fastapi import FastAPI
 from slack_sdk.errors import SlackApiError
 
 from bot.routes import slack as slack_route
-from channels.slack import SlackConnector
 from channels.slack.blocks import (
     APPROVE,
     DENY,
@@ -29,7 +28,13 @@ from channels.slack.blocks import (
     REASON_INPUT,
     TAKE_OVER,
 )
-from channels.slack.connector import CASE_CLOSED, NOT_AN_APPROVER, NOT_TAKEN_OVER, STALE_REQUEST
+from channels.slack.connector import (
+    CASE_CLOSED,
+    NOT_AN_APPROVER,
+    NOT_TAKEN_OVER,
+    STALE_REQUEST,
+    SlackConnector,
+)
 from tests.channels.slack_desk import StandInDesk, approval_view, case_view
 from tests.channels.slack_rig import FORM, Rig
 from tests.fakes.slack import (

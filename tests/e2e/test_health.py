@@ -20,7 +20,8 @@ def test_liveness_answers_while_the_process_serves(server: CaseloopServer) -> No
 def test_readiness_checks_the_database_and_the_workers(server: CaseloopServer) -> None:
     response = httpx.get(f"{server.url}/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "database": True, "workers": True}
+    assert response.json() == {"status": "ready", "channels": True, "database": True,
+                               "workers": True}
 
 
 def test_every_response_names_its_request(server: CaseloopServer) -> None:
