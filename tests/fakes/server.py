@@ -35,7 +35,9 @@ class CaseloopServer:
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> None:
+    def start(self, timeout: float = 30.0, until: str = "/readyz") -> None:
+        """Spawn the server and return once `until` answers 200 (`/healthz`: listening, still
+        loading; `/readyz`: every channel loaded)."""
         env = {**os.environ, **self.env, "PORT": str(self.port), "HOST": "127.0.0.1"}
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
@@ -47,11 +49,11 @@ class CaseloopServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log()}")
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}{until}", timeout=1).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
-            time.sleep(0.1)
+            time.sleep(0.1 if until == "/readyz" else 0.01)
         raise RuntimeError(f"server not healthy within {timeout}s:\n{self.log()}")
 
     def kill(self) -> None:
