@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.turns import shop  # noqa: E402
 from bot.assembly import Caseloop, assemble  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.links import Links  # noqa: E402
@@ -51,21 +52,6 @@ PROSE = (
 _ids = itertools.count(1)
 
 
-def shop(customers: int) -> dict:
-    """A shop with one shipped order per customer."""
-    people, orders = [], []
-    for n in range(customers):
-        people.append({"id": f"B{n}", "name": f"Customer {n}", "email": f"c{n}@example.com",
-                       "tier": "standard"})
-        orders.append({
-            "id": f"Z{n:05d}", "customer_id": f"B{n}", "status": "shipped",
-            "placed_at": "2026-11-20T10:00:00Z", "currency": "USD", "total": "30.00",
-            "items": [{"sku": "S", "name": "Scarf", "qty": 1, "unit_price": "30.00"}],
-            "shipping_address": {"line1": "1 High St", "city": "York", "postcode": "YO1 7HH",
-                                 "country": "GB"},
-            "tracking": {"carrier": "DHL", "number": f"T{n:06d}", "eta": "2026-11-28"},
-        })
-    return {"customers": people, "orders": orders}
 
 
 def long_text(kind: str, rng: random.Random) -> str:
