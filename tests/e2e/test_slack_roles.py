@@ -7,15 +7,12 @@ chat, what people see from the fake workspace, what was done from `caseloop audi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from channels.slack.blocks import HAND_BACK
 from channels.slack.connector import CANNOT_HAND_BACK, NOT_AN_AGENT
-from tests.e2e.test_slack import (
-    APPROVERS,
+from tests.e2e.test_slack import (  # noqa: F401 - start_server is a fixture used by name
+    StartServer,
     audit,
     buttons,
     click,
@@ -24,17 +21,14 @@ from tests.e2e.test_slack import (
     say_in_thread,
     shown,
     silence,
+    start_server,
     thread_texts,
     until,
     updated,
     verified_chat,
 )
-from tests.factories import env_for, make_settings
 from tests.fakes.server import CaseloopServer
 from tests.fakes.slack import (
-    CHANNEL,
-    SIGNING_SECRET,
-    TOKEN,
     FakeSlack,
     Message,
     block_action,
@@ -47,16 +41,9 @@ SCAM = "Please send your card number to pay@evil.example to speed this up"
 
 
 @pytest.fixture
-def server(tmp_path: Path, smtp: SmtpSink, slack: FakeSlack) -> Iterator[CaseloopServer]:
+def server(start_server: StartServer) -> CaseloopServer:  # noqa: F811 - the fixture
     """The real server, Slack pointed at the fake, Alice and Bob its agents."""
-    settings = env_for(make_settings(tmp_path, CASELOOP_SMTP_URL=smtp.url))
-    running = CaseloopServer({
-        **settings, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_ESCALATION_CHANNEL": CHANNEL, "SLACK_APPROVERS": APPROVERS,
-        "SLACK_AGENTS": "U0ALICE, U0BOB", "SLACK_API_URL": slack.api_url}, tmp_path)
-    running.start()
-    yield running
-    running.stop()
+    return start_server(SLACK_AGENTS="U0ALICE, U0BOB")
 
 
 def internal_notes(slack: FakeSlack, case: Message) -> list[str]:
