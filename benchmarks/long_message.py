@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.turns import shop  # noqa: E402
 from bot.assembly import Caseloop, assemble  # noqa: E402
 from bot.config import load_settings  # noqa: E402
-from bot.links import Links  # noqa: E402
+from bot.identity.links import Links  # noqa: E402
 from channels.base import InboundMessage, OutboundMessage  # noqa: E402
 
 LONG_CHARS = 4_000

@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.turns import shop  # noqa: E402
 from bot.assembly import assemble  # noqa: E402
 from bot.config import load_settings  # noqa: E402
-from bot.database import Database  # noqa: E402
-from bot.inbox import Inbox  # noqa: E402
-from bot.notifications import INBOX  # noqa: E402
+from bot.runtime.inbox import Inbox  # noqa: E402
+from bot.runtime.notifications import INBOX  # noqa: E402
+from bot.storage.database import Database  # noqa: E402
 from channels.base import InboundMessage, OutboundMessage  # noqa: E402
 
 PHRASES = (

@@ -25,17 +25,17 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.approvals import ApprovalQueue  # noqa: E402
 from bot.assembly import assemble  # noqa: E402
 from bot.audit import AuditLog  # noqa: E402
-from bot.checkpoints import open_checkpointer  # noqa: E402
+from bot.business.demo_store import DemoStore  # noqa: E402
+from bot.business.knowledge import KnowledgeBase  # noqa: E402
 from bot.config import DEFAULTS_DIR, load_settings  # noqa: E402
-from bot.database import Database  # noqa: E402
-from bot.demo_store import DemoStore  # noqa: E402
-from bot.knowledge import KnowledgeBase  # noqa: E402
-from bot.links import Links  # noqa: E402
-from bot.mailer import Mailer  # noqa: E402
-from bot.verification import Verifier  # noqa: E402
+from bot.desk.approvals import ApprovalQueue  # noqa: E402
+from bot.identity.links import Links  # noqa: E402
+from bot.identity.mailer import Mailer  # noqa: E402
+from bot.identity.verification import Verifier  # noqa: E402
+from bot.storage.checkpoints import open_checkpointer  # noqa: E402
+from bot.storage.database import Database  # noqa: E402
 from channels.base import InboundMessage, OutboundMessage  # noqa: E402
 from graph.context import CaseContext  # noqa: E402
 from graph.graph import build_graph  # noqa: E402

@@ -59,10 +59,10 @@ def serve_app(port: int) -> None:
     """Run Caseloop (settings from the environment) plus the bare route, as `caseloop serve`."""
     from fastapi import Response
 
-    from bot.app import create_app
     from bot.cli import run_server
     from bot.config import load_settings
-    from bot.routes.twilio import EMPTY_TWIML
+    from bot.web.app import create_app
+    from bot.web.routes.twilio import EMPTY_TWIML
 
     app = create_app(load_settings())
     held: list[tuple[int, str, str]] = []

@@ -14,38 +14,38 @@ from zoneinfo import ZoneInfo
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
 
-from bot.approval_runs import ApprovalRuns
-from bot.approvals import ApprovalQueue
 from bot.audit import AuditLog
-from bot.case_book import CaseBook
+from bot.business.demo_store import DemoStore
+from bot.business.http_backend import HttpBackend
+from bot.business.knowledge import KnowledgeBase
+from bot.cases.case_book import CaseBook
+from bot.cases.follow_ups import FollowUps
+from bot.cases.lifecycle import CaseLifecycle
+from bot.cases.satisfaction import Satisfaction
 from bot.channel_setup import configured_channels
-from bot.checkpoints import open_checkpointer
 from bot.config import Settings
-from bot.database import Database, utcnow
-from bot.demo_store import DemoStore
-from bot.desk import Desk
-from bot.dispatcher import Dispatcher
-from bot.escalations import Escalations
-from bot.follow_ups import FollowUps
-from bot.http_backend import HttpBackend
-from bot.inbox import Inbox
-from bot.knowledge import KnowledgeBase
-from bot.lifecycle import CaseLifecycle
-from bot.links import Links
-from bot.mailer import Mailer
-from bot.operators import Approvers, Operators
-from bot.outbox import Courier
-from bot.outreach import Outreach, OutreachRules
-from bot.playbooks import load_playbooks
-from bot.quiet_hours import QuietHours
-from bot.rate_limits import TrafficLimits
-from bot.satisfaction import Satisfaction
-from bot.shared_runtime import Sharing
-from bot.thread_locks import ThreadLocks
-from bot.timers import Timers
-from bot.turns import TurnRunner
-from bot.verification import Verifier
-from bot.webchat_sessions import WebchatSessions
+from bot.desk.approval_runs import ApprovalRuns
+from bot.desk.approvals import ApprovalQueue
+from bot.desk.desk import Desk
+from bot.desk.escalations import Escalations
+from bot.desk.operators import Approvers, Operators
+from bot.identity.links import Links
+from bot.identity.mailer import Mailer
+from bot.identity.verification import Verifier
+from bot.outreach.outreach import Outreach, OutreachRules
+from bot.outreach.playbooks import load_playbooks
+from bot.outreach.quiet_hours import QuietHours
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.inbox import Inbox
+from bot.runtime.outbox import Courier
+from bot.runtime.sharing import Sharing
+from bot.runtime.thread_locks import ThreadLocks
+from bot.runtime.timers import Timers
+from bot.runtime.turns import TurnRunner
+from bot.storage.checkpoints import open_checkpointer
+from bot.storage.database import Database, utcnow
+from bot.web.rate_limits import TrafficLimits
+from bot.web.webchat_sessions import WebchatSessions
 from channels.base import BackgroundChannel, Channel, InboundMessage, limit_text
 from channels.webchat import WebchatChannel
 from graph.approval import build_approval_graph
@@ -80,13 +80,13 @@ class Caseloop:
     admin_token: str
     """Opens the operator console: `CASELOOP_ADMIN_TOKEN`, or one made up at start."""
     cases: CaseBook
-    """Every customer problem from intake to closed (`bot/case_book.py`)."""
+    """Every customer problem from intake to closed (`bot/cases/case_book.py`)."""
     timers: Timers
-    """Durable timers: follow-ups scheduled for later, run once (`bot/timers.py`)."""
+    """Durable timers: follow-ups scheduled for later, run once (`bot/runtime/timers.py`)."""
     follow_ups: FollowUps
     """Schedules the checks that an outcome held (`order_moved_later` after an outreach)."""
     limits: TrafficLimits
-    """Web chat sessions per client address and messages per sender (`bot/rate_limits.py`)."""
+    """Web chat sessions per client address and messages per sender (`bot/web/rate_limits.py`)."""
     channels: dict[str, Channel] = field(default_factory=dict)
     slack: Any = None
     """The Slack connector, when Slack is configured."""
@@ -254,7 +254,7 @@ async def _open_backend(settings: Settings, database: Database) -> Backend:
 
 async def _open_checkpointer(settings: Settings) -> BaseCheckpointSaver:
     if settings.uses_postgres:
-        from bot.postgres_checkpoints import open_postgres_checkpointer
+        from bot.storage.postgres_checkpoints import open_postgres_checkpointer
 
         return await open_postgres_checkpointer(settings.database_url)
     return await open_checkpointer(settings.checkpoints_path)

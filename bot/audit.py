@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.database import Database, isoformat, utcnow
+from bot.storage.database import Database, isoformat, utcnow
 
 OUTCOMES = ("done", "refused", "pending_approval", "failed", "escalated", "approval_given",
             "approved", "denied", "expired", "taken_over", "sent", "handed_back")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.config import Settings
-from bot.database import Database
-from bot.inbox import Inbox
+from bot.runtime.inbox import Inbox
+from bot.storage.database import Database
 from channels.base import Channel
 
 
@@ -12,7 +12,7 @@ def configured_channels(settings: Settings, database: Database, inbox: Inbox) ->
     """WhatsApp (Twilio) and Telegram channels, for the ones whose settings are present."""
     found: list[Channel] = []
     if settings.whatsapp_enabled:
-        from bot.deliveries import Deliveries
+        from bot.runtime.deliveries import Deliveries
         from channels.whatsapp.channel import WhatsAppChannel
 
         assert settings.twilio_account_sid and settings.twilio_auth_token

@@ -12,12 +12,12 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError, load_settings
-from bot.json_logs import install_logging
+from bot.logs.json_logs import install_logging
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from bot.operators import Account
+    from bot.desk.operators import Account
 
 log = logging.getLogger("caseloop")
 
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(settings: Settings, host: str | None, port: int | None) -> int:
-    from bot.app import create_app
+    from bot.web.app import create_app
 
     app = create_app(settings)
     run_server(app, host or settings.host, port or settings.port,
@@ -84,11 +84,11 @@ def run_server(app: FastAPI, host: str, port: int, log_level: str = "info",
 
     Args:
         shutdown_grace: Seconds from SIGTERM until the process is done: requests in flight
-            finish first, turns get what is left (`bot/web_server.py`).
+            finish first, turns get what is left (`bot/web/server.py`).
     """
     import uvicorn
 
-    from bot.web_server import GracefulServer
+    from bot.web.server import GracefulServer
 
     # What is loaded by now (the libraries, the app) lives as long as the process: keep it out
     # of the collector's full passes, which otherwise walk it all and stall every request in
@@ -102,13 +102,13 @@ def run_server(app: FastAPI, host: str, port: int, log_level: str = "info",
 
 async def _migrate(settings: Settings) -> int:
     """Create the schema, or bring it up to date, and stop (a platform's release phase)."""
-    from bot.checkpoints import open_checkpointer
-    from bot.database import Database
+    from bot.storage.checkpoints import open_checkpointer
+    from bot.storage.database import Database
 
     database = await Database.open(settings.database_url)
     await database.close()
     if settings.uses_postgres:
-        from bot.postgres_checkpoints import open_postgres_checkpointer
+        from bot.storage.postgres_checkpoints import open_postgres_checkpointer
 
         checkpointer = await open_postgres_checkpointer(settings.database_url)
     else:
@@ -141,7 +141,7 @@ async def _chat(settings: Settings) -> int:
 
 async def _audit(settings: Settings, as_json: bool) -> int:
     from bot.audit import AuditLog
-    from bot.database import Database
+    from bot.storage.database import Database
 
     database = await Database.open(settings.database_url)
     try:
@@ -159,10 +159,10 @@ async def _audit(settings: Settings, as_json: bool) -> int:
 
 async def _report(settings: Settings, as_json: bool) -> int:
     from bot.audit import AuditLog
-    from bot.case_book import CaseBook
-    from bot.database import Database
-    from bot.kpi_export import report_lines
-    from bot.kpis import kpi_report
+    from bot.cases.case_book import CaseBook
+    from bot.cases.kpi_export import report_lines
+    from bot.cases.kpis import kpi_report
+    from bot.storage.database import Database
 
     database = await Database.open(settings.database_url)
     try:
@@ -197,7 +197,7 @@ async def _set_telegram_webhook(settings: Settings) -> int:
 
 async def _verify_audit(settings: Settings) -> int:
     from bot.audit import AuditLog
-    from bot.database import Database
+    from bot.storage.database import Database
 
     database = await Database.open(settings.database_url)
     try:
@@ -228,8 +228,8 @@ def _add_operator_commands(commands: argparse._SubParsersAction) -> None:
 
 
 async def _operators(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.database import Database
-    from bot.operators import LINK_HOURS, OperatorError, Operators
+    from bot.desk.operators import LINK_HOURS, OperatorError, Operators
+    from bot.storage.database import Database
 
     database = await Database.open(settings.database_url)
     accounts = Operators(database)

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.playbooks import PlaybookError, load_playbooks
-from bot.quiet_hours import QuietHours
+from bot.outreach.playbooks import PlaybookError, load_playbooks
+from bot.outreach.quiet_hours import QuietHours
 
 DEFAULTS_DIR = Path(__file__).parent / "defaults"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")

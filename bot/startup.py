@@ -49,7 +49,7 @@ def modules_needed(settings: Settings) -> list[str]:
     if settings.slack_enabled:
         names.append("channels.slack.connector")
     if settings.uses_postgres:
-        names.append("bot.postgres_checkpoints")
+        names.append("bot.storage.postgres_checkpoints")
     return names
 
 

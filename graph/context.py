@@ -12,7 +12,7 @@ from graph.policy import Policy
 
 
 class Verification(Protocol):
-    """Issues and checks one-time codes (see `bot.verification.Verifier`)."""
+    """Issues and checks one-time codes (see `bot.identity.verification.Verifier`)."""
 
     async def start(self, thread_id: str, email: str) -> Any:
         """Issue a code for `email`; the result has `outcome` (`issued`, `locked`, `limited`)
@@ -33,19 +33,19 @@ class Audit(Protocol):
 
 
 class Approvals(Protocol):
-    """Where actions wait for a human decision (see `bot.approvals.ApprovalQueue`)."""
+    """Where actions wait for a human decision (see `bot.desk.approvals.ApprovalQueue`)."""
 
     async def park(self, **fields: Any) -> int: ...
 
 
 class Knowledge(Protocol):
-    """Searches help articles (see `bot.knowledge.KnowledgeBase`)."""
+    """Searches help articles (see `bot.business.knowledge.KnowledgeBase`)."""
 
     def search(self, query: str, limit: int = 2) -> list[Any]: ...
 
 
 class Cases(Protocol):
-    """Closes cases (see `bot.satisfaction.Satisfaction.close`: it also asks the closing
+    """Closes cases (see `bot.cases.satisfaction.Satisfaction.close`: it also asks the closing
     question)."""
 
     async def close(self, case_id: int, *, resolution: str | None = None) -> Any: ...

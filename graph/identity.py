@@ -104,7 +104,7 @@ async def _check_code(
 
 
 def _refusal(issue: Any) -> str:
-    """Why no code was sent (see `bot.verification.CodeIssue`), and when to ask again."""
+    """Why no code was sent (see `bot.identity.verification.CodeIssue`), and when to ask again."""
     return (LOCKED if issue.outcome == "locked" else LIMITED).format(
         until=_clock_time(issue.until))
 

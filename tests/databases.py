@@ -66,7 +66,7 @@ def query(database: str | Path, sql: str, *parameters: Any) -> list[tuple]:
             return list(connection.execute(sql, parameters))
     import psycopg
 
-    from bot.sql_dialect import PostgresDialect
+    from bot.storage.sql_dialect import PostgresDialect
 
     statement = PostgresDialect().translate(sql, want_id=False)
     with psycopg.connect(url, autocommit=True) as connection:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.escalations import ApprovalView, CaseView
+    from bot.desk.escalations import ApprovalView, Escalation
 
 APPROVE = "caseloop_approve"
 DENY = "caseloop_deny"
@@ -51,7 +51,7 @@ SUGGESTION_LABEL = ":bulb: *Suggestion for you (not sent to the customer)*"
 INTERNAL_LABEL = ":lock: *Internal note*"
 
 
-def case_message(case: CaseView, event: str | None = None,
+def case_message(case: Escalation, event: str | None = None,
                  now: datetime | None = None) -> dict[str, Any]:
     """The parent message of a case's thread: `text` (for notifications) and `blocks`.
 
@@ -61,7 +61,7 @@ def case_message(case: CaseView, event: str | None = None,
     return {"text": case_summary(case), "blocks": case_blocks(case, event, now)}
 
 
-def case_summary(case: CaseView) -> str:
+def case_summary(case: Escalation) -> str:
     """One line for notifications and clients that show no blocks."""
     title = REASON_TITLES.get(case.reason, case.reason)
     line = f"Case #{case.id}, {escape(case.customer_name)}: {escape(title)}"
@@ -70,7 +70,7 @@ def case_summary(case: CaseView) -> str:
     return line
 
 
-def case_blocks(case: CaseView, event: str | None = None,
+def case_blocks(case: Escalation, event: str | None = None,
                 now: datetime | None = None) -> list[dict[str, Any]]:
     """The parent's blocks: summary, customer, proposed action, outcome so far, buttons."""
     title = REASON_TITLES.get(case.reason, case.reason)
@@ -212,7 +212,7 @@ def _action_blocks(approval: ApprovalView) -> list[dict[str, Any]]:
     ]
 
 
-def _outcome(case: CaseView, event: str | None, now: datetime | None) -> list[str]:
+def _outcome(case: Escalation, event: str | None, now: datetime | None) -> list[str]:
     lines: list[str] = []
     approval = case.approval
     if approval is not None:
@@ -246,7 +246,7 @@ def _outcome(case: CaseView, event: str | None, now: datetime | None) -> list[st
     return lines
 
 
-def _buttons(case: CaseView) -> list[dict[str, Any]]:
+def _buttons(case: Escalation) -> list[dict[str, Any]]:
     if case.status != "open":
         return []
     buttons: list[dict[str, Any]] = []

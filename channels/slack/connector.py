@@ -36,8 +36,8 @@ from channels.slack.app import SHAPE_ERRORS, build_app
 from channels.slack.blocks import case_message, deny_form, note_message, who
 
 if TYPE_CHECKING:
-    from bot.desk import DecisionResult
-    from bot.escalations import CaseView
+    from bot.desk.desk import DecisionResult
+    from bot.desk.escalations import Escalation
 
 log = logging.getLogger("caseloop.slack")
 
@@ -61,19 +61,19 @@ NOT_AN_AGENT_TO_ANSWER = ("Not sent to the customer: only the agents set for thi
 
 
 class Desk(Protocol):
-    """The desk operations Slack needs (see `bot.desk.Desk`)."""
+    """The desk operations Slack needs (see `bot.desk.desk.Desk`)."""
 
     def may_decide(self, actor: str) -> bool: ...
     async def decide(self, approval_id: int, actor: str, *, approve: bool,
                      digest: str | None = None, reason: str | None = None
                      ) -> DecisionResult: ...
-    async def take_over(self, case_id: int, actor: str) -> CaseView | None: ...
+    async def take_over(self, case_id: int, actor: str) -> Escalation | None: ...
     async def reply(self, case_id: int, actor: str, text: str) -> bool: ...
     async def add_internal_note(self, case_id: int, actor: str, text: str
-                                ) -> CaseView | None: ...
-    async def hand_back(self, case_id: int, actor: str) -> CaseView | None: ...
+                                ) -> Escalation | None: ...
+    async def hand_back(self, case_id: int, actor: str) -> Escalation | None: ...
     async def attach_slack_thread(self, case_id: int, channel: str, ts: str) -> None: ...
-    async def case_for_slack_thread(self, channel: str, ts: str) -> CaseView | None: ...
+    async def case_for_slack_thread(self, channel: str, ts: str) -> Escalation | None: ...
     async def remember_slack_event(self, event_id: str) -> bool: ...
 
 
@@ -171,7 +171,7 @@ class SlackConnector:
 
     # -- the desk tells us ----------------------------------------------------------------
 
-    async def case_opened(self, case: CaseView) -> None:
+    async def case_opened(self, case: Escalation) -> None:
         """Post the case's parent message, or update it when the case has one already."""
         thread = self._thread_of(case)
         if thread is not None:
@@ -189,7 +189,7 @@ class SlackConnector:
         self._threads[case.id] = (channel, ts)
         await self._desk.attach_slack_thread(case.id, channel, ts)
 
-    async def case_changed(self, case: CaseView, event: str) -> None:
+    async def case_changed(self, case: Escalation, event: str) -> None:
         """Show the change on the parent message: who, when, the outcome, the buttons left."""
         thread = self._thread_of(case)
         if thread is None:  # never shown (Slack was unreachable then): show it now
@@ -200,7 +200,7 @@ class SlackConnector:
         await self.client.chat_update(channel=thread[0], ts=thread[1],
                                       **case_message(case, event, datetime.now(UTC)))
 
-    async def case_note(self, case: CaseView, kind: str, text: str, actor: str | None) -> None:
+    async def case_note(self, case: Escalation, kind: str, text: str, actor: str | None) -> None:
         """Post a line in the case's thread (not a person's own Slack message, already there)."""
         message = note_message(kind, text, actor, case.taken_by)
         thread = self._thread_of(case)
@@ -339,7 +339,7 @@ class SlackConnector:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _thread_of(self, case: CaseView) -> tuple[str, str] | None:
+    def _thread_of(self, case: Escalation) -> tuple[str, str] | None:
         if case.slack_ts:
             return case.slack_channel or self.channel_id, case.slack_ts
         return self._threads.get(case.id)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.database import Database
-from bot.demo_store import DemoStore
-from bot.http_backend import HttpBackend
+from bot.business.demo_store import DemoStore
+from bot.business.http_backend import HttpBackend
+from bot.storage.database import Database
 from graph.backend import Backend
 from tests.factories import customer, shop, write_shop
 from tests.fakes.backend_server import ReferenceBackend

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from bot.demo_store import KEY_REUSED
+from bot.business.demo_store import KEY_REUSED
 from graph.backend import ActionResult, Address, Backend
 from tests.backend.conftest import http_backend_for, open_demo_store
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from bot.http_backend import HttpBackend, http_idempotency_key
+from bot.business.http_backend import HttpBackend, http_idempotency_key
 from graph.backend import ActionResult, Address, BackendError
 from tests.backend.conftest import TOKEN, http_backend_for
 from tests.fakes.ports import free_port

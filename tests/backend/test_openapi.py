@@ -12,7 +12,7 @@ import yaml
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
-from bot.http_backend import HttpBackend
+from bot.business.http_backend import HttpBackend
 from graph.backend import Address, BackendError
 from tests.backend.conftest import http_backend_for
 from tests.fakes.backend_server import ReferenceBackend

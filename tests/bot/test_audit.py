@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bot.audit import AuditLog
-from bot.database import Database
+from bot.storage.database import Database
 from tests.databases import database_url, query
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.case_book import CaseBook
-from bot.database import Database
+from bot.cases.case_book import CaseBook
+from bot.storage.database import Database
 from tests.clock import TestClock
 from tests.databases import database_url
 

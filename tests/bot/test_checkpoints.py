@@ -9,8 +9,8 @@ import pytest
 from langchain_core.messages import HumanMessage
 
 from bot.assembly import Caseloop
-from bot.postgres_checkpoints import open_postgres_checkpointer
-from bot.turns import PRUNE_EVERY
+from bot.runtime.turns import PRUNE_EVERY
+from bot.storage.postgres_checkpoints import open_postgres_checkpointer
 from tests.databases import ON_POSTGRES, database_url
 from tests.fakes.capture import CaptureChannel
 from tests.fakes.smtp import SmtpSink

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
 from bot.audit import AuditRecord
-from bot.console.case_page import case_page
-from bot.console.html import age
-from bot.console.pages import cases_page, link_page, login_page
-from bot.escalations import ApprovalView, CaseView
-from bot.transcript import Line
+from bot.desk.escalations import ApprovalView, Escalation
+from bot.runtime.transcript import Line
+from bot.web.console.case_page import case_page
+from bot.web.console.html import age
+from bot.web.console.pages import cases_page, link_page, login_page
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -32,8 +32,8 @@ def approval(**changes: object) -> ApprovalView:
     return replace(base, **changes)
 
 
-def case(**changes: object) -> CaseView:
-    base = CaseView(
+def case(**changes: object) -> Escalation:
+    base = Escalation(
         id=3, thread_id="customer:K-77", customer_id="K-77", customer_name="Noor Haddad",
         customer_tier="standard", channel="webchat", reason="approval",
         wants="Refund 620.00 EUR on order Q5560", found="The armchair arrived broken",
@@ -68,7 +68,7 @@ class Text(HTMLParser):
         return " ".join(self.parts)
 
 
-def render_case(shown: CaseView, csrf: str = "form-token") -> Text:
+def render_case(shown: Escalation, csrf: str = "form-token") -> Text:
     lines = [Line("customer", "telegram", "my armchair came broken", stamp(30)),
              Line("bot", "telegram", "I'm sorry to hear that.", stamp(29)),
              Line("customer", "webchat", "any news?", stamp(3)),

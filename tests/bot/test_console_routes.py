@@ -13,7 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from bot.assembly import Caseloop, assemble
-from bot.routes import console
+from bot.web.routes import console
 from tests.conftest import Customer, verify
 from tests.factories import make_settings
 from tests.fakes.capture import CaptureChannel

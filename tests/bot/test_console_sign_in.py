@@ -12,11 +12,11 @@ import pytest
 from fastapi import FastAPI
 
 from bot.assembly import Caseloop
-from bot.console.auth import SESSION_COOKIE, issue_session, read_session
-from bot.console.throttle import SignInThrottle
-from bot.database import utcnow
-from bot.operators import Operators
-from bot.routes import console
+from bot.desk.operators import Operators
+from bot.storage.database import utcnow
+from bot.web.console.auth import SESSION_COOKIE, issue_session, read_session
+from bot.web.console.throttle import SignInThrottle
+from bot.web.routes import console
 from tests.bot.test_console_routes import Console, Page, console_client, over_limit_refund
 from tests.fakes.capture import CaptureChannel
 

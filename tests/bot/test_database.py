@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import schema, schema_postgres
-from bot.database import Database
+from bot.storage import schema, schema_postgres
+from bot.storage.database import Database
 from tests.databases import ON_POSTGRES, database_url, query
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.assembly import Caseloop, assemble
-from bot.escalations import CaseView
+from bot.desk.escalations import Escalation
 from graph.backend import BackendError
 from tests.conftest import Customer, verify
 from tests.factories import make_settings
@@ -25,13 +25,13 @@ class Recorder:
     def __init__(self) -> None:
         self.calls: list[tuple] = []
 
-    async def case_opened(self, case: CaseView) -> None:
+    async def case_opened(self, case: Escalation) -> None:
         self.calls.append(("opened", case))
 
-    async def case_changed(self, case: CaseView, event: str) -> None:
+    async def case_changed(self, case: Escalation, event: str) -> None:
         self.calls.append((event, case))
 
-    async def case_note(self, case: CaseView, kind: str, text: str, actor: str | None) -> None:
+    async def case_note(self, case: Escalation, kind: str, text: str, actor: str | None) -> None:
         self.calls.append((kind, text))
 
     def events(self) -> list[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.dispatcher import Dispatcher
-from bot.inbox import InboxItem
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.inbox import InboxItem
 from tests.fakes.capture import inbound
 
 BUSY = 0.002

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.database import Database
-from bot.inbox import MAX_BATCH, Inbox
+from bot.runtime.inbox import MAX_BATCH, Inbox
+from bot.storage.database import Database
 from channels.base import InboundMessage
 from tests.databases import database_url, query
 from tests.fakes.capture import inbound

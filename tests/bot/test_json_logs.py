@@ -12,9 +12,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from bot.correlation import RequestIds, correlate, correlation_id
-from bot.json_logs import SERVER_LOGGERS, install_logging
-from bot.thread_locks import ThreadLocks
+from bot.logs.correlation import RequestIds, correlate, correlation_id
+from bot.logs.json_logs import SERVER_LOGGERS, install_logging
+from bot.runtime.thread_locks import ThreadLocks
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from typing import Any
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.audit import AuditRecord
-from bot.case_book import CaseRecord
-from bot.kpi_export import prometheus_text, report_lines
-from bot.kpis import compute_kpis
+from bot.cases.case_book import Case
+from bot.cases.kpi_export import prometheus_text, report_lines
+from bot.cases.kpis import compute_kpis
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -28,7 +28,7 @@ def _after(start: str, **delta: float) -> str:
 def _case(case_id: int, reason: str, channel: str, *, origin: str = "customer",
           stage: str = "closed", resolved_after: dict[str, float] | None = None,
           escalated: bool = False, reopens: int = 0, score: int | None = None,
-          asked: bool = False, key: str | None = None) -> CaseRecord:
+          asked: bool = False, key: str | None = None) -> Case:
     opened = _at(days=10, hours=case_id)
     resolved = _after(opened, **resolved_after) if resolved_after is not None else None
     fields: dict[str, Any] = dict(
@@ -40,7 +40,7 @@ def _case(case_id: int, reason: str, channel: str, *, origin: str = "customer",
         resolution="done" if resolved else None, action_key=key, satisfaction=score,
         satisfaction_asked_at=_after(opened, days=3) if asked or score else None,
         satisfaction_at=None, updated_at=opened)
-    return CaseRecord(**fields)
+    return Case(**fields)
 
 
 def _audit(at: str, outcome: str, key: str, *, decision: bool = False) -> AuditRecord:

@@ -13,8 +13,8 @@ import pytest
 import graph.actions
 from bot.assembly import Caseloop, assemble
 from bot.audit import AuditLog
-from bot.case_book import CaseRecord
-from bot.database import Database
+from bot.cases.case_book import Case
+from bot.storage.database import Database
 from graph.backend import ActionResult
 from tests.clock import TestClock
 from tests.conftest import Customer, verify
@@ -56,7 +56,7 @@ async def _later(app: Caseloop, clock: TestClock, **delta: float) -> None:
     await app.desk.drain()
 
 
-async def _only_case(app: Caseloop, order_id: str) -> CaseRecord:
+async def _only_case(app: Caseloop, order_id: str) -> Case:
     found = [case for case in await app.cases.for_customer("K-77") if case.order_id == order_id]
     assert len(found) == 1, found
     return found[0]

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.json_logs import JsonFormatter
-from bot.log_redaction import RedactSecrets, redact
+from bot.logs.json_logs import JsonFormatter
+from bot.logs.log_redaction import RedactSecrets, redact
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.database import Database, utcnow
-from bot.operators import Approvers, OperatorError, Operators
+from bot.desk.operators import Approvers, OperatorError, Operators
+from bot.storage.database import Database, utcnow
 from tests.databases import database_url
 
 

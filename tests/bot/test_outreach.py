@@ -15,8 +15,8 @@ from langchain_core.messages import AIMessage
 
 from bot.assembly import Caseloop, assemble
 from bot.config import Settings
-from bot.events import BusinessEvent
-from bot.links import customer_thread
+from bot.identity.links import customer_thread
+from bot.outreach.events import BusinessEvent
 from tests.clock import TestClock
 from tests.conftest import Customer, verify
 from tests.factories import make_settings, shop, write_shop

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import DEFAULTS_DIR, SettingsError
-from bot.playbooks import PlaybookError, load_playbooks, message_values, render
+from bot.outreach.playbooks import PlaybookError, load_playbooks, message_values, render
 from graph.backend import Customer, Order
 from tests.factories import make_settings, order
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.assembly import Caseloop, assemble
-from bot.database import isoformat, utcnow
-from bot.leases import Leases
+from bot.runtime.leases import Leases
+from bot.storage.database import isoformat, utcnow
 from tests.databases import ON_POSTGRES
 from tests.factories import make_settings
 from tests.fakes.capture import CaptureChannel, inbound

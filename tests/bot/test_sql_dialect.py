@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sql_dialect import PostgresDialect, UnsupportedSql
+from bot.storage.sql_dialect import PostgresDialect, UnsupportedSql
 
 DIALECT = PostgresDialect(id_tables=["inbox", "outbox"])
 

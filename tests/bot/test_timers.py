@@ -6,8 +6,8 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
-from bot.database import Database
-from bot.timers import Timer, Timers
+from bot.runtime.timers import Timer, Timers
+from bot.storage.database import Database
 from tests.clock import TestClock
 from tests.databases import database_url
 

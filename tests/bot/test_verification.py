@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.database import Database
-from bot.demo_store import DemoStore
-from bot.mailer import Mailer
-from bot.verification import LOCKOUT, MAX_FAILURES, CodeIssue, Verifier
+from bot.business.demo_store import DemoStore
+from bot.identity.mailer import Mailer
+from bot.identity.verification import LOCKOUT, MAX_FAILURES, CodeIssue, Verifier
+from bot.storage.database import Database
 from tests.clock import TestClock
 from tests.databases import database_url
 from tests.factories import write_shop

@@ -12,8 +12,8 @@ import asyncio
 import dataclasses
 from typing import Any
 
-from bot.desk import DecisionResult
-from bot.escalations import ApprovalView, CaseView, action_digest
+from bot.desk.desk import DecisionResult
+from bot.desk.escalations import ApprovalView, Escalation, action_digest
 
 APPROVERS = ("U0ALICE", "U0BOB")
 
@@ -31,8 +31,8 @@ def approval_view(approval_id: int = 3, *, action: str = "refund",
 
 
 def case_view(case_id: int = 7, *, approval: ApprovalView | None = None,
-              **changes: Any) -> CaseView:
-    view = CaseView(
+              **changes: Any) -> Escalation:
+    view = Escalation(
         id=case_id, thread_id="customer:K-77", customer_id="K-77", customer_name="Noor Haddad",
         customer_tier="standard", channel="webchat", reason="approval",
         wants="A refund of 120.00 EUR for the armchair on order Q5560.",
@@ -46,7 +46,7 @@ def case_view(case_id: int = 7, *, approval: ApprovalView | None = None,
 class StandInDesk:
     """Just enough desk for the connector: cases in a dict, every call recorded."""
 
-    def __init__(self, *cases: CaseView, delay: float = 0.0) -> None:
+    def __init__(self, *cases: Escalation, delay: float = 0.0) -> None:
         self.cases = {case.id: case for case in cases}
         self.calls: list[tuple[Any, ...]] = []
         self.replies: list[tuple[int, str, str]] = []
@@ -79,7 +79,7 @@ class StandInDesk:
         self.cases[case.id] = dataclasses.replace(case, approval=decided)
         return DecisionResult(status, f"Request {status}.", self.cases[case.id])
 
-    async def take_over(self, case_id: int, actor: str) -> CaseView | None:
+    async def take_over(self, case_id: int, actor: str) -> Escalation | None:
         self.calls.append(("take_over", case_id, actor))
         case = self.cases.get(case_id)
         if case is None or case.status != "open":
@@ -97,7 +97,7 @@ class StandInDesk:
         self.replies.append((case_id, actor, text))
         return True
 
-    async def add_internal_note(self, case_id: int, actor: str, text: str) -> CaseView | None:
+    async def add_internal_note(self, case_id: int, actor: str, text: str) -> Escalation | None:
         self.calls.append(("add_internal_note", case_id, actor, text))
         case = self.cases.get(case_id)
         if case is None or case.status != "open":
@@ -105,7 +105,7 @@ class StandInDesk:
         self.notes.append((case_id, actor, text))
         return case
 
-    async def hand_back(self, case_id: int, actor: str) -> CaseView | None:
+    async def hand_back(self, case_id: int, actor: str) -> Escalation | None:
         self.calls.append(("hand_back", case_id, actor))
         case = self.cases.get(case_id)
         if case is None or case.status != "open" or case.mode != "human":
@@ -119,11 +119,11 @@ class StandInDesk:
         self.cases[case_id] = dataclasses.replace(self.cases[case_id], slack_channel=channel,
                                                   slack_ts=ts)
 
-    async def case_for_slack_thread(self, channel: str, ts: str) -> CaseView | None:
+    async def case_for_slack_thread(self, channel: str, ts: str) -> Escalation | None:
         return next((c for c in self.cases.values()
                      if c.slack_channel == channel and c.slack_ts == ts), None)
 
-    async def case(self, case_id: int) -> CaseView | None:
+    async def case(self, case_id: int) -> Escalation | None:
         return self.cases.get(case_id)
 
     async def remember_slack_event(self, event_id: str) -> bool:

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import httpx
 from fastapi import FastAPI
 
-from bot.routes import slack as slack_route
+from bot.web.routes import slack as slack_route
 from channels.slack.connector import SlackConnector
 from tests.channels.slack_desk import StandInDesk
 from tests.fakes.slack import (

@@ -18,7 +18,7 @@ import pytest
 from fastapi import FastAPI
 from slack_sdk.errors import SlackApiError
 
-from bot.routes import slack as slack_route
+from bot.web.routes import slack as slack_route
 from channels.slack.blocks import (
     APPROVE,
     DENY,

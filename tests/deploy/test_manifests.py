@@ -15,7 +15,7 @@ import httpx
 import pytest
 import yaml
 
-from bot.app import create_app
+from bot.web.app import create_app
 from tests.factories import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.event_signature import SIGNATURE_HEADER, sign
+from bot.outreach.event_signature import SIGNATURE_HEADER, sign
 from tests.databases import query
 from tests.factories import env_for, make_settings
 from tests.fakes.server import CaseloopServer

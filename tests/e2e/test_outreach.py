@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from bot.event_signature import SIGNATURE_HEADER, sign
+from bot.outreach.event_signature import SIGNATURE_HEADER, sign
 from tests.databases import query
 from tests.factories import env_for, make_settings, write_shop
 from tests.fakes.server import CaseloopServer

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.database import Database
-from bot.deliveries import Deliveries
+from bot.runtime.deliveries import Deliveries
+from bot.storage.database import Database
 from channels.base import DeliveryError, OutboundMessage
 from channels.whatsapp.channel import WhatsAppChannel
 from tests.databases import database_url

@@ -1,0 +1,1 @@
+"""The business's systems: the demo store, an HTTP backend, and the help articles."""

@@ -1,0 +1,352 @@
+"""The case book: one stored record per customer problem, from intake to closed.
+
+A case is opened by what happened, never by reading text: the customer's turn used an account
+tool or proposed an action, or an outreach was sent about a business event. It then moves
+through stages as facts arrive (a proposal, a confirmation, an audited outcome, an escalation):
+
+    intake → investigation → execution → verification → follow_up → closed
+                      (or escalated, from any stage before closed)
+
+`advance` only moves forward (escalated may move on again once a person hands back); `close`
+ends a case. A customer who comes back about the same order and reason within
+`REOPEN_WINDOW` of the close reopens that case instead of opening a new one, and the reopen is
+counted. At most one case is open per customer and order.
+
+Typical use (the outreach side):
+
+    case = await cases.open_or_reopen("C1", "A1001", "delay", origin="outreach",
+                                      channel="whatsapp", event_id="evt_1")
+    open_case = await cases.find_open("C1", "A1001")   # join an open case instead of a 2nd one
+    await cases.advance(case.id, "execution")
+    await cases.close(case.id)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from bot.storage.database import Database, Row, isoformat, utcnow
+
+Stage = Literal["intake", "investigation", "execution", "verification", "follow_up", "closed",
+                "escalated"]
+Reason = Literal["order_status", "refund", "cancellation", "address_change", "delay", "payment",
+                 "other"]
+Origin = Literal["customer", "outreach"]
+
+STAGES: tuple[str, ...] = ("intake", "investigation", "execution", "verification", "follow_up",
+                           "closed")
+"""The forward path of a case; `escalated` sits beside it."""
+REASONS: tuple[str, ...] = ("order_status", "refund", "cancellation", "address_change", "delay",
+                            "payment", "other")
+ORIGINS: tuple[str, ...] = ("customer", "outreach")
+REOPEN_WINDOW = timedelta(days=7)
+"""A customer back about the same order and reason within this time of the close reopens it."""
+_RESOLVED = ("follow_up",)
+_VAGUE = ("order_status", "other")
+"""Reasons a more specific one replaces on the same open case (a status question that turns
+into a refund is a refund case)."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One case as stored."""
+
+    id: int
+    customer_id: str
+    order_id: str | None
+    """The order the case is about; None for a case about the account as a whole."""
+    reason: str
+    """One of `REASONS`."""
+    stage: str
+    """One of `STAGES`, or `escalated`."""
+    origin: str
+    """`customer` (the customer wrote first) or `outreach` (Caseloop reached out first)."""
+    channel: str | None
+    """The channel the case was opened on (the outreach's, or the customer's message's)."""
+    event_id: str | None
+    """The business event an outreach case started from."""
+    opened_at: str
+    resolved_at: str | None
+    """When the outcome was reached and verified (set once; kept through follow-up)."""
+    closed_at: str | None
+    escalated_at: str | None
+    """When the case first needed a person (set once: the case counts as escalated)."""
+    reopen_count: int
+    reopened_at: str | None
+    """The latest reopen."""
+    customer_wrote_at: str | None
+    """When the customer first wrote about the case (the open, for a customer's case)."""
+    resolution: str | None
+    """How it was resolved: `done` (an action verified), `answered`, `declined`, `denied`,
+    `refused`, `settled`, `moved`, ..."""
+    action_key: str | None
+    """The idempotency key of the case's latest action (ties it to the audit log)."""
+    satisfaction: int | None
+    """The customer's 1-5 answer to the closing question."""
+    satisfaction_asked_at: str | None
+    satisfaction_at: str | None
+    updated_at: str
+
+    @property
+    def is_open(self) -> bool:
+        """True until the case is closed."""
+        return self.stage != "closed"
+
+
+class CaseBook:
+    """Opens, advances and closes cases; every change is one statement or one transaction.
+
+    Args:
+        clock: Returns the current time (timezone-aware); tests pass a clock they move.
+    """
+
+    def __init__(self, database: Database, clock: Callable[[], datetime] = utcnow) -> None:
+        self._db = database
+        self._clock = clock
+
+    def now(self) -> datetime:
+        """The case book's current time."""
+        return self._clock()
+
+    async def open_or_reopen(self, customer_id: str, order_id: str | None, reason: str, *,
+                             origin: str = "customer", channel: str | None = None,
+                             event_id: str | None = None) -> Case:
+        """The customer's case about this order: the open one, a recently closed one reopened,
+        or a new one.
+
+        - A case open for the customer and order is returned as it is (its reason refined from
+          `order_status`/`other` to a more specific one). A customer writing into an outreach
+          case marks `customer_wrote_at`.
+        - Else a case for the same customer, order and reason closed within `REOPEN_WINDOW` is
+          reopened: back to `intake`, `reopen_count` + 1, `closed_at` cleared.
+        - Else a new case starts at `intake`.
+
+        Args:
+            order_id: The order, or None for a case about the account as a whole.
+            reason: One of `REASONS`.
+            origin: `customer` or `outreach`.
+            channel: The channel the case starts (or continues) on.
+            event_id: The business event behind an outreach.
+        """
+        _check(reason, REASONS, "reason")
+        _check(origin, ORIGINS, "origin")
+        now = isoformat(self.now())
+        since = isoformat(self.now() - REOPEN_WINDOW)
+        wrote = now if origin == "customer" else None
+        async with self._db.transaction() as connection:
+            cursor = await connection.execute(
+                f"SELECT * FROM cases WHERE customer_id = ? AND {_same_order(order_id)} "
+                "AND stage != 'closed' ORDER BY id DESC LIMIT 1",
+                _order_params(customer_id, order_id))
+            row = await cursor.fetchone()
+            if row is not None:
+                refined = reason if row["reason"] in _VAGUE and reason not in _VAGUE else None
+                await connection.execute(
+                    "UPDATE cases SET reason = COALESCE(?, reason), "
+                    "customer_wrote_at = COALESCE(customer_wrote_at, ?), "
+                    "event_id = COALESCE(event_id, ?), updated_at = ? WHERE id = ?",
+                    (refined, wrote, event_id, now, row["id"]))
+                return await _get(connection, row["id"])
+            cursor = await connection.execute(
+                f"SELECT id FROM cases WHERE customer_id = ? AND {_same_order(order_id)} "
+                "AND reason = ? AND stage = 'closed' AND closed_at >= ? "
+                "ORDER BY closed_at DESC LIMIT 1",
+                (*_order_params(customer_id, order_id), reason, since))
+            closed = await cursor.fetchone()
+            if closed is not None:
+                await connection.execute(
+                    "UPDATE cases SET stage = 'intake', closed_at = NULL, "
+                    "reopen_count = reopen_count + 1, reopened_at = ?, "
+                    "customer_wrote_at = COALESCE(customer_wrote_at, ?), "
+                    "satisfaction_asked_at = NULL, updated_at = ? WHERE id = ?",
+                    (now, wrote, now, closed["id"]))
+                await _history(connection, closed["id"], "reopened", now)
+                return await _get(connection, closed["id"])
+            cursor = await connection.execute(
+                "INSERT INTO cases (customer_id, order_id, reason, stage, origin, channel, "
+                "event_id, opened_at, customer_wrote_at, updated_at) "
+                "VALUES (?, ?, ?, 'intake', ?, ?, ?, ?, ?, ?)",
+                (customer_id, order_id, reason, origin, channel, event_id, now, wrote, now))
+            case_id = cursor.lastrowid
+            await _history(connection, case_id, "intake", now)
+            return await _get(connection, case_id)
+
+    async def get(self, case_id: int) -> Case | None:
+        """One case by id."""
+        row = await self._db.fetchone("SELECT * FROM cases WHERE id = ?", (case_id,))
+        return _record(row) if row else None
+
+    async def find_open(self, customer_id: str, order_id: str | None = None) -> Case | None:
+        """The customer's open case about an order, or (no order given) their latest open case."""
+        if order_id is None:
+            row = await self._db.fetchone(
+                "SELECT * FROM cases WHERE customer_id = ? AND stage != 'closed' "
+                "ORDER BY updated_at DESC, id DESC LIMIT 1", (customer_id,))
+        else:
+            row = await self._db.fetchone(
+                "SELECT * FROM cases WHERE customer_id = ? AND order_id = ? "
+                "AND stage != 'closed' ORDER BY id DESC LIMIT 1", (customer_id, order_id))
+        return _record(row) if row else None
+
+    async def for_customer(self, customer_id: str) -> list[Case]:
+        """Every case of one customer, newest first."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM cases WHERE customer_id = ? ORDER BY id DESC", (customer_id,))
+        return [_record(row) for row in rows]
+
+    async def all(self) -> list[Case]:
+        """Every case, oldest first (what the KPIs are computed from)."""
+        return [_record(row) for row in await self._db.fetchall("SELECT * FROM cases ORDER BY id")]
+
+    async def advance(self, case_id: int, stage: str, *, resolution: str | None = None,
+                      action_key: str | None = None) -> Case | None:
+        """Move a case forward to `stage`; a move backward (or to where it is) changes nothing.
+
+        `escalated` is reachable from every open stage and sets `escalated_at` once; an
+        escalated case moves on once something is done again (execution or later). Moving to
+        `execution` clears an earlier `resolution` (e.g. `answered`): a new attempt starts.
+        Reaching `follow_up` (or `close`) sets `resolved_at` once. Use `close` to close.
+
+        Args:
+            resolution: Recorded with the move (e.g. `done`, `declined`).
+            action_key: The idempotency key of the action this move is about.
+
+        Returns:
+            The case after the move, or None when there is no such case.
+        """
+        _check(stage, (*STAGES, "escalated"), "stage")
+        if stage == "closed":
+            return await self.close(case_id, resolution=resolution)
+        now = isoformat(self.now())
+        async with self._db.transaction() as connection:
+            current = await _get_or_none(connection, case_id)
+            if current is None:
+                return None
+            if _moves(current.stage, stage):
+                resolved = now if stage in _RESOLVED else None
+                await connection.execute(
+                    "UPDATE cases SET stage = ?, updated_at = ?, "
+                    "resolved_at = COALESCE(resolved_at, ?), "
+                    "escalated_at = COALESCE(escalated_at, ?) WHERE id = ?",
+                    (stage, now, resolved, now if stage == "escalated" else None,
+                     case_id))
+                await _history(connection, case_id, stage, now)
+                if stage == "execution":  # a new attempt: what resolved an earlier one is moot
+                    await connection.execute("UPDATE cases SET resolution = NULL WHERE id = ?",
+                                             (case_id,))
+            if resolution is not None or action_key is not None:
+                await connection.execute(
+                    "UPDATE cases SET resolution = COALESCE(?, resolution), "
+                    "action_key = COALESCE(?, action_key), updated_at = ? WHERE id = ?",
+                    (resolution, action_key, now, case_id))
+            return await _get(connection, case_id)
+
+    async def resolve(self, case_id: int, resolution: str) -> Case | None:
+        """Record how an open case was resolved (e.g. `answered`) without moving its stage;
+        `resolved_at` is set once."""
+        now = isoformat(self.now())
+        async with self._db.transaction() as connection:
+            await connection.execute(
+                "UPDATE cases SET resolution = ?, resolved_at = COALESCE(resolved_at, ?), "
+                "updated_at = ? WHERE id = ? AND stage != 'closed'",
+                (resolution, now, now, case_id))
+            return await _get_or_none(connection, case_id)
+
+    async def find_by_action(self, action_key: str) -> Case | None:
+        """The case whose latest action carries this idempotency key."""
+        row = await self._db.fetchone(
+            "SELECT * FROM cases WHERE action_key = ? ORDER BY id DESC LIMIT 1", (action_key,))
+        return _record(row) if row else None
+
+    async def close(self, case_id: int, *, resolution: str | None = None) -> Case | None:
+        """Close a case (once): `closed_at` is set, and `resolved_at` if it was not yet.
+
+        Returns:
+            The closed case, or None when there is no such case.
+        """
+        now = isoformat(self.now())
+        async with self._db.transaction() as connection:
+            cursor = await connection.execute(
+                "UPDATE cases SET stage = 'closed', closed_at = ?, updated_at = ?, "
+                "resolved_at = COALESCE(resolved_at, ?), resolution = COALESCE(?, resolution) "
+                "WHERE id = ? AND stage != 'closed'", (now, now, now, resolution, case_id))
+            if cursor.rowcount == 1:
+                await _history(connection, case_id, "closed", now)
+            return await _get_or_none(connection, case_id)
+
+    async def mark_satisfaction_asked(self, case_id: int) -> bool:
+        """Note that the closing question was asked; False when it already was (ask once)."""
+        now = isoformat(self.now())
+        async with self._db.transaction() as connection:
+            cursor = await connection.execute(
+                "UPDATE cases SET satisfaction_asked_at = ?, updated_at = ? "
+                "WHERE id = ? AND satisfaction_asked_at IS NULL", (now, now, case_id))
+            return cursor.rowcount == 1
+
+    async def record_satisfaction(self, case_id: int, score: int) -> bool:
+        """Store the customer's 1-5 answer; False when the case already has one.
+
+        Raises:
+            ValueError: the score is not 1 to 5.
+        """
+        if not 1 <= int(score) <= 5:
+            raise ValueError("satisfaction is a score from 1 to 5")
+        now = isoformat(self.now())
+        async with self._db.transaction() as connection:
+            cursor = await connection.execute(
+                "UPDATE cases SET satisfaction = ?, satisfaction_at = ?, updated_at = ? "
+                "WHERE id = ? AND satisfaction IS NULL", (int(score), now, now, case_id))
+            return cursor.rowcount == 1
+
+    async def history(self, case_id: int) -> list[tuple[str, str]]:
+        """The case's stage changes, oldest first: `(stage, at)`, with `reopened` entries."""
+        rows = await self._db.fetchall(
+            "SELECT stage, at FROM case_history WHERE case_id = ? ORDER BY id", (case_id,))
+        return [(row["stage"], row["at"]) for row in rows]
+
+
+def _moves(current: str, target: str) -> bool:
+    if current == "closed" or current == target:
+        return False
+    if target == "escalated":
+        return True
+    if current == "escalated":
+        return STAGES.index(target) >= STAGES.index("execution")
+    return STAGES.index(target) > STAGES.index(current)
+
+
+def _check(value: str, allowed: tuple[str, ...], name: str) -> None:
+    if value not in allowed:
+        raise ValueError(f"unknown case {name} {value!r}; one of {', '.join(allowed)}")
+
+
+def _same_order(order_id: str | None) -> str:
+    return "order_id IS NULL" if order_id is None else "order_id = ?"
+
+
+def _order_params(customer_id: str, order_id: str | None) -> tuple[Any, ...]:
+    return (customer_id,) if order_id is None else (customer_id, order_id)
+
+
+async def _history(connection: Any, case_id: int, stage: str, at: str) -> None:
+    await connection.execute("INSERT INTO case_history (case_id, stage, at) VALUES (?, ?, ?)",
+                              (case_id, stage, at))
+
+
+async def _get_or_none(connection: Any, case_id: int) -> Case | None:
+    cursor = await connection.execute("SELECT * FROM cases WHERE id = ?", (case_id,))
+    row = await cursor.fetchone()
+    return _record(row) if row else None
+
+
+async def _get(connection: Any, case_id: int) -> Case:
+    record = await _get_or_none(connection, case_id)
+    assert record is not None
+    return record
+
+
+def _record(row: Row) -> Case:
+    return Case(**{name: row[name] for name in Case.__dataclass_fields__})

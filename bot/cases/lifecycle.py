@@ -1,0 +1,224 @@
+"""The case lifecycle: cases open and move on from what was done, never from what was said.
+
+After each turn the runner hands over the turn's stored facts: the tools the graph called and
+what they returned (an order read, an action proposed or refused), the outcome of a confirmed
+action (`action_outcome`, set by the confirmation node) and an escalation. Approval outcomes
+and a person handing a conversation back arrive from the desk. From these:
+
+- an order read (`get_order`, or `list_orders` alone): the case about it opens (or reopens)
+  as `order_status`, goes to investigation, and is answered: it closes once quiet;
+- an action proposed: the case takes the action's reason and goes to execution;
+- an action refused (by the policy or the order's state): refused, closes once quiet;
+- an action done and read back from the backend: verification, then follow_up with a check
+  that the refund settled, or closed (other actions; the satisfaction question follows);
+- an action parked for approval: stays in execution until the decision moves it on;
+- an action whose outcome could not be verified, or an escalation: escalated;
+- an action declined, or dropped for another request: declined, closes once quiet.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
+
+from bot.cases.case_book import Case, CaseBook
+from bot.cases.follow_ups import FollowUps
+from bot.cases.satisfaction import Satisfaction
+from bot.desk.escalations import Escalation
+
+log = logging.getLogger("caseloop.lifecycle")
+
+ACTION_REASONS = {"refund": "refund", "cancel_order": "cancellation",
+                  "change_address": "address_change"}
+QUIET_RESOLUTIONS = {"declined": "declined", "dropped": "declined", "failed": "failed"}
+
+
+@dataclass
+class TurnFacts:
+    """What one turn did, read from the graph's state after it."""
+
+    reads: list[str | None] = field(default_factory=list)
+    """Orders read (None: the list of orders)."""
+    proposed: list[tuple[str, str, str]] = field(default_factory=list)
+    """Actions proposed and waiting for a yes: (action, order id, idempotency key)."""
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    """Actions refused by the policy or the order's state: (action, order id)."""
+    outcome: dict[str, Any] | None = None
+    """The answered action's `action_outcome`."""
+    escalation: str | None = None
+
+
+def turn_facts(messages: list[BaseMessage], state: dict[str, Any]) -> TurnFacts:
+    """Read a turn's facts from its messages (after the customer's) and the state after it."""
+    facts = TurnFacts(outcome=state.get("action_outcome"), escalation=state.get("escalation"))
+    calls: dict[str, dict[str, Any]] = {}
+    for message in messages:
+        if isinstance(message, AIMessage):
+            calls.update({str(call["id"]): dict(call) for call in message.tool_calls})
+        elif isinstance(message, ToolMessage) and message.tool_call_id in calls:
+            _note(facts, calls[message.tool_call_id], _result(message), state)
+    return facts
+
+
+def _note(facts: TurnFacts, call: dict[str, Any], result: dict[str, Any],
+          state: dict[str, Any]) -> None:
+    name, args = call["name"], call.get("args") or {}
+    order_id = _order_id(args.get("order_id"))
+    if name == "get_order" and "error" not in result:
+        facts.reads.append(order_id)
+    elif name == "list_orders" and "error" not in result:
+        facts.reads.append(None)
+    elif name in ACTION_REASONS and order_id:
+        pending = state.get("pending_action") or {}
+        if result.get("status") == "awaiting_confirmation" and pending.get("action") == name:
+            facts.proposed.append((name, pending["args"]["order_id"], pending["key"]))
+        elif result.get("error") in ("invalid", "refused"):
+            facts.refused.append((name, order_id))
+
+
+class CaseLifecycle:
+    """Moves cases on from turn facts, approval outcomes and hand-backs.
+
+    It is also a desk listener: a conversation handed back by a person closes its escalated
+    case once quiet.
+    """
+
+    def __init__(self, cases: CaseBook, follow_ups: FollowUps, satisfaction: Satisfaction) -> None:
+        self._cases = cases
+        self._follow_ups = follow_ups
+        self._satisfaction = satisfaction
+
+    async def after_turn(self, channel: str, state: dict[str, Any],
+                         messages: list[BaseMessage]) -> None:
+        """Apply one turn's facts (its messages after the customer's, and the state after it)
+        to the customer's cases."""
+        customer_id = state.get("customer_id")
+        if not customer_id or not state.get("verified"):
+            return
+        facts = turn_facts(messages, state)
+        quiet: dict[int, str | None] = {}
+        """Cases whose outcome is known and that need nothing more: id → resolution."""
+        busy: set[int] = set()
+        last: Case | None = None
+        specific = [order for order in facts.reads if order]
+        for order_id in specific or facts.reads[:1]:
+            last = await self._open(customer_id, order_id, "order_status", channel)
+            last = await self._cases.advance(last.id, "investigation") or last
+            quiet.setdefault(last.id, None)
+        for action, order_id in facts.refused:
+            last = await self._open(customer_id, order_id, ACTION_REASONS[action], channel)
+            last = await self._cases.advance(last.id, "investigation") or last
+            quiet[last.id] = "refused"
+        for action, order_id, key in facts.proposed:
+            last = await self._open(customer_id, order_id, ACTION_REASONS[action], channel)
+            last = await self._cases.advance(last.id, "execution", action_key=key) or last
+            busy.add(last.id)
+        if facts.outcome and facts.outcome.get("order_id"):
+            last = await self._apply_outcome(customer_id, channel, facts.outcome)
+            result = facts.outcome["outcome"]
+            if result in QUIET_RESOLUTIONS:
+                quiet[last.id] = QUIET_RESOLUTIONS[result]
+            else:
+                busy.add(last.id)
+        if facts.escalation:
+            last = last or await self._latest_or_new(customer_id, channel)
+            await self._cases.advance(last.id, "escalated")
+            busy.add(last.id)
+        for case_id, resolution in quiet.items():
+            if case_id not in busy:
+                await self._close_when_quiet(case_id, resolution)
+
+    async def escalated(self, customer_id: str | None, channel: str | None) -> None:
+        """A person was brought in outside the graph (asked for, or the customer is upset)."""
+        if customer_id:
+            case = await self._latest_or_new(customer_id, channel)
+            await self._cases.advance(case.id, "escalated")
+
+    async def after_approval(self, request: dict[str, Any], outcome: str) -> None:
+        """An approval request was decided (or expired) and the customer told the outcome."""
+        customer_id, key = request["customer_id"], request["idempotency_key"]
+        order_id = request["args"].get("order_id")
+        case = await self._cases.find_by_action(key) or await self._open(
+            customer_id, order_id, ACTION_REASONS.get(request["action"], "other"), None)
+        if outcome == "done":
+            await self._verified(case, request["action"], order_id, key)
+        elif outcome in ("denied", "expired"):
+            await self._satisfaction.close(case.id, outcome)
+        else:  # failed or unverified: a colleague follows up
+            await self._cases.advance(case.id, "escalated", resolution=outcome)
+
+    # The desk listener: only a hand-back matters here.
+
+    async def case_opened(self, case: Escalation) -> None:
+        """Cases opened for people are handled where they open."""
+
+    async def case_note(self, case: Escalation, kind: str, text: str, actor: str | None) -> None:
+        """Notes are conversation, not facts about the case."""
+
+    async def case_changed(self, case: Escalation, event: str) -> None:
+        """A conversation handed back closes its escalated case once quiet."""
+        if event != "handed_back" or not case.customer_id:
+            return
+        for record in await self._cases.for_customer(case.customer_id):
+            if record.stage == "escalated":
+                moved = await self._cases.advance(record.id, "escalated",
+                                                  resolution="handed_back")
+                if moved is not None:
+                    await self._follow_ups.close_when_quiet(moved)
+
+    async def _apply_outcome(self, customer_id: str, channel: str,
+                             outcome: dict[str, Any]) -> Case:
+        action, order_id, key = outcome["action"], outcome["order_id"], outcome["key"]
+        case = await self._cases.find_by_action(key) or await self._open(
+            customer_id, order_id, ACTION_REASONS.get(action, "other"), channel)
+        result = outcome["outcome"]
+        if result == "done":
+            return await self._verified(case, action, order_id, key)
+        stage = "escalated" if result == "unverified" else "execution"
+        return await self._cases.advance(case.id, stage, action_key=key) or case
+
+    async def _verified(self, case: Case, action: str, order_id: str,
+                        key: str) -> Case:
+        """The action's outcome was read back from the backend: follow up, or close."""
+        await self._cases.advance(case.id, "verification", action_key=key)
+        if action == "refund":
+            moved = await self._cases.advance(case.id, "follow_up", resolution="done")
+            assert moved is not None
+            await self._follow_ups.refund_settled_later(moved, order_id, key)
+            return moved
+        return await self._satisfaction.close(case.id, "done") or case
+
+    async def _close_when_quiet(self, case_id: int, resolution: str | None) -> None:
+        """A case answered or refused (still investigating), or whose action was declined or
+        failed (still executing), closes once nothing more happens to it."""
+        case = await self._cases.get(case_id)
+        stage = "execution" if resolution in ("declined", "failed") else "investigation"
+        if case is None or case.stage != stage:
+            return  # closed, escalated, waiting for a decision or following up already
+        case = await self._cases.resolve(case.id, resolution or "answered") or case
+        await self._follow_ups.close_when_quiet(case)
+
+    async def _open(self, customer_id: str, order_id: str | None, reason: str,
+                    channel: str | None) -> Case:
+        return await self._cases.open_or_reopen(customer_id, order_id, reason, channel=channel)
+
+    async def _latest_or_new(self, customer_id: str, channel: str | None) -> Case:
+        return (await self._cases.find_open(customer_id)
+                or await self._open(customer_id, None, "other", channel))
+
+
+def _result(message: ToolMessage) -> dict[str, Any]:
+    try:
+        value = json.loads(str(message.content))
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _order_id(value: Any) -> str | None:
+    text = str(value or "").strip().lstrip("#").upper()
+    return text or None

@@ -1,0 +1,367 @@
+"""The human desk: what a support agent can do with an escalated case, from Slack or the console.
+
+Every operation is checked here, whoever calls it, and written to the audit trail with its actor
+(`slack:<user id>` or `console:<name>`). Slack and the console are two views of the same cases:
+each operation tells every registered listener, so a decision taken in one shows in the other.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.messages import AIMessage
+from langgraph.graph.state import CompiledStateGraph
+
+from bot.audit import AuditLog, AuditRecord
+from bot.desk.approval_runs import ApprovalRuns
+from bot.desk.approvals import ApprovalQueue
+from bot.desk.escalations import Escalation, Escalations
+from bot.desk.listeners import DeskListener, Notifier
+from bot.desk.operators import Approvers
+from bot.runtime.contacts import last_contact
+from bot.runtime.customer_notes import remember, send_to_customer
+from bot.runtime.outbox import Courier
+from bot.runtime.thread_locks import ThreadLocks
+from bot.runtime.transcript import Line, read_transcript
+from bot.storage.database import Database, isoformat, utcnow
+from graph.approval import approval_thread
+from graph.context import CaseContext
+
+NOT_ALLOWED = "You're not on the list of people who can approve or deny requests."
+UNKNOWN = "There is no such approval request."
+MISMATCH = "This request changed since it was shown to you; nothing was done. Look again."
+ALREADY = "This request was already {status} (by {who}); nothing changed."
+SAME_APPROVER = "You already approved this one; it needs a second, different approver."
+SECOND_NEEDED = "Approval noted. This amount needs a second approver before anything happens."
+EXPIRED_NOW = "This request expired before it was decided; nothing was done."
+DECIDED = "Request {status}; outcome: {outcome}."
+JOINED = "A member of our support team has joined this conversation and will reply here."
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    """What came of an approve or deny click."""
+
+    status: str
+    """`approved`, `denied`, `awaiting_second` (one of two approvals given), `not_allowed`,
+    `same_approver`, `already_decided`, `expired`, `mismatch` (the action changed since it was
+    shown) or `unknown`."""
+    message: str
+    """One sentence for the person who clicked."""
+    case: Escalation | None = None
+
+    @property
+    def changed(self) -> bool:
+        """True when the click changed anything."""
+        return self.status in ("approved", "denied", "awaiting_second")
+
+
+class Desk:
+    """The operations people perform on cases, checked and audited.
+
+    Args:
+        approvers: Who may approve or deny: Slack user ids in `SLACK_APPROVERS`, the admin
+            token (`console:admin`) and operator accounts made approvers.
+    """
+
+    def __init__(self, *, database: Database, escalations: Escalations, approvals: ApprovalQueue,
+                 runs: ApprovalRuns, audit: AuditLog, courier: Courier, locks: ThreadLocks,
+                 case_graph: CompiledStateGraph, context: CaseContext,
+                 approvers: Approvers) -> None:
+        self._db = database
+        self._escalations = escalations
+        self._approvals = approvals
+        self._runs = runs
+        self._audit = audit
+        self._courier = courier
+        self._locks = locks
+        self._case_graph = case_graph
+        self._context = context
+        self.approvers = approvers
+        self.notifier = Notifier()
+
+    def add_listener(self, listener: DeskListener) -> None:
+        """Show cases somewhere else too (Slack)."""
+        self.notifier.add(listener)
+
+    async def drain(self) -> None:
+        """Wait until listeners were told everything so far."""
+        await self.notifier.drain()
+
+    def may_decide(self, actor: str) -> bool:
+        """Whether an actor may approve or deny: a listed Slack user, the admin token, or an
+        approver account (`Approvers.allows`)."""
+        return self.approvers.allows(actor)
+
+    # Escalating
+
+    async def escalate(self, *, thread_id: str, customer_id: str | None, channel: str | None,
+                       reason: str, wants: str, found: str, why: str,
+                       sentiment: str) -> Escalation:
+        """Open a case for people to see (or return the thread's open one)."""
+        case, created = await self._escalations.open(
+            thread_id=thread_id, customer_id=customer_id, channel=channel, reason=reason,
+            wants=_line(wants), found=_line(found), why=_line(why), sentiment=sentiment)
+        if created:
+            await self._audit.record(actor="agent", customer_id=customer_id, action="escalate",
+                                     args={"case": case.id}, rule=None, outcome="escalated",
+                                     detail={"reason": reason, "why": case.why})
+            self.notifier.tell("case_opened", case)
+        return case
+
+    async def announce_approvals(self, thread_id: str, channel: str | None, found: str,
+                                 sentiment: str = "calm") -> None:
+        """Show a thread's newly parked approval requests to people, each in its case."""
+        for request in await self._approvals.unannounced(thread_id):
+            case, created = await self._escalations.open(
+                thread_id=thread_id, customer_id=request["customer_id"], channel=channel,
+                reason="approval", wants=_line(_capitalized(request["description"])),
+                found=_line(found),
+                why=_line(f"Policy rule {request['rule']} requires a person's approval"),
+                sentiment=sentiment)
+            await self._escalations.attach_approval(case.id, request["id"])
+            await self._runs.start(request)
+            shown = await self._escalations.get(case.id)
+            self.notifier.tell("case_opened" if created else "case_changed", shown,
+                               *(() if created else ("approval_requested",)))
+
+    async def note(self, case: Escalation, kind: str, text: str) -> None:
+        """Mirror a line of the conversation (or a suggestion) into the case's thread."""
+        self.notifier.tell("case_note", case, kind, text, None)
+
+    async def recover(self) -> None:
+        """After a restart: announce requests parked before it, finish those decided before it."""
+        for request in await self._approvals.undelivered():
+            if request["status"] == "pending":
+                contact = await last_contact(self._db, request["thread_id"])
+                await self.announce_approvals(request["thread_id"],
+                                              contact[0] if contact else None, "")
+            else:
+                await self._runs.finish(request)
+
+    # Deciding
+
+    async def decide(self, approval_id: int, actor: str, *, approve: bool,
+                     digest: str | None = None, reason: str | None = None) -> DecisionResult:
+        """Approve or deny the exact action an approval request shows.
+
+        Only allowed actors decide; a decision on an action other than the one shown, or on a
+        request already decided or expired, changes nothing. Above the two-approver amount the
+        first approval waits for a second, different approver.
+        """
+        await self.approvers.accounts.refresh()
+        if not self.may_decide(actor):
+            return DecisionResult("not_allowed", NOT_ALLOWED)
+        async with self._locks.hold(approval_thread(approval_id)):
+            request = await self._approvals.get(approval_id)
+            if request is None:
+                return DecisionResult("unknown", UNKNOWN)
+            case = await self._escalations.for_approval(approval_id)
+            refusal = self._refusal(request, actor, digest, approve)
+            if refusal is not None:
+                return DecisionResult(*refusal, case=case)
+            if isoformat(utcnow()) >= (request["expires_at"] or "9"):
+                status = await self._record(request, "expired", actor, None)
+                await self._runs.finish({**request, "status": "expired"})
+                await self._after_decision(case, "expired")
+                return DecisionResult(status, EXPIRED_NOW, case)
+            if approve and len(request["approved_by"]) + 1 < request["approvers_needed"]:
+                await self._record(request, "approval_given", actor, reason)
+                case = await self._escalations.for_approval(approval_id)
+                self.notifier.tell("case_changed", case, "first_approval")
+                return DecisionResult("awaiting_second", SECOND_NEEDED, case)
+            status = await self._record(request, "approved" if approve else "denied", actor,
+                                        reason)
+            outcome = await self._runs.finish(await self._approvals.get(approval_id) or request)
+        case = await self._after_decision(case, status)
+        return DecisionResult(status, DECIDED.format(status=status, outcome=outcome), case)
+
+    def _refusal(self, request: dict[str, Any], actor: str, digest: str | None,
+                 approve: bool) -> tuple[str, str] | None:
+        if digest is not None and digest != request["digest"]:
+            return "mismatch", MISMATCH
+        if request["status"] != "pending":
+            who = request["decided_by"] or "someone"
+            return "already_decided", ALREADY.format(status=request["status"], who=who)
+        if approve and actor in request["approved_by"]:
+            return "same_approver", SAME_APPROVER
+        return None
+
+    async def _record(self, request: dict[str, Any], outcome: str, actor: str,
+                      reason: str | None) -> str:
+        now = isoformat(utcnow())
+        if outcome == "approval_given":
+            sql = "UPDATE approvals SET approved_by = ? WHERE id = ? AND status = 'pending'"
+            params: tuple[Any, ...] = (json.dumps([*request["approved_by"], actor]), request["id"])
+        elif outcome == "approved":
+            by = [*request["approved_by"], actor]
+            sql = ("UPDATE approvals SET status = 'approved', approved_by = ?, decided_by = ?, "
+                   "decided_at = ? WHERE id = ? AND status = 'pending'")
+            params = (json.dumps(by), ", ".join(by), now, request["id"])
+        else:
+            sql = ("UPDATE approvals SET status = ?, decided_by = ?, decided_at = ?, reason = ? "
+                   "WHERE id = ? AND status = 'pending'")
+            params = (outcome, actor, now, reason, request["id"])
+        await self._db.execute(sql, params)
+        await self._audit.record(
+            actor=actor, customer_id=request["customer_id"], action=request["action"],
+            args=request["args"], rule=request["rule"], outcome=outcome,
+            detail={"approval_id": request["id"], "reason": reason,
+                    "idempotency_key": request["idempotency_key"]})
+        return outcome
+
+    async def _after_decision(self, case: Escalation | None, event: str) -> Escalation | None:
+        if case is None:
+            return None
+        if case.mode == "bot":
+            await self._escalations.close(case.id)
+        case = await self._escalations.get(case.id)
+        self.notifier.tell("case_changed", case, event)
+        return case
+
+    # Taking over
+
+    async def take_over(self, case_id: int, actor: str) -> Escalation | None:
+        """Put a person in charge of the conversation; the bot stops answering the customer."""
+        case = await self._escalations.get(case_id)
+        if case is None or case.status != "open":
+            return None
+        if await self._escalations.set_mode(case_id, "human", actor):
+            await self._audit_case(case, actor, "take_over", "taken_over")
+            async with self._locks.hold(case.thread_id):
+                await send_to_customer(self._db, self._courier, [case.thread_id], JOINED,
+                                       kind="notice", role="bot")
+                await remember(self._case_graph, case.thread_id, [AIMessage(content=JOINED)])
+            case = await self._escalations.get(case_id)
+            self.notifier.tell("case_changed", case, "taken_over")
+        return case
+
+    async def reply(self, case_id: int, actor: str, text: str) -> bool:
+        """Send a person's message to the customer, on the channel they last wrote on.
+
+        Only the person who took the case over speaks to the customer. Anyone else's message,
+        or one on a case the bot answers or that is closed, is refused (False) and goes nowhere:
+        the caller may keep it as an internal note (`add_internal_note`).
+        """
+        text = text.strip()
+        case = await self._escalations.get(case_id)
+        if not text or case is None or not _speaks_for(case, actor):
+            return False
+        async with self._locks.hold(case.thread_id):
+            case = await self._escalations.get(case_id)  # as it stands once the thread is held
+            if case is None or not _speaks_for(case, actor):
+                return False
+            await send_to_customer(self._db, self._courier, [case.thread_id], text,
+                                   kind="human_reply", role=f"agent:{actor}")
+            await remember(self._case_graph, case.thread_id, [AIMessage(content=text)])
+            await self._audit_case(case, actor, "human_message", "sent", {"text": text})
+        self.notifier.tell("case_note", case, "human", text, actor)
+        return True
+
+    async def add_internal_note(self, case_id: int, actor: str, text: str) -> Escalation | None:
+        """Keep a person's words on an open case for the team only, never for the customer.
+
+        The note goes to the audit trail with its actor and is shown where the case is shown,
+        marked internal. None when the case is closed or unknown, or the text empty.
+        """
+        text = text.strip()
+        case = await self._escalations.get(case_id)
+        if not text or case is None or case.status != "open":
+            return None
+        await self._audit_case(case, actor, "internal_note", "done",
+                               {"text": text, "taken_by": case.taken_by})
+        self.notifier.tell("case_note", case, "internal", text, actor)
+        return case
+
+    async def hand_back(self, case_id: int, actor: str) -> Escalation | None:
+        """Give the conversation back to the bot, which remembers everything said meanwhile.
+
+        The case closes, unless an approval in it still waits for a decision. None when the
+        case is closed or nobody has taken it over.
+        """
+        case = await self._escalations.get(case_id)
+        if case is None or case.status != "open":
+            return None
+        if not await self._escalations.set_mode(case_id, "bot", None):
+            return None  # nobody holds it: nothing to hand back (the case stays as it is)
+        if case.approval is None or case.approval.status != "pending":
+            await self._escalations.close(case_id)
+        await self._audit_case(case, actor, "hand_back", "handed_back")
+        case = await self._escalations.get(case_id)
+        self.notifier.tell("case_changed", case, "handed_back")
+        return case
+
+    async def _audit_case(self, case: Escalation, actor: str, action: str, outcome: str,
+                          detail: dict[str, Any] | None = None) -> None:
+        await self._audit.record(actor=actor, customer_id=case.customer_id, action=action,
+                                 args={"case": case.id}, rule=None, outcome=outcome,
+                                 detail=detail)
+
+    # Reading
+
+    async def case(self, case_id: int) -> Escalation | None:
+        """One case."""
+        return await self._escalations.get(case_id)
+
+    async def open_case_for(self, thread_id: str) -> Escalation | None:
+        """The thread's open case, if any."""
+        return await self._escalations.open_for(thread_id)
+
+    async def case_for_slack_thread(self, channel: str, ts: str) -> Escalation | None:
+        """The case a Slack thread belongs to."""
+        return await self._escalations.for_slack_thread(channel, ts)
+
+    async def attach_slack_thread(self, case_id: int, channel: str, ts: str) -> None:
+        """Remember the Slack message a case's thread hangs from."""
+        await self._escalations.attach_slack_thread(case_id, channel, ts)
+
+    async def open_cases(self) -> list[Escalation]:
+        """Open cases, newest first."""
+        return await self._escalations.listing("open")
+
+    async def closed_cases(self, limit: int = 50) -> list[Escalation]:
+        """Recently closed cases, newest first."""
+        return await self._escalations.listing("closed", limit)
+
+    async def pending_approvals(self) -> list[Escalation]:
+        """Open cases whose approval request waits for a decision."""
+        return [case for case in await self.open_cases()
+                if case.approval is not None and case.approval.status == "pending"]
+
+    async def transcript(self, case_id: int) -> list[Line]:
+        """Everything said in the case's conversation, across channels."""
+        case = await self._escalations.get(case_id)
+        return await read_transcript(self._db, case.thread_id) if case else []
+
+    async def audit_trail(self, case_id: int) -> list[AuditRecord]:
+        """The audit records of the case's customer (or of the case, for a visitor)."""
+        case = await self._escalations.get(case_id)
+        if case is None:
+            return []
+        if case.customer_id:
+            return await self._audit.records(case.customer_id)
+        return [r for r in await self._audit.records() if r.args.get("case") == case.id]
+
+    async def remember_slack_event(self, event_id: str) -> bool:
+        """True the first time a Slack event id is seen."""
+        async with self._db.transaction() as connection:
+            cursor = await connection.execute(
+                "INSERT OR IGNORE INTO slack_events (event_id, at) VALUES (?, ?)",
+                (event_id, isoformat(utcnow())))
+            return cursor.rowcount == 1
+
+
+def _speaks_for(case: Escalation, actor: str) -> bool:
+    """Whether `actor` is the one person who may write to the case's customer now."""
+    return case.status == "open" and case.mode == "human" and case.taken_by == actor
+
+
+def _line(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,1 @@
+"""The log: JSON lines, redacted, with correlation ids."""

@@ -1,0 +1,1 @@
+"""Outreach: business events to messages, within consent, quiet hours and playbooks."""

@@ -1,0 +1,57 @@
+"""Where to reach a customer when Caseloop writes first."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from bot.identity.links import customer_thread
+from bot.runtime.contacts import last_contact
+from bot.storage.database import Database
+from graph.backend import Customer
+
+WHATSAPP = "whatsapp"
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A channel and the customer's address on it."""
+
+    channel: str
+    address: str
+
+
+async def reach_for(database: Database, customer: Customer,
+                    channels: Collection[str]) -> Reach | None:
+    """The channel to write to, among the ones configured.
+
+    In order: the customer record's `preferred_channel` (at an address linked to them there, or
+    for WhatsApp the phone on file); the channel they last wrote on; the address most recently
+    linked to them; WhatsApp at the phone on file. None when there is no way to reach them.
+    """
+    linked = await _linked_addresses(database, customer.id)
+    preferred = (customer.model_extra or {}).get("preferred_channel")
+    if isinstance(preferred, str) and preferred in channels:
+        address = linked.get(preferred) or (customer.phone if preferred == WHATSAPP else None)
+        if address:
+            return Reach(preferred, address)
+    contact = await last_contact(database, customer_thread(customer.id))
+    if contact is not None and contact[0] in channels:
+        return Reach(*contact)
+    for channel, address in linked.items():
+        if channel in channels:
+            return Reach(channel, address)
+    if WHATSAPP in channels and customer.phone:
+        return Reach(WHATSAPP, customer.phone)
+    return None
+
+
+async def _linked_addresses(database: Database, customer_id: str) -> dict[str, str]:
+    """The customer's most recently linked address on each channel, newest channel first."""
+    rows = await database.fetchall(
+        "SELECT channel, address FROM links WHERE customer_id = ? ORDER BY verified_at DESC",
+        (customer_id,))
+    found: dict[str, str] = {}
+    for row in rows:
+        found.setdefault(row["channel"], row["address"])
+    return found

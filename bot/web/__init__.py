@@ -1,0 +1,1 @@
+"""The web: the application, its routes, the chat page, the console and their guards."""

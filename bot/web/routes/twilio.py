@@ -1,0 +1,90 @@
+"""Twilio webhooks for WhatsApp: inbound messages and delivery status callbacks.
+
+Checking the signature and reading the form need only `twilio.request_validator`: while the
+process is still starting, a signed webhook is checked and read at once, then waits for the start
+(bounded) to be stored.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request, Response
+
+from bot.config import Settings
+from bot.runtime.deliveries import Deliveries
+from bot.startup import WAIT_SECONDS, running_caseloop
+from bot.web.body_limits import BodyTooLarge
+from channels.whatsapp.signature import SIGNATURE_HEADER, SignatureChecker, webhook_url
+from channels.whatsapp.translate import NAME, PayloadError, to_inbound, to_status
+
+log = logging.getLogger("caseloop.twilio")
+router = APIRouter()
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+@router.post("/twilio/whatsapp")
+async def inbound_message(request: Request) -> Response:
+    """Check Twilio's signature, store the message, answer with empty TwiML at once.
+
+    The reply goes out later through the REST API, not in this response.
+    """
+    form = await _signed_form(request, request.app.state.settings)
+    if form is None:
+        return Response("forbidden", status_code=403, media_type="text/plain")
+    try:
+        message = to_inbound(form)
+    except PayloadError as problem:
+        return Response(str(problem), status_code=400, media_type="text/plain")
+    caseloop = await running_caseloop(request.app.state, WAIT_SECONDS)
+    if caseloop is None:
+        return _starting()
+    await caseloop.receive(message)
+    return Response(EMPTY_TWIML, media_type="text/xml")
+
+
+@router.post("/twilio/status")
+async def status_callback(request: Request) -> Response:
+    """Check Twilio's signature and keep the furthest delivery status of the message."""
+    form = await _signed_form(request, request.app.state.settings)
+    if form is None:
+        return Response("forbidden", status_code=403, media_type="text/plain")
+    try:
+        update = to_status(form)
+    except PayloadError as problem:
+        return Response(str(problem), status_code=400, media_type="text/plain")
+    caseloop = await running_caseloop(request.app.state, WAIT_SECONDS)
+    if caseloop is None:
+        return _starting()
+    await Deliveries(caseloop.database).update(
+        update.provider_id, update.status, update.error_code, channel=NAME,
+        recipient=update.recipient)
+    if update.error_code:
+        log.warning("WhatsApp message %s is %s (error %s)", update.provider_id, update.status,
+                    update.error_code)
+    return Response(status_code=200)
+
+
+def _starting() -> Response:
+    """Still starting past the wait: 503, which Twilio reports (and retries when told to)."""
+    return Response("starting, try again shortly", status_code=503, media_type="text/plain",
+                    headers={"Retry-After": "2"})
+
+
+async def _signed_form(request: Request, settings: Settings) -> dict[str, str] | None:
+    """The form fields when Twilio signed them for the public URL; None otherwise."""
+    assert settings.public_url and settings.twilio_auth_token
+    try:
+        form = {key: value for key, value in (await request.form()).items()
+                if isinstance(value, str)}
+    except BodyTooLarge:
+        raise
+    except Exception:  # noqa: BLE001 - an unreadable body is simply not a signed form
+        return None
+    url = webhook_url(settings.public_url, request.url.path, request.url.query)
+    checker = SignatureChecker(settings.twilio_auth_token)
+    if not checker.is_valid(url, form, request.headers.get(SIGNATURE_HEADER)):
+        log.warning("Refused a %s webhook with a missing or wrong signature", request.url.path)
+        return None
+    return form
