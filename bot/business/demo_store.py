@@ -8,10 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
 from pydantic import BaseModel, ValidationError
 
-from bot.storage.database import Database, isoformat, utcnow
+from bot.storage.database import Connection, Database, Row, isoformat, utcnow
 from graph.backend import ActionResult, Address, Customer, Order
 
 _CUSTOMER_FIELDS = {"id", "name", "email", "phone", "tier"}
@@ -97,7 +96,7 @@ class DemoStore:
         return _order(row) if row else None
 
     async def refund(self, order_id: str, amount: Decimal, idempotency_key: str) -> ActionResult:
-        async def apply(connection: aiosqlite.Connection, order: Order) -> ActionResult:
+        async def apply(connection: Connection, order: Order) -> ActionResult:
             if order.status != "delivered":
                 return ActionResult(ok=False, error=f"order is {order.status}, not delivered")
             if amount <= 0 or amount > order.refundable:
@@ -114,7 +113,7 @@ class DemoStore:
                                  idempotency_key, apply)
 
     async def cancel_order(self, order_id: str, idempotency_key: str) -> ActionResult:
-        async def apply(connection: aiosqlite.Connection, order: Order) -> ActionResult:
+        async def apply(connection: Connection, order: Order) -> ActionResult:
             if order.status != "processing":
                 return ActionResult(ok=False, error=f"order is {order.status}, not processing")
             await connection.execute(
@@ -129,7 +128,7 @@ class DemoStore:
     async def change_address(
         self, order_id: str, address: Address, idempotency_key: str
     ) -> ActionResult:
-        async def apply(connection: aiosqlite.Connection, order: Order) -> ActionResult:
+        async def apply(connection: Connection, order: Order) -> ActionResult:
             if order.status != "processing":
                 return ActionResult(ok=False, error=f"order is {order.status}, not processing")
             await connection.execute(
@@ -193,13 +192,13 @@ def _order_row(order: Order) -> tuple[Any, ...]:
     )
 
 
-def _customer(row: aiosqlite.Row) -> Customer:
+def _customer(row: Row) -> Customer:
     extra = json.loads(row["extra"] or "{}")
     return Customer(id=row["id"], name=row["name"], email=row["email"], phone=row["phone"],
                     tier=row["tier"], **extra)
 
 
-def _order(row: aiosqlite.Row) -> Order:
+def _order(row: Row) -> Order:
     extra = json.loads(row["extra"] or "{}")
     return Order(
         id=row["id"], customer_id=row["customer_id"], status=row["status"],

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
-from bot.storage.database import Database, isoformat, utcnow
+from bot.storage.database import Connection, Database, isoformat, utcnow
 
 
-async def note_contact(connection: aiosqlite.Connection, thread_id: str, channel: str,
+async def note_contact(connection: Connection, thread_id: str, channel: str,
                        address: str) -> None:
     """Record, inside the caller's transaction, the channel address a thread last wrote from."""
     await connection.execute(

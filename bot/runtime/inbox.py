@@ -7,9 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from bot.storage.database import Database, isoformat, utcnow
+from bot.storage.database import Connection, Database, Row, isoformat, utcnow
 from channels.base import InboundMessage
 
 log = logging.getLogger("caseloop.inbox")
@@ -182,7 +180,7 @@ class AlreadyAnswered(Exception):
     """The message was answered meanwhile (by another process that took it over)."""
 
 
-async def mark_done(connection: aiosqlite.Connection, item_id: int) -> None:
+async def mark_done(connection: Connection, item_id: int) -> None:
     """Note, inside the caller's transaction, that a message was answered.
 
     Raises:
@@ -198,6 +196,6 @@ async def mark_done(connection: aiosqlite.Connection, item_id: int) -> None:
         raise AlreadyAnswered(item_id)
 
 
-def _item(row: aiosqlite.Row) -> InboxItem:
+def _item(row: Row) -> InboxItem:
     return InboxItem(id=row["id"], status=row["status"],
                      message=InboundMessage.model_validate_json(row["message"]))

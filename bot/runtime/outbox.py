@@ -6,9 +6,7 @@ import asyncio
 import logging
 from collections.abc import Mapping
 
-import aiosqlite
-
-from bot.storage.database import Database, isoformat, utcnow
+from bot.storage.database import Connection, Database, isoformat, utcnow
 from channels.base import Channel, DeliveryError, OutboundMessage
 
 log = logging.getLogger("caseloop.outbox")
@@ -17,7 +15,7 @@ MAX_ATTEMPTS = 5
 RETRY_DELAYS = (1.0, 5.0, 30.0, 120.0)
 
 
-async def enqueue(connection: aiosqlite.Connection, message: OutboundMessage) -> int:
+async def enqueue(connection: Connection, message: OutboundMessage) -> int:
     """Store a message for delivery inside the caller's transaction; returns its id."""
     cursor = await connection.execute(
         "INSERT INTO outbox (channel, recipient, message, created_at) VALUES (?, ?, ?, ?)",

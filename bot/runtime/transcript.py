@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
-from bot.storage.database import Database, isoformat, utcnow
+from bot.storage.database import Connection, Database, isoformat, utcnow
 
 
 @dataclass(frozen=True)
@@ -20,7 +18,7 @@ class Line:
     at: str
 
 
-async def append_lines(connection: aiosqlite.Connection, thread_id: str, lines: list[Line]) -> None:
+async def append_lines(connection: Connection, thread_id: str, lines: list[Line]) -> None:
     """Append lines to a thread's transcript inside the caller's transaction."""
     await connection.executemany(
         "INSERT INTO transcript (thread_id, role, channel, text, at) VALUES (?, ?, ?, ?, ?)",
