@@ -55,20 +55,6 @@ class Row(Protocol):
     def __len__(self) -> int: ...
 
 
-class Cursor(Protocol):
-    """What `Connection.execute` returns."""
-
-    @property
-    def rowcount(self) -> int: ...
-
-    @property
-    def lastrowid(self) -> int | None: ...
-
-    async def fetchone(self) -> Any: ...
-
-    async def fetchall(self) -> Iterable[Any]: ...
-
-
 class Connection(Protocol):
     """The connection `Database.transaction()` yields to the statements it groups."""
 
