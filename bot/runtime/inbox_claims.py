@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.runtime.leases import LEASE
+from bot.runtime.leases import LEASE, release_leases
 from bot.storage.database import isoformat, utcnow
 from bot.storage.postgres import PostgresDatabase
 
@@ -77,7 +77,7 @@ class InboxClaims:
             await self._db.execute(
                 "UPDATE inbox SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = ? "
                 "AND status IN ('pending', 'processing')", (holder,))
-            await self._db.execute("DELETE FROM leases WHERE holder = ?", (holder,))
+            await release_leases(self._db, holder)
         return dead
 
     async def release(self, item_id: int) -> None:
@@ -91,10 +91,3 @@ class InboxClaims:
         await self._db.execute(
             "UPDATE inbox SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = ? "
             "AND status IN ('pending', 'processing')", (self.holder,))
-
-    async def still_mine(self, item_id: int) -> bool:
-        """True while this process's claim on a message holds."""
-        row = await self._db.fetchone(
-            "SELECT 1 FROM inbox WHERE id = ? AND claimed_by = ? AND lease_until >= ?",
-            (item_id, self.holder, isoformat(utcnow())))
-        return row is not None

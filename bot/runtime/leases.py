@@ -29,6 +29,11 @@ def process_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
+async def release_leases(database: Database, holder: str) -> None:
+    """Give back every lease `holder` holds (it stopped, or is gone), for others to take at once."""
+    await database.execute("DELETE FROM leases WHERE holder = ?", (holder,))
+
+
 class Leases:
     """Named leases held by this process, renewed while held.
 
@@ -78,7 +83,7 @@ class Leases:
             with suppress(asyncio.CancelledError):
                 await self._renewer
             self._renewer = None
-        await self._db.execute("DELETE FROM leases WHERE holder = ?", (self.holder,))
+        await release_leases(self._db, self.holder)
 
     async def renew(self) -> None:
         """Extend everything this process holds by a full lease."""
