@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from bot.desk.escalations import action_digest
 from bot.storage.database import Database, isoformat, utcnow
+
+
+def action_digest(action: str, args: dict[str, Any]) -> str:
+    """A short fingerprint of an exact action and its arguments; a decision must carry it."""
+    payload = json.dumps([action, args], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
 class ApprovalQueue:
@@ -45,6 +52,33 @@ class ApprovalQueue:
                                       (idempotency_key,))
         assert row is not None
         return int(row["id"])
+
+    async def attach(self, approval_id: int, escalation_id: int) -> None:
+        """Tie a request to the escalated case that shows it to people."""
+        await self._db.execute("UPDATE approvals SET escalation_id = ? WHERE id = ?",
+                               (escalation_id, approval_id))
+
+    async def give_approval(self, approval_id: int, approved_by: Sequence[str]) -> None:
+        """Record the approvers so far of a pending request that needs one more."""
+        await self._db.execute(
+            "UPDATE approvals SET approved_by = ? WHERE id = ? AND status = 'pending'",
+            (json.dumps(list(approved_by)), approval_id))
+
+    async def approve(self, approval_id: int, approved_by: Sequence[str]) -> None:
+        """Record a pending request approved, by every approver it needed."""
+        await self._db.execute(
+            "UPDATE approvals SET status = 'approved', approved_by = ?, decided_by = ?, "
+            "decided_at = ? WHERE id = ? AND status = 'pending'",
+            (json.dumps(list(approved_by)), ", ".join(approved_by), isoformat(utcnow()),
+             approval_id))
+
+    async def close_unapproved(self, approval_id: int, status: str, decided_by: str,
+                               reason: str | None = None) -> None:
+        """Record a pending request `denied` (with the reason given) or `expired`."""
+        await self._db.execute(
+            "UPDATE approvals SET status = ?, decided_by = ?, decided_at = ?, reason = ? "
+            "WHERE id = ? AND status = 'pending'",
+            (status, decided_by, isoformat(utcnow()), reason, approval_id))
 
     async def get(self, approval_id: int) -> dict[str, Any] | None:
         """One request as stored, with its arguments decoded."""

@@ -7,7 +7,6 @@ each operation tells every registered listener, so a decision taken in one shows
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -191,20 +190,12 @@ class Desk:
 
     async def _record(self, request: dict[str, Any], outcome: str, actor: str,
                       reason: str | None) -> str:
-        now = isoformat(utcnow())
         if outcome == "approval_given":
-            sql = "UPDATE approvals SET approved_by = ? WHERE id = ? AND status = 'pending'"
-            params: tuple[Any, ...] = (json.dumps([*request["approved_by"], actor]), request["id"])
+            await self._approvals.give_approval(request["id"], [*request["approved_by"], actor])
         elif outcome == "approved":
-            by = [*request["approved_by"], actor]
-            sql = ("UPDATE approvals SET status = 'approved', approved_by = ?, decided_by = ?, "
-                   "decided_at = ? WHERE id = ? AND status = 'pending'")
-            params = (json.dumps(by), ", ".join(by), now, request["id"])
+            await self._approvals.approve(request["id"], [*request["approved_by"], actor])
         else:
-            sql = ("UPDATE approvals SET status = ?, decided_by = ?, decided_at = ?, reason = ? "
-                   "WHERE id = ? AND status = 'pending'")
-            params = (outcome, actor, now, reason, request["id"])
-        await self._db.execute(sql, params)
+            await self._approvals.close_unapproved(request["id"], outcome, actor, reason)
         await self._audit.record(
             actor=actor, customer_id=request["customer_id"], action=request["action"],
             args=request["args"], rule=request["rule"], outcome=outcome,

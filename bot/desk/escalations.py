@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
-from bot.storage.database import Database, isoformat, utcnow
+from bot.desk.approvals import ApprovalQueue
+from bot.storage.database import Database, Row, isoformat, utcnow
 from graph.backend import BackendError
 
 REASONS = ("approval", "asked_for_person", "frustration", "backend_error")
-
-
-def action_digest(action: str, args: dict[str, Any]) -> str:
-    """A short fingerprint of an exact action and its arguments; a decision must carry it."""
-    payload = json.dumps([action, args], sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -82,11 +74,18 @@ class Escalation:
 
 
 class Escalations:
-    """Reads and writes escalated cases and their approvals."""
+    """Reads and writes escalated cases, and reads the approvals they carry.
 
-    def __init__(self, database: Database, customers: Any) -> None:
+    Args:
+        approvals: Where the approval requests shown in cases are written (one is made on
+            `database` when not given).
+    """
+
+    def __init__(self, database: Database, customers: Any,
+                 approvals: ApprovalQueue | None = None) -> None:
         self._db = database
         self._customers = customers
+        self._approvals = approvals or ApprovalQueue(database)
 
     async def open_for(self, thread_id: str) -> Escalation | None:
         """The thread's open case, if any."""
@@ -136,8 +135,7 @@ class Escalations:
 
     async def attach_approval(self, case_id: int, approval_id: int) -> None:
         """Tie an approval request to the case that shows it."""
-        await self._db.execute("UPDATE approvals SET escalation_id = ? WHERE id = ?",
-                               (case_id, approval_id))
+        await self._approvals.attach(approval_id, case_id)
 
     async def attach_slack_thread(self, case_id: int, channel: str, ts: str) -> None:
         """Remember the Slack message that starts the case's thread."""
@@ -160,7 +158,7 @@ class Escalations:
             "UPDATE escalations SET status = 'closed', mode = 'bot', closed_at = ? "
             "WHERE id = ? AND status = 'open'", (isoformat(utcnow()), case_id))
 
-    async def _view(self, row: aiosqlite.Row) -> Escalation:
+    async def _view(self, row: Row) -> Escalation:
         approval = await self._db.fetchone(
             "SELECT * FROM approvals WHERE escalation_id = ? ORDER BY id DESC LIMIT 1",
             (row["id"],))
@@ -185,7 +183,7 @@ class Escalations:
         return (customer.name, customer.tier) if customer else ("Unverified visitor", "unknown")
 
 
-def approval_view(row: aiosqlite.Row) -> ApprovalView:
+def approval_view(row: Row) -> ApprovalView:
     """An approvals row as callers see it."""
     return ApprovalView(
         id=row["id"], action=row["action"], args=json.loads(row["args"]), rule=row["rule"],
