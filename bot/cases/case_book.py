@@ -2,10 +2,8 @@
 
 A case is opened by what happened, never by reading text: the customer's turn used an account
 tool or proposed an action, or an outreach was sent about a business event. It then moves
-through stages as facts arrive (a proposal, a confirmation, an audited outcome, an escalation):
-
-    intake → investigation → execution → verification → follow_up → closed
-                      (or escalated, from any stage before closed)
+through its stages (`bot/cases/case.py`) as facts arrive (a proposal, a confirmation, an
+audited outcome, an escalation).
 
 `advance` only moves forward (escalated may move on again once a person hands back); `close`
 ends a case. A customer who comes back about the same order and reason within
@@ -24,76 +22,24 @@ Typical use (the outreach side):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
-from bot.storage.database import Database, Row, isoformat, utcnow
+from bot.cases.case import (
+    ORIGINS,
+    REASONS,
+    RESOLVED_STAGES,
+    STAGES,
+    Case,
+    case_from_row,
+    check_value,
+    moves_forward,
+    refined_reason,
+)
+from bot.storage.database import Connection, Database, isoformat, utcnow
 
-Stage = Literal["intake", "investigation", "execution", "verification", "follow_up", "closed",
-                "escalated"]
-Reason = Literal["order_status", "refund", "cancellation", "address_change", "delay", "payment",
-                 "other"]
-Origin = Literal["customer", "outreach"]
-
-STAGES: tuple[str, ...] = ("intake", "investigation", "execution", "verification", "follow_up",
-                           "closed")
-"""The forward path of a case; `escalated` sits beside it."""
-REASONS: tuple[str, ...] = ("order_status", "refund", "cancellation", "address_change", "delay",
-                            "payment", "other")
-ORIGINS: tuple[str, ...] = ("customer", "outreach")
 REOPEN_WINDOW = timedelta(days=7)
 """A customer back about the same order and reason within this time of the close reopens it."""
-_RESOLVED = ("follow_up",)
-_VAGUE = ("order_status", "other")
-"""Reasons a more specific one replaces on the same open case (a status question that turns
-into a refund is a refund case)."""
-
-
-@dataclass(frozen=True)
-class Case:
-    """One case as stored."""
-
-    id: int
-    customer_id: str
-    order_id: str | None
-    """The order the case is about; None for a case about the account as a whole."""
-    reason: str
-    """One of `REASONS`."""
-    stage: str
-    """One of `STAGES`, or `escalated`."""
-    origin: str
-    """`customer` (the customer wrote first) or `outreach` (Caseloop reached out first)."""
-    channel: str | None
-    """The channel the case was opened on (the outreach's, or the customer's message's)."""
-    event_id: str | None
-    """The business event an outreach case started from."""
-    opened_at: str
-    resolved_at: str | None
-    """When the outcome was reached and verified (set once; kept through follow-up)."""
-    closed_at: str | None
-    escalated_at: str | None
-    """When the case first needed a person (set once: the case counts as escalated)."""
-    reopen_count: int
-    reopened_at: str | None
-    """The latest reopen."""
-    customer_wrote_at: str | None
-    """When the customer first wrote about the case (the open, for a customer's case)."""
-    resolution: str | None
-    """How it was resolved: `done` (an action verified), `answered`, `declined`, `denied`,
-    `refused`, `settled`, `moved`, ..."""
-    action_key: str | None
-    """The idempotency key of the case's latest action (ties it to the audit log)."""
-    satisfaction: int | None
-    """The customer's 1-5 answer to the closing question."""
-    satisfaction_asked_at: str | None
-    satisfaction_at: str | None
-    updated_at: str
-
-    @property
-    def is_open(self) -> bool:
-        """True until the case is closed."""
-        return self.stage != "closed"
 
 
 class CaseBook:
@@ -131,8 +77,8 @@ class CaseBook:
             channel: The channel the case starts (or continues) on.
             event_id: The business event behind an outreach.
         """
-        _check(reason, REASONS, "reason")
-        _check(origin, ORIGINS, "origin")
+        check_value(reason, REASONS, "reason")
+        check_value(origin, ORIGINS, "origin")
         now = isoformat(self.now())
         since = isoformat(self.now() - REOPEN_WINDOW)
         wrote = now if origin == "customer" else None
@@ -143,7 +89,7 @@ class CaseBook:
                 _order_params(customer_id, order_id))
             row = await cursor.fetchone()
             if row is not None:
-                refined = reason if row["reason"] in _VAGUE and reason not in _VAGUE else None
+                refined = refined_reason(row["reason"], reason)
                 await connection.execute(
                     "UPDATE cases SET reason = COALESCE(?, reason), "
                     "customer_wrote_at = COALESCE(customer_wrote_at, ?), "
@@ -177,7 +123,7 @@ class CaseBook:
     async def get(self, case_id: int) -> Case | None:
         """One case by id."""
         row = await self._db.fetchone("SELECT * FROM cases WHERE id = ?", (case_id,))
-        return _record(row) if row else None
+        return case_from_row(row) if row else None
 
     async def find_open(self, customer_id: str, order_id: str | None = None) -> Case | None:
         """The customer's open case about an order, or (no order given) their latest open case."""
@@ -189,17 +135,18 @@ class CaseBook:
             row = await self._db.fetchone(
                 "SELECT * FROM cases WHERE customer_id = ? AND order_id = ? "
                 "AND stage != 'closed' ORDER BY id DESC LIMIT 1", (customer_id, order_id))
-        return _record(row) if row else None
+        return case_from_row(row) if row else None
 
     async def for_customer(self, customer_id: str) -> list[Case]:
         """Every case of one customer, newest first."""
         rows = await self._db.fetchall(
             "SELECT * FROM cases WHERE customer_id = ? ORDER BY id DESC", (customer_id,))
-        return [_record(row) for row in rows]
+        return [case_from_row(row) for row in rows]
 
     async def all(self) -> list[Case]:
         """Every case, oldest first (what the KPIs are computed from)."""
-        return [_record(row) for row in await self._db.fetchall("SELECT * FROM cases ORDER BY id")]
+        rows = await self._db.fetchall("SELECT * FROM cases ORDER BY id")
+        return [case_from_row(row) for row in rows]
 
     async def advance(self, case_id: int, stage: str, *, resolution: str | None = None,
                       action_key: str | None = None) -> Case | None:
@@ -217,7 +164,7 @@ class CaseBook:
         Returns:
             The case after the move, or None when there is no such case.
         """
-        _check(stage, (*STAGES, "escalated"), "stage")
+        check_value(stage, (*STAGES, "escalated"), "stage")
         if stage == "closed":
             return await self.close(case_id, resolution=resolution)
         now = isoformat(self.now())
@@ -225,8 +172,8 @@ class CaseBook:
             current = await _get_or_none(connection, case_id)
             if current is None:
                 return None
-            if _moves(current.stage, stage):
-                resolved = now if stage in _RESOLVED else None
+            if moves_forward(current.stage, stage):
+                resolved = now if stage in RESOLVED_STAGES else None
                 await connection.execute(
                     "UPDATE cases SET stage = ?, updated_at = ?, "
                     "resolved_at = COALESCE(resolved_at, ?), "
@@ -259,7 +206,7 @@ class CaseBook:
         """The case whose latest action carries this idempotency key."""
         row = await self._db.fetchone(
             "SELECT * FROM cases WHERE action_key = ? ORDER BY id DESC LIMIT 1", (action_key,))
-        return _record(row) if row else None
+        return case_from_row(row) if row else None
 
     async def close(self, case_id: int, *, resolution: str | None = None) -> Case | None:
         """Close a case (once): `closed_at` is set, and `resolved_at` if it was not yet.
@@ -286,6 +233,14 @@ class CaseBook:
                 "WHERE id = ? AND satisfaction_asked_at IS NULL", (now, now, case_id))
             return cursor.rowcount == 1
 
+    async def mark_asked(self, connection: Connection, case_id: int, at: str) -> bool:
+        """Note, inside the caller's transaction, that the closing question was asked at `at`;
+        False when it already was (ask once)."""
+        cursor = await connection.execute(
+            "UPDATE cases SET satisfaction_asked_at = ? "
+            "WHERE id = ? AND satisfaction_asked_at IS NULL", (at, case_id))
+        return bool(cursor.rowcount == 1)
+
     async def record_satisfaction(self, case_id: int, score: int) -> bool:
         """Store the customer's 1-5 answer; False when the case already has one.
 
@@ -308,21 +263,6 @@ class CaseBook:
         return [(row["stage"], row["at"]) for row in rows]
 
 
-def _moves(current: str, target: str) -> bool:
-    if current == "closed" or current == target:
-        return False
-    if target == "escalated":
-        return True
-    if current == "escalated":
-        return STAGES.index(target) >= STAGES.index("execution")
-    return STAGES.index(target) > STAGES.index(current)
-
-
-def _check(value: str, allowed: tuple[str, ...], name: str) -> None:
-    if value not in allowed:
-        raise ValueError(f"unknown case {name} {value!r}; one of {', '.join(allowed)}")
-
-
 def _same_order(order_id: str | None) -> str:
     return "order_id IS NULL" if order_id is None else "order_id = ?"
 
@@ -331,22 +271,18 @@ def _order_params(customer_id: str, order_id: str | None) -> tuple[Any, ...]:
     return (customer_id,) if order_id is None else (customer_id, order_id)
 
 
-async def _history(connection: Any, case_id: int, stage: str, at: str) -> None:
+async def _history(connection: Connection, case_id: int, stage: str, at: str) -> None:
     await connection.execute("INSERT INTO case_history (case_id, stage, at) VALUES (?, ?, ?)",
                               (case_id, stage, at))
 
 
-async def _get_or_none(connection: Any, case_id: int) -> Case | None:
+async def _get_or_none(connection: Connection, case_id: int) -> Case | None:
     cursor = await connection.execute("SELECT * FROM cases WHERE id = ?", (case_id,))
     row = await cursor.fetchone()
-    return _record(row) if row else None
+    return case_from_row(row) if row else None
 
 
-async def _get(connection: Any, case_id: int) -> Case:
+async def _get(connection: Connection, case_id: int) -> Case:
     record = await _get_or_none(connection, case_id)
     assert record is not None
     return record
-
-
-def _record(row: Row) -> Case:
-    return Case(**{name: row[name] for name in Case.__dataclass_fields__})

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from bot.audit import AuditLog
-from bot.cases.case_book import Case, CaseBook
+from bot.cases.case import Case
+from bot.cases.case_book import CaseBook
 from bot.cases.satisfaction import Satisfaction
+from bot.desk.handover import Handover
 from bot.identity.links import customer_thread
 from bot.runtime.contacts import last_contact
 from bot.runtime.timers import Timer, Timers
@@ -46,27 +49,45 @@ ORDER_NOT_MOVED = "Follow-up check: order {order} has not moved since the custom
     "about the delay (still {status})."
 
 
+@dataclass(frozen=True)
+class FollowUpStores:
+    """The records follow-ups read and write."""
+
+    database: Database
+    cases: CaseBook
+    timers: Timers
+    audit: AuditLog
+
+
+@dataclass(frozen=True)
+class FollowUpTimes:
+    """When checks run."""
+
+    refund_check_after: timedelta
+    """How long after a refund its settlement is checked."""
+    quiet_after: timedelta
+    """How long an answered case stays open without activity before it closes."""
+
+
 class FollowUps:
     """Schedules the follow-up checks and runs them when their timers fire.
 
     Args:
-        escalate: `Desk.escalate`, to bring in a person when a check fails.
-        refund_check_after: How long after a refund its settlement is checked.
-        quiet_after: How long an answered case stays open without activity before it closes.
+        handover: Brings in a person when a check fails.
     """
 
-    def __init__(self, *, cases: CaseBook, timers: Timers, backend: Backend, database: Database,
-                 audit: AuditLog, satisfaction: Satisfaction, escalate: Any,
-                 refund_check_after: timedelta, quiet_after: timedelta) -> None:
-        self._cases = cases
-        self._timers = timers
+    def __init__(self, stores: FollowUpStores, backend: Backend, handover: Handover,
+                 satisfaction: Satisfaction, times: FollowUpTimes) -> None:
+        self._cases = stores.cases
+        self._timers = stores.timers
+        self._db = stores.database
+        self._audit = stores.audit
         self._backend = backend
-        self._db = database
-        self._audit = audit
+        self._handover = handover
         self._satisfaction = satisfaction
-        self._escalate = escalate
-        self._refund_check_after = refund_check_after
-        self._quiet_after = quiet_after
+        self._refund_check_after = times.refund_check_after
+        self._quiet_after = times.quiet_after
+        timers = stores.timers
         timers.handle(REFUND_SETTLED, self._check_refund)
         timers.handle(ORDER_MOVED, self._check_order_moved)
         timers.handle(CASE_QUIET, self._close_if_quiet)
@@ -147,10 +168,11 @@ class FollowUps:
     async def _bring_in_person(self, case: Case, why: str) -> None:
         thread = customer_thread(case.customer_id)
         contact = await last_contact(self._db, thread)
-        await self._escalate(thread_id=thread, customer_id=case.customer_id,
-                             channel=contact[0] if contact else case.channel,
-                             reason="backend_error", wants=f"Order {case.order_id} sorted out",
-                             found=why, why=why, sentiment="calm")
+        await self._handover.escalate(thread_id=thread, customer_id=case.customer_id,
+                                      channel=contact[0] if contact else case.channel,
+                                      reason="backend_error",
+                                      wants=f"Order {case.order_id} sorted out",
+                                      found=why, why=why, sentiment="calm")
         await self._cases.advance(case.id, "escalated")
 
 

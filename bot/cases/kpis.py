@@ -32,7 +32,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.audit import AuditLog, AuditRecord
-from bot.cases.case_book import Case, CaseBook
+from bot.cases.case import Case
+from bot.cases.case_book import CaseBook
 from bot.storage.database import isoformat, utcnow
 
 WITHIN = (("1h", 3600), ("24h", 86400), ("72h", 259200))

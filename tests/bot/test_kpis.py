@@ -9,7 +9,7 @@ from typing import Any
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.audit import AuditRecord
-from bot.cases.case_book import Case
+from bot.cases.case import Case
 from bot.cases.kpi_export import prometheus_text, report_lines
 from bot.cases.kpis import compute_kpis
 

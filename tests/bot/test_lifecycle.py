@@ -13,7 +13,7 @@ import pytest
 import graph.actions
 from bot.assembly import Caseloop, assemble
 from bot.audit import AuditLog
-from bot.cases.case_book import Case
+from bot.cases.case import Case
 from bot.storage.database import Database
 from graph.backend import ActionResult
 from tests.clock import TestClock
