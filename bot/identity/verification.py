@@ -7,11 +7,29 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from bot.identity.attempts import (
+    ISSUED,
+    KEEP,
+    LOCKED,
+    LOCKOUT,
+    MAILED,
+    MAX_FAILURES,
+    WINDOW,
+    WRONG,
+    Attempt,
+    address_subject,
+    count_failures,
+    customer_subject,
+    limit_end,
+    lockout_end,
+    note_attempts,
+    recent_attempts,
+)
 from bot.identity.mailer import Mailer
 from bot.storage.database import Connection, Database, isoformat, utcnow
 from graph.backend import Backend, Customer
@@ -19,22 +37,9 @@ from graph.backend import Backend, Customer
 log = logging.getLogger("caseloop.verification")
 
 CODE_LIFETIME = timedelta(minutes=10)
-MAX_FAILURES = 3
-"""Wrong codes for one customer (or address) within `WINDOW` that start a lockout."""
-LOCKOUT = timedelta(minutes=15)
-WINDOW = timedelta(hours=1)
-"""How far back wrong codes count, and the hour `codes_per_hour` is counted over."""
-KEEP = timedelta(days=1)
-"""How long attempts are kept before they are pruned."""
 SEND_DELAY = 0.05
 """Seconds the backend lookup and the e-mail wait, so the reply is out before either happens:
 its text and timing are the same whether or not the address is on file."""
-
-# What `verification_attempts.kind` records about a subject (a customer or an address):
-ISSUED = "issued"  # a thread was given a code for this address (whether or not it is on file)
-MAILED = "mailed"  # a code was e-mailed to this customer
-WRONG = "wrong"  # a wrong code was typed for it
-LOCKED = "locked"  # a lockout began
 
 Outcome = Literal["verified", "wrong", "expired", "locked", "not_started"]
 IssueOutcome = Literal["issued", "locked", "limited", "not_started"]
@@ -72,12 +77,8 @@ class _Pending:
 
     @property
     def subjects(self) -> list[str]:
-        customer = [_customer_subject(self.customer_id)] if self.customer_id else []
+        customer = [customer_subject(self.customer_id)] if self.customer_id else []
         return ([self.address] if self.address else []) + customer
-
-
-Attempt = tuple[str, str, datetime]
-"""(subject, kind, at) of a row of `verification_attempts`."""
 
 
 class Verifier:
@@ -107,9 +108,9 @@ class Verifier:
 
     async def start(self, thread_id: str, email: str) -> CodeIssue:
         """Give this thread a code for `email`, mailed later if the address is on file."""
-        address, code, now = _address_subject(email), _new_code(), self._clock()
+        address, code, now = address_subject(email), _new_code(), self._clock()
         async with self._db.transaction() as connection:
-            refused = self._refusal(await _history(connection, [address], now), now)
+            refused = self._refusal(await recent_attempts(connection, [address], now), now)
             if refused is not None:
                 return refused
             await connection.execute(
@@ -118,7 +119,7 @@ class Verifier:
                 "customer_id = NULL, code_hash = excluded.code_hash, "
                 "expires_at = excluded.expires_at, failures = 0, locked_until = NULL",
                 (thread_id, _digest(thread_id, code), isoformat(now + CODE_LIFETIME)))
-            await _note(connection, [address], ISSUED, now, thread_id)
+            await note_attempts(connection, [address], ISSUED, now, thread_id)
         self._in_background(self._deliver(
             thread_id, code, address, lambda: self._backend.find_customer_by_email(email)))
         return CodeIssue("issued")
@@ -130,13 +131,13 @@ class Verifier:
             pending = await _pending(connection, thread_id)
             if pending is None or pending.address is None:
                 return CodeIssue("not_started")
-            refused = self._refusal(await _history(connection, pending.subjects, now), now)
+            refused = self._refusal(await recent_attempts(connection, pending.subjects, now), now)
             if refused is not None:
                 return refused
             await connection.execute(
                 "UPDATE verifications SET code_hash = ?, expires_at = ? WHERE thread_id = ?",
                 (_digest(thread_id, code), isoformat(now + CODE_LIFETIME), thread_id))
-            await _note(connection, [pending.address], ISSUED, now, thread_id)
+            await note_attempts(connection, [pending.address], ISSUED, now, thread_id)
         self._in_background(self._deliver(
             thread_id, code, pending.address, lambda: self._customer_of(thread_id)))
         return CodeIssue("issued")
@@ -149,8 +150,8 @@ class Verifier:
             if pending is None:
                 return CodeCheck("not_started")
             subjects = pending.subjects
-            history = await _history(connection, subjects, now)
-            locked_until = _locked_until(history, now)
+            history = await recent_attempts(connection, subjects, now)
+            locked_until = lockout_end(history, now)
             if locked_until is not None:
                 return CodeCheck("locked", locked_until=locked_until)
             if pending.code_hash is None:
@@ -162,11 +163,11 @@ class Verifier:
                 await connection.execute(
                     "UPDATE verifications SET code_hash = NULL WHERE thread_id = ?", (thread_id,))
                 return CodeCheck("verified", customer_id=pending.customer_id)
-            failures = _failures(history, subjects) + 1
-            await _note(connection, subjects, WRONG, now, thread_id)
+            failures = count_failures(history, subjects) + 1
+            await note_attempts(connection, subjects, WRONG, now, thread_id)
             if failures < MAX_FAILURES:
                 return CodeCheck("wrong", attempts_left=MAX_FAILURES - failures)
-            await _note(connection, subjects, LOCKED, now, thread_id)
+            await note_attempts(connection, subjects, LOCKED, now, thread_id)
             await connection.execute(
                 "UPDATE verifications SET code_hash = NULL WHERE thread_id = ?", (thread_id,))
         log.warning("Verification locked after %d wrong codes", failures)
@@ -178,10 +179,10 @@ class Verifier:
             await asyncio.gather(*self._sending, return_exceptions=True)
 
     def _refusal(self, history: list[Attempt], now: datetime) -> CodeIssue | None:
-        locked_until = _locked_until(history, now)
+        locked_until = lockout_end(history, now)
         if locked_until is not None:
             return CodeIssue("locked", locked_until)
-        limited_until = _limited_until(history, self._codes_per_hour)
+        limited_until = limit_end(history, self._codes_per_hour)
         if limited_until is not None:
             return CodeIssue("limited", limited_until)
         return None
@@ -208,7 +209,7 @@ class Verifier:
             customer = await find()
             if customer is None:
                 return
-            subject, now = _customer_subject(customer.id), self._clock()
+            subject, now = customer_subject(customer.id), self._clock()
             async with self._db.transaction() as connection:
                 pending = await _pending(connection, thread_id)
                 if pending is None or pending.address != address:
@@ -218,11 +219,11 @@ class Verifier:
                     (customer.id, thread_id))
                 if pending.code_hash != _digest(thread_id, code):
                     return  # a newer code replaced this one, and goes out on its own
-                refused = self._refusal(await _history(connection, [subject], now), now)
+                refused = self._refusal(await recent_attempts(connection, [subject], now), now)
                 if refused is not None:
                     log.warning("No code mailed: the customer is %s", refused.outcome)
                     return
-                await _note(connection, [subject], MAILED, now, thread_id)
+                await note_attempts(connection, [subject], MAILED, now, thread_id)
             await self._mailer.send_code(customer.email, code,
                                          int(CODE_LIFETIME.total_seconds() // 60))
         except Exception:
@@ -249,66 +250,8 @@ async def _pending(connection: Connection, thread_id: str) -> _Pending | None:
                     datetime.fromisoformat(row["expires_at"]), row["address"])
 
 
-async def _history(connection: Connection, subjects: Sequence[str],
-                   now: datetime) -> list[Attempt]:
-    """What happened to these subjects within the last `WINDOW`."""
-    if not subjects:
-        return []
-    marks = ", ".join("?" * len(subjects))
-    cursor = await connection.execute(
-        f"SELECT subject, kind, at FROM verification_attempts WHERE subject IN ({marks}) "
-        "AND at > ?", (*subjects, isoformat(now - WINDOW)))
-    return [(row["subject"], row["kind"], datetime.fromisoformat(row["at"]))
-            for row in await cursor.fetchall()]
-
-
-async def _note(connection: Connection, subjects: Sequence[str], kind: str, now: datetime,
-                thread_id: str) -> None:
-    await connection.executemany(
-        "INSERT INTO verification_attempts (subject, kind, at, thread_id) VALUES (?, ?, ?, ?)",
-        [(subject, kind, isoformat(now), thread_id) for subject in subjects])
-
-
-def _locked_until(history: list[Attempt], now: datetime) -> datetime | None:
-    until = max((at for _, kind, at in history if kind == LOCKED), default=None)
-    if until is None or until + LOCKOUT <= now:
-        return None
-    return until + LOCKOUT
-
-
-def _failures(history: list[Attempt], subjects: Sequence[str]) -> int:
-    """The most wrong codes any subject had since its last lockout."""
-    counts = [0]
-    for subject in subjects:
-        locked = max((at for s, kind, at in history if s == subject and kind == LOCKED),
-                     default=None)
-        counts.append(sum(1 for s, kind, at in history if s == subject and kind == WRONG
-                          and (locked is None or at > locked)))
-    return max(counts)
-
-
-def _limited_until(history: list[Attempt], per_hour: int) -> datetime | None:
-    """When the first subject that had `per_hour` codes this hour may have another."""
-    until: datetime | None = None
-    for subject in {s for s, _, _ in history}:
-        sent = sorted(at for s, kind, at in history if s == subject and kind in (ISSUED, MAILED))
-        if len(sent) >= per_hour:
-            frees = sent[-per_hour] + WINDOW
-            until = frees if until is None else max(until, frees)
-    return until
-
-
 def _new_code() -> str:
     return f"{secrets.randbelow(10**6):06d}"
-
-
-def _address_subject(email: str) -> str:
-    """An address as counted: normalized and hashed, so strangers' addresses are not kept."""
-    return "address:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
-
-
-def _customer_subject(customer_id: str) -> str:
-    return f"customer:{customer_id}"
 
 
 def _digest(thread_id: str, code: str) -> str:

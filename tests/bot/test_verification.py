@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.business.demo_store import DemoStore
+from bot.identity.attempts import LOCKOUT, MAX_FAILURES
 from bot.identity.mailer import Mailer
-from bot.identity.verification import LOCKOUT, MAX_FAILURES, CodeIssue, Verifier
+from bot.identity.verification import CodeIssue, Verifier
 from bot.storage.database import Database
 from tests.clock import TestClock
 from tests.databases import database_url
