@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import urlsplit, urlunsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.outreach.playbooks import PlaybookError, load_playbooks
-from bot.outreach.quiet_hours import QuietHours
+from bot import setting_values as check
+from bot.storage.database_url import (
+    check_database_url,
+    checkpoints_beside,
+    is_postgres_url,
+    redacted_label,
+    sqlite_path,
+)
 
 DEFAULTS_DIR = Path(__file__).parent / "defaults"
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 TelegramMode = Literal["webhook", "polling"]
 SlackMode = Literal["http", "socket"]
 LogFormat = Literal["json", "text"]
 BackendKind = Literal["demo", "http"]
-_FRAME_SOURCE = re.compile(r"'self'|'none'|https?:|(?:https?://)?(?:\*\.)?[A-Za-z0-9.-]+(?::\d{1,5})?")
-"""One CSP `frame-ancestors` source: a keyword, a scheme, or a host with optional scheme and
-port; nothing that could end the directive (`;`, `,`, quotes)."""
+_HTTP_URL = AfterValidator(check.http_url)
 
 
 class SettingsError(ValueError):
@@ -37,19 +37,24 @@ class Settings(BaseSettings):
 
     port: Annotated[int, Field(alias="PORT", ge=1, le=65535)] = 8000
     host: Annotated[str, Field(alias="HOST")] = "0.0.0.0"
-    database_url: Annotated[str, Field(alias="DATABASE_URL")] = "sqlite:///./caseloop.db"
-    demo_data: Annotated[Path, Field(alias="CASELOOP_DEMO_DATA")] = DEFAULTS_DIR / "demo.json"
-    policy_file: Annotated[Path, Field(alias="CASELOOP_POLICY")] = DEFAULTS_DIR / "policy.toml"
-    knowledge_dir: Annotated[Path, Field(alias="CASELOOP_KNOWLEDGE_DIR")] = (
-        DEFAULTS_DIR / "knowledge"
-    )
-    model: Annotated[str | None, Field(alias="CASELOOP_MODEL")] = None
+    database_url: Annotated[str, Field(alias="DATABASE_URL"),
+                            AfterValidator(check_database_url)] = "sqlite:///./caseloop.db"
+    demo_data: Annotated[Path, Field(alias="CASELOOP_DEMO_DATA"),
+                         AfterValidator(check.existing_file)] = DEFAULTS_DIR / "demo.json"
+    policy_file: Annotated[Path, Field(alias="CASELOOP_POLICY"),
+                           AfterValidator(check.existing_file)] = DEFAULTS_DIR / "policy.toml"
+    knowledge_dir: Annotated[Path, Field(alias="CASELOOP_KNOWLEDGE_DIR"),
+                             AfterValidator(check.existing_dir)] = DEFAULTS_DIR / "knowledge"
+    model: Annotated[str | None, Field(alias="CASELOOP_MODEL"),
+                     AfterValidator(check.model_choice)] = None
     openai_api_key: Annotated[str | None, Field(alias="OPENAI_API_KEY")] = None
     openai_base_url: Annotated[str | None, Field(alias="OPENAI_BASE_URL")] = None
-    smtp_url: Annotated[str | None, Field(alias="CASELOOP_SMTP_URL")] = None
+    smtp_url: Annotated[str | None, Field(alias="CASELOOP_SMTP_URL"),
+                        AfterValidator(check.smtp_url)] = None
     smtp_sender: Annotated[str, Field(alias="CASELOOP_SMTP_FROM")] = "support@caseloop.local"
     max_message_chars: Annotated[int, Field(alias="CASELOOP_MAX_MESSAGE_CHARS", ge=1)] = 4000
-    frame_ancestors: Annotated[str, Field(alias="CASELOOP_FRAME_ANCESTORS")] = "'self'"
+    frame_ancestors: Annotated[str, Field(alias="CASELOOP_FRAME_ANCESTORS"),
+                               AfterValidator(check.frame_sources)] = "'self'"
     """Who may embed the chat page in a frame: CSP `frame-ancestors` sources, space-separated
     (e.g. `'self' https://shop.example.com`)."""
     sessions_per_minute: Annotated[int, Field(alias="CASELOOP_SESSIONS_PER_MINUTE", ge=1)] = 20
@@ -60,11 +65,11 @@ class Settings(BaseSettings):
     """Verification codes mailed to one customer (or address) in an hour."""
     backend: Annotated[BackendKind, Field(alias="CASELOOP_BACKEND")] = "demo"
     """`demo` (the embedded store) or `http` (the business's own backend, over HTTP)."""
-    backend_url: Annotated[str | None, Field(alias="CASELOOP_BACKEND_URL")] = None
+    backend_url: Annotated[str | None, Field(alias="CASELOOP_BACKEND_URL"), _HTTP_URL] = None
     backend_token: Annotated[str | None, Field(alias="CASELOOP_BACKEND_TOKEN")] = None
     backend_timeout: Annotated[float, Field(alias="CASELOOP_BACKEND_TIMEOUT", gt=0)] = 5.0
     """Seconds each attempt of a backend call may take."""
-    public_url: Annotated[str | None, Field(alias="CASELOOP_PUBLIC_URL")] = None
+    public_url: Annotated[str | None, Field(alias="CASELOOP_PUBLIC_URL"), _HTTP_URL] = None
     log_format: Annotated[LogFormat, Field(alias="CASELOOP_LOG_FORMAT")] = "json"
     """How `caseloop serve` writes its log: one JSON object per line, or plain text."""
     shutdown_grace: Annotated[int, Field(alias="CASELOOP_SHUTDOWN_GRACE", ge=0)] = 20
@@ -80,13 +85,17 @@ class Settings(BaseSettings):
     twilio_account_sid: Annotated[str | None, Field(alias="TWILIO_ACCOUNT_SID")] = None
     twilio_auth_token: Annotated[str | None, Field(alias="TWILIO_AUTH_TOKEN")] = None
     twilio_whatsapp_from: Annotated[str | None, Field(alias="TWILIO_WHATSAPP_FROM")] = None
-    twilio_api_url: Annotated[str, Field(alias="TWILIO_API_URL")] = "https://api.twilio.com"
+    twilio_api_url: Annotated[str, Field(alias="TWILIO_API_URL"), _HTTP_URL] = (
+        "https://api.twilio.com")
     whatsapp_templates: Annotated[dict[str, str], Field(alias="CASELOOP_WHATSAPP_TEMPLATES")] = {}
     """Message kind → approved template `ContentSid`, for messages outside the 24-hour window."""
 
-    telegram_bot_token: Annotated[str | None, Field(alias="TELEGRAM_BOT_TOKEN")] = None
-    telegram_webhook_secret: Annotated[str | None, Field(alias="TELEGRAM_WEBHOOK_SECRET")] = None
-    telegram_api_url: Annotated[str, Field(alias="TELEGRAM_API_URL")] = "https://api.telegram.org"
+    telegram_bot_token: Annotated[str | None, Field(alias="TELEGRAM_BOT_TOKEN"),
+                                  AfterValidator(check.telegram_token)] = None
+    telegram_webhook_secret: Annotated[str | None, Field(alias="TELEGRAM_WEBHOOK_SECRET"),
+                                       AfterValidator(check.telegram_secret)] = None
+    telegram_api_url: Annotated[str, Field(alias="TELEGRAM_API_URL"), _HTTP_URL] = (
+        "https://api.telegram.org")
     telegram_mode: Annotated[TelegramMode, Field(alias="CASELOOP_TELEGRAM_MODE")] = "webhook"
 
     slack_bot_token: Annotated[str | None, Field(alias="SLACK_BOT_TOKEN")] = None
@@ -97,7 +106,8 @@ class Settings(BaseSettings):
     slack_agents: Annotated[str, Field(alias="SLACK_AGENTS")] = ""
     """Comma-separated Slack user ids allowed to take over and hand back; empty: anyone in the
     escalation channel."""
-    slack_api_url: Annotated[str, Field(alias="SLACK_API_URL")] = "https://slack.com/api/"
+    slack_api_url: Annotated[str, Field(alias="SLACK_API_URL"),
+                             AfterValidator(check.slack_api_url)] = "https://slack.com/api/"
     slack_app_token: Annotated[str | None, Field(alias="SLACK_APP_TOKEN")] = None
     slack_mode: Annotated[SlackMode, Field(alias="CASELOOP_SLACK_MODE")] = "http"
 
@@ -111,113 +121,17 @@ class Settings(BaseSettings):
     events_secret: Annotated[str | None, Field(alias="CASELOOP_EVENTS_SECRET", min_length=16)] = (
         None)
     """Turns on `POST /events`: the key of the HMAC-SHA256 signature each event carries."""
-    playbooks_file: Annotated[Path, Field(alias="CASELOOP_PLAYBOOKS")] = (
+    playbooks_file: Annotated[Path, Field(alias="CASELOOP_PLAYBOOKS"),
+                              AfterValidator(check.valid_playbooks)] = (
         DEFAULTS_DIR / "playbooks.toml")
-    quiet_hours: Annotated[str, Field(alias="CASELOOP_QUIET_HOURS")] = "21-08"
+    quiet_hours: Annotated[str, Field(alias="CASELOOP_QUIET_HOURS"),
+                           AfterValidator(check.quiet_hours)] = "21-08"
     """Local hours (`21-08`, `21:30-07:45`, or `off`) in which outreach waits."""
-    default_timezone: Annotated[str, Field(alias="CASELOOP_DEFAULT_TIMEZONE")] = "UTC"
+    default_timezone: Annotated[str, Field(alias="CASELOOP_DEFAULT_TIMEZONE"),
+                                AfterValidator(check.time_zone)] = "UTC"
     """The time zone of customers whose record names none."""
     outreach_daily_cap: Annotated[int, Field(alias="CASELOOP_OUTREACH_DAILY_CAP", ge=0)] = 2
     """The most proactive messages one customer gets in one (local) day."""
-
-    @field_validator("database_url")
-    @classmethod
-    def _database_url(cls, value: str) -> str:
-        if not value.startswith(("sqlite:///", *POSTGRES_SCHEMES)):
-            raise ValueError("must look like sqlite:///path/to/file.db or "
-                             "postgresql://user:password@host:5432/name")
-        return value
-
-    @field_validator("demo_data", "policy_file")
-    @classmethod
-    def _file_exists(cls, value: Path) -> Path:
-        if not value.is_file():
-            raise ValueError(f"no such file: {value}")
-        return value
-
-    @field_validator("playbooks_file")
-    @classmethod
-    def _playbooks_valid(cls, value: Path) -> Path:
-        try:
-            load_playbooks(value)
-        except PlaybookError as problem:
-            raise ValueError(str(problem)) from None
-        return value
-
-    @field_validator("frame_ancestors")
-    @classmethod
-    def _frame_ancestors(cls, value: str) -> str:
-        sources = value.split()
-        usable = all(_FRAME_SOURCE.fullmatch(source) and source.lower() not in ("self", "none")
-                     for source in sources)  # unquoted, they would name a host
-        if not sources or not usable:
-            raise ValueError("must be CSP frame-ancestors sources separated by spaces, e.g. "
-                             "'self' https://shop.example.com (or 'none')")
-        return " ".join(sources)
-
-    @field_validator("quiet_hours")
-    @classmethod
-    def _quiet_hours(cls, value: str) -> str:
-        QuietHours.parse(value)
-        return value
-
-    @field_validator("default_timezone")
-    @classmethod
-    def _timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("must be an IANA time zone, e.g. Europe/Paris or UTC") from None
-        return value
-
-    @field_validator("knowledge_dir")
-    @classmethod
-    def _dir_exists(cls, value: Path) -> Path:
-        if not value.is_dir():
-            raise ValueError(f"no such directory: {value}")
-        return value
-
-    @field_validator("model")
-    @classmethod
-    def _known_model(cls, value: str | None) -> str | None:
-        if value and value != "offline" and not value.startswith("openai:"):
-            raise ValueError("must be 'offline' or 'openai:<model name>'")
-        return value
-
-    @field_validator("smtp_url")
-    @classmethod
-    def _smtp_scheme(cls, value: str | None) -> str | None:
-        if value and not value.startswith(("smtp://", "smtps://")):
-            raise ValueError("must look like smtp://host:port or smtps://user:pass@host:port")
-        return value
-
-    @field_validator("public_url", "twilio_api_url", "telegram_api_url", "backend_url")
-    @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        if value and not value.startswith(("http://", "https://")):
-            raise ValueError("must be an http:// or https:// URL")
-        return value.rstrip("/") if value else value
-
-    @field_validator("slack_api_url")
-    @classmethod
-    def _slack_api_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must be an http:// or https:// URL")
-        return value if value.endswith("/") else value + "/"
-
-    @field_validator("telegram_webhook_secret")
-    @classmethod
-    def _telegram_secret(cls, value: str | None) -> str | None:
-        if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
-            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
-        return value
-
-    @field_validator("telegram_bot_token")
-    @classmethod
-    def _telegram_token(cls, value: str | None) -> str | None:
-        if value and not re.fullmatch(r"\d+:[\w-]+", value):
-            raise ValueError("must look like 123456:ABC-token (as BotFather gives it)")
-        return value
 
     @model_validator(mode="after")
     def _channels_complete(self) -> Settings:
@@ -271,41 +185,32 @@ class Settings(BaseSettings):
     @property
     def slack_approver_ids(self) -> frozenset[str]:
         """The Slack user ids in `SLACK_APPROVERS`."""
-        return frozenset(part.strip() for part in self.slack_approvers.split(",") if part.strip())
+        return check.id_set(self.slack_approvers)
 
     @property
     def slack_agent_ids(self) -> frozenset[str]:
         """The Slack user ids in `SLACK_AGENTS` (empty: anyone in the escalation channel)."""
-        return frozenset(part.strip() for part in self.slack_agents.split(",") if part.strip())
+        return check.id_set(self.slack_agents)
 
     @property
     def uses_postgres(self) -> bool:
         """True when `DATABASE_URL` is a PostgreSQL URL."""
-        return self.database_url.startswith(POSTGRES_SCHEMES)
+        return is_postgres_url(self.database_url)
 
     @property
     def database_path(self) -> Path:
         """The SQLite file holding Caseloop's own tables (SQLite only)."""
-        if self.uses_postgres:
-            raise ValueError("DATABASE_URL is a PostgreSQL URL, not a file")
-        return Path(self.database_url.removeprefix("sqlite:///"))
+        return sqlite_path(self.database_url)
 
     @property
     def database_label(self) -> str:
         """The database as the log may show it: a file, or a PostgreSQL URL without password."""
-        if not self.uses_postgres:
-            return str(self.database_path)
-        parts = urlsplit(self.database_url)
-        if parts.password is None:
-            return self.database_url
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-        return urlunsplit(parts._replace(netloc=netloc))
+        return redacted_label(self.database_url)
 
     @property
     def checkpoints_path(self) -> Path:
         """The SQLite file beside the database that holds LangGraph checkpoints."""
-        path = self.database_path
-        return path.with_name(f"{path.stem}.checkpoints{path.suffix or '.db'}")
+        return checkpoints_beside(self.database_path)
 
     @property
     def model_name(self) -> str:

@@ -17,9 +17,9 @@ from typing import Any, Protocol
 
 import aiosqlite
 
+from bot.storage.database_url import is_postgres_url
 from bot.storage.schema import MIGRATIONS
 
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
@@ -36,11 +36,6 @@ def utcnow() -> datetime:
 def isoformat(moment: datetime) -> str:
     """The ISO-8601 text Caseloop stores for a moment."""
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def is_postgres_url(url: str) -> bool:
-    """True for a `postgresql://` (or `postgres://`) URL."""
-    return url.startswith(POSTGRES_SCHEMES)
 
 
 class Row(Protocol):
