@@ -3,12 +3,14 @@
 - `blocks`: pure functions from a case to Block Kit (the thread's parent, its notes, the deny
   form).
 - `app`: the slack-bolt `AsyncApp` and its listeners; each acknowledges at once, then hands the
-  work to the connector.
+  work to the handlers.
 - `intake`: requests on `/slack/events` authenticated on their raw bytes, capped while they
   stream in, then parsed within bounds.
 - `payloads`: what a click, a form or a thread message asks for, read back from Slack's payloads.
-- `connector`: `SlackConnector`, which shows the desk's cases in Slack and carries people's clicks
-  and thread messages back to the desk.
+- `handlers`: `SlackHandlers`, which turns people's clicks, forms and thread messages into desk
+  operations and answers the person who acted.
+- `connector`: `SlackConnector`, which shows the desk's cases in Slack and hands what people do
+  there to its handlers.
 
 Nothing is imported here, so that `intake` (slack_sdk's signature check alone) loads without
 bolt: import `SlackConnector` from `channels.slack.connector`.

@@ -31,7 +31,7 @@ _ANY = re.compile(".*")
 
 
 class Handlers(Protocol):
-    """What the listeners hand their payloads to (the connector)."""
+    """What the listeners hand their payloads to (`SlackHandlers`)."""
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run work in the background, after the acknowledgement."""

@@ -28,12 +28,12 @@ from channels.slack.blocks import (
     REASON_INPUT,
     TAKE_OVER,
 )
-from channels.slack.connector import (
+from channels.slack.connector import SlackConnector
+from channels.slack.handlers import (
     CASE_CLOSED,
     NOT_AN_APPROVER,
     NOT_TAKEN_OVER,
     STALE_REQUEST,
-    SlackConnector,
 )
 from tests.channels.slack_desk import StandInDesk, approval_view, case_view
 from tests.channels.slack_rig import FORM, Rig

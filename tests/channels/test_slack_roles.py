@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from channels.slack.blocks import HAND_BACK, TAKE_OVER
-from channels.slack.connector import NOT_AN_AGENT, NOT_AN_AGENT_TO_ANSWER, NOT_TAKEN_OVER
+from channels.slack.handlers import NOT_AN_AGENT, NOT_AN_AGENT_TO_ANSWER, NOT_TAKEN_OVER
 from tests.channels.slack_desk import StandInDesk, case_view
 from tests.channels.slack_rig import Rig
 from tests.fakes.slack import FakeSlack

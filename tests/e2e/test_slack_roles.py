@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from channels.slack.blocks import HAND_BACK
-from channels.slack.connector import CANNOT_HAND_BACK, NOT_AN_AGENT
+from channels.slack.handlers import CANNOT_HAND_BACK, NOT_AN_AGENT
 from tests.e2e.test_slack import (  # noqa: F401 - start_server is a fixture used by name
     StartServer,
     audit,
