@@ -19,28 +19,33 @@ from bot.business.demo_store import DemoStore
 from bot.business.http_backend import HttpBackend
 from bot.business.knowledge import KnowledgeBase
 from bot.cases.case_book import CaseBook
-from bot.cases.follow_ups import FollowUps
+from bot.cases.follow_ups import FollowUps, FollowUpStores, FollowUpTimes
 from bot.cases.lifecycle import CaseLifecycle
 from bot.cases.satisfaction import Satisfaction
 from bot.channel_setup import configured_channels
 from bot.config import Settings
 from bot.desk.approval_runs import ApprovalRuns
 from bot.desk.approvals import ApprovalQueue
-from bot.desk.desk import Desk
+from bot.desk.desk import Desk, DeskStores
 from bot.desk.escalations import Escalations
+from bot.desk.handover import Handover
+from bot.desk.listeners import Notifier
 from bot.desk.operators import Approvers, Operators
 from bot.identity.links import Links
 from bot.identity.mailer import Mailer
 from bot.identity.verification import Verifier
+from bot.outreach.consent import Consent
 from bot.outreach.outreach import Outreach, OutreachRules
 from bot.outreach.playbooks import load_playbooks
 from bot.outreach.quiet_hours import QuietHours
+from bot.runtime.customer_notes import CustomerLine, CustomerNotes
 from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.inbox import Inbox
 from bot.runtime.outbox import Courier
 from bot.runtime.sharing import Sharing
 from bot.runtime.thread_locks import ThreadLocks
 from bot.runtime.timers import Timers
+from bot.runtime.turn_records import TurnRecords
 from bot.runtime.turns import TurnRunner
 from bot.storage.checkpoints import open_checkpointer
 from bot.storage.database import Database, utcnow
@@ -48,6 +53,7 @@ from bot.web.rate_limits import TrafficLimits
 from bot.web.webchat_sessions import WebchatSessions
 from channels.base import BackgroundChannel, Channel, InboundMessage, limit_text
 from channels.webchat import WebchatChannel
+from graph.agent import Agent
 from graph.approval import build_approval_graph
 from graph.backend import Backend
 from graph.context import CaseContext
@@ -172,31 +178,30 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     verifier = Verifier(database, store, Mailer(settings.smtp_url, settings.smtp_sender),
                         codes_per_hour=settings.codes_per_hour)
     cases, timers = CaseBook(database, clock), Timers(database, clock)
-    context = CaseContext(backend=store, policy=policy, verification=verifier, audit=audit,
-                          approvals=approvals, knowledge=knowledge)
     graph = build_graph(model, checkpointer)
     sharing = Sharing(database, settings.database_url) if settings.uses_postgres else None
     courier = sharing.courier(channels) if sharing else Courier(database, channels)
     locks = sharing.locks() if sharing else ThreadLocks()
-    runs = ApprovalRuns(database, courier, locks, build_approval_graph(checkpointer), graph,
-                        context)
-    desk = Desk(database=database, escalations=Escalations(database, store), approvals=approvals,
-                runs=runs, audit=audit, courier=courier, locks=locks, case_graph=graph,
-                context=context,
-                approvers=Approvers(settings.slack_approver_ids, Operators(database)))
+    line = CustomerLine(CustomerNotes(database, courier), locks, graph)
     quiet = timedelta(minutes=settings.case_quiet_minutes)
-    satisfaction = Satisfaction(cases, timers, database, courier, graph, locks, ask_after=quiet)
-    context.cases = satisfaction  # a customer keeping things as offered closes the case
+    satisfaction = Satisfaction(cases, timers, line, ask_after=quiet)
+    notifier, escalations = Notifier(), Escalations(database, store)
+    handover = Handover(escalations, audit, notifier, store, knowledge)
+    context = CaseContext(backend=store, policy=policy, verification=verifier, audit=audit,
+                          approvals=approvals, knowledge=knowledge, cases=satisfaction,
+                          people=handover, consent=Consent(database))
     follow_ups = FollowUps(
-        cases=cases, timers=timers, backend=store, database=database, audit=audit,
-        satisfaction=satisfaction, escalate=desk.escalate,
-        refund_check_after=timedelta(hours=settings.refund_check_hours),
-        quiet_after=quiet)
+        FollowUpStores(database, cases, timers, audit), store, handover, satisfaction,
+        FollowUpTimes(refund_check_after=timedelta(hours=settings.refund_check_hours),
+                      quiet_after=quiet))
     lifecycle = CaseLifecycle(cases, follow_ups, satisfaction)
-    runs.on_outcome = lifecycle.after_approval
-    desk.add_listener(lifecycle)
-    runner = TurnRunner(database, inbox, Links(database), courier, graph, context, approvals,
-                        desk, locks, lifecycle=lifecycle, satisfaction=satisfaction)
+    runs = ApprovalRuns(approvals, line, build_approval_graph(checkpointer), context,
+                        on_outcome=lifecycle.after_approval)
+    desk = Desk(DeskStores(database, escalations, approvals, audit), line, runs, handover,
+                notifier, Approvers(settings.slack_approver_ids, Operators(database)))
+    desk.add_listener(lifecycle)  # a conversation handed back closes its escalated case
+    runner = TurnRunner(TurnRecords(database, inbox, courier), Agent(graph, context),
+                        Links(database), locks, desk, lifecycle)
     dispatcher = sharing.dispatcher(inbox, runner) if sharing else Dispatcher(inbox, runner)
     app = Caseloop(settings=settings, database=database, checkpointer=checkpointer, store=store,
                    inbox=inbox, audit=audit, approvals=approvals, courier=courier,
@@ -216,7 +221,7 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     await courier.flush_all()
     await app.timers.start()
     if settings.outreach_enabled:
-        app.outreach = _outreach(settings, app, context, locks, clock)
+        app.outreach = _outreach(settings, app, line, context, clock)
         await app.outreach.start()
     for channel in channels.values():
         if isinstance(channel, BackgroundChannel):
@@ -229,15 +234,14 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     return app
 
 
-def _outreach(settings: Settings, app: Caseloop, context: CaseContext, locks: ThreadLocks,
+def _outreach(settings: Settings, app: Caseloop, line: CustomerLine, context: CaseContext,
               clock: Callable[[], datetime]) -> Outreach:
-    rules = OutreachRules(quiet_hours=QuietHours.parse(settings.quiet_hours),
+    rules = OutreachRules(playbooks=load_playbooks(settings.playbooks_file),
+                          channels=frozenset(app.channels),
+                          quiet_hours=QuietHours.parse(settings.quiet_hours),
                           default_zone=ZoneInfo(settings.default_timezone),
                           daily_cap=settings.outreach_daily_cap)
-    return Outreach(database=app.database, graph=app.graph, context=context, courier=app.courier,
-                    locks=locks, cases=app.cases, timers=app.timers,
-                    playbooks=load_playbooks(settings.playbooks_file), channels=list(app.channels),
-                    rules=rules, clock=clock)
+    return Outreach(app.database, line, context, app.cases, app.timers, rules, clock)
 
 
 async def _open_backend(settings: Settings, database: Database) -> Backend:

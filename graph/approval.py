@@ -14,7 +14,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
-from langgraph.types import interrupt
+from langgraph.types import Command, interrupt
 
 from graph.actions import carry_out
 from graph.backend import BackendError
@@ -33,6 +33,30 @@ UNVERIFIED = "A colleague approved your request to {description}, but our order 
 def approval_thread(approval_id: int) -> str:
     """The graph thread an approval request waits in."""
     return f"approval:{approval_id}"
+
+
+async def wait_in_thread(graph: CompiledStateGraph, request: dict[str, Any],
+                         context: CaseContext) -> None:
+    """Run a request's own thread up to its interrupt, unless it already got there."""
+    config = _config(int(request["id"]))
+    if (await graph.aget_state(config)).values:
+        return
+    await graph.ainvoke({"request": request}, config, context=context, durability="sync")
+
+
+async def resume_with(graph: CompiledStateGraph, approval_id: int, decision: dict[str, Any],
+                      context: CaseContext) -> ApprovalState:
+    """Resume a waiting request with its decision (once); the finished state either way."""
+    config = _config(approval_id)
+    snapshot = await graph.aget_state(config)
+    if not snapshot.next:
+        return snapshot.values  # type: ignore[return-value]
+    return await graph.ainvoke(Command(resume=decision), config, context=context,
+                               durability="sync")  # type: ignore[return-value]
+
+
+def _config(approval_id: int) -> dict[str, Any]:
+    return {"configurable": {"thread_id": approval_thread(approval_id)}}
 
 
 class ApprovalState(TypedDict, total=False):

@@ -15,7 +15,7 @@ from graph.affirmation import classify_reply
 from graph.backend import BackendError
 from graph.context import CaseContext
 from graph.offers import ASK_WHICH, read_offer_reply
-from graph.state import CaseState, latest_customer_text
+from graph.state import CaseState, TurnFact, latest_customer_text
 
 ASK = "Just to confirm: I'll {description}. Shall I go ahead? (yes / no)"
 DECLINED = "No problem, I haven't changed anything. Is there anything else I can help with?"
@@ -35,16 +35,18 @@ UNAVAILABLE = (
 
 
 def ask_confirmation(state: CaseState) -> dict[str, Any]:
-    """State exactly what is about to happen and ask for a yes."""
+    """State exactly what is about to happen and ask for a yes (an action set aside while
+    this turn ran gives way to the new one)."""
     pending = state["pending_action"]
     assert pending is not None
     return {"messages": [AIMessage(content=ASK.format(description=pending["description"]),
-                                   additional_kwargs={"caseloop_confirmation": pending["key"]})]}
+                                   additional_kwargs={"caseloop_confirmation": pending["key"]})],
+            "held_action": None}
 
 
 async def confirm(
     state: CaseState, config: RunnableConfig, runtime: Runtime[CaseContext]
-) -> Command[Literal["agent", "__end__"]]:
+) -> Command[Literal["agent", "escalate", "__end__"]]:
     """Carry out the pending action on a yes, drop it on a no; anything else is a new request."""
     pending = state["pending_action"]
     assert pending is not None
@@ -62,9 +64,9 @@ async def confirm(
         answer = classify_reply(text)
     if answer == "other":
         return Command(goto="agent", update={"pending_action": None,
-                                             "action_outcome": _outcome(pending, "dropped")})
+                                             "turn_facts": _outcome(pending, "dropped")})
     if answer == "no":
-        return _say(DECLINED, pending_action=None, action_outcome=_outcome(pending, "declined"))
+        return _say(DECLINED, pending_action=None, turn_facts=_outcome(pending, "declined"))
     ctx = runtime.context
     customer_id = state["customer_id"]
     record = {"actor": "agent", "customer_id": customer_id, "action": pending["action"],
@@ -76,35 +78,38 @@ async def confirm(
             **{k: record[k] for k in ("customer_id", "action", "args", "rule", "idempotency_key")})
         await ctx.audit.record(**record, outcome="pending_approval")
         return _say(PARKED.format(description=pending["description"]), pending_action=None,
-                    action_outcome=_outcome(pending, "parked"),
+                    turn_facts=_outcome(pending, "parked"),
                     case_notes=[f"awaiting approval: {pending['description']}"])
     try:
         result = await carry_out(ctx, customer_id, pending)
     except BackendError as problem:
         await ctx.audit.record(**record, outcome="failed", detail={"error": str(problem)})
-        return _say(UNAVAILABLE, pending_action=None, escalation="backend_error",
-                    action_outcome=_outcome(pending, "unverified"),
-                    case_notes=[f"unverified outcome: {pending['description']}"])
+        return Command(goto="escalate", update={
+            "messages": [AIMessage(content=UNAVAILABLE)], "pending_action": None,
+            "escalation": {"reason": "backend_error", "sentiment": "calm",
+                           "evidence": "the order system failed", "by_customer": False},
+            "turn_facts": _outcome(pending, "unverified"),
+            "case_notes": [f"unverified outcome: {pending['description']}"]})
     if not result.ok:
         await ctx.audit.record(**record, outcome="failed", detail={"error": result.error})
         return _say(FAILED.format(reason=result.error), pending_action=None,
-                    action_outcome=_outcome(pending, "failed"))
+                    turn_facts=_outcome(pending, "failed"))
     await ctx.audit.record(**record, outcome="done",
                            detail={"reference": result.reference, **result.detail})
     return _say(DONE.format(done=pending["done"], reference=result.reference),
-                pending_action=None, action_outcome=_outcome(pending, "done"),
+                pending_action=None, turn_facts=_outcome(pending, "done"),
                 case_notes=[f"done ({result.reference}): {pending['description']}"])
 
 
-def _outcome(pending: dict[str, Any], outcome: str) -> dict[str, Any]:
-    """What the runner reads after the turn: which action came to what."""
-    return {"action": pending.get("action"),
-            "order_id": (pending.get("args") or {}).get("order_id"),
-            "key": pending.get("key"), "outcome": outcome}
+def _outcome(pending: dict[str, Any], outcome: str) -> list[TurnFact]:
+    """The fact the case lifecycle reads: which action came to what."""
+    return [{"kind": "outcome", "action": pending.get("action"),
+             "order_id": (pending.get("args") or {}).get("order_id"),
+             "key": pending.get("key"), "outcome": outcome}]
 
 
 async def _keep(ctx: CaseContext, offer: dict[str, Any],
-                option: dict[str, Any]) -> Command[Literal["agent", "__end__"]]:
+                option: dict[str, Any]) -> Command[Literal["agent", "escalate", "__end__"]]:
     """The customer keeps things as they are: nothing runs, and the offer's case closes."""
     if ctx.cases is not None and offer.get("case_id") is not None:
         await ctx.cases.close(int(offer["case_id"]), resolution="kept")
@@ -112,5 +117,5 @@ async def _keep(ctx: CaseContext, offer: dict[str, Any],
                 case_notes=[f"customer chose to {option['label']} (order {offer['order_id']})"])
 
 
-def _say(text: str, **update: object) -> Command[Literal["agent", "__end__"]]:
+def _say(text: str, **update: object) -> Command[Literal["agent", "escalate", "__end__"]]:
     return Command(goto=END, update={"messages": [AIMessage(content=text)], **update})

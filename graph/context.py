@@ -37,6 +37,11 @@ class Approvals(Protocol):
 
     async def park(self, **fields: Any) -> int: ...
 
+    async def pending_for(self, customer_id: str) -> list[dict[str, Any]]:
+        """The customer's requests still waiting for a decision, oldest first (`action`,
+        `args`, `idempotency_key`)."""
+        ...
+
 
 class Knowledge(Protocol):
     """Searches help articles (see `bot.business.knowledge.KnowledgeBase`)."""
@@ -45,15 +50,49 @@ class Knowledge(Protocol):
 
 
 class Cases(Protocol):
-    """Closes cases (see `bot.cases.satisfaction.Satisfaction.close`: it also asks the closing
-    question)."""
+    """Closes cases and keeps their ratings (see `bot.cases.satisfaction.Satisfaction`: closing
+    also asks the satisfaction question)."""
 
-    async def close(self, case_id: int, *, resolution: str | None = None) -> Any: ...
+    async def close(self, case_id: int, resolution: str) -> Any: ...
+
+    async def rate(self, case_id: int, score: int) -> None:
+        """Keep the customer's 1-5 answer to the satisfaction question about a case."""
+        ...
 
 
-@dataclass
+class People(Protocol):
+    """The people's desk, as the conversation sees it (see `bot.desk.handover.Handover`)."""
+
+    async def holder(self, thread_id: str) -> Any | None:
+        """The thread's open escalation (`mode` is `human` while a person holds it), if any."""
+        ...
+
+    async def escalate(self, *, thread_id: str, customer_id: str | None, channel: str | None,
+                       reason: str, wants: str, found: str, why: str, sentiment: str) -> Any:
+        """Open an escalation for people to see (or return the thread's open one)."""
+        ...
+
+    async def hear(self, escalation: Any, text: str) -> None:
+        """Pass a customer's message to the person who holds the conversation."""
+        ...
+
+
+class Consent(Protocol):
+    """Who agreed to be messaged first (see `bot.outreach.consent.Consent`)."""
+
+    async def choose(self, channel: str, address: str, customer_id: str | None,
+                     opted_out: bool) -> None:
+        """Record a STOP (or START) for the address and, when known, its customer."""
+        ...
+
+
+@dataclass(frozen=True)
 class CaseContext:
-    """Passed to every run of the graph as its runtime context."""
+    """Passed to every run of the graph as its runtime context.
+
+    The services after `knowledge` are optional so the graph also runs on its own (in a test
+    or an evaluation); a deployment passes all of them.
+    """
 
     backend: Backend
     policy: Policy
@@ -62,5 +101,9 @@ class CaseContext:
     approvals: Approvals
     knowledge: Knowledge
     cases: Cases | None = None
-    """Closes the case an offer was about when the customer keeps things as they are."""
+    """Closes cases (an offer kept as it is) and keeps satisfaction ratings."""
+    people: People | None = None
+    """Opens escalations and hears customers while a person holds their conversation."""
+    consent: Consent | None = None
+    """Records STOP and START."""
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

@@ -14,7 +14,7 @@ from langgraph.types import Command
 from graph.actions import Proposal
 from graph.backend import BackendError
 from graph.policy import ActionFacts
-from graph.state import latest_customer_text
+from graph.state import TurnFact, latest_customer_text
 from graph.tools import ACCOUNT_TOOLS, ACTION_TOOLS, error
 
 VERIFY_FIRST = (
@@ -26,6 +26,7 @@ ALREADY_PENDING = "There is already a change waiting for the customer's yes or n
 FORBIDDEN = "Our policy doesn't allow me to {description}."
 BACKEND_DOWN = "Our order system isn't answering right now, so I can't check that yet."
 UNKNOWN_TOOL = "There is no tool called {name}."
+READS = ("get_order", "list_orders")
 ORDER_CHECK_RULE = "order-check"
 """The rule named in the audit log when the order itself rules an action out."""
 
@@ -49,7 +50,7 @@ async def gate_tool_call(request: ToolCallRequest, execute: Execute) -> ToolMess
             "carry_over": [latest_customer_text(state)],
         })
     if call["name"] not in ACTION_TOOLS:
-        return await _run(request, execute)
+        return _with_read(call, await _run(request, execute))
     if state.get("pending_action"):
         return _reply(call["id"], error("invalid", ALREADY_PENDING))
     siblings = [c for c in _calls_in_turn(state) if c["name"] in ACTION_TOOLS]
@@ -72,6 +73,7 @@ async def gate_tool_call(request: ToolCallRequest, execute: Execute) -> ToolMess
             args=call["args"], rule=ORDER_CHECK_RULE, outcome="refused",
             detail={"reason": result.get("message")},
         )
+        return _with_fact(outcome, refused(call["name"], call["args"]))
     return outcome
 
 
@@ -89,12 +91,16 @@ async def _judge(request: ToolCallRequest, proposed: dict) -> ToolMessage | Comm
             actor="agent", customer_id=customer_id, action=checked.action, args=checked.args,
             rule=ruling.rule, outcome="refused",
         )
-        return _reply(call_id, error("refused", FORBIDDEN.format(description=checked.description)))
+        return _with_fact(
+            _reply(call_id, error("refused", FORBIDDEN.format(description=checked.description))),
+            refused(checked.action, checked.args))
     pending = checked.as_pending(ruling.decision, ruling.rule, uuid.uuid4().hex)
     return Command(update={
         "messages": [_reply(call_id, json.dumps({
             "status": "awaiting_confirmation", "summary": checked.description}))],
         "pending_action": pending,
+        "turn_facts": [{"kind": "proposed", "action": pending["action"],
+                        "order_id": pending["args"].get("order_id"), "key": pending["key"]}],
     })
 
 
@@ -104,12 +110,42 @@ async def _run(request: ToolCallRequest, execute: Execute) -> ToolMessage | Comm
     except BackendError:
         return Command(update={
             "messages": [_reply(request.tool_call["id"], error("backend_error", BACKEND_DOWN))],
-            "escalation": "backend_error",
+            "escalation": {"reason": "backend_error", "sentiment": "calm",
+                           "evidence": "the order system failed", "by_customer": False},
         })
 
 
 def _reply(call_id: str, content: str) -> ToolMessage:
     return ToolMessage(content=content, tool_call_id=call_id)
+
+
+def _with_read(call: dict, outcome: ToolMessage | Command) -> ToolMessage | Command:
+    """Record an order (or the list of orders) read successfully as a fact of the turn."""
+    if not isinstance(outcome, ToolMessage) or call["name"] not in READS:
+        return outcome
+    try:
+        result = json.loads(str(outcome.content))
+    except ValueError:
+        return outcome
+    if not isinstance(result, dict) or "error" in result:
+        return outcome
+    order_id = order_key(call["args"].get("order_id")) if call["name"] == "get_order" else None
+    return _with_fact(outcome, {"kind": "read", "order_id": order_id})
+
+
+def _with_fact(message: ToolMessage, fact: TurnFact) -> Command:
+    return Command(update={"messages": [message], "turn_facts": [fact]})
+
+
+def refused(action: str, args: dict) -> TurnFact:
+    """The fact of an action refused (by the policy, or by the order's own state)."""
+    return {"kind": "refused", "action": action, "order_id": order_key(args.get("order_id"))}
+
+
+def order_key(value: object) -> str | None:
+    """An order id as the store keeps it: no `#`, upper case."""
+    text = str(value or "").strip().lstrip("#").upper()
+    return text or None
 
 
 

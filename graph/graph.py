@@ -1,4 +1,4 @@
-"""The agent graph: identify → agent ⇄ gated tools → confirmation or reply."""
+"""The agent graph: triage → identify → agent ⇄ gated tools → confirmation or reply → escalate."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ from langgraph.prebuilt import ToolNode
 
 from graph.confirmation import ask_confirmation, confirm
 from graph.context import CaseContext
+from graph.escalation import escalate
 from graph.gate import gate_tool_call
 from graph.identity import identify
 from graph.prompts import system_prompt
 from graph.state import CaseState
 from graph.tools import TOOLS
+from graph.triage import triage
 
 EMPTY_REPLY = "Sorry, I lost my train of thought there. Could you say that again?"
 
@@ -36,26 +38,39 @@ def build_graph(
         return {"messages": [reply]}
 
     builder = StateGraph(CaseState, context_schema=CaseContext)
+    builder.add_node("triage", triage)
     builder.add_node("identify", identify)
     builder.add_node("confirm", confirm)
     builder.add_node("agent", agent)
     builder.add_node("tools", ToolNode(TOOLS, awrap_tool_call=gate_tool_call))
     builder.add_node("ask_confirmation", ask_confirmation)
     builder.add_node("respond", respond)
-    builder.add_edge(START, "identify")
+    builder.add_node("escalate", escalate)
+    builder.add_edge(START, "triage")
     builder.add_conditional_edges("agent", route_after_agent)
     builder.add_conditional_edges("tools", route_after_tools)
-    builder.add_edge("ask_confirmation", END)
-    builder.add_edge("respond", END)
+    builder.add_conditional_edges("ask_confirmation", route_to_people)
+    builder.add_conditional_edges("respond", route_to_people)
+    builder.add_edge("escalate", END)
     return builder.compile(checkpointer=checkpointer)
 
 
 def respond(state: CaseState) -> dict[str, Any]:
-    """Make sure the turn ends with something said to the customer."""
+    """Make sure the turn ends with something said to the customer, and put back an action
+    set aside while it ran (when nothing new waits for a yes)."""
+    update: dict[str, Any] = {}
+    held = state.get("held_action")
+    if held and not state.get("pending_action"):
+        update = {"pending_action": held, "held_action": None}
     last = state["messages"][-1]
-    if isinstance(last, AIMessage) and str(last.content).strip():
-        return {}
-    return {"messages": [AIMessage(content=EMPTY_REPLY)]}
+    if not (isinstance(last, AIMessage) and str(last.content).strip()):
+        update["messages"] = [AIMessage(content=EMPTY_REPLY)]
+    return update
+
+
+def route_to_people(state: CaseState) -> Literal["escalate", "__end__"]:
+    """Open the conversation to people when this turn found that a person must look."""
+    return "escalate" if state.get("escalation") else END
 
 
 def route_after_agent(state: CaseState) -> Literal["tools", "respond"]:

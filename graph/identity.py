@@ -94,7 +94,8 @@ async def _check_code(
         customer = await ctx.backend.get_customer(check.customer_id)
         first_name = customer.name.split()[0] if customer else ""
         greeting = VERIFIED.format(name=f", {first_name}" if first_name else "")
-        return _say(greeting, customer_id=check.customer_id, verified=True)
+        return _say(greeting, customer_id=check.customer_id, verified=True,
+                    handover=check.customer_id)
     if check.outcome == "wrong":
         left = check.attempts_left
         return _say(WRONG_CODE.format(left=left, tries="try" if left == 1 else "tries"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any, Literal, TypedDict
 
 from langchain_core.messages import AnyMessage, HumanMessage
 from langgraph.graph.message import add_messages
@@ -40,6 +40,57 @@ def keep_last_notes(left: list[str], right: list[str]) -> list[str]:
     return ([*(left or []), *right])[-MAX_CASE_NOTES:]
 
 
+def add_facts(left: list[TurnFact] | None, right: list[TurnFact] | None) -> list[TurnFact]:
+    """Append this turn's facts; None (what each turn's input carries) starts the list afresh."""
+    if right is None:
+        return []
+    return [*(left or []), *right]
+
+
+class TurnFact(TypedDict, total=False):
+    """One thing a turn did, recorded by the node that did it (the case lifecycle reads them)."""
+
+    kind: Literal["read", "proposed", "refused", "outcome", "escalated"]
+    """`read` an order (or the list of orders), `proposed` an action for the customer's yes,
+    `refused` one (policy or the order's state), an action's `outcome` once answered, or
+    `escalated` to people."""
+    action: str | None
+    """The action (`refund`, `cancel_order`, `change_address`), where there is one."""
+    order_id: str | None
+    """The order it was about (None for the list of orders)."""
+    key: str | None
+    """The action's idempotency key (`proposed`, `outcome`)."""
+    outcome: str | None
+    """`done`, `failed`, `unverified`, `parked`, `declined` or `dropped` (`outcome` only)."""
+    reason: str | None
+    """Why people were brought in (`escalated` only): `asked_for_person`, `frustration`,
+    `backend_error`."""
+    opened: bool
+    """True when this turn opened the escalation (`escalated` only)."""
+
+
+class Escalation(TypedDict):
+    """Why a person must look, set during the turn that found it."""
+
+    reason: str
+    """`asked_for_person`, `frustration` or `backend_error`."""
+    sentiment: str
+    """`calm`, `frustrated` or `upset`."""
+    evidence: str
+    """One line for the person: what gave it away."""
+    by_customer: bool
+    """True when read from the customer's words (triage), False when the agent found it."""
+
+
+class Arrival(TypedDict):
+    """A turn run in a customer's thread right after an address was linked to it."""
+
+    kind: Literal["verified", "recognized"]
+    """By a code in the visitor's thread, or by a phone number the channel proved."""
+    asked: bool
+    """True when the turn carries the customer's requests (else it only names what is open)."""
+
+
 class CaseState(TypedDict, total=False):
     """One conversation thread: a verified customer's, or a visitor's until verification."""
 
@@ -55,12 +106,20 @@ class CaseState(TypedDict, total=False):
     """Requests a visitor made before verifying, answered once they have."""
     case_notes: Annotated[list[str], keep_last_notes]
     """Short facts about the case (actions taken, their outcome) that outlive the messages."""
-    escalation: str | None
-    """Set during a turn when a person must take a look (e.g. `backend_error`); reset each turn."""
-    action_outcome: dict[str, Any] | None
-    """Set during a turn when the customer answered a proposed action: `action`, `order_id`,
-    `key` (its idempotency key) and `outcome` (`done`, `failed`, `unverified`, `parked`,
-    `declined` or `dropped`); reset each turn. The case lifecycle reads it after the turn."""
+    escalation: Escalation | None
+    """Set during a turn when a person must take a look; the `escalate` node opens the case.
+    Reset each turn."""
+    turn_facts: Annotated[list[TurnFact], add_facts]
+    """What this turn did, appended by the nodes that did it; reset each turn."""
+    handover: str | None
+    """Set by verification: the customer the visitor just proved to be. The runner then links
+    the address and runs the customer's own thread once. Reset each turn."""
+    arrival: Arrival | None
+    """Set by the runner on the first turn in a customer's thread from a newly linked address:
+    triage names what is still open for them. Reset each turn."""
+    held_action: dict[str, Any] | None
+    """A pending action set aside while an arriving customer's other request runs; put back
+    at the end of that turn unless something new waits for a yes."""
 
 
 def latest_customer_text(state: CaseState) -> str:

@@ -123,7 +123,8 @@ async def request_human(reason: str, runtime: ToolRuntime[Any]) -> Command:
         "I have flagged this conversation for a colleague, who will reply here.")})
     return Command(update={
         "messages": [ToolMessage(content=result, tool_call_id=runtime.tool_call_id)],
-        "escalation": "asked_for_person",
+        "escalation": {"reason": "asked_for_person", "sentiment": "calm",
+                       "evidence": reason[:200] or "the agent handed over", "by_customer": False},
     })
 
 

@@ -1,9 +1,9 @@
 """The case lifecycle: cases open and move on from what was done, never from what was said.
 
-After each turn the runner hands over the turn's stored facts: the tools the graph called and
-what they returned (an order read, an action proposed or refused), the outcome of a confirmed
-action (`action_outcome`, set by the confirmation node) and an escalation. Approval outcomes
-and a person handing a conversation back arrive from the desk. From these:
+After each turn the runner hands over the facts the graph's nodes recorded in `turn_facts`: an
+order read, an action proposed or refused (the policy gate), the outcome of an answered action
+(the confirmation node) and an escalation (the escalate node). Approval outcomes arrive from the
+approval runs, and a person handing a conversation back from the desk. From these:
 
 - an order read (`get_order`, or `list_orders` alone): the case about it opens (or reopens)
   as `order_status`, goes to investigation, and is answered: it closes once quiet;
@@ -18,17 +18,16 @@ and a person handing a conversation back arrive from the desk. From these:
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
-
-from bot.cases.case_book import Case, CaseBook
+from bot.cases.case import Case
+from bot.cases.case_book import CaseBook
 from bot.cases.follow_ups import FollowUps
 from bot.cases.satisfaction import Satisfaction
 from bot.desk.escalations import Escalation
+from graph.state import TurnFact
 
 log = logging.getLogger("caseloop.lifecycle")
 
@@ -39,7 +38,7 @@ QUIET_RESOLUTIONS = {"declined": "declined", "dropped": "declined", "failed": "f
 
 @dataclass
 class TurnFacts:
-    """What one turn did, read from the graph's state after it."""
+    """What one turn did, sorted by kind."""
 
     reads: list[str | None] = field(default_factory=list)
     """Orders read (None: the list of orders)."""
@@ -47,37 +46,27 @@ class TurnFacts:
     """Actions proposed and waiting for a yes: (action, order id, idempotency key)."""
     refused: list[tuple[str, str]] = field(default_factory=list)
     """Actions refused by the policy or the order's state: (action, order id)."""
-    outcome: dict[str, Any] | None = None
-    """The answered action's `action_outcome`."""
-    escalation: str | None = None
+    outcome: TurnFact | None = None
+    """The answered action's outcome."""
+    escalated: bool = False
 
 
-def turn_facts(messages: list[BaseMessage], state: dict[str, Any]) -> TurnFacts:
-    """Read a turn's facts from its messages (after the customer's) and the state after it."""
-    facts = TurnFacts(outcome=state.get("action_outcome"), escalation=state.get("escalation"))
-    calls: dict[str, dict[str, Any]] = {}
-    for message in messages:
-        if isinstance(message, AIMessage):
-            calls.update({str(call["id"]): dict(call) for call in message.tool_calls})
-        elif isinstance(message, ToolMessage) and message.tool_call_id in calls:
-            _note(facts, calls[message.tool_call_id], _result(message), state)
-    return facts
-
-
-def _note(facts: TurnFacts, call: dict[str, Any], result: dict[str, Any],
-          state: dict[str, Any]) -> None:
-    name, args = call["name"], call.get("args") or {}
-    order_id = _order_id(args.get("order_id"))
-    if name == "get_order" and "error" not in result:
-        facts.reads.append(order_id)
-    elif name == "list_orders" and "error" not in result:
-        facts.reads.append(None)
-    elif name in ACTION_REASONS and order_id:
-        pending = state.get("pending_action") or {}
-        if result.get("status") == "awaiting_confirmation" and pending.get("action") == name:
-            facts.proposed.append((name, pending["args"]["order_id"], pending["key"]))
-        elif result.get("error") in ("invalid", "refused"):
-            facts.refused.append((name, order_id))
+def sort_facts(facts: list[TurnFact]) -> TurnFacts:
+    """A turn's facts (`CaseState.turn_facts`) by kind."""
+    sorted_facts = TurnFacts()
+    for fact in facts:
+        kind, action, order_id = fact.get("kind"), fact.get("action"), fact.get("order_id")
+        if kind == "read":
+            sorted_facts.reads.append(order_id)
+        elif kind == "proposed" and action in ACTION_REASONS and order_id and fact.get("key"):
+            sorted_facts.proposed.append((action, order_id, str(fact["key"])))
+        elif kind == "refused" and action in ACTION_REASONS and order_id:
+            sorted_facts.refused.append((action, order_id))
+        elif kind == "outcome":
+            sorted_facts.outcome = fact
+        elif kind == "escalated":
+            sorted_facts.escalated = True
+    return sorted_facts
 
 
 class CaseLifecycle:
@@ -92,14 +81,12 @@ class CaseLifecycle:
         self._follow_ups = follow_ups
         self._satisfaction = satisfaction
 
-    async def after_turn(self, channel: str, state: dict[str, Any],
-                         messages: list[BaseMessage]) -> None:
-        """Apply one turn's facts (its messages after the customer's, and the state after it)
-        to the customer's cases."""
+    async def after_turn(self, channel: str, state: dict[str, Any]) -> None:
+        """Apply one turn's facts (in the state after it) to the customer's cases."""
         customer_id = state.get("customer_id")
         if not customer_id or not state.get("verified"):
             return
-        facts = turn_facts(messages, state)
+        facts = sort_facts(state.get("turn_facts") or [])
         quiet: dict[int, str | None] = {}
         """Cases whose outcome is known and that need nothing more: id → resolution."""
         busy: set[int] = set()
@@ -119,24 +106,18 @@ class CaseLifecycle:
             busy.add(last.id)
         if facts.outcome and facts.outcome.get("order_id"):
             last = await self._apply_outcome(customer_id, channel, facts.outcome)
-            result = facts.outcome["outcome"]
+            result = str(facts.outcome.get("outcome"))
             if result in QUIET_RESOLUTIONS:
                 quiet[last.id] = QUIET_RESOLUTIONS[result]
             else:
                 busy.add(last.id)
-        if facts.escalation:
+        if facts.escalated:
             last = last or await self._latest_or_new(customer_id, channel)
             await self._cases.advance(last.id, "escalated")
             busy.add(last.id)
         for case_id, resolution in quiet.items():
             if case_id not in busy:
                 await self._close_when_quiet(case_id, resolution)
-
-    async def escalated(self, customer_id: str | None, channel: str | None) -> None:
-        """A person was brought in outside the graph (asked for, or the customer is upset)."""
-        if customer_id:
-            case = await self._latest_or_new(customer_id, channel)
-            await self._cases.advance(case.id, "escalated")
 
     async def after_approval(self, request: dict[str, Any], outcome: str) -> None:
         """An approval request was decided (or expired) and the customer told the outcome."""
@@ -170,9 +151,9 @@ class CaseLifecycle:
                 if moved is not None:
                     await self._follow_ups.close_when_quiet(moved)
 
-    async def _apply_outcome(self, customer_id: str, channel: str,
-                             outcome: dict[str, Any]) -> Case:
-        action, order_id, key = outcome["action"], outcome["order_id"], outcome["key"]
+    async def _apply_outcome(self, customer_id: str, channel: str, outcome: TurnFact) -> Case:
+        action, order_id = str(outcome["action"]), str(outcome["order_id"])
+        key = str(outcome["key"])
         case = await self._cases.find_by_action(key) or await self._open(
             customer_id, order_id, ACTION_REASONS.get(action, "other"), channel)
         result = outcome["outcome"]
@@ -209,16 +190,3 @@ class CaseLifecycle:
     async def _latest_or_new(self, customer_id: str, channel: str | None) -> Case:
         return (await self._cases.find_open(customer_id)
                 or await self._open(customer_id, None, "other", channel))
-
-
-def _result(message: ToolMessage) -> dict[str, Any]:
-    try:
-        value = json.loads(str(message.content))
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _order_id(value: Any) -> str | None:
-    text = str(value or "").strip().lstrip("#").upper()
-    return text or None

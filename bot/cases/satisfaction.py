@@ -1,45 +1,32 @@
-"""Closing a case with one short satisfaction question, and reading the customer's 1-5 answer.
+"""Closing a case with one short satisfaction question, asked once the conversation is quiet.
 
 The question is asked once per case, after it closes, on a durable timer: a little later when
 the case closed in the middle of a conversation, at once when it closed on a follow-up. It is
-remembered in the customer's thread as a bot message marked `caseloop_satisfaction` (the case
-id): a bare digit is taken as the answer only while that question is the last thing the bot
-said and no action waits for a yes, so a "2" that answers an offer of options, or anything
-said later, is never read as a score.
+remembered in the customer's thread as a bot message marked with the case id; the customer's
+answer is read in the conversation (`graph/rating.py`).
 """
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
-from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage
-from langgraph.graph.state import CompiledStateGraph
+from langchain_core.messages import AIMessage
 
-from bot.cases.case_book import Case, CaseBook
+from bot.cases.case import Case
+from bot.cases.case_book import CaseBook
 from bot.identity.links import customer_thread
-from bot.runtime.customer_notes import remember, send_to_customer
-from bot.runtime.outbox import Courier
-from bot.runtime.thread_locks import ThreadLocks
+from bot.runtime.customer_notes import CustomerLine
 from bot.runtime.timers import Timer, Timers
-from bot.storage.database import Connection, Database, isoformat
+from bot.storage.database import Connection, isoformat
+from graph.memory import remember_question
+from graph.rating import MARK
 
 ASK_SATISFACTION = "ask_satisfaction"
 """Timer kind: `{"case_id", "closed_at"}`; asks the question unless the case reopened since."""
-MARK = "caseloop_satisfaction"
-"""`additional_kwargs` key on the question: the id of the case it is about."""
 QUESTION = (
     "One quick question before I go: how would you rate the help you got {about}, from 1 "
     "(poor) to 5 (excellent)? Just reply with a number."
 )
-THANKS = {1: "Thank you for telling me. I'm sorry it wasn't better; I've passed it on.",
-          2: "Thank you for telling me. I'm sorry it wasn't better; I've passed it on.",
-          3: "Thank you for your rating.",
-          4: "Thank you for your rating, glad I could help!",
-          5: "Thank you for your rating, glad I could help!"}
-ONE_TO_FIVE = "Please answer with a number from 1 (poor) to 5 (excellent)."
-_BARE_DIGIT = re.compile(r"\s*(\d)\s*(?:/\s*5|out of 5)?\s*[.!]*\s*")
 
 
 class Satisfaction:
@@ -50,16 +37,17 @@ class Satisfaction:
             is asked (the customer often goes on right after "Done").
     """
 
-    def __init__(self, cases: CaseBook, timers: Timers, database: Database, courier: Courier,
-                 graph: CompiledStateGraph, locks: ThreadLocks, ask_after: timedelta) -> None:
+    def __init__(self, cases: CaseBook, timers: Timers, line: CustomerLine,
+                 ask_after: timedelta) -> None:
         self._cases = cases
         self._timers = timers
-        self._db = database
-        self._courier = courier
-        self._graph = graph
-        self._locks = locks
+        self._line = line
         self._ask_after = ask_after
         timers.handle(ASK_SATISFACTION, self._ask)
+
+    async def rate(self, case_id: int, score: int) -> None:
+        """Keep the customer's 1-5 answer (the first one only)."""
+        await self._cases.record_satisfaction(case_id, score)
 
     async def close(self, case_id: int, resolution: str, *,
                     now: bool = False) -> Case | None:
@@ -99,33 +87,12 @@ class Satisfaction:
         at = isoformat(self._cases.now())
 
         async def first_time(connection: Connection) -> bool:
-            cursor = await connection.execute(
-                "UPDATE cases SET satisfaction_asked_at = ? "
-                "WHERE id = ? AND satisfaction_asked_at IS NULL", (at, case.id))
-            return bool(cursor.rowcount == 1)
+            return await self._cases.mark_asked(connection, case.id, at)
 
-        async with self._locks.hold(thread):
-            if await send_to_customer(self._db, self._courier, [thread], str(question.content),
-                                      kind="notice", role="bot", guard=first_time):
-                await remember(self._graph, thread, [question])
-
-    async def answer(self, thread: str, customer_id: str | None, text: str,
-                     state: dict[str, Any], human_id: str) -> AIMessage | None:
-        """The reply to a bare digit answering the satisfaction question, with the score stored;
-        None when the message is not that (the graph then takes it as usual)."""
-        found = _BARE_DIGIT.fullmatch(text)
-        case_id = _asked_case(state)
-        if customer_id is None or found is None or case_id is None:
-            return None
-        score = int(found.group(1))
-        if 1 <= score <= 5:
-            await self._cases.record_satisfaction(case_id, score)
-            reply = AIMessage(content=THANKS[score])
-        else:
-            reply = AIMessage(content=ONE_TO_FIVE, additional_kwargs={MARK: case_id})
-        await remember(self._graph, thread, [HumanMessage(content=text, id=human_id), reply])
-        return AIMessage(content=reply.content)
-
+        async with self._line.locks.hold(thread):
+            if await self._line.notes.send([thread], str(question.content), kind="notice",
+                                      role="bot", guard=first_time):
+                await remember_question(self._line.graph, thread, question)
 
     async def _busy_elsewhere(self, case: Case) -> bool:
         """True when another of the customer's cases is being worked on (not merely answered
@@ -138,14 +105,3 @@ class Satisfaction:
 def _question(case: Case) -> AIMessage:
     about = f"with order {case.order_id}" if case.order_id else "today"
     return AIMessage(content=QUESTION.format(about=about), additional_kwargs={MARK: case.id})
-
-
-def _asked_case(state: dict[str, Any]) -> int | None:
-    """The case whose question is the bot's last word in the thread, if nothing else waits."""
-    if state.get("pending_action"):
-        return None
-    for message in reversed(state.get("messages", [])):
-        if isinstance(message, AIMessage):
-            case_id = message.additional_kwargs.get(MARK)
-            return int(case_id) if case_id is not None else None
-    return None

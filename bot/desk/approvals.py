@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from bot.storage.database import Database, isoformat, utcnow
+from bot.storage.database import Connection, Database, isoformat, utcnow
 
 
 def action_digest(action: str, args: dict[str, Any]) -> str:
@@ -52,6 +52,18 @@ class ApprovalQueue:
                                       (idempotency_key,))
         assert row is not None
         return int(row["id"])
+
+    async def keep_result(self, approval_id: int, message: str,
+                          connection: Connection | None = None) -> bool:
+        """Keep what the customer was told of the decision, once (in `connection`'s transaction
+        when given); False when it was kept already."""
+        if connection is None:
+            async with self._db.transaction() as own:
+                return await self.keep_result(approval_id, message, own)
+        cursor = await connection.execute(
+            "UPDATE approvals SET result = ? WHERE id = ? AND result IS NULL",
+            (message, approval_id))
+        return bool(cursor.rowcount == 1)
 
     async def attach(self, approval_id: int, escalation_id: int) -> None:
         """Tie a request to the escalated case that shows it to people."""

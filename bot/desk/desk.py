@@ -10,23 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.messages import AIMessage
-from langgraph.graph.state import CompiledStateGraph
-
-from bot.audit import AuditLog, AuditRecord
+from bot.audit import AuditLog
 from bot.desk.approval_runs import ApprovalRuns
 from bot.desk.approvals import ApprovalQueue
 from bot.desk.escalations import Escalation, Escalations
+from bot.desk.handover import Handover, one_line
 from bot.desk.listeners import DeskListener, Notifier
 from bot.desk.operators import Approvers
+from bot.desk.reading import DeskReading
 from bot.runtime.contacts import last_contact
-from bot.runtime.customer_notes import remember, send_to_customer
-from bot.runtime.outbox import Courier
-from bot.runtime.thread_locks import ThreadLocks
-from bot.runtime.transcript import Line, read_transcript
+from bot.runtime.customer_notes import CustomerLine
 from bot.storage.database import Database, isoformat, utcnow
+from channels.base import InboundMessage
 from graph.approval import approval_thread
-from graph.context import CaseContext
+from graph.escalation import found_so_far
+from graph.memory import remember_person_message
 
 NOT_ALLOWED = "You're not on the list of people who can approve or deny requests."
 UNKNOWN = "There is no such approval request."
@@ -57,29 +55,37 @@ class DecisionResult:
         return self.status in ("approved", "denied", "awaiting_second")
 
 
-class Desk:
+@dataclass(frozen=True)
+class DeskStores:
+    """The records the desk reads and writes."""
+
+    database: Database
+    escalations: Escalations
+    approvals: ApprovalQueue
+    audit: AuditLog
+
+
+class Desk(DeskReading):
     """The operations people perform on cases, checked and audited.
 
     Args:
+        line: How people's words reach the customer and their memory.
+        runs: Runs approval requests in their own graph threads.
+        handover: Opens escalations and tells the people holding them.
+        notifier: Tells every listener (Slack, the console) of each change.
         approvers: Who may approve or deny: Slack user ids in `SLACK_APPROVERS`, the admin
             token (`console:admin`) and operator accounts made approvers.
     """
 
-    def __init__(self, *, database: Database, escalations: Escalations, approvals: ApprovalQueue,
-                 runs: ApprovalRuns, audit: AuditLog, courier: Courier, locks: ThreadLocks,
-                 case_graph: CompiledStateGraph, context: CaseContext,
-                 approvers: Approvers) -> None:
-        self._db = database
-        self._escalations = escalations
-        self._approvals = approvals
+    def __init__(self, stores: DeskStores, line: CustomerLine, runs: ApprovalRuns,
+                 handover: Handover, notifier: Notifier, approvers: Approvers) -> None:
+        super().__init__(stores.database, stores.escalations, stores.audit)
+        self._approvals = stores.approvals
+        self._line = line
         self._runs = runs
-        self._audit = audit
-        self._courier = courier
-        self._locks = locks
-        self._case_graph = case_graph
-        self._context = context
+        self._handover = handover
         self.approvers = approvers
-        self.notifier = Notifier()
+        self.notifier = notifier
 
     def add_listener(self, listener: DeskListener) -> None:
         """Show cases somewhere else too (Slack)."""
@@ -94,21 +100,25 @@ class Desk:
         approver account (`Approvers.allows`)."""
         return self.approvers.allows(actor)
 
-    # Escalating
+    # After a turn
 
-    async def escalate(self, *, thread_id: str, customer_id: str | None, channel: str | None,
-                       reason: str, wants: str, found: str, why: str,
-                       sentiment: str) -> Escalation:
-        """Open a case for people to see (or return the thread's open one)."""
-        case, created = await self._escalations.open(
-            thread_id=thread_id, customer_id=customer_id, channel=channel, reason=reason,
-            wants=_line(wants), found=_line(found), why=_line(why), sentiment=sentiment)
-        if created:
-            await self._audit.record(actor="agent", customer_id=customer_id, action="escalate",
-                                     args={"case": case.id}, rule=None, outcome="escalated",
-                                     detail={"reason": reason, "why": case.why})
-            self.notifier.tell("case_opened", case)
-        return case
+    async def after_turn(self, runs: list[tuple[str, dict[str, Any]]], message: InboundMessage,
+                         replies: list[str]) -> None:
+        """Hand people what a turn left for them: its newly parked approval requests, and the
+        turn itself when it belongs to an escalation they already have.
+
+        Args:
+            runs: Each graph run of the turn: its thread and the state after it.
+        """
+        thread, state = runs[0]
+        opened_now = any(fact.get("opened") for fact in state.get("turn_facts") or [])
+        escalation = None if opened_now else await self._handover.holder(thread)
+        for run_thread, run_state in runs:
+            await self.announce_approvals(run_thread, message.channel, found_so_far(run_state))
+        if escalation is not None and escalation.mode == "bot":
+            self._handover.note(escalation, "customer", message.text.strip() or "[attachment]")
+            for reply in replies:
+                self._handover.note(escalation, "bot", reply)
 
     async def announce_approvals(self, thread_id: str, channel: str | None, found: str,
                                  sentiment: str = "calm") -> None:
@@ -116,19 +126,15 @@ class Desk:
         for request in await self._approvals.unannounced(thread_id):
             case, created = await self._escalations.open(
                 thread_id=thread_id, customer_id=request["customer_id"], channel=channel,
-                reason="approval", wants=_line(_capitalized(request["description"])),
-                found=_line(found),
-                why=_line(f"Policy rule {request['rule']} requires a person's approval"),
+                reason="approval", wants=one_line(_capitalized(request["description"])),
+                found=one_line(found),
+                why=one_line(f"Policy rule {request['rule']} requires a person's approval"),
                 sentiment=sentiment)
             await self._escalations.attach_approval(case.id, request["id"])
             await self._runs.start(request)
             shown = await self._escalations.get(case.id)
             self.notifier.tell("case_opened" if created else "case_changed", shown,
                                *(() if created else ("approval_requested",)))
-
-    async def note(self, case: Escalation, kind: str, text: str) -> None:
-        """Mirror a line of the conversation (or a suggestion) into the case's thread."""
-        self.notifier.tell("case_note", case, kind, text, None)
 
     async def recover(self) -> None:
         """After a restart: announce requests parked before it, finish those decided before it."""
@@ -153,7 +159,7 @@ class Desk:
         await self.approvers.accounts.refresh()
         if not self.may_decide(actor):
             return DecisionResult("not_allowed", NOT_ALLOWED)
-        async with self._locks.hold(approval_thread(approval_id)):
+        async with self._line.locks.hold(approval_thread(approval_id)):
             request = await self._approvals.get(approval_id)
             if request is None:
                 return DecisionResult("unknown", UNKNOWN)
@@ -221,10 +227,9 @@ class Desk:
             return None
         if await self._escalations.set_mode(case_id, "human", actor):
             await self._audit_case(case, actor, "take_over", "taken_over")
-            async with self._locks.hold(case.thread_id):
-                await send_to_customer(self._db, self._courier, [case.thread_id], JOINED,
-                                       kind="notice", role="bot")
-                await remember(self._case_graph, case.thread_id, [AIMessage(content=JOINED)])
+            async with self._line.locks.hold(case.thread_id):
+                await self._line.notes.send([case.thread_id], JOINED, kind="notice", role="bot")
+                await remember_person_message(self._line.graph, case.thread_id, JOINED)
             case = await self._escalations.get(case_id)
             self.notifier.tell("case_changed", case, "taken_over")
         return case
@@ -240,13 +245,13 @@ class Desk:
         case = await self._escalations.get(case_id)
         if not text or case is None or not _speaks_for(case, actor):
             return False
-        async with self._locks.hold(case.thread_id):
+        async with self._line.locks.hold(case.thread_id):
             case = await self._escalations.get(case_id)  # as it stands once the thread is held
             if case is None or not _speaks_for(case, actor):
                 return False
-            await send_to_customer(self._db, self._courier, [case.thread_id], text,
-                                   kind="human_reply", role=f"agent:{actor}")
-            await remember(self._case_graph, case.thread_id, [AIMessage(content=text)])
+            await self._line.notes.send([case.thread_id], text, kind="human_reply",
+                                        role=f"agent:{actor}")
+            await remember_person_message(self._line.graph, case.thread_id, text)
             await self._audit_case(case, actor, "human_message", "sent", {"text": text})
         self.notifier.tell("case_note", case, "human", text, actor)
         return True
@@ -290,68 +295,10 @@ class Desk:
                                  args={"case": case.id}, rule=None, outcome=outcome,
                                  detail=detail)
 
-    # Reading
-
-    async def case(self, case_id: int) -> Escalation | None:
-        """One case."""
-        return await self._escalations.get(case_id)
-
-    async def open_case_for(self, thread_id: str) -> Escalation | None:
-        """The thread's open case, if any."""
-        return await self._escalations.open_for(thread_id)
-
-    async def case_for_slack_thread(self, channel: str, ts: str) -> Escalation | None:
-        """The case a Slack thread belongs to."""
-        return await self._escalations.for_slack_thread(channel, ts)
-
-    async def attach_slack_thread(self, case_id: int, channel: str, ts: str) -> None:
-        """Remember the Slack message a case's thread hangs from."""
-        await self._escalations.attach_slack_thread(case_id, channel, ts)
-
-    async def open_cases(self) -> list[Escalation]:
-        """Open cases, newest first."""
-        return await self._escalations.listing("open")
-
-    async def closed_cases(self, limit: int = 50) -> list[Escalation]:
-        """Recently closed cases, newest first."""
-        return await self._escalations.listing("closed", limit)
-
-    async def pending_approvals(self) -> list[Escalation]:
-        """Open cases whose approval request waits for a decision."""
-        return [case for case in await self.open_cases()
-                if case.approval is not None and case.approval.status == "pending"]
-
-    async def transcript(self, case_id: int) -> list[Line]:
-        """Everything said in the case's conversation, across channels."""
-        case = await self._escalations.get(case_id)
-        return await read_transcript(self._db, case.thread_id) if case else []
-
-    async def audit_trail(self, case_id: int) -> list[AuditRecord]:
-        """The audit records of the case's customer (or of the case, for a visitor)."""
-        case = await self._escalations.get(case_id)
-        if case is None:
-            return []
-        if case.customer_id:
-            return await self._audit.records(case.customer_id)
-        return [r for r in await self._audit.records() if r.args.get("case") == case.id]
-
-    async def remember_slack_event(self, event_id: str) -> bool:
-        """True the first time a Slack event id is seen."""
-        async with self._db.transaction() as connection:
-            cursor = await connection.execute(
-                "INSERT OR IGNORE INTO slack_events (event_id, at) VALUES (?, ?)",
-                (event_id, isoformat(utcnow())))
-            return cursor.rowcount == 1
-
 
 def _speaks_for(case: Escalation, actor: str) -> bool:
     """Whether `actor` is the one person who may write to the case's customer now."""
     return case.status == "open" and case.mode == "human" and case.taken_by == actor
-
-
-def _line(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _capitalized(text: str) -> str:

@@ -1,42 +1,15 @@
-"""Consent to proactive messages: STOP opts a customer out of outreach, START opts them back in.
+"""Consent to proactive messages: who said STOP (or START again), by address and by customer.
 
-A keyword counts only as the whole message ("STOP", "stop!", "Unsubscribe"), on any channel.
-It is recorded for the address it came from and, once that address is linked, for the customer,
-so outreach on any of their channels respects it. Answers to the customer's own messages are
-never held back: consent is about Caseloop writing first.
+A STOP is recorded for the address it came from and, once that address is linked, for the
+customer, so outreach on any of their channels respects it. What counts as STOP or START is
+read in the conversation (`graph/opt_out.py`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from typing import Literal
 
 from bot.storage.database import Database, isoformat, utcnow
-
-Keyword = Literal["opt_out", "opt_in"]
-
-OPT_OUT_WORDS = frozenset({"stop", "stopall", "unsubscribe", "optout", "opt out", "quit", "end"})
-OPT_IN_WORDS = frozenset({"start", "unstop", "subscribe", "optin", "opt in"})
-OPTED_OUT = (
-    "Understood: we won't message you first any more. You can still write to us here any time, "
-    "and reply START if you change your mind."
-)
-OPTED_IN = (
-    "Welcome back: we'll let you know when something needs your attention, like a delayed "
-    "order. Reply STOP to opt out."
-)
-_NOISE = re.compile(r"[^\w\s]")
-
-
-def consent_keyword(text: str) -> Keyword | None:
-    """`opt_out` or `opt_in` when the whole message is such a keyword, else None."""
-    words = " ".join(_NOISE.sub(" ", text.lower()).split())
-    if words in OPT_OUT_WORDS:
-        return "opt_out"
-    if words in OPT_IN_WORDS:
-        return "opt_in"
-    return None
 
 
 def customer_subject(customer_id: str) -> str:
@@ -54,6 +27,13 @@ class Consent:
 
     def __init__(self, database: Database) -> None:
         self._db = database
+
+    async def choose(self, channel: str, address: str, customer_id: str | None,
+                     opted_out: bool) -> None:
+        """Record a STOP (or START) for an address and, when known, its customer."""
+        subjects = [address_subject(channel, address)]
+        subjects += [customer_subject(customer_id)] if customer_id else []
+        await self.record(subjects, opted_out)
 
     async def record(self, subjects: Iterable[str], opted_out: bool) -> None:
         """Note an opt-out (or opt-in) for each subject."""

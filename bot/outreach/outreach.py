@@ -13,14 +13,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from langchain_core.messages import AIMessage
-from langgraph.graph.state import CompiledStateGraph
 
 from bot.cases.case_book import CaseBook
 from bot.identity.links import customer_thread
@@ -30,15 +28,15 @@ from bot.outreach.offers import as_pending, build_offer
 from bot.outreach.playbooks import Playbook, message_values, render
 from bot.outreach.quiet_hours import QuietHours, zone_named
 from bot.outreach.reach import WHATSAPP, Reach, reach_for
-from bot.runtime.customer_notes import remember
-from bot.runtime.outbox import Courier, enqueue
-from bot.runtime.thread_locks import ThreadLocks
+from bot.runtime.customer_notes import CustomerLine
+from bot.runtime.outbox import enqueue
 from bot.runtime.timers import Timer, Timers
 from bot.runtime.transcript import append_lines, line
 from bot.storage.database import Database, isoformat, utcnow
 from channels.base import OutboundMessage
 from graph.backend import BackendError, Customer, Order
 from graph.context import CaseContext
+from graph.memory import remember_case_note, remember_outreach, waiting_action
 
 log = logging.getLogger("caseloop.outreach")
 
@@ -58,8 +56,11 @@ MAX_ANSWER_WAIT = timedelta(hours=24)
 
 @dataclass(frozen=True)
 class OutreachRules:
-    """Consent rules from the settings."""
+    """What outreach says for each event, on which channels, and when it holds back."""
 
+    playbooks: dict[str, Playbook]
+    channels: frozenset[str]
+    """The names of the channels configured (where outreach can go)."""
     quiet_hours: QuietHours | None
     default_zone: ZoneInfo
     daily_cap: int
@@ -69,26 +70,23 @@ class Outreach:
     """Processes stored business events, one at a time, in the order they arrived.
 
     Args:
-        channels: The names of the channels configured (where outreach can go).
+        line: How a message reaches the customer and their memory.
         clock: The current time (timezone-aware); tests pass one they move.
     """
 
-    def __init__(self, *, database: Database, graph: CompiledStateGraph, context: CaseContext,
-                 courier: Courier, locks: ThreadLocks, cases: CaseBook, timers: Timers,
-                 playbooks: dict[str, Playbook], channels: Collection[str],
-                 rules: OutreachRules, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, database: Database, line: CustomerLine, context: CaseContext,
+                 cases: CaseBook, timers: Timers, rules: OutreachRules,
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self.events = EventLog(database)
         self.consent = Consent(database)
         self.clock = clock
         self._db = database
-        self._graph = graph
+        self._line = line
         self._context = context
-        self._courier = courier
-        self._locks = locks
         self._cases = cases
         self._timers = timers
-        self.playbooks = playbooks
-        self._channels = frozenset(channels)
+        self.playbooks = rules.playbooks
+        self._channels = rules.channels
         self._rules = rules
         self._queue: deque[str] = deque()
         self._worker: asyncio.Task[None] | None = None
@@ -146,7 +144,7 @@ class Outreach:
                                     f"order system unavailable: {problem}")
         if order is None or customer is None:
             return await self._settle(event, "skipped", f"no order {event.order_id!r}")
-        async with self._locks.hold(customer_thread(customer.id)):
+        async with self._line.locks.hold(customer_thread(customer.id)):
             try:
                 return await self._reach_out(stored, playbook, order, customer)
             except BackendError as problem:
@@ -194,18 +192,17 @@ class Outreach:
                                                 origin="outreach", channel=reach.channel,
                                                 event_id=event.id)
         text = render(playbook.message, values)
-        update: dict[str, Any] = {"case_notes": [_note(event, order)]}
         buttons: tuple[str, ...] = ()
+        waiting = None
         if offer is not None:
             offer["case_id"] = case.id
             text = f"{text} {offer['question']}"
-            update["pending_action"] = as_pending(offer)
+            waiting = as_pending(offer)
             if reach.channel != WHATSAPP:
                 buttons = tuple(o["label"][:1].upper() + o["label"][1:] for o in offer["options"])
-        update["messages"] = [AIMessage(content=text, id=f"outreach-{event.id}",
-                                        additional_kwargs={"caseloop_outreach": event.id})]
-        await self._graph.aupdate_state({"configurable": {"thread_id": thread}}, update,
-                                        as_node="respond")
+        message = AIMessage(content=text, id=f"outreach-{event.id}",
+                            additional_kwargs={"caseloop_outreach": event.id})
+        await remember_outreach(self._line.graph, thread, message, _note(event, order), waiting)
         if playbook.follow_up_hours:
             await self._timers.schedule(
                 FOLLOW_UP_KIND, now + timedelta(hours=playbook.follow_up_hours),
@@ -219,22 +216,20 @@ class Outreach:
                 channel=reach.channel, recipient=reach.address, text=text, kind=MESSAGE_KIND,
                 options=buttons))
         log.info("Outreach for event %s sent on %s (case %s)", event.id, reach.channel, case.id)
-        await self._courier.flush(reach.channel, reach.address)
+        await self._line.notes.courier.flush(reach.channel, reach.address)
 
     async def _join(self, event: BusinessEvent, playbook: Playbook, customer: Customer,
                     order: Order, case_id: int) -> str:
         """Add the event to the case the customer already has open about the order."""
         await self._cases.open_or_reopen(customer.id, order.id, playbook.reason,
                                          origin="outreach", event_id=event.id)
-        await remember(self._graph, customer_thread(customer.id), [],
-                       notes=[_note(event, order)])
+        await remember_case_note(self._line.graph, customer_thread(customer.id),
+                                 _note(event, order))
         return await self._settle(event, "joined", f"case {case_id}", customer.id)
 
     async def _question_open(self, event: BusinessEvent, customer_id: str) -> bool:
         """True when the customer's thread waits for their answer to something else."""
-        config = {"configurable": {"thread_id": customer_thread(customer_id)}}
-        state = (await self._graph.aget_state(config)).values
-        pending = state.get("pending_action")
+        pending = await waiting_action(self._line.graph, customer_thread(customer_id))
         if not pending:
             return False
         return bool((pending.get("offer") or {}).get("event_id") != event.id)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.outreach.consent import consent_keyword
+from graph.opt_out import consent_keyword
 from bot.outreach.event_signature import is_signed, sign
 from bot.outreach.events import EventError, parse_event
 from bot.outreach.quiet_hours import QuietHours, zone_named

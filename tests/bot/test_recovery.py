@@ -66,14 +66,14 @@ async def test_a_turn_whose_message_is_answered_while_it_runs_sends_nothing(
 ) -> None:
     app, channel = caseloop
     runner = app.dispatcher._runner
-    think = runner._replies_for
+    think = runner._turn
 
     async def overtaken(item, *args):  # type: ignore[no-untyped-def]
         replies = await think(item, *args)
         await app.database.execute("UPDATE inbox SET status = 'done' WHERE id = ?", (item.id,))
         return replies
 
-    monkeypatch.setattr(runner, "_replies_for", overtaken)
+    monkeypatch.setattr(runner, "_turn", overtaken)
     item_id = await app.inbox.store(inbound("+447000005555", "what is your return policy?"))
     assert item_id is not None
     await runner.process(await app.inbox.get(item_id))

@@ -78,7 +78,8 @@ class Rig:
         """
         human_id = f"in-{uuid.uuid4().hex}"
         turn: dict[str, Any] = {"messages": [HumanMessage(content=text, id=human_id)],
-                                "escalation": None, "action_outcome": None}
+                                "escalation": None, "turn_facts": None, "handover": None,
+                                "held_action": None, "arrival": None}
         if thread.startswith("customer:"):
             turn |= {"customer_id": thread.removeprefix("customer:"), "verified": True}
         config = _config(thread)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.identity.verification import LOCKOUT
+from bot.identity.attempts import LOCKOUT
 from tests.graph.agent_rig import Rig, agent_rig, visitor
 
 NOOR = "noor.haddad@example.org"

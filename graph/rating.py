@@ -1,0 +1,43 @@
+"""The customer's 1-5 answer to the satisfaction question asked after a case closed.
+
+The question is remembered in the customer's thread as a bot message marked `MARK` (the case
+id): a bare digit is taken as the answer only while that question is the last thing the bot said
+and no action waits for a yes, so a "2" that answers an offer of options, or anything said
+later, is never read as a score.
+"""
+
+from __future__ import annotations
+
+import re
+
+from langchain_core.messages import AIMessage
+
+from graph.state import CaseState
+
+MARK = "caseloop_satisfaction"
+"""`additional_kwargs` key on the question: the id of the case it is about."""
+THANKS = {1: "Thank you for telling me. I'm sorry it wasn't better; I've passed it on.",
+          2: "Thank you for telling me. I'm sorry it wasn't better; I've passed it on.",
+          3: "Thank you for your rating.",
+          4: "Thank you for your rating, glad I could help!",
+          5: "Thank you for your rating, glad I could help!"}
+ONE_TO_FIVE = "Please answer with a number from 1 (poor) to 5 (excellent)."
+_LONGEST_ANSWER = 20
+_BARE_DIGIT = re.compile(r"\s*(\d)\s*(?:/\s*5|out of 5)?\s*[.!]*\s*")
+
+
+def read_score(text: str) -> int | None:
+    """The digit a message consists of ("4", "4/5", "4 out of 5!"), else None."""
+    found = _BARE_DIGIT.fullmatch(text) if len(text) <= _LONGEST_ANSWER else None
+    return int(found.group(1)) if found else None
+
+
+def asked_case(state: CaseState) -> int | None:
+    """The case whose question is the bot's last word in the thread, if nothing else waits."""
+    if state.get("pending_action"):
+        return None
+    for message in reversed(state.get("messages", [])):
+        if isinstance(message, AIMessage):
+            case_id = message.additional_kwargs.get(MARK)
+            return int(case_id) if case_id is not None else None
+    return None

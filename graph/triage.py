@@ -1,0 +1,143 @@
+"""Triage: what is settled before the model reads a message.
+
+In order: STOP / START; a conversation a person holds (the bot listens and passes the message
+on, without a reply); the first turn from a newly linked address (what is still open is named);
+a message with no text; the answer to the satisfaction question; and the signals that a person
+should step in (asked for, upset, stuck). Anything else goes on to identity and the agent.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph import END
+from langgraph.runtime import Runtime
+from langgraph.types import Command
+
+from graph.arrival import answers, greeting, waiting
+from graph.context import CaseContext
+from graph.escalation_signals import escalation_signal
+from graph.opt_out import OPTED_IN, OPTED_OUT, consent_keyword
+from graph.rating import MARK, ONE_TO_FIVE, THANKS, asked_case, read_score
+from graph.state import CaseState
+
+Route = Command[Literal["identify", "escalate", "__end__"]]
+
+MEDIA_ONLY = (
+    "Thanks! I can only read text messages for now. Please tell me in words what you need: "
+    "an order's status, a refund, a cancellation or a new delivery address."
+)
+NO_PHONE_MATCH = (
+    "Thanks. I couldn't match that number to an account, so let's use your e-mail instead: "
+    "what's the e-mail address on your account?"
+)
+NOT_OWN_CONTACT = (
+    "Thanks, but I can only use a number shared from your own account. Tap \"Share my phone "
+    "number\" below, or tell me the e-mail address on your account instead."
+)
+BRINGING_IN = {
+    "calm": "Of course. I'm bringing in a colleague from our support team; they'll reply right "
+            "here, and I've passed on everything so far.",
+    "frustrated": "I'm sorry this is taking so long. I'm bringing in a colleague from our support "
+                  "team; they'll reply right here, and I've passed on everything so far.",
+    "upset": "I understand, and I'm sorry about this. I'm bringing in a colleague from our "
+             "support team now; they'll reply right here, and I've passed on everything so far.",
+}
+ALREADY_COMING = (
+    "A colleague from our support team has your case and will reply right here. "
+    "Meanwhile I'm happy to help with anything else."
+)
+ATTACHMENT = "[attachment]"
+"""How a message with no text is kept in the conversation."""
+
+
+async def triage(state: CaseState, config: RunnableConfig,
+                 runtime: Runtime[CaseContext]) -> Route:
+    """Settle what needs no model; send everything else on to identity."""
+    ctx, turn = runtime.context, config["configurable"]
+    text = this_turns_text(state, turn.get("human_id"))
+    keyword = consent_keyword(text) if text else None
+    if keyword is not None:
+        if ctx.consent is not None:
+            await ctx.consent.choose(turn.get("channel", "chat"), turn.get("sender", ""),
+                                     state.get("customer_id"), keyword == "opt_out")
+        return _say(OPTED_OUT if keyword == "opt_out" else OPTED_IN)
+    holder = await ctx.people.holder(turn["thread_id"]) if ctx.people is not None else None
+    if holder is not None and holder.mode == "human":
+        if text is not None:
+            await ctx.people.hear(holder, text or ATTACHMENT)  # type: ignore[union-attr]
+        return Command(goto=END)
+    if state.get("arrival"):
+        return await _arrive(state, ctx, text, turn.get("human_id") or "arrival")
+    if not text:
+        return _say(_textless_reply(turn))
+    case_id, score = asked_case(state), read_score(text)
+    if state.get("customer_id") and case_id is not None and score is not None:
+        if not 1 <= score <= 5:
+            return _say(ONE_TO_FIVE, marks={MARK: case_id})
+        if ctx.cases is not None:
+            await ctx.cases.rate(case_id, score)
+        return _say(THANKS[score])
+    signal = escalation_signal(text, customer_texts(state)[:-1])
+    if signal is not None and (holder is None or signal.reason == "asked_for_person"):
+        reply = BRINGING_IN[signal.sentiment] if holder is None else ALREADY_COMING
+        return Command(goto="escalate", update={
+            "messages": [AIMessage(content=reply)],
+            "escalation": {"reason": signal.reason, "sentiment": signal.sentiment,
+                           "evidence": signal.evidence, "by_customer": True}})
+    return Command(goto="identify")
+
+
+async def _arrive(state: CaseState, ctx: CaseContext, text: str | None,
+                  turn_id: str) -> Route:
+    """Name what is still open; a request that does not answer it sets it aside meanwhile.
+
+    With no request in the turn, what is said carries the turn's id (`<turn_id>-<n>`), so the
+    runner can tell this turn's replies from earlier ones.
+    """
+    said = await greeting(state, ctx)
+    open_now = await waiting(state, ctx)
+    if not text:
+        only = [*said, *([open_now.note] if open_now else [])]
+        return Command(goto=END, update={"messages": [
+            message.model_copy(update={"id": f"{turn_id}-{n}"}) for n, message in
+            enumerate(only)]})
+    pending = open_now.pending_action if open_now else None
+    if open_now is None or (pending and answers(pending, text)):
+        return Command(goto="identify", update={"messages": said} if said else None)
+    note = open_now.note
+    if pending and pending.get("offer"):
+        note = AIMessage(content=note.content)
+    update: dict[str, Any] = {"messages": [*said, note]}
+    if pending:
+        update |= {"pending_action": None, "held_action": pending}
+    return Command(goto="identify", update=update)
+
+
+def this_turns_text(state: CaseState, human_id: str | None) -> str | None:
+    """The customer's words in this turn ("" for a message with no text), or None when the turn
+    carries no message of theirs."""
+    messages = state.get("messages") or []
+    last = messages[-1] if messages else None
+    if not isinstance(last, HumanMessage) or (human_id and last.id != human_id):
+        return None
+    text = str(last.content).strip()
+    return "" if text == ATTACHMENT else text
+
+
+def customer_texts(state: CaseState) -> list[str]:
+    """What the customer said in the recent messages, oldest first."""
+    return [str(m.content) for m in state.get("messages", []) if isinstance(m, HumanMessage)]
+
+
+def _textless_reply(turn: dict[str, Any]) -> str:
+    if "contact" not in (turn.get("attachments") or ()):
+        return MEDIA_ONLY
+    return NO_PHONE_MATCH if turn.get("verified_phone") else NOT_OWN_CONTACT
+
+
+def _say(text: str, marks: dict[str, Any] | None = None) -> Route:
+    return Command(goto=END, update={"messages": [AIMessage(content=text,
+                                                            additional_kwargs=marks or {})]})
