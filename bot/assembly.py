@@ -265,13 +265,16 @@ async def _open_checkpointer(settings: Settings) -> BaseCheckpointSaver:
 
 
 async def _connect_slack(settings: Settings, desk: Desk) -> Any:
+    from channels.slack.app_settings import SlackApp
     from channels.slack.connector import SlackConnector
 
-    connector = SlackConnector(
-        desk, token=settings.slack_bot_token, signing_secret=settings.slack_signing_secret,
-        channel_id=settings.slack_escalation_channel, api_url=settings.slack_api_url,
-        app_token=settings.slack_app_token, mode=settings.slack_mode,
-        agents=settings.slack_agent_ids)
+    assert settings.slack_bot_token and settings.slack_escalation_channel
+    slack_app = SlackApp(token=settings.slack_bot_token,
+                         signing_secret=settings.slack_signing_secret,
+                         app_token=settings.slack_app_token, api_url=settings.slack_api_url,
+                         mode=settings.slack_mode)
+    connector = SlackConnector(desk, slack_app, channel_id=settings.slack_escalation_channel,
+                               agents=settings.slack_agent_ids)
     desk.add_listener(connector)
     await connector.start()
     return connector

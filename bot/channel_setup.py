@@ -13,19 +13,23 @@ def configured_channels(settings: Settings, database: Database, inbox: Inbox) ->
     found: list[Channel] = []
     if settings.whatsapp_enabled:
         from bot.runtime.deliveries import Deliveries
+        from channels.whatsapp.account import TwilioAccount
         from channels.whatsapp.channel import WhatsAppChannel
 
         assert settings.twilio_account_sid and settings.twilio_auth_token
         assert settings.twilio_whatsapp_from
-        found.append(WhatsAppChannel(
+        account = TwilioAccount(
             account_sid=settings.twilio_account_sid,
             auth_token=settings.twilio_auth_token,
             sender=settings.twilio_whatsapp_from,
             api_url=settings.twilio_api_url,
+            status_callback=f"{settings.public_url}/twilio/status",
+        )
+        found.append(WhatsAppChannel(
+            account=account,
             templates=settings.whatsapp_templates,
             last_inbound=lambda address: inbox.last_received("whatsapp", address),
             deliveries=Deliveries(database),
-            status_callback=f"{settings.public_url}/twilio/status",
         ))
     if settings.telegram_enabled:
         from channels.telegram.channel import TelegramChannel

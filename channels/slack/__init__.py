@@ -1,5 +1,6 @@
 """Slack, the channel for people: escalated cases as threads to approve, take over and hand back.
 
+- `app_settings`: `SlackApp`, the app's tokens, Web API URL and mode, checked to fit together.
 - `blocks`: pure functions from a case to Block Kit (the thread's parent, its notes, the deny
   form).
 - `app`: the slack-bolt `AsyncApp` and its listeners; each acknowledges at once, then hands the

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import (
@@ -29,6 +29,7 @@ from starlette.responses import Response
 
 from channels.slack import intake
 from channels.slack.app import SHAPE_ERRORS, build_app
+from channels.slack.app_settings import SlackApp
 from channels.slack.blocks import case_message, note_message
 from channels.slack.handlers import Desk, SlackHandlers
 
@@ -45,35 +46,26 @@ class SlackConnector:
 
     Args:
         desk: Where decisions, takeovers and replies go.
-        token: The bot token (`xoxb-...`).
-        signing_secret: Checks the signature of every request on `/slack/events` (HTTP mode).
+        slack_app: The app's tokens, its Web API URL and its mode (HTTP or Socket Mode).
         channel_id: The escalation channel; one thread per case.
-        api_url: The Web API's base URL (Slack's, GovSlack's, a proxy, a local stand-in).
-        app_token: The app-level token (`xapp-...`) for Socket Mode.
-        mode: `http` (Slack calls `/slack/events`) or `socket` (Caseloop connects to Slack).
         agents: Slack user ids who may take cases over and hand them back (`SLACK_AGENTS`);
             empty: anyone in the escalation channel.
     """
 
-    def __init__(self, desk: Desk, *, token: str, signing_secret: str | None, channel_id: str,
-                 api_url: str = "https://slack.com/api/", app_token: str | None = None,
-                 mode: Literal["http", "socket"] = "http",
+    def __init__(self, desk: Desk, slack_app: SlackApp, *, channel_id: str,
                  agents: frozenset[str] = frozenset()) -> None:
-        if mode == "http" and not signing_secret:
-            raise ValueError("a signing secret is needed to check Slack's requests")
-        if mode == "socket" and not app_token:
-            raise ValueError("an app-level token is needed in socket mode")
         self.channel_id = channel_id
-        self.mode = mode
+        self.mode = slack_app.mode
         self._desk = desk
-        self.client = AsyncWebClient(token=token, base_url=api_url)
+        self.client = AsyncWebClient(token=slack_app.token, base_url=slack_app.api_url)
         self.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
         self.handlers = SlackHandlers(desk, self.client, channel_id, agents)
-        self.app = build_app(self.client, signing_secret=signing_secret or "",
-                             verify_requests=mode == "http", handlers=self.handlers)
-        self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
-        self.socket = (AsyncSocketModeHandler(self.app, app_token, logger=log)
-                       if mode == "socket" else None)
+        secret = slack_app.signing_secret
+        self.app = build_app(self.client, signing_secret=secret or "",
+                             verify_requests=slack_app.mode == "http", handlers=self.handlers)
+        self._verifier = SignatureVerifier(secret) if secret else None
+        self.socket = (AsyncSocketModeHandler(self.app, slack_app.app_token, logger=log)
+                       if slack_app.mode == "socket" else None)
         self._threads: dict[int, tuple[str, str]] = {}
         self._connecting: asyncio.Task[None] | None = None
 

@@ -12,6 +12,7 @@ from twilio.base.exceptions import TwilioException
 from twilio.rest import Client
 
 from channels.base import DeliveryError, OutboundMessage, Receive
+from channels.whatsapp.account import TwilioAccount
 from channels.whatsapp.client import build_client
 from channels.whatsapp.translate import NAME, free_text_requests, template_request
 
@@ -51,30 +52,21 @@ class WhatsAppChannel:
     retry sends only the rest.
 
     Args:
-        account_sid, auth_token: The Twilio account.
-        sender: The WhatsApp sender, e.g. `whatsapp:+14155238886`.
-        api_url: Where REST calls go (Twilio's API, a proxy, a local stand-in).
+        account: The Twilio account, the WhatsApp sender and where delivery statuses go.
         templates: Message kind → approved template `ContentSid`.
         last_inbound: When a number last wrote to us (None if never).
         deliveries: Records each message Twilio accepted, for status callbacks to update.
-        status_callback: The URL Twilio reports delivery statuses to; None leaves it to the
-            sender's configuration in Twilio.
     """
 
     name = NAME
 
-    def __init__(self, account_sid: str, auth_token: str, sender: str, api_url: str,
-                 templates: Mapping[str, str],
+    def __init__(self, account: TwilioAccount, templates: Mapping[str, str],
                  last_inbound: Callable[[str], Awaitable[datetime | None]],
-                 deliveries: DeliveryRecorder, status_callback: str | None = None) -> None:
-        self._account_sid = account_sid
-        self._auth_token = auth_token
-        self._sender = sender
-        self._api_url = api_url
+                 deliveries: DeliveryRecorder) -> None:
+        self._account = account
         self._templates = dict(templates)
         self._last_inbound = last_inbound
         self._deliveries = deliveries
-        self._status_callback = status_callback
         self._client: Client | None = None
         self._closed = False
 
@@ -116,17 +108,20 @@ class WhatsAppChannel:
 
     async def _requests_for(self, message: OutboundMessage) -> list[dict[str, Any]]:
         if await self.in_window(message.recipient):
-            return free_text_requests(message, self._sender, self._status_callback)
+            return free_text_requests(message, self._account.sender,
+                                      self._account.status_callback)
         content_sid = self._templates.get(message.kind) or self._templates.get(DEFAULT_TEMPLATE)
         if not content_sid:
             raise DeliveryError(NO_TEMPLATE_ERROR.format(recipient=message.recipient,
                                                          kind=message.kind), permanent=True)
         log.info("Outside the 24-hour window: sending %s as template %s", message.id, content_sid)
-        return [template_request(message, self._sender, content_sid, self._status_callback)]
+        return [template_request(message, self._account.sender, content_sid,
+                                 self._account.status_callback)]
 
     async def _create(self, request: dict[str, Any]) -> tuple[str, str]:
         if self._client is None:
-            self._client = build_client(self._account_sid, self._auth_token, self._api_url)
+            account = self._account
+            self._client = build_client(account.account_sid, account.auth_token, account.api_url)
         try:
             created = await self._client.messages.create_async(**request)
         except TwilioException as problem:

@@ -8,6 +8,7 @@ import httpx
 from fastapi import FastAPI
 
 from bot.web.routes import slack as slack_route
+from channels.slack.app_settings import SlackApp
 from channels.slack.connector import SlackConnector
 from tests.channels.slack_desk import StandInDesk
 from tests.fakes.slack import (
@@ -32,9 +33,8 @@ class Rig:
     def __init__(self, slack: FakeSlack, desk: StandInDesk,
                  agents: frozenset[str] = frozenset()) -> None:
         self.slack, self.desk = slack, desk
-        self.connector = SlackConnector(desk, token=TOKEN, signing_secret=SIGNING_SECRET,
-                                        channel_id=CHANNEL, api_url=slack.api_url,
-                                        agents=agents)
+        slack_app = SlackApp(token=TOKEN, signing_secret=SIGNING_SECRET, api_url=slack.api_url)
+        self.connector = SlackConnector(desk, slack_app, channel_id=CHANNEL, agents=agents)
         app = FastAPI()
         app.include_router(slack_route.router)
         app.state.caseloop = SimpleNamespace(slack=self.connector)

@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from slack_sdk.errors import SlackApiError
 
 from bot.web.routes import slack as slack_route
+from channels.slack.app_settings import SlackApp
 from channels.slack.blocks import (
     APPROVE,
     DENY,
@@ -334,9 +335,9 @@ async def test_clicks_are_acknowledged_before_slow_work(slack: FakeSlack) -> Non
 
 async def test_socket_mode_takes_clicks_over_the_socket(slack: FakeSlack) -> None:
     desk = StandInDesk(case_view(7, approval=approval_view(3)))
-    connector = SlackConnector(desk, token=TOKEN, signing_secret=None, channel_id=CHANNEL,
-                               api_url=slack.api_url, app_token="xapp-1-A0CASELOOP-1-abcd",
-                               mode="socket")
+    slack_app = SlackApp(token=TOKEN, api_url=slack.api_url,
+                         app_token="xapp-1-A0CASELOOP-1-abcd", mode="socket")
+    connector = SlackConnector(desk, slack_app, channel_id=CHANNEL)
     await connector.start()
     try:
         await connector.case_opened(desk.cases[7])
@@ -360,9 +361,9 @@ async def test_socket_mode_takes_clicks_over_the_socket(slack: FakeSlack) -> Non
 
 
 async def test_socket_mode_needs_no_route(slack: FakeSlack) -> None:
-    connector = SlackConnector(StandInDesk(), token=TOKEN, signing_secret=None,
-                               channel_id=CHANNEL, api_url=slack.api_url,
-                               app_token="xapp-1-A0CASELOOP-1-abcd", mode="socket")
+    slack_app = SlackApp(token=TOKEN, api_url=slack.api_url,
+                         app_token="xapp-1-A0CASELOOP-1-abcd", mode="socket")
+    connector = SlackConnector(StandInDesk(), slack_app, channel_id=CHANNEL)
     app = FastAPI()
     app.include_router(slack_route.router)
     app.state.caseloop = SimpleNamespace(slack=connector)
@@ -373,7 +374,6 @@ async def test_socket_mode_needs_no_route(slack: FakeSlack) -> None:
 
 def test_http_mode_needs_a_signing_secret_and_socket_mode_an_app_token() -> None:
     with pytest.raises(ValueError, match="signing secret"):
-        SlackConnector(StandInDesk(), token=TOKEN, signing_secret=None, channel_id=CHANNEL)
+        SlackApp(token=TOKEN, signing_secret=None)
     with pytest.raises(ValueError, match="app-level token"):
-        SlackConnector(StandInDesk(), token=TOKEN, signing_secret=None, channel_id=CHANNEL,
-                       mode="socket")
+        SlackApp(token=TOKEN, signing_secret=None, mode="socket")

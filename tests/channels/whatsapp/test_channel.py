@@ -11,6 +11,7 @@ import pytest
 from bot.runtime.deliveries import Deliveries
 from bot.storage.database import Database
 from channels.base import DeliveryError, OutboundMessage
+from channels.whatsapp.account import TwilioAccount
 from channels.whatsapp.channel import WhatsAppChannel
 from tests.databases import database_url
 from tests.fakes.ports import free_port
@@ -45,8 +46,9 @@ def last_wrote(hours_ago: float | None):  # type: ignore[no-untyped-def]
 
 def channel_for(api_url: str, deliveries: Deliveries, hours_ago: float | None = 0.1,
                 templates: dict[str, str] | None = None) -> WhatsAppChannel:
-    return WhatsAppChannel(account_sid=ACCOUNT, auth_token=TOKEN, sender=SENDER,
-                           api_url=api_url, templates=templates or {},
+    account = TwilioAccount(account_sid=ACCOUNT, auth_token=TOKEN, sender=SENDER,
+                            api_url=api_url)
+    return WhatsAppChannel(account, templates=templates or {},
                            last_inbound=last_wrote(hours_ago), deliveries=deliveries)
 
 
