@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.bot.test_console_routes import Page
+from tests.bot.web.test_console_routes import Page
 from tests.e2e.test_console import TOKEN, operators_command, sign_in_link
 from tests.e2e.test_slack import ask_for_big_refund, query, until, verified_chat
 from tests.factories import env_for, make_settings

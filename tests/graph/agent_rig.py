@@ -11,6 +11,7 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,21 @@ from langgraph.graph.state import CompiledStateGraph
 from bot.audit import AuditLog, AuditRecord
 from bot.business.demo_store import DemoStore
 from bot.business.knowledge import KnowledgeBase
+from bot.cases.case_book import CaseBook
+from bot.cases.satisfaction import Satisfaction
 from bot.config import DEFAULTS_DIR
 from bot.desk.approvals import ApprovalQueue
+from bot.desk.escalations import Escalations
+from bot.desk.handover import Handover
+from bot.desk.listeners import Notifier
 from bot.identity.links import customer_thread, visitor_thread
 from bot.identity.mailer import Mailer
 from bot.identity.verification import Verifier
+from bot.outreach.consent import Consent
+from bot.runtime.customer_notes import CustomerLine, CustomerNotes
+from bot.runtime.outbox import Courier
+from bot.runtime.thread_locks import ThreadLocks
+from bot.runtime.timers import Timers
 from bot.storage.database import Database
 from graph.backend import Order
 from graph.context import CaseContext
@@ -53,6 +64,16 @@ class _CodeCatcher(logging.Handler):
 
 
 @dataclass
+class Stores:
+    """The stores behind the services the graph reaches beyond the business's systems."""
+
+    escalations: Escalations
+    notifier: Notifier
+    consent: Consent
+    cases: CaseBook
+
+
+@dataclass
 class Rig:
     """The graph, its runtime context and the stores behind it, for one test."""
 
@@ -65,9 +86,12 @@ class Rig:
     verifier: Verifier
     clock: TestClock
     """The verifier's clock (codes, wrong tries and lockouts); move it to let time pass."""
+    people: Stores
+    """The desk's side: escalations, consent and cases, and what people are told."""
     _catcher: _CodeCatcher = field(repr=False)
 
-    async def say(self, thread: str, text: str, *, at: dict[str, Any] | None = None) -> list[str]:
+    async def say(self, thread: str, text: str, *, at: dict[str, Any] | None = None,
+                  arrival: dict[str, Any] | None = None) -> list[str]:
         """Send one customer message into `thread`; returns the bot's replies of that turn.
 
         A `customer:<id>` thread is a verified customer's, as the runner starts it.
@@ -79,10 +103,11 @@ class Rig:
         human_id = f"in-{uuid.uuid4().hex}"
         turn: dict[str, Any] = {"messages": [HumanMessage(content=text, id=human_id)],
                                 "escalation": None, "turn_facts": None, "handover": None,
-                                "held_action": None, "arrival": None}
+                                "held_action": None, "arrival": arrival}
         if thread.startswith("customer:"):
             turn |= {"customer_id": thread.removeprefix("customer:"), "verified": True}
         config = _config(thread)
+        config["configurable"] |= {"human_id": human_id, "sender": thread.split(":")[-1]}
         if at is not None:
             config["configurable"] |= at["configurable"]
         state = await self.graph.ainvoke(turn, config, context=self.context)
@@ -149,13 +174,20 @@ async def agent_rig(tmp_path: Path, *, shop: dict | None = None,
     clock = TestClock()
     verifier = Verifier(database, store, Mailer(None, "support@caseloop.local"), clock=clock)
     audit, approvals = AuditLog(database), ApprovalQueue(database)
+    knowledge = KnowledgeBase(DEFAULTS_DIR / "knowledge")
+    graph = build_graph(select_model("offline"), InMemorySaver())
+    cases, timers = CaseBook(database, clock), Timers(database, clock)
+    line = CustomerLine(CustomerNotes(database, Courier(database, {})), ThreadLocks(), graph)
+    stores = Stores(Escalations(database, store), Notifier(), Consent(database), cases)
     context = CaseContext(
         backend=store, policy=Policy.load(policy or DEFAULTS_DIR / "policy.toml"),
-        verification=verifier, audit=audit, approvals=approvals,
-        knowledge=KnowledgeBase(DEFAULTS_DIR / "knowledge"),
+        verification=verifier, audit=audit, approvals=approvals, knowledge=knowledge,
+        cases=Satisfaction(cases, timers, line, ask_after=timedelta(minutes=5)),
+        people=Handover(stores.escalations, audit, stores.notifier, store, knowledge),
+        consent=stores.consent,
     )
-    graph = build_graph(select_model("offline"), InMemorySaver())
-    return Rig(graph, context, database, store, audit, approvals, verifier, clock, catcher)
+    return Rig(graph, context, database, store, audit, approvals, verifier, clock, stores,
+               catcher)
 
 
 def customer(customer_id: str) -> str:

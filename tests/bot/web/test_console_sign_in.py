@@ -17,7 +17,7 @@ from bot.storage.database import utcnow
 from bot.web.console.auth import SESSION_COOKIE, issue_session, read_session
 from bot.web.console.throttle import SignInThrottle
 from bot.web.routes import console
-from tests.bot.test_console_routes import Console, Page, console_client, over_limit_refund
+from tests.bot.web.test_console_routes import Console, Page, console_client, over_limit_refund
 from tests.fakes.capture import CaptureChannel
 
 NOT_VALID = "This sign-in link does not work"

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from graph.opt_out import consent_keyword
 from bot.outreach.event_signature import is_signed, sign
 from bot.outreach.events import EventError, parse_event
 from bot.outreach.quiet_hours import QuietHours, zone_named
+from graph.opt_out import consent_keyword
 from tests.factories import make_settings
 
 SECRET = "a-secret-of-sixteen-characters-or-more"

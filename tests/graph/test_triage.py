@@ -1,0 +1,135 @@
+"""Triage, at the start of every turn: what is settled before the model reads a message."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from langchain_core.messages import AIMessage
+
+from bot.desk.escalations import Escalation
+from graph.arrival import WAITING_FOR_YES
+from graph.memory import remember_question
+from graph.opt_out import OPTED_IN, OPTED_OUT
+from graph.rating import MARK, ONE_TO_FIVE, THANKS
+from graph.triage import ALREADY_COMING, BRINGING_IN, MEDIA_ONLY
+from tests.graph.agent_rig import Rig, agent_rig, customer, visitor
+
+NOOR = customer("K-77")
+
+
+class Listener:
+    """What the people's side was told, as Slack or the console would show it."""
+
+    def __init__(self) -> None:
+        self.notes: list[tuple[str, str]] = []
+        self.opened: list[Escalation] = []
+
+    async def case_opened(self, case: Escalation) -> None:
+        self.opened.append(case)
+
+    async def case_changed(self, case: Escalation, event: str) -> None:
+        """Not needed here."""
+
+    async def case_note(self, case: Escalation, kind: str, text: str, actor: str | None) -> None:
+        self.notes.append((kind, text))
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
+    rig = await agent_rig(tmp_path)
+    yield rig
+    await rig.close()
+
+
+@pytest.fixture
+def desk(rig: Rig) -> Listener:
+    listener = Listener()
+    rig.people.notifier.add(listener)
+    return listener
+
+
+async def _open_escalations(rig: Rig) -> list[Escalation]:
+    return await rig.people.escalations.listing("open")
+
+
+async def test_stop_and_start_are_recorded_and_answered(rig: Rig) -> None:
+    assert await rig.say(NOOR, "STOP") == [OPTED_OUT]
+    assert await rig.people.consent.opted_out(["customer:K-77"])
+    assert await rig.say(NOOR, "start!") == [OPTED_IN]
+    assert not await rig.people.consent.opted_out(["customer:K-77", "webchat:K-77"])
+    assert await rig.audited() == []
+
+
+async def test_a_sentence_with_stop_in_it_is_a_request_not_an_opt_out(rig: Rig) -> None:
+    replies = await rig.say(NOOR, "please stop my order Q5530 from shipping")
+    assert OPTED_OUT not in replies
+    assert not await rig.people.consent.opted_out(["customer:K-77"])
+
+
+async def test_a_message_with_no_text_is_asked_for_words(rig: Rig) -> None:
+    assert await rig.say(visitor("v-1"), "[attachment]") == [MEDIA_ONLY]
+
+
+async def test_asking_for_a_person_opens_one_escalation(rig: Rig, desk: Listener) -> None:
+    await rig.say(NOOR, "where is my order Q5521?")
+    replies = await rig.say(NOOR, "I want to talk to a real person please")
+    assert replies == [BRINGING_IN["calm"]]
+    [escalation] = await _open_escalations(rig)
+    assert (escalation.reason, escalation.customer_id) == ("asked_for_person", "K-77")
+    assert escalation.wants == "where is my order Q5521?"
+    assert [r.action for r in await rig.audited("K-77")] == ["escalate"]
+    facts = (await rig.state(NOOR))["turn_facts"]
+    assert facts == [{"kind": "escalated", "reason": "asked_for_person", "opened": True}]
+    assert await rig.say(NOOR, "can I speak to someone please") == [ALREADY_COMING]
+    assert len(await _open_escalations(rig)) == 1
+
+
+async def test_an_upset_customer_is_handed_to_a_person_with_an_apology(rig: Rig) -> None:
+    [reply] = await rig.say(NOOR, "THIS IS RIDICULOUS, WHERE IS MY PARCEL?")
+    assert reply == BRINGING_IN["upset"]
+    [escalation] = await _open_escalations(rig)
+    assert escalation.reason == "frustration" and escalation.sentiment == "upset"
+
+
+async def test_while_a_person_holds_the_conversation_the_bot_only_listens(
+    rig: Rig, desk: Listener
+) -> None:
+    await rig.say(NOOR, "can I speak to a manager")
+    [escalation] = await _open_escalations(rig)
+    assert await rig.people.escalations.set_mode(escalation.id, "human", "console:ana")
+    assert await rig.say(NOOR, "is the refund for Q5521 coming?") == []
+    await rig.people.notifier.drain()
+    kinds = [kind for kind, _ in desk.notes]
+    assert kinds == ["customer", "suggestion"]
+    assert desk.notes[0][1] == "is the refund for Q5521 coming?"
+    said = [m.content for m in (await rig.state(NOOR))["messages"]]
+    assert said[-1] == "is the refund for Q5521 coming?"
+    assert (await rig.order("Q5521")).refunded == 0
+
+
+async def test_the_satisfaction_answer_is_kept_and_thanked(rig: Rig) -> None:
+    case = await rig.people.cases.open_or_reopen("K-77", "Q5521", "order_status")
+    await rig.people.cases.close(case.id, resolution="answered")
+    question = AIMessage(content="How would you rate the help, from 1 to 5?",
+                         additional_kwargs={MARK: case.id})
+    await remember_question(rig.graph, NOOR, question)
+    assert await rig.say(NOOR, "9") == [ONE_TO_FIVE]
+    assert await rig.say(NOOR, "4/5") == [THANKS[4]]
+    assert (await rig.people.cases.get(case.id)).satisfaction == 4
+    replies = await rig.say(NOOR, "5")
+    assert replies != [THANKS[5]]  # asked once: a later digit is not a rating
+    assert (await rig.people.cases.get(case.id)).satisfaction == 4
+
+
+async def test_an_arriving_customer_hears_what_waits_and_keeps_it(rig: Rig) -> None:
+    await rig.say(NOOR, "I'd like a refund for order Q5521 please")
+    pending = (await rig.state(NOOR))["pending_action"]
+    replies = await rig.say(NOOR, "what is your returns policy?",
+                            arrival={"kind": "verified", "asked": True})
+    assert replies[0] == WAITING_FOR_YES.format(description=pending["description"])
+    assert len(replies) > 1
+    assert (await rig.state(NOOR))["pending_action"]["key"] == pending["key"]
+    [done] = await rig.say(NOOR, "yes")
+    assert done.startswith("Done: I've refunded 38.40 EUR on order Q5521")
