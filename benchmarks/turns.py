@@ -97,7 +97,9 @@ async def graph_throughput(folder: Path, customers: int, turns: int, mode: str) 
             text = PHRASES[(n + turn) % len(PHRASES)].format(order=f"Z{n:05d}")
             started = time.perf_counter()
             await graph.ainvoke(
-                {"messages": [HumanMessage(text)], "customer_id": f"B{n}", "verified": True},
+                {"messages": [HumanMessage(text)], "customer_id": f"B{n}", "verified": True,
+                 "escalation": None, "turn_facts": None, "handover": None, "arrival": None,
+                 "held_action": None},
                 config, context=context, **options)
             latencies.append(time.perf_counter() - started)
 

@@ -185,7 +185,7 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     line = CustomerLine(CustomerNotes(database, courier), locks, graph)
     quiet = timedelta(minutes=settings.case_quiet_minutes)
     satisfaction = Satisfaction(cases, timers, line, ask_after=quiet)
-    notifier, escalations = Notifier(), Escalations(database, store)
+    notifier, escalations = Notifier(), Escalations(database, store, approvals)
     handover = Handover(escalations, audit, notifier, store, knowledge)
     context = CaseContext(backend=store, policy=policy, verification=verifier, audit=audit,
                           approvals=approvals, knowledge=knowledge, cases=satisfaction,

@@ -130,7 +130,7 @@ class Desk(DeskReading):
                 found=one_line(found),
                 why=one_line(f"Policy rule {request['rule']} requires a person's approval"),
                 sentiment=sentiment)
-            await self._escalations.attach_approval(case.id, request["id"])
+            await self._approvals.attach(request["id"], case.id)
             await self._runs.start(request)
             shown = await self._escalations.get(case.id)
             self.notifier.tell("case_opened" if created else "case_changed", shown,

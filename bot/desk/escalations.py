@@ -81,11 +81,10 @@ class Escalations:
             `database` when not given).
     """
 
-    def __init__(self, database: Database, customers: Any,
-                 approvals: ApprovalQueue | None = None) -> None:
+    def __init__(self, database: Database, customers: Any, approvals: ApprovalQueue) -> None:
         self._db = database
         self._customers = customers
-        self._approvals = approvals or ApprovalQueue(database)
+        self._approvals = approvals
 
     async def open_for(self, thread_id: str) -> Escalation | None:
         """The thread's open case, if any."""
@@ -132,10 +131,6 @@ class Escalations:
         case = await self.open_for(thread_id)
         assert case is not None
         return case, created
-
-    async def attach_approval(self, case_id: int, approval_id: int) -> None:
-        """Tie an approval request to the case that shows it."""
-        await self._approvals.attach(approval_id, case_id)
 
     async def attach_slack_thread(self, case_id: int, channel: str, ts: str) -> None:
         """Remember the Slack message that starts the case's thread."""

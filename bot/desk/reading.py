@@ -1,4 +1,4 @@
-"""What people read at the desk: escalations, their transcripts and audit trails."""
+"""What people read at the desk (escalations, transcripts, audit trails); Slack events seen."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.storage.database import Connection, isoformat
+from bot.storage.database import Connection, Database, isoformat
 
 MAX_FAILURES = 3
 """Wrong codes for one customer (or address) within `WINDOW` that start a lockout."""
@@ -60,6 +60,12 @@ async def note_attempts(connection: Connection, subjects: Sequence[str], kind: s
     await connection.executemany(
         "INSERT INTO verification_attempts (subject, kind, at, thread_id) VALUES (?, ?, ?, ?)",
         [(subject, kind, isoformat(now), thread_id) for subject in subjects])
+
+
+async def forget_attempts(database: Database, before: datetime) -> None:
+    """Drop attempts older than `before` (they no longer count towards anything)."""
+    await database.execute("DELETE FROM verification_attempts WHERE at < ?",
+                           (isoformat(before),))
 
 
 def lockout_end(history: list[Attempt], now: datetime) -> datetime | None:

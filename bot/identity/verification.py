@@ -25,6 +25,7 @@ from bot.identity.attempts import (
     address_subject,
     count_failures,
     customer_subject,
+    forget_attempts,
     limit_end,
     lockout_end,
     note_attempts,
@@ -233,8 +234,7 @@ class Verifier:
         if self._pruned_at is not None and now - self._pruned_at < WINDOW:
             return
         self._pruned_at = now
-        await self._db.execute("DELETE FROM verification_attempts WHERE at < ?",
-                               (isoformat(now - KEEP),))
+        await forget_attempts(self._db, now - KEEP)
 
 
 async def _pending(connection: Connection, thread_id: str) -> _Pending | None:

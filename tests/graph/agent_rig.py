@@ -178,7 +178,7 @@ async def agent_rig(tmp_path: Path, *, shop: dict | None = None,
     graph = build_graph(select_model("offline"), InMemorySaver())
     cases, timers = CaseBook(database, clock), Timers(database, clock)
     line = CustomerLine(CustomerNotes(database, Courier(database, {})), ThreadLocks(), graph)
-    stores = Stores(Escalations(database, store), Notifier(), Consent(database), cases)
+    stores = Stores(Escalations(database, store, approvals), Notifier(), Consent(database), cases)
     context = CaseContext(
         backend=store, policy=Policy.load(policy or DEFAULTS_DIR / "policy.toml"),
         verification=verifier, audit=audit, approvals=approvals, knowledge=knowledge,
