@@ -15,7 +15,13 @@ from graph.affirmation import classify_reply
 from graph.backend import BackendError
 from graph.context import CaseContext
 from graph.offers import ASK_WHICH, read_offer_reply
-from graph.state import CaseState, TurnFact, latest_customer_text
+from graph.state import (
+    BACKEND_FAILED,
+    CaseState,
+    TurnFact,
+    found_by_agent,
+    latest_customer_text,
+)
 
 ASK = "Just to confirm: I'll {description}. Shall I go ahead? (yes / no)"
 DECLINED = "No problem, I haven't changed anything. Is there anything else I can help with?"
@@ -86,8 +92,7 @@ async def confirm(
         await ctx.audit.record(**record, outcome="failed", detail={"error": str(problem)})
         return Command(goto="escalate", update={
             "messages": [AIMessage(content=UNAVAILABLE)], "pending_action": None,
-            "escalation": {"reason": "backend_error", "sentiment": "calm",
-                           "evidence": "the order system failed", "by_customer": False},
+            "escalation": found_by_agent("backend_error", BACKEND_FAILED),
             "turn_facts": _outcome(pending, "unverified"),
             "case_notes": [f"unverified outcome: {pending['description']}"]})
     if not result.ok:

@@ -14,7 +14,7 @@ from langgraph.types import Command
 from graph.actions import Proposal
 from graph.backend import BackendError
 from graph.policy import ActionFacts
-from graph.state import TurnFact, latest_customer_text
+from graph.state import BACKEND_FAILED, TurnFact, found_by_agent, latest_customer_text
 from graph.tools import ACCOUNT_TOOLS, ACTION_TOOLS, error
 
 VERIFY_FIRST = (
@@ -110,8 +110,7 @@ async def _run(request: ToolCallRequest, execute: Execute) -> ToolMessage | Comm
     except BackendError:
         return Command(update={
             "messages": [_reply(request.tool_call["id"], error("backend_error", BACKEND_DOWN))],
-            "escalation": {"reason": "backend_error", "sentiment": "calm",
-                           "evidence": "the order system failed", "by_customer": False},
+            "escalation": found_by_agent("backend_error", BACKEND_FAILED),
         })
 
 

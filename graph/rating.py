@@ -23,11 +23,13 @@ THANKS = {1: "Thank you for telling me. I'm sorry it wasn't better; I've passed 
           5: "Thank you for your rating, glad I could help!"}
 ONE_TO_FIVE = "Please answer with a number from 1 (poor) to 5 (excellent)."
 _LONGEST_ANSWER = 20
-_BARE_DIGIT = re.compile(r"\s*(\d)\s*(?:/\s*5|out of 5)?\s*[.!]*\s*")
+_BARE_DIGIT = re.compile(r"(\d)(?:\s*/\s*5|\s*out of 5)?[.!]*")
+"""Matched against the stripped text: each run of spaces sits between fixed tokens."""
 
 
 def read_score(text: str) -> int | None:
     """The digit a message consists of ("4", "4/5", "4 out of 5!"), else None."""
+    text = text.strip()
     found = _BARE_DIGIT.fullmatch(text) if len(text) <= _LONGEST_ANSWER else None
     return int(found.group(1)) if found else None
 

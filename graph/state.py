@@ -82,6 +82,15 @@ class Escalation(TypedDict):
     """True when read from the customer's words (triage), False when the agent found it."""
 
 
+BACKEND_FAILED = "the order system failed"
+"""The evidence given to people when the business's systems failed mid-turn."""
+
+
+def found_by_agent(reason: str, evidence: str) -> Escalation:
+    """An escalation the agent found (not read from the customer's words)."""
+    return {"reason": reason, "sentiment": "calm", "evidence": evidence, "by_customer": False}
+
+
 class Arrival(TypedDict):
     """A turn run in a customer's thread right after an address was linked to it."""
 

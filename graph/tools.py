@@ -13,6 +13,7 @@ from langgraph.types import Command
 
 from graph.actions import ActionRejected, propose
 from graph.backend import Order
+from graph.state import found_by_agent
 
 READ_TOOLS = frozenset({"list_orders", "get_order"})
 ACTION_TOOLS = frozenset({"refund", "cancel_order", "change_address"})
@@ -123,8 +124,7 @@ async def request_human(reason: str, runtime: ToolRuntime[Any]) -> Command:
         "I have flagged this conversation for a colleague, who will reply here.")})
     return Command(update={
         "messages": [ToolMessage(content=result, tool_call_id=runtime.tool_call_id)],
-        "escalation": {"reason": "asked_for_person", "sentiment": "calm",
-                       "evidence": reason[:200] or "the agent handed over", "by_customer": False},
+        "escalation": found_by_agent("asked_for_person", reason[:200] or "the agent handed over"),
     })
 
 
