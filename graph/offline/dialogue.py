@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from graph.addresses import extract_address
+from graph.catalogs import _
 from graph.offline import replies
 from graph.offline.amounts import blank, unread_amounts
 from graph.offline.intents import tokenize
@@ -13,11 +14,15 @@ from graph.offline.lexicon import (
     CANCEL,
     CAPABILITIES,
     CHANGE_ADDRESS,
+    COMPLAINT,
+    DISMISS,
     FRUSTRATION,
     GREETING,
     KNOWLEDGE,
+    LIST_ORDERS,
     ORDER_STATUS,
     REFUND,
+    VERIFY,
 )
 from graph.offline.quantities import unit_price, units_affected
 from graph.offline.reading import ORDER_TASKS, Reading, read_message
@@ -96,9 +101,10 @@ def _continue_pending(
     awaiting = state.awaiting
     switching = reading.task is not None and reading.task != state.intent
     switching = switching or reading.has(FRUSTRATION) or reading.has(CAPABILITIES)
-    if reading.reply == "no" and not order_ids and not reading.task:
+    withdrawn = reading.reply == "no" or reading.has(DISMISS)
+    if withdrawn and not order_ids and not reading.task:
         state.intent, state.awaiting, state.proposal = None, None, None
-        return Decision(replies.DROPPED_REPLY, [], state)
+        return Decision(_(replies.DROPPED_REPLY), [], state)
     if awaiting == "confirm" and reading.reply == "yes" and state.proposal:
         proposal, state.proposal = state.proposal, None
         return call_tool(state, offered, proposal["name"], prefix, **proposal.get("args", {}))
@@ -113,9 +119,11 @@ def _continue_pending(
             _fill_slots(state, reading, order_ids)
             return advance(state, offered, prefix)
         if not switching:
-            text = "Sorry, which order do you mean? You can reply with its number"
-            hint = f", for example {state.options[0]}." if state.options else "."
-            return ask(state, awaiting, f"{prefix}{text}{hint}")
+            text = (_("Sorry, which order do you mean? You can reply with its number, for "
+                      "example {order_id}.").format(order_id=state.options[0])
+                    if state.options else
+                    _("Sorry, which order do you mean? You can reply with its number."))
+            return ask(state, awaiting, f"{prefix}{text}")
     named = reading.amount is not None or reading.unread_amount is not None
     pending = state.slots.get("order_id")
     other_order = bool(order_ids) and pending is not None and pending not in order_ids
@@ -159,6 +167,10 @@ def _start_task(
     prefix: str,
 ) -> Decision:
     task = _task_for(state, reading, bool(order_ids), mention)
+    if task == COMPLAINT:  # a problem reported is a case: offer to put it right
+        task, prefix = REFUND, prefix or _(replies.SORRY_PREFIX)
+    elif task == VERIFY:  # proving who they are leads to what only they may see
+        task = LIST_ORDERS
     fresh = DialogueState(intent=task, orders=state.orders, focus=state.focus,
                           listed=state.listed)
     if task is None:
@@ -184,22 +196,24 @@ def _small_talk(state: DialogueState, reading: Reading, offered: set[str]) -> De
     if asks_more and "search_knowledge" in offered:
         state.intent = KNOWLEDGE
         state.slots["query"] = reading.text.strip()[:MAX_QUERY_CHARS]
-        return advance(state, offered, "Hi! " if GREETING in reading.social else "")
+        return advance(state, offered, _("Hi!") + " " if GREETING in reading.social else "")
     if (text := social_reply(reading)) is not None:
         return Decision(text, [], state)
     if "?" in reading.text and "search_knowledge" in offered:
         state.intent = KNOWLEDGE
         state.slots["query"] = reading.text.strip()[:MAX_QUERY_CHARS]
         return advance(state, offered)
-    return Decision(replies.NOT_UNDERSTOOD_REPLY, [], state)
+    if reading.has(DISMISS):
+        return Decision(_(replies.DROPPED_REPLY), [], state)
+    return Decision(_(replies.NOT_UNDERSTOOD_REPLY), [], state)
 
 
 def _prefix(reading: Reading) -> str:
     if not reading.task:
         return ""
-    if reading.has(FRUSTRATION):
-        return replies.SORRY_PREFIX
-    return "Hi! " if GREETING in reading.social else ""
+    if reading.has(FRUSTRATION) or reading.task == COMPLAINT:
+        return _(replies.SORRY_PREFIX)
+    return _("Hi!") + " " if GREETING in reading.social else ""
 
 
 def _amend(

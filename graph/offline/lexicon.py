@@ -14,9 +14,13 @@ LIST_ORDERS = "list_orders"
 OUT_OF_SCOPE = "out_of_scope"
 FRUSTRATION = "frustration"
 CAPABILITIES = "capabilities"
+COMPLAINT = "complaint"
+VERIFY = "verify"
+DISMISS = "dismiss"
 
 SOCIAL_INTENTS = (GREETING, THANKS, FRUSTRATION, CAPABILITIES)
-TASK_INTENTS = (HUMAN, CANCEL, REFUND, CHANGE_ADDRESS, ORDER_STATUS, LIST_ORDERS, KNOWLEDGE)
+TASK_INTENTS = (HUMAN, CANCEL, REFUND, CHANGE_ADDRESS, ORDER_STATUS, LIST_ORDERS, KNOWLEDGE,
+                COMPLAINT, VERIFY)
 
 # Each cue is a phrase whose words must all appear, in any order, close together; the
 # weight says how sure the phrase alone makes us. Words are matched with typo tolerance.

@@ -7,13 +7,17 @@ from dataclasses import dataclass
 
 from graph.addresses import PostalAddress, extract_address
 from graph.affirmation import Reply, classify_reply
+from graph.escalation_signals import sentiment
 from graph.offline.amounts import blank, unread_amounts
-from graph.offline.intents import WordIndex, score_intents, tokenize, word_similarity
+from graph.offline.classifier import classifier
+from graph.offline.intents import WordIndex, agitation, tokenize, word_similarity
 from graph.offline.lexicon import (
     CANCEL,
     CAPABILITIES,
     CHANGE_ADDRESS,
+    FRUSTRATION,
     FULL_AMOUNT_WORDS,
+    GREETING,
     HUMAN,
     KNOWLEDGE,
     ORDER_STATUS,
@@ -32,6 +36,16 @@ from graph.slots import (
 )
 
 ORDER_TASKS = (REFUND, CANCEL, CHANGE_ADDRESS, ORDER_STATUS)
+ACCEPTED = 0.3
+"""The classifier's share at which an intent counts as expressed."""
+AMOUNT_HINT = 0.3
+"""A sum of money in a message that does not ask how things work points at a refund."""
+ADDRESS_HINT = 0.5
+"""A whole postal address points at an address change."""
+_OPENING = re.compile(r"\s*([^,.!?;:\n]{1,40})[,.!?;:\n]")
+"""The message's first few words, up to the first punctuation."""
+NO_INTENT = "none"
+"""The classifier's label for a message with no request of its own ("ok", "the second one")."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +131,24 @@ def _reason_of(words: list[str], index: WordIndex) -> str | None:
     return None
 
 
+def _intents(text: str, *, has_amount: bool, has_address: bool) -> list[tuple[str, float]]:
+    """The intents the classifier finds, nudged by the slots, strongest first."""
+    shares = dict(classifier().probabilities(text))
+    if has_amount and max(shares, key=shares.__getitem__) != KNOWLEDGE:
+        shares[REFUND] += AMOUNT_HINT
+    if has_address:
+        shares[CHANGE_ADDRESS] += ADDRESS_HINT
+    if sentiment(text, []) != "calm" or agitation(text):
+        shares[FRUSTRATION] = max(shares[FRUSTRATION], ACCEPTED)
+    if (opening := _OPENING.match(text)) and opening.end() < len(text.rstrip()):
+        # "hey, quick question: ..." greets before it asks
+        shares[GREETING] = max(shares[GREETING], dict(classifier().probabilities(
+            opening.group(1)))[GREETING])
+    ranked = sorted(shares.items(), key=lambda item: item[1], reverse=True)
+    return [(intent, round(share, 3)) for intent, share in ranked
+            if share >= ACCEPTED and intent != NO_INTENT]
+
+
 def read_message(
     text: str,
     expecting: str | None = None,
@@ -149,13 +181,10 @@ def read_message(
     index = WordIndex(tokens)
     words = [t.text for t in tokens]
     address = extract_address(text)
-    intents = score_intents(
+    intents = _intents(
         text,
-        index=index,
-        has_order_id=bool(order_ids) or about_order,
         has_amount=(amount or unread_amount) is not None and expecting != "amount",
         has_address=address is not None and address.city is not None,
-        product_words=product_words,
     )
     return Reading(
         text=text,

@@ -1,0 +1,237 @@
+"""Benchmark: how well the offline model understands messages it never saw, and how fast.
+
+    python benchmarks/understanding.py [--heldout benchmarks/heldout] [--misses]
+
+Reads the held-out set (`messages.jsonl`, `conversations.jsonl`, `orders.json`), written apart
+from the training corpus, and prints: intent accuracy per language and per intent; slot accuracy
+(the order, the amount and the street line of the new address the model acts on, with the
+customer's orders known); the language detected; the false-escalation rate on calm conversations
+beside the recall on upset or stuck ones; and p50/p99 time per message for the reader alone.
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import time
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import HumanMessage, ToolMessage
+from langchain_core.tools import tool
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graph.catalogs import speaking  # noqa: E402
+from graph.escalation_signals import escalation_signal  # noqa: E402
+from graph.languages import detect_language  # noqa: E402
+from graph.offline.classifier import classifier  # noqa: E402
+from graph.offline.lexicon import DISMISS  # noqa: E402
+from graph.offline.model import OfflineChatModel  # noqa: E402
+from graph.offline.reading import read_message  # noqa: E402
+
+HELDOUT = Path(__file__).resolve().parent / "heldout"
+_TOOL_INTENTS = {"get_order": "order_status", "refund": "refund", "cancel_order": "cancel",
+                 "change_address": "change_address", "list_orders": "list_orders",
+                 "request_human": "human", "search_knowledge": "knowledge"}
+
+
+@tool
+def list_orders() -> dict:
+    """List the customer's orders."""
+    return {}
+
+
+@tool
+def get_order(order_id: str) -> dict:
+    """Look up one order."""
+    return {}
+
+
+@tool
+def refund(order_id: str, amount: str | None = None, reason: str | None = None) -> dict:
+    """Refund an order, wholly or partly."""
+    return {}
+
+
+@tool
+def cancel_order(order_id: str, reason: str | None = None) -> dict:
+    """Cancel an order."""
+    return {}
+
+
+@tool
+def change_address(order_id: str, line1: str, city: str, postcode: str, country: str,
+                   line2: str | None = None) -> dict:
+    """Change an order's delivery address."""
+    return {}
+
+
+@tool
+def search_knowledge(query: str) -> dict:
+    """Search the help articles."""
+    return {}
+
+
+@tool
+def request_human(reason: str) -> dict:
+    """Hand the conversation to a person."""
+    return {}
+
+
+TOOLS = [list_orders, get_order, refund, cancel_order, change_address, search_knowledge,
+         request_human]
+
+
+def _orders(path: Path) -> list[dict[str, Any]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [{"id": o["id"], "status": o["status"], "total": o["total"],
+             "currency": o.get("currency", "GBP"), "refunded": "0.00",
+             "placed_at": "2026-10-02T09:30:00Z", "tracking": None,
+             "delivered_at": "2026-10-06T15:00:00Z" if o["status"] == "delivered" else None,
+             "items": [{"sku": f"SKU-{i}", "name": name, "qty": 1, "unit_price": o["total"]}
+                       for i, name in enumerate(o["items"])]}
+            for o in data["orders"]]
+
+
+def _after_orders_listed(model: Any, orders: list[dict[str, Any]]) -> list[Any]:
+    """A conversation in which the customer's orders have just been listed."""
+    messages: list[Any] = [HumanMessage("show me my orders")]
+    call = model.invoke(messages)
+    messages.append(call)
+    messages.append(ToolMessage(json.dumps({"orders": orders}),
+                                tool_call_id=call.tool_calls[0]["id"]))
+    messages.append(model.invoke(messages))
+    return messages
+
+
+def understood(text: str) -> str | None:
+    """The intent the reader finds in a message, in the held-out set's labels."""
+    reading = read_message(text)
+    if reading.task:
+        return reading.task
+    if reading.has(DISMISS) or reading.reply == "no":
+        return "dismiss"
+    if reading.out_of_scope:
+        return "out_of_scope"
+    social = [name for name in reading.social if name != "frustration"]
+    return social[0] if social else None
+
+
+def _street(line: str | None) -> str:
+    return " ".join(re.findall(r"\w+", (line or "").lower()))
+
+
+def _acted_on(decision: Any) -> tuple[str | None, dict[str, Any]]:
+    if not decision.calls:
+        return None, {}
+    call = decision.calls[0]
+    return call["name"], call["args"]
+
+
+def _percent(hits: int, total: int) -> str:
+    return f"{hits / total:6.1%} ({hits}/{total})" if total else "     -"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--heldout", type=Path, default=HELDOUT)
+    parser.add_argument("--misses", action="store_true", help="print every miss")
+    args = parser.parse_args()
+    messages = [json.loads(line) for line in
+                (args.heldout / "messages.jsonl").read_text(encoding="utf-8").splitlines()
+                if line.strip()]
+    conversations = [json.loads(line) for line in
+                     (args.heldout / "conversations.jsonl").read_text(encoding="utf-8")
+                     .splitlines() if line.strip()]
+    orders = _orders(args.heldout / "orders.json")
+
+    started = time.perf_counter()
+    classifier()
+    print(f"classifier trained in {time.perf_counter() - started:.2f} s\n")
+
+    by_language: dict[str, list[bool]] = defaultdict(list)
+    by_intent: dict[str, list[bool]] = defaultdict(list)
+    languages: dict[str, list[bool]] = defaultdict(list)
+    slots: dict[str, list[bool]] = defaultdict(list)
+    misses: list[str] = []
+    model = OfflineChatModel().bind_tools(TOOLS)
+    listed = _after_orders_listed(model, orders)
+    for item in messages:
+        got = understood(item["text"])
+        right = got == item["intent"]
+        by_language[item["lang"]].append(right)
+        by_intent[item["intent"]].append(right)
+        languages[item["lang"]].append(detect_language(item["text"]) == item["lang"])
+        if not right:
+            misses.append(f"intent {item['lang']} {item['intent']} -> {got}: {item['text']}")
+        with speaking(item["lang"]):
+            decision = model.decide([*listed, HumanMessage(item["text"])])
+        name, call_args = _acted_on(decision)
+        if item.get("order") and item["intent"] in ("order_status", "refund", "cancel",
+                                                     "change_address", "complaint"):
+            ok = call_args.get("order_id") == item["order"]
+            slots["order"].append(ok)
+            if not ok:
+                misses.append(f"order {item['order']} -> {name} {call_args}: {item['text']}")
+        if item.get("amount"):
+            ok = name == "refund" and call_args.get("amount") is not None and \
+                Decimal(str(call_args["amount"])) == Decimal(item["amount"])
+            slots["amount"].append(ok)
+            if not ok:
+                misses.append(f"amount {item['amount']} -> {name} {call_args}: {item['text']}")
+        if item.get("address"):
+            want = item["address"]
+            got_line = call_args.get("line1") if name == "change_address" else None
+            ok = _street(want.get("line1")) in _street(
+                " ".join(filter(None, [call_args.get("line2"), got_line]))) and bool(got_line)
+            slots["address"].append(ok)
+            if not ok:
+                misses.append(f"address {want} -> {name} {call_args}: {item['text']}")
+
+    print("Intent accuracy by language")
+    for language, results in sorted(by_language.items()):
+        print(f"  {language}  {_percent(sum(results), len(results))}")
+    print("Intent accuracy by intent (all languages)")
+    for intent, results in sorted(by_intent.items()):
+        print(f"  {intent:15} {_percent(sum(results), len(results))}")
+    print("Slot accuracy (what the model acts on, the customer's orders known)")
+    for slot, results in sorted(slots.items()):
+        print(f"  {slot:15} {_percent(sum(results), len(results))}")
+    print("Language detected")
+    for language, results in sorted(languages.items()):
+        print(f"  {language}  {_percent(sum(results), len(results))}")
+
+    calm = [c for c in conversations if not c["escalate"]]
+    needed = [c for c in conversations if c["escalate"]]
+    false = sum(escalation_signal(c["turns"][-1], c["turns"][:-1]) is not None for c in calm)
+    caught = sum(escalation_signal(c["turns"][-1], c["turns"][:-1]) is not None for c in needed)
+    print("Escalation")
+    print(f"  false escalations on calm conversations  {_percent(false, len(calm))}")
+    print(f"  recall on upset or stuck conversations   {_percent(caught, len(needed))}")
+
+    times = []
+    for _ in range(3):
+        for item in messages:
+            started = time.perf_counter()
+            read_message(item["text"])
+            times.append(time.perf_counter() - started)
+    times.sort()
+    p50 = statistics.median(times) * 1000
+    p99 = times[int(len(times) * 0.99)] * 1000
+    print(f"Reader alone: p50 {p50:.3f} ms, p99 {p99:.3f} ms per message "
+          f"({len(times)} readings)")
+    if args.misses:
+        print("\nMisses:")
+        for line in misses:
+            print("  " + line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""The intent classifier: character and word n-grams with a linear model, trained on the corpus.
+
+The corpus is `graph/offline/corpus/<language>.tsv`, one `<intent>\\t<message>` per line,
+written for variety in the five served languages. scikit-learn fits the model once per process
+(on first use, or when the server warms it up). Scoring one message then takes the fitted
+vectorizers' own analyzers, their vocabularies and idf weights, and one product with the
+coefficients: the same numbers `decision_function` gives, without building a sparse matrix per
+message, which is what makes a message take tens of microseconds instead of a millisecond.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+CORPUS_DIR = Path(__file__).parent / "corpus"
+MAX_CLASSIFIED_CHARS = 600
+"""A message is classified on its first 600 characters: what it asks is said by then."""
+SHARPNESS = 3.0
+"""How far apart the margins are spread before the softmax that turns them into shares."""
+_DIGITS = re.compile(r"\d")
+_LOCK = threading.Lock()
+
+
+def normalize(text: str) -> str:
+    """Lower-case, accents dropped, every digit a 0: "Où est A1002?" -> "ou est a0000?"."""
+    decomposed = unicodedata.normalize("NFKD", text[:MAX_CLASSIFIED_CHARS].lower())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _DIGITS.sub("0", stripped.replace("’", "'"))
+
+
+def read_corpus(directory: Path = CORPUS_DIR) -> list[tuple[str, str, str]]:
+    """(language, intent, message) for every line of every corpus file; `#` lines skipped."""
+    examples = []
+    for path in sorted(directory.glob("*.tsv")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            intent, _, message = line.partition("\t")
+            if message.strip():
+                examples.append((path.stem, intent.strip(), message.strip()))
+    return examples
+
+
+@dataclass(frozen=True)
+class _Features:
+    """One fitted vectorizer, kept as what scoring needs."""
+
+    analyze: Any
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    offset: int
+
+
+class IntentClassifier:
+    """A linear model over character and word n-grams, giving each intent a probability."""
+
+    def __init__(self, features: list[_Features], coef: np.ndarray, intercept: np.ndarray,
+                 intents: list[str]) -> None:
+        self._features = features
+        self._weights = np.ascontiguousarray(coef.T)  # one row per feature
+        self._intercept = intercept
+        self.intents = intents
+
+    @classmethod
+    def train(cls, examples: Iterable[tuple[str, str]]) -> IntentClassifier:
+        """Fit the model on (intent, message) pairs."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import FeatureUnion
+        from sklearn.svm import LinearSVC
+
+        intents, texts = zip(*examples, strict=True)
+        union = FeatureUnion([
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                                      preprocessor=normalize, min_df=2)),
+            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+                                      preprocessor=normalize, token_pattern=r"(?u)\b\w+\b")),
+        ])
+        matrix = union.fit_transform(texts)
+        model = LinearSVC(C=1.0)
+        model.fit(matrix, intents)
+        features, offset = [], 0
+        for _, vectorizer in union.transformer_list:
+            features.append(_Features(vectorizer.build_analyzer(), vectorizer.vocabulary_,
+                                      vectorizer.idf_, offset))
+            offset += len(vectorizer.vocabulary_)
+        return cls(features, model.coef_, model.intercept_, [str(c) for c in model.classes_])
+
+    def _vector(self, text: str) -> tuple[list[int], list[float]]:
+        """The message's tf-idf features, as the fitted vectorizers would compute them."""
+        columns: list[int] = []
+        values: list[float] = []
+        for part in self._features:
+            found: dict[int, float] = {}
+            for gram, count in Counter(part.analyze(text)).items():
+                column = part.vocabulary.get(gram)
+                if column is not None:
+                    found[column] = (1.0 + math.log(count)) * float(part.idf[column])
+            norm = math.sqrt(sum(v * v for v in found.values())) or 1.0
+            columns += [part.offset + column for column in found]
+            values += [value / norm for value in found.values()]
+        return columns, values
+
+    def decision(self, text: str) -> np.ndarray:
+        """The model's score for each intent (in `intents` order)."""
+        columns, values = self._vector(text)
+        if not columns:
+            return self._intercept.copy()
+        return np.asarray(values) @ self._weights[columns] + self._intercept
+
+    def probabilities(self, text: str) -> list[tuple[str, float]]:
+        """Every intent with its share of the model's belief (a softmax of the margins),
+        most likely first."""
+        scores = self.decision(text) * SHARPNESS
+        exp = np.exp(scores - scores.max())
+        shares = exp / exp.sum()
+        ranked = sorted(zip(self.intents, shares.tolist(), strict=True),
+                        key=lambda pair: pair[1], reverse=True)
+        return [(intent, float(share)) for intent, share in ranked]
+
+
+@lru_cache(maxsize=1)
+def classifier() -> IntentClassifier:
+    """The classifier trained on the shipped corpus, once per process."""
+    with _LOCK:
+        return IntentClassifier.train((intent, text) for _, intent, text in read_corpus())
+
+
+def load() -> None:
+    """Train the classifier now rather than on the first message."""
+    classifier()
