@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.catalogs import N_, _
 from graph.offline import replies
 from graph.offline.lexicon import CANCEL, CHANGE_ADDRESS, LIST_ORDERS, ORDER_STATUS, REFUND
 from graph.offline.references import choose_option
@@ -18,10 +19,10 @@ _PLAUSIBLE_STATUSES = {
     CHANGE_ADDRESS: ("processing",),
 }
 _WHICH = {
-    ORDER_STATUS: "Which one would you like me to check?",
-    REFUND: "Which one would you like refunded?",
-    CANCEL: "Which one would you like to cancel?",
-    CHANGE_ADDRESS: "Which one should go to the new address?",
+    ORDER_STATUS: N_("Which one would you like me to check?"),
+    REFUND: N_("Which one would you like refunded?"),
+    CANCEL: N_("Which one would you like to cancel?"),
+    CHANGE_ADDRESS: N_("Which one should go to the new address?"),
 }
 _PENDING_STATUSES = ("pending_approval", "awaiting_approval", "escalated", "queued")
 
@@ -61,7 +62,8 @@ def _after_list(state: DialogueState, result: dict[str, Any], offered: set[str])
         return advance(state, offered)
     state.options = state.listed = [o["id"] for o in orders]
     state.awaiting = "order_choice"
-    question = _WHICH.get(state.intent or "", "Which one do you mean?")
+    which = _WHICH.get(state.intent or "")
+    question = _(which) if which else _("Which one do you mean?")
     missing = replies.product_not_found_reply(state.slots.get("product") or "")
     if choose_option(state.slots.get("text", ""), [], state.listed, state.orders):
         missing = ""
@@ -72,43 +74,47 @@ def _after_error(state: DialogueState, call: dict[str, Any], result: dict[str, A
     code, message = result.get("error"), str(result.get("message") or "").strip()
     if code == "verification_required":
         state.awaiting, state.proposal = "email", call
-        return Decision(replies.VERIFY_REPLY, [], state)
+        return Decision(_(replies.VERIFY_REPLY), [], state)
     if code == "invalid" and call["name"] == "refund" and "refundable" in (
             result.get("artifact") or {}):  # the amount was refused: ask for another one
         state.intent, state.awaiting = REFUND, "amount"
         state.slots.pop("amount", None)
         state.slots["wants_partial"] = True
-        return Decision(f"{message} {replies.ASK_AMOUNT_AGAIN}".strip(), [], state)
+        return Decision(f"{message} {_(replies.ASK_AMOUNT_AGAIN)}".strip(), [], state)
     if code == "not_found" and call["name"] in ("get_order", *ACTION_TOOLS):
         state.slots.pop("order_id", None)
         state.awaiting, state.options = "order_id", []
-        ask = "Could you double-check the order number?"
+        ask = _("Could you double-check the order number?")
         return Decision(f"{message} {ask}".strip(), [], state)
     state.awaiting = None
     if code == "backend_error":
-        message = message or "Something went wrong on our side."
-        return Decision(f"{message} I can connect you with a person if you like.", [], state)
-    return Decision(message or "Sorry, I couldn't do that.", [], state)
+        message = message or _("Something went wrong on our side.")
+        offer = _("I can connect you with a person if you like.")
+        return Decision(f"{message} {offer}", [], state)
+    return Decision(message or _("Sorry, I couldn't do that."), [], state)
 
 
 def _after_action(call: dict[str, Any], result: dict[str, Any]) -> str:
     status = str(result.get("status") or "")
     if status == "awaiting_confirmation":
-        summary = str(result.get("summary") or "Shall I go ahead?")
-        return f"{summary} Please reply yes or no."
+        summary = str(result.get("summary") or _("Shall I go ahead?"))
+        return " ".join([summary, _("Please reply yes or no.")])
     if result.get("message"):
         return str(result["message"])
     if status in _PENDING_STATUSES:
-        return "I've passed this to our team for approval — you'll hear back here shortly."
+        return _("I've passed this to our team for approval — you'll hear back here shortly.")
     args = call["args"]
     order_id = args.get("order_id")
     if call["name"] == "refund":
-        amount = args.get("amount")
-        what = f"a refund of {amount}" if amount else "a refund of the remaining amount"
-        return f"Done — {what} for order {order_id} has been issued."
+        if amount := args.get("amount"):
+            return _("Done — a refund of {amount} for order {order_id} has been issued.").format(
+                amount=amount, order_id=order_id)
+        return _("Done — a refund of the remaining amount for order {order_id} has been issued."
+                 ).format(order_id=order_id)
     if call["name"] == "cancel_order":
-        return f"Done — order {order_id} is cancelled."
-    return f"Done — order {order_id} will now go to {args.get('line1')}, {args.get('city')}."
+        return _("Done — order {order_id} is cancelled.").format(order_id=order_id)
+    return _("Done — order {order_id} will now go to {line1}, {city}.").format(
+        order_id=order_id, line1=args.get("line1"), city=args.get("city"))
 
 
 def _after_one(
@@ -132,15 +138,15 @@ def _after_one(
             state.awaiting = "confirm"
             reason = f"No help article for: {call['args'].get('query')}"
             state.proposal = {"name": "request_human", "args": {"reason": reason}}
-            return Decision(replies.NO_ARTICLE_REPLY, [], state)
+            return Decision(_(replies.NO_ARTICLE_REPLY), [], state)
         return Decision(replies.knowledge_reply(articles, call["args"].get("query", "")), [], state)
     if name == "request_human":
-        return Decision(str(result.get("message") or replies.HUMAN_REPLY), [], state)
+        return Decision(str(result.get("message") or _(replies.HUMAN_REPLY)), [], state)
     if name in ACTION_TOOLS:
         if result.get("status") != "awaiting_confirmation":
             state.intent = None
         return Decision(_after_action(call, result), [], state)
-    return Decision(str(result.get("message") or "Done."), [], state)
+    return Decision(str(result.get("message") or _("Done.")), [], state)
 
 
 def respond_to_results(

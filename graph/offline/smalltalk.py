@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from graph.catalogs import _
 from graph.offline import replies
 from graph.offline.lexicon import CAPABILITIES, FRUSTRATION, GREETING, HUMAN, THANKS
 from graph.offline.reading import Reading
@@ -37,10 +38,10 @@ def attitude_reply(reading: Reading, state: DialogueState, offered: set[str]) ->
     if is_frustrated(reading):
         return calm_reply(reading, state, offered)
     if reading.out_of_scope:
-        return replies.OUT_OF_SCOPE_REPLY + replies.CAPABILITIES
+        return f"{_(replies.OUT_OF_SCOPE_REPLY)} {_(replies.CAPABILITIES)}"
     if reading.has(CAPABILITIES):
-        hello = "Hi! " if GREETING in reading.social else ""
-        return hello + replies.CAPABILITIES_REPLY
+        hello = _("Hi!") + " " if GREETING in reading.social else ""
+        return hello + _(replies.CAPABILITIES_REPLY)
     return None
 
 
@@ -48,7 +49,7 @@ def social_reply(reading: Reading) -> str | None:
     """A reply to thanks, goodbye or a greeting, if the message is one."""
     if THANKS in reading.social:
         goodbye = bool(_GOODBYE.search(reading.text))
-        return replies.GOODBYE_REPLY if goodbye else replies.THANKS_REPLY
+        return _(replies.GOODBYE_REPLY if goodbye else replies.THANKS_REPLY)
     if GREETING in reading.social:
-        return replies.GREETING_REPLY
+        return _(replies.GREETING_REPLY)
     return None

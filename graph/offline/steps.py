@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from graph.catalogs import _
 from graph.offline import replies
 from graph.offline.lexicon import (
     CANCEL,
@@ -40,7 +41,7 @@ def call_tool(
     """Call a tool, or say it is out of reach when it was not offered."""
     state.awaiting = None
     if name not in offered:
-        text = "I'm not able to do that from here, but a person from our team can help."
+        text = _("I'm not able to do that from here, but a person from our team can help.")
         return Decision(f"{prefix}{text}", [], state)
     if prefix:
         state.slots["prefix"] = prefix
@@ -59,7 +60,7 @@ def ask(state: DialogueState, awaiting: str, text: str) -> Decision:
 def _address_reply(state: DialogueState, offered: set[str], prefix: str) -> Decision:
     address = state.slots.get("address")
     if not address:
-        return ask(state, "address", f"{prefix}{replies.ASK_ADDRESS_REPLY}")
+        return ask(state, "address", f"{prefix}{_(replies.ASK_ADDRESS_REPLY)}")
     missing = [k for k in ("city", "postcode", "country") if not address.get(k)]
     if missing:
         return ask(state, "address", f"{prefix}{replies.missing_address_reply(missing)}")
@@ -82,7 +83,7 @@ def advance(state: DialogueState, offered: set[str], prefix: str = "") -> Decisi
         return _address_reply(state, offered, prefix)
     if order_id is None:
         if "list_orders" not in offered:
-            return ask(state, "order_id", f"{prefix}{replies.ASK_ORDER_REPLY}")
+            return ask(state, "order_id", f"{prefix}{_(replies.ASK_ORDER_REPLY)}")
         return call_tool(state, offered, "list_orders", prefix)
     if intent == ORDER_STATUS:
         return call_tool(state, offered, "get_order", prefix, order_id=order_id)
@@ -95,6 +96,7 @@ def advance(state: DialogueState, offered: set[str], prefix: str = "") -> Decisi
         slots["amount"] = partial_amount(state.known_order(order_id), int(slots["units"]),
                                          Decimal(price) if price else None, words)
     if slots.get("wants_partial") and slots.get("amount") is None:
-        return ask(state, "amount", f"{prefix}How much would you like refunded for {order_id}?")
+        question = _("How much would you like refunded for {order_id}?")
+        return ask(state, "amount", prefix + question.format(order_id=order_id))
     return call_tool(state, offered, "refund", prefix, order_id=order_id,
                      amount=slots.get("amount"), reason=slots.get("reason"))
