@@ -1,4 +1,4 @@
-"""When a person should step in, read from the customer's words: decided here, not by the model."""
+"""When a person should step in, judged on the conversation: decided here, not by the model."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from graph.classifier import intent_classifier
 from graph.limits import MAX_PARSED_CHARS
 
 _PERSON = re.compile(
@@ -19,12 +20,32 @@ _PERSON = re.compile(
     r"(?:stop|enough)\b.{0,20}\b(?:bot|robot|machine))",
     re.IGNORECASE,
 )
-_STRONG = re.compile(
-    r"\b(?:f+u+c+k\w*|shit\w*|bullshit|wtf|ridiculous|unacceptable|outrageous|scam\w*|"
-    r"useless|pathetic|furious|angry|livid|fed up|sick of|incompetent|lawyer|sue you|"
-    r"chargeback|never again)\b",
+_SEVERE = re.compile(
+    r"\b(?:f+u+c+k\w*|shit\w*|bullshit|wtf|scam\w*|pathetic|incompetent|furious|livid|"
+    r"lawyers?|solicitors?|sue|suing|chargeback|trading standards|small claims|"
+    r"mierda|joder|estafa\w*|abogad[oa]s?|denuncia\w*|"
+    r"schei(?:ss|ß)e?\w*|betrug\w*|betr(?:ü|ue)ger\w*|anwalt|verarsch\w*|"
+    r"merde|putain|arnaque\w*|escroc\w*|avocat|"
+    r"merda|porra|golpe|golpistas?|advogad[oa]s?|processar)\b",
     re.IGNORECASE,
 )
+"""Words that mean a person is needed whatever else the message says: swearing, threats."""
+_STRONG = re.compile(
+    r"\b(?:ridiculous|unacceptable|outrageous|useless|angry|fed up|sick of|never again|"
+    r"disgrace\w*|appalling|shocking|"
+    r"vergüenza|inaceptable|inútil|harto|"
+    r"frechheit|unverschämt|inakzeptabel|nutzlos|sauer|"
+    r"honte|inadmissible|inacceptable|inutile|marre|"
+    r"vergonha|inaceitável|absurdo|palhaçada|farto)\b",
+    re.IGNORECASE,
+)
+"""Strong words a calm, clear request may still contain ("it's useless, I'd like a refund")."""
+CLEAR_REQUEST = 0.5
+"""The intent classifier's share at which a message is a clear request the agent can serve."""
+EXASPERATED = 0.2
+"""The share of "frustration" at which an unclear message also shows the customer is fed up."""
+_REQUESTS = frozenset(
+    "order_status refund cancel change_address list_orders verify knowledge complaint".split())
 SHOUTING_MIN_LETTERS = 12
 SHOUTING_RATIO = 0.8
 SAME_REQUEST_SCORE = 85
@@ -46,32 +67,86 @@ class Signal:
 def escalation_signal(text: str, earlier: list[str]) -> Signal | None:
     """Whether this message (after `earlier` customer messages, oldest first) calls for a person.
 
-    A request for a person always does; so does frustration: strong words, a message in
-    capitals, or the same request made for the third time in a row. Each message is read up
-    to `MAX_PARSED_CHARS` characters.
+    A request for a person always does. So does a customer who is upset (swearing or threats,
+    capitals, venting, strong words without a request the agent can serve) or stuck (a third message in
+    a row the agent cannot read as a request, exasperated or repeating the others). A calm
+    request containing a strong word is not upset, and a question asked again that the agent
+    understands is not stuck. Each message is read up to
+    `MAX_PARSED_CHARS` characters.
     """
     text = text[:MAX_PARSED_CHARS]
     mood = sentiment(text, earlier)
-    if _PERSON.search(text):
+    if _PERSON.search(text) or _intent_of(text) == ("human", True):
         return Signal("asked_for_person", mood, "the customer asked for a person")
     if mood == "calm":
         return None
-    if _STRONG.search(text):
+    if _SEVERE.search(text) or _STRONG.search(text):
         evidence = "strong words"
     elif is_shouting(text):
         evidence = "writing in capitals"
+    elif mood == "upset":
+        evidence = "venting, with nothing asked that the agent can do"
     else:
-        evidence = f"the same request {REPEATS_FOR_FAILURE} times in a row"
+        evidence = f"{REPEATS_FOR_FAILURE} messages in a row the agent could not act on"
     return Signal("frustration", mood, evidence)
 
 
 def sentiment(text: str, earlier: list[str]) -> str:
-    """`upset` (strong words, shouting), `frustrated` (the same request again) or `calm`."""
-    if _STRONG.search(text) or is_shouting(text):
+    """`upset`, `frustrated` (stuck: not getting anywhere) or `calm`."""
+    if _SEVERE.search(text) or is_shouting(text):
         return "upset"
-    if is_repeating(text, earlier):
+    intent, clear = _intent_of(text)
+    request = clear and intent in _REQUESTS
+    if _STRONG.search(text) and not request:
+        return "upset"
+    if _venting(intent, clear):
+        return "upset"
+    if is_stuck(text, earlier):
         return "frustrated"
     return "calm"
+
+
+def has_strong_words(text: str) -> bool:
+    """True when the message swears, threatens or uses a strong word."""
+    return bool(_SEVERE.search(text) or _STRONG.search(text))
+
+
+def is_stuck(text: str, earlier: list[str]) -> bool:
+    """True when the customer is not getting anywhere: this message, one the agent cannot act
+    on, shows exasperation ("???", "that's not what I asked") after the same request twice, or
+    after two more messages the agent could not act on (or repeats them).
+
+    Unclear messages alone are not enough (a conversation may wander calmly), and a request
+    the agent understands is never stuck: asking twice where an order is, after being
+    answered, is not being stuck.
+    """
+    before = earlier[-(REPEATS_FOR_FAILURE - 1):]
+    if len(before) < REPEATS_FOR_FAILURE - 1 or _understood(text):
+        return False
+    exasperated = _share(text, "frustration") >= EXASPERATED or "??" in text
+    if not any(map(_understood, before)):  # nothing the agent could act on
+        return exasperated or is_repeating(text, earlier)
+    asked = {_intent_of(message[:MAX_PARSED_CHARS])[0] for message in before}
+    return exasperated and len(asked) == 1  # the same request again, and again
+
+
+def _understood(text: str) -> bool:
+    intent, clear = _intent_of(text[:MAX_PARSED_CHARS])
+    return clear and intent not in ("frustration", "out_of_scope")
+
+
+def _venting(intent: str, clear: bool) -> bool:
+    return intent == "frustration" and clear
+
+
+def _share(text: str, intent: str) -> float:
+    return dict(intent_classifier().probabilities(text[:MAX_PARSED_CHARS]))[intent]
+
+
+def _intent_of(text: str) -> tuple[str, bool]:
+    """The intent classifier's reading of a message, and whether it is clear."""
+    intent, share = intent_classifier().probabilities(text)[0]
+    return intent, share >= CLEAR_REQUEST
 
 
 def is_shouting(text: str) -> bool:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from graph.addresses import PostalAddress, extract_address
 from graph.affirmation import Reply, classify_reply
-from graph.escalation_signals import sentiment
+from graph.classifier import intent_classifier
+from graph.escalation_signals import has_strong_words, is_shouting
 from graph.offline.amounts import blank, unread_amounts
-from graph.offline.classifier import classifier
 from graph.offline.intents import WordIndex, agitation, tokenize, word_similarity
 from graph.offline.lexicon import (
     CANCEL,
@@ -36,7 +36,7 @@ from graph.slots import (
 )
 
 ORDER_TASKS = (REFUND, CANCEL, CHANGE_ADDRESS, ORDER_STATUS)
-ACCEPTED = 0.3
+ACCEPTED = 0.25
 """The classifier's share at which an intent counts as expressed."""
 AMOUNT_HINT = 0.3
 """A sum of money in a message that does not ask how things work points at a refund."""
@@ -133,16 +133,16 @@ def _reason_of(words: list[str], index: WordIndex) -> str | None:
 
 def _intents(text: str, *, has_amount: bool, has_address: bool) -> list[tuple[str, float]]:
     """The intents the classifier finds, nudged by the slots, strongest first."""
-    shares = dict(classifier().probabilities(text))
+    shares = dict(intent_classifier().probabilities(text))
     if has_amount and max(shares, key=shares.__getitem__) != KNOWLEDGE:
         shares[REFUND] += AMOUNT_HINT
     if has_address:
         shares[CHANGE_ADDRESS] += ADDRESS_HINT
-    if sentiment(text, []) != "calm" or agitation(text):
+    if has_strong_words(text) or is_shouting(text) or agitation(text):
         shares[FRUSTRATION] = max(shares[FRUSTRATION], ACCEPTED)
     if (opening := _OPENING.match(text)) and opening.end() < len(text.rstrip()):
         # "hey, quick question: ..." greets before it asks
-        shares[GREETING] = max(shares[GREETING], dict(classifier().probabilities(
+        shares[GREETING] = max(shares[GREETING], dict(intent_classifier().probabilities(
             opening.group(1)))[GREETING])
     ranked = sorted(shares.items(), key=lambda item: item[1], reverse=True)
     return [(intent, round(share, 3)) for intent, share in ranked

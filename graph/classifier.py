@@ -1,8 +1,9 @@
-"""The intent classifier: character and word n-grams with a linear model, trained on the corpus.
+"""Classifiers of customer text: character and word n-grams with a linear model, trained on the
+corpus, for the intent of a message (the offline model) and the language it is written in.
 
-The corpus is `graph/offline/corpus/<language>.tsv`, one `<intent>\\t<message>` per line,
-written for variety in the five served languages. scikit-learn fits the model once per process
-(on first use, or when the server warms it up). Scoring one message then takes the fitted
+The corpus is `graph/corpus/<language>.tsv`, one `<intent>\\t<message>` per line, written for
+variety in the five served languages. scikit-learn fits each model once per process (on first
+use, or when the server warms it up). Scoring one message then takes the fitted
 vectorizers' own analyzers, their vocabularies and idf weights, and one product with the
 coefficients: the same numbers `decision_function` gives, without building a sparse matrix per
 message, which is what makes a message take tens of microseconds instead of a millisecond.
@@ -24,8 +25,9 @@ from typing import Any
 import numpy as np
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
-MAX_CLASSIFIED_CHARS = 600
-"""A message is classified on its first 600 characters: what it asks is said by then."""
+CLASSIFIED_ENDS = 240
+"""A long message is classified on its first and last 240 characters: a request is made at
+the start or, after the story, at the end."""
 SHARPNESS = 3.0
 """How far apart the margins are spread before the softmax that turns them into shares."""
 _DIGITS = re.compile(r"\d")
@@ -34,7 +36,9 @@ _LOCK = threading.Lock()
 
 def normalize(text: str) -> str:
     """Lower-case, accents dropped, every digit a 0: "Où est A1002?" -> "ou est a0000?"."""
-    decomposed = unicodedata.normalize("NFKD", text[:MAX_CLASSIFIED_CHARS].lower())
+    if len(text) > 2 * CLASSIFIED_ENDS:
+        text = f"{text[:CLASSIFIED_ENDS]} {text[-CLASSIFIED_ENDS:]}"
+    decomposed = unicodedata.normalize("NFKD", text.lower())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _DIGITS.sub("0", stripped.replace("’", "'"))
 
@@ -58,41 +62,42 @@ class _Features:
 
     analyze: Any
     vocabulary: dict[str, int]
-    idf: np.ndarray
+    idf: list[float]
     offset: int
 
 
-class IntentClassifier:
-    """A linear model over character and word n-grams, giving each intent a probability."""
+class NgramClassifier:
+    """A linear model over character and word n-grams, giving each label a share of belief."""
 
     def __init__(self, features: list[_Features], coef: np.ndarray, intercept: np.ndarray,
-                 intents: list[str]) -> None:
+                 labels: list[str]) -> None:
         self._features = features
         self._weights = np.ascontiguousarray(coef.T)  # one row per feature
         self._intercept = intercept
-        self.intents = intents
+        self.labels = labels
 
     @classmethod
-    def train(cls, examples: Iterable[tuple[str, str]]) -> IntentClassifier:
-        """Fit the model on (intent, message) pairs."""
+    def train(cls, examples: Iterable[tuple[str, str]], *, words: bool = True) -> NgramClassifier:
+        """Fit the model on (label, message) pairs; on character n-grams alone without `words`."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.pipeline import FeatureUnion
         from sklearn.svm import LinearSVC
 
-        intents, texts = zip(*examples, strict=True)
-        union = FeatureUnion([
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                      preprocessor=normalize, min_df=2)),
-            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
-                                      preprocessor=normalize, token_pattern=r"(?u)\b\w+\b")),
-        ])
+        labels, texts = zip(*examples, strict=True)
+        parts = [("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5),
+                                           sublinear_tf=True, preprocessor=normalize, min_df=2))]
+        if words:
+            parts.append(("words", TfidfVectorizer(
+                analyzer="word", ngram_range=(1, 2), sublinear_tf=True, preprocessor=normalize,
+                token_pattern=r"(?u)\b\w+\b")))
+        union = FeatureUnion(parts)
         matrix = union.fit_transform(texts)
-        model = LinearSVC(C=1.0)
-        model.fit(matrix, intents)
+        model = LinearSVC(C=1.0, random_state=0)
+        model.fit(matrix, labels)
         features, offset = [], 0
         for _, vectorizer in union.transformer_list:
             features.append(_Features(vectorizer.build_analyzer(), vectorizer.vocabulary_,
-                                      vectorizer.idf_, offset))
+                                      vectorizer.idf_.tolist(), offset))
             offset += len(vectorizer.vocabulary_)
         return cls(features, model.coef_, model.intercept_, [str(c) for c in model.classes_])
 
@@ -101,41 +106,49 @@ class IntentClassifier:
         columns: list[int] = []
         values: list[float] = []
         for part in self._features:
-            found: dict[int, float] = {}
-            for gram, count in Counter(part.analyze(text)).items():
-                column = part.vocabulary.get(gram)
-                if column is not None:
-                    found[column] = (1.0 + math.log(count)) * float(part.idf[column])
+            vocabulary, idf = part.vocabulary, part.idf
+            found = {column: (1.0 + math.log(count)) * idf[column]
+                     for gram, count in Counter(part.analyze(text)).items()
+                     if (column := vocabulary.get(gram)) is not None}
             norm = math.sqrt(sum(v * v for v in found.values())) or 1.0
             columns += [part.offset + column for column in found]
             values += [value / norm for value in found.values()]
         return columns, values
 
     def decision(self, text: str) -> np.ndarray:
-        """The model's score for each intent (in `intents` order)."""
+        """The model's score for each label (in `labels` order)."""
         columns, values = self._vector(text)
         if not columns:
             return self._intercept.copy()
         return np.asarray(values) @ self._weights[columns] + self._intercept
 
     def probabilities(self, text: str) -> list[tuple[str, float]]:
-        """Every intent with its share of the model's belief (a softmax of the margins),
+        """Every label with its share of the model's belief (a softmax of the margins),
         most likely first."""
         scores = self.decision(text) * SHARPNESS
         exp = np.exp(scores - scores.max())
         shares = exp / exp.sum()
-        ranked = sorted(zip(self.intents, shares.tolist(), strict=True),
+        ranked = sorted(zip(self.labels, shares.tolist(), strict=True),
                         key=lambda pair: pair[1], reverse=True)
-        return [(intent, float(share)) for intent, share in ranked]
+        return [(label, float(share)) for label, share in ranked]
 
 
 @lru_cache(maxsize=1)
-def classifier() -> IntentClassifier:
-    """The classifier trained on the shipped corpus, once per process."""
+def intent_classifier() -> NgramClassifier:
+    """What a message asks for, trained on the shipped corpus once per process."""
     with _LOCK:
-        return IntentClassifier.train((intent, text) for _, intent, text in read_corpus())
+        return NgramClassifier.train((intent, text) for _, intent, text in read_corpus())
+
+
+@lru_cache(maxsize=1)
+def language_classifier() -> NgramClassifier:
+    """Which served language a message is written in, trained on the same corpus."""
+    with _LOCK:
+        return NgramClassifier.train(
+            ((language, text) for language, _, text in read_corpus()), words=False)
 
 
 def load() -> None:
-    """Train the classifier now rather than on the first message."""
-    classifier()
+    """Train both classifiers now rather than on the first message."""
+    intent_classifier()
+    language_classifier()

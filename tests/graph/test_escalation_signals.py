@@ -1,0 +1,38 @@
+"""When a person should step in: judged on the conversation, not on a word."""
+
+from __future__ import annotations
+
+from graph.escalation_signals import escalation_signal
+
+
+def test_a_calm_request_with_a_strong_word_is_served_not_escalated() -> None:
+    assert escalation_signal("the strap is useless after a week, I'd like a refund please",
+                             []) is None
+    assert escalation_signal("Das ist inakzeptabel, bitte stornieren Sie Bestellung 48213",
+                             []) is None
+
+
+def test_swearing_threats_and_venting_call_for_a_person() -> None:
+    threat = escalation_signal("sort this out or I'm going to my lawyer", [])
+    assert threat is not None and threat.sentiment == "upset"
+    venting = escalation_signal("this is the worst service I have ever had, honestly", [])
+    assert venting is not None and venting.reason == "frustration"
+    assert escalation_signal("C'EST LA TROISIÈME FOIS QUE JE VOUS ÉCRIS", []) is not None
+
+
+def test_asking_again_about_an_order_after_an_answer_is_not_being_stuck() -> None:
+    earlier = ["where is order 48213?", "thanks. where is order 48213 now?"]
+    assert escalation_signal("any news on where order 48213 is?", earlier) is None
+
+
+def test_not_getting_anywhere_after_unclear_messages_calls_for_a_person() -> None:
+    earlier = ["the thing for the lamp", "the thing, for the lamp"]
+    signal = escalation_signal("no, you keep missing what I'm asking", earlier)
+    assert signal is not None and signal.reason == "frustration"
+
+
+def test_asking_for_a_person_in_any_served_language() -> None:
+    for text in ("Quiero hablar con alguien de verdad", "Ich möchte mit einem Mitarbeiter "
+                 "sprechen", "Je voudrais parler à un conseiller"):
+        signal = escalation_signal(text, [])
+        assert signal is not None and signal.reason == "asked_for_person", text
