@@ -29,9 +29,9 @@ from langchain_core.tools import tool
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph.catalogs import speaking  # noqa: E402
+from graph.classifier import intent_classifier, normalize, read_corpus  # noqa: E402
 from graph.escalation_signals import escalation_signal  # noqa: E402
 from graph.languages import detect_language  # noqa: E402
-from graph.classifier import intent_classifier, normalize, read_corpus  # noqa: E402
 from graph.offline.lexicon import DISMISS  # noqa: E402
 from graph.offline.model import OfflineChatModel  # noqa: E402
 from graph.offline.reading import read_message  # noqa: E402

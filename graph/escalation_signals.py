@@ -68,10 +68,9 @@ def escalation_signal(text: str, earlier: list[str]) -> Signal | None:
     """Whether this message (after `earlier` customer messages, oldest first) calls for a person.
 
     A request for a person always does. So does a customer who is upset (swearing or threats,
-    capitals, venting, strong words without a request the agent can serve) or stuck (a third message in
-    a row the agent cannot read as a request, exasperated or repeating the others). A calm
-    request containing a strong word is not upset, and a question asked again that the agent
-    understands is not stuck. Each message is read up to
+    capitals, venting, strong words without a request the agent can serve) or stuck (see
+    `is_stuck`). A calm request containing a strong word is not upset, and a question asked
+    again that the agent understands is not stuck. Each message is read up to
     `MAX_PARSED_CHARS` characters.
     """
     text = text[:MAX_PARSED_CHARS]
