@@ -1,4 +1,4 @@
-"""Keyword and phrase lexicons that the offline model scores intents against."""
+"""The offline model's intents, and the words it reads orders, items and reasons by."""
 
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ SOCIAL_INTENTS = (GREETING, THANKS, FRUSTRATION, CAPABILITIES)
 TASK_INTENTS = (HUMAN, CANCEL, REFUND, CHANGE_ADDRESS, ORDER_STATUS, LIST_ORDERS, KNOWLEDGE,
                 COMPLAINT, VERIFY)
 
-# Each cue is a phrase whose words must all appear, in any order, close together; the
-# weight says how sure the phrase alone makes us. Words are matched with typo tolerance.
+# Phrases customers use for each request. What a message asks is read by the classifier
+# (graph/classifier.py); these phrases' words make up the vocabulary that is never taken for a
+# misspelt product name ("refnd" is not a "rug").
 INTENT_CUES: dict[str, dict[str, float]] = {
     GREETING: {
         "hi": 1.0, "hello": 1.0, "hey": 1.0, "hiya": 1.0, "howdy": 1.0, "heya": 1.0, "yo": 0.6,

@@ -17,6 +17,7 @@ from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import Field
 
+from graph.catalogs import _
 from graph.limits import MAX_PARSED_CHARS
 from graph.offline.dialogue import respond_to_customer
 from graph.offline.replies import GREETING_REPLY
@@ -111,7 +112,7 @@ class OfflineChatModel(BaseChatModel):
             return respond_to_results(answered, state, offered)
         last_human = next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
         if last_human is None:
-            return Decision(GREETING_REPLY, [], state)
+            return Decision(_(GREETING_REPLY), [], state)
         latest_ai = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
         confirming = latest_ai is not None and CONFIRMATION_KEY in latest_ai.additional_kwargs
         return respond_to_customer(_readable_part(_text_of(last_human)), state, current,
