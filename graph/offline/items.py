@@ -40,13 +40,17 @@ def name_similarity(name_word: str, said: str) -> float:
         return 1.0
     if len(a) < 4 or len(b) < 3 or b in FUNCTION_WORDS:
         return 0.0
-    allowed = 1 if len(a) <= 7 else 2
-    close = len(b) >= 4 and abs(len(a) - len(b)) <= allowed  # else the distance is larger
-    if close and OSA.distance(a, b) <= allowed and (a[0] == b[0] or a[1:3] == b[1:3]):
+    if _misspelt(a, b) or _misspelt(name_word, said):  # "compas" stems to "compa"
         return 0.85
     if len(b) >= 4 and a.endswith(b) and len(a) - len(b) >= 3:
         return 0.7  # "shelf" for "bookshelf", "phones" for "headphones"
     return 0.0
+
+
+def _misspelt(a: str, b: str) -> bool:
+    allowed = 1 if len(a) <= 7 else 2
+    close = len(b) >= 4 and abs(len(a) - len(b)) <= allowed  # else the distance is larger
+    return close and OSA.distance(a, b) <= allowed and (a[0] == b[0] or a[1:3] == b[1:3])
 
 
 def said_words(words: list[str]) -> list[str]:
