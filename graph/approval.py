@@ -16,18 +16,28 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
-from graph.actions import carry_out
+from graph.actions import carry_out, worded
 from graph.backend import BackendError
+from graph.catalogs import N_, _
 from graph.context import CaseContext
+from graph.graph import in_conversation_language
+from graph.state import conversation_language
 
-APPROVED = "Good news: a colleague approved your request, and I've {done}. Your reference is {ref}."
-DENIED = "A colleague reviewed your request to {description} and couldn't approve it{reason}. " \
-    "Nothing was changed. Is there anything else I can help with?"
-FAILED = "A colleague approved your request to {description}, but it didn't go through: " \
-    "{reason}. Nothing was changed, and a colleague will follow up."
-UNVERIFIED = "A colleague approved your request to {description}, but our order system didn't " \
-    "confirm the change, so I can't tell you it's done yet. A colleague will check; nothing " \
-    "will be done twice."
+APPROVED = N_(
+    "Good news: a colleague approved your request, and I've {done}. Your reference is {ref}.")
+DENIED = N_(
+    "A colleague reviewed your request to {description} and couldn't approve it. "
+    "Nothing was changed. Is there anything else I can help with?")
+DENIED_WITH_REASON = N_(
+    "A colleague reviewed your request to {description} and couldn't approve it: {reason}. "
+    "Nothing was changed. Is there anything else I can help with?")
+FAILED = N_(
+    "A colleague approved your request to {description}, but it didn't go through: "
+    "{reason}. Nothing was changed, and a colleague will follow up.")
+UNVERIFIED = N_(
+    "A colleague approved your request to {description}, but our order system didn't "
+    "confirm the change, so I can't tell you it's done yet. A colleague will check; nothing "
+    "will be done twice.")
 
 
 def approval_thread(approval_id: int) -> str:
@@ -64,9 +74,12 @@ class ApprovalState(TypedDict, total=False):
 
     request: dict[str, Any]
     """The approvals row: id, customer_id, action, args, rule, idempotency_key, description,
-    done."""
+    done (and, when kept, the action's `wording`, see `graph.actions.worded`)."""
     decision: dict[str, Any]
-    """`{"approved": bool, "by": [actors], "reason": str | None}`."""
+    """`{"approved": bool, "by": [actors], "reason": str | None}`, and optionally the
+    `language` the customer's conversation runs in now."""
+    language: str
+    """The language the customer is told the outcome in (from the decision, else English)."""
     outcome: str
     """`done`, `failed`, `unverified` or `denied`."""
     message: str
@@ -77,8 +90,8 @@ def build_approval_graph(checkpointer: BaseCheckpointSaver | None = None) -> Com
     """Compile the wait-for-a-person graph."""
     builder = StateGraph(ApprovalState, context_schema=CaseContext)
     builder.add_node("wait_for_decision", wait_for_decision)
-    builder.add_node("carry_out_approved", carry_out_approved)
-    builder.add_node("report_denied", report_denied)
+    builder.add_node("carry_out_approved", in_conversation_language(carry_out_approved))
+    builder.add_node("report_denied", in_conversation_language(report_denied))
     builder.add_edge(START, "wait_for_decision")
     builder.add_conditional_edges("wait_for_decision", route_decision)
     builder.add_edge("carry_out_approved", END)
@@ -91,7 +104,7 @@ def wait_for_decision(state: ApprovalState) -> dict[str, Any]:
     request = state["request"]
     decision = interrupt({"approval_id": request["id"], "action": request["action"],
                           "args": request["args"], "rule": request["rule"]})
-    return {"decision": decision}
+    return {"decision": decision, "language": conversation_language(decision)}
 
 
 def route_decision(state: ApprovalState) -> Literal["carry_out_approved", "report_denied"]:
@@ -114,20 +127,21 @@ async def carry_out_approved(state: ApprovalState,
     except BackendError as problem:
         await ctx.audit.record(**record, outcome="failed", detail={"error": str(problem)})
         return {"outcome": "unverified",
-                "message": UNVERIFIED.format(description=request["description"])}
+                "message": _(UNVERIFIED).format(description=worded(request, "description"))}
     if not result.ok:
         await ctx.audit.record(**record, outcome="failed", detail={"error": result.error})
-        return {"outcome": "failed", "message": FAILED.format(
-            description=request["description"], reason=result.error)}
+        return {"outcome": "failed", "message": _(FAILED).format(
+            description=worded(request, "description"), reason=result.error)}
     await ctx.audit.record(**record, outcome="done",
                            detail={"reference": result.reference, **result.detail})
     return {"outcome": "done",
-            "message": APPROVED.format(done=request["done"], ref=result.reference)}
+            "message": _(APPROVED).format(done=worded(request, "done"), ref=result.reference)}
 
 
 def report_denied(state: ApprovalState) -> dict[str, Any]:
     """Tell the customer, in their terms, that the request was turned down."""
     reason = (state["decision"].get("reason") or "").strip().rstrip(".")
-    return {"outcome": "denied", "message": DENIED.format(
-        description=state["request"]["description"],
-        reason=f": {reason}" if reason else "")}
+    description = worded(state["request"], "description")
+    message = (_(DENIED_WITH_REASON).format(description=description, reason=reason) if reason
+               else _(DENIED).format(description=description))
+    return {"outcome": "denied", "message": message}

@@ -12,20 +12,29 @@ from typing import Any
 
 from langchain_core.messages import AIMessage
 
+from graph.actions import worded
 from graph.affirmation import classify_reply
+from graph.catalogs import N_, _
 from graph.context import CaseContext
 from graph.offers import answers_offer
 from graph.state import CaseState
 
-WAITING_FOR_YES = (
+WAITING_FOR_YES = N_(
     "You have a request waiting for your answer: I'll {description}. "
     "Reply yes to go ahead, or no to drop it."
 )
-WAITING_FOR_CHOICE = (
+WAITING_FOR_CHOICE = N_(
     "You have a question from us about order {order_id} waiting for your answer. {question}"
 )
-WAITING_FOR_APPROVAL = "Your request to {description} is waiting for a colleague's approval."
-RECOGNIZED = "Hi {name}, I've matched this number to your account."
+WAITING_FOR_APPROVAL = N_("Your request to {description} is waiting for a colleague's approval.")
+RECOGNIZED = N_("Hi {name}, I've matched this number to your account.")
+RECOGNIZED_NAMELESS = N_("Hi there, I've matched this number to your account.")
+WAITING_ACTIONS = {
+    "refund": N_("refund {amount} on order {order_id}"),
+    "cancel_order": N_("cancel order {order_id}"),
+    "change_address": N_("change the delivery address of order {order_id}"),
+}
+"""An action waiting for people, completing "Your request to ..."."""
 
 
 @dataclass(frozen=True)
@@ -44,8 +53,9 @@ async def greeting(state: CaseState, ctx: CaseContext) -> list[AIMessage]:
     if arrival.get("kind") != "recognized":
         return []
     customer = await ctx.backend.get_customer(str(state.get("customer_id")))
-    name = customer.name.split()[0] if customer else "there"
-    return [AIMessage(content=RECOGNIZED.format(name=name))]
+    name = customer.name.split()[0] if customer else ""
+    said = _(RECOGNIZED).format(name=name) if name else _(RECOGNIZED_NAMELESS)
+    return [AIMessage(content=said)]
 
 
 async def waiting(state: CaseState, ctx: CaseContext) -> Waiting | None:
@@ -53,19 +63,19 @@ async def waiting(state: CaseState, ctx: CaseContext) -> Waiting | None:
     pending = state.get("pending_action")
     if pending and pending.get("offer"):
         offer = pending["offer"]
-        return Waiting(AIMessage(content=WAITING_FOR_CHOICE.format(
+        return Waiting(AIMessage(content=_(WAITING_FOR_CHOICE).format(
             order_id=offer["order_id"], question=offer["question"])), pending)
     if pending:
-        return Waiting(AIMessage(content=WAITING_FOR_YES.format(
-            description=pending["description"]),
+        return Waiting(AIMessage(content=_(WAITING_FOR_YES).format(
+            description=worded(pending, "description")),
             additional_kwargs={"caseloop_confirmation": pending["key"]}), pending)
     customer_id = state.get("customer_id")
     waiting_for_people = await ctx.approvals.pending_for(customer_id) if customer_id else []
     if waiting_for_people:
         latest = waiting_for_people[-1]
         description = _describe(latest["action"], latest["args"])
-        return Waiting(AIMessage(content=WAITING_FOR_APPROVAL.format(description=description)),
-                       None)
+        return Waiting(AIMessage(
+            content=_(WAITING_FOR_APPROVAL).format(description=description)), None)
     return None
 
 
@@ -79,9 +89,5 @@ def answers(pending: dict[str, Any] | None, text: str) -> bool:
 
 
 def _describe(action: str, args: dict[str, Any]) -> str:
-    order = args.get("order_id", "your order")
-    if action == "refund":
-        return f"refund {args.get('amount')} on order {order}"
-    if action == "cancel_order":
-        return f"cancel order {order}"
-    return f"change the delivery address of order {order}"
+    text = WAITING_ACTIONS.get(action, WAITING_ACTIONS["change_address"])
+    return _(text).format(order_id=args.get("order_id", ""), amount=args.get("amount"))

@@ -10,9 +10,10 @@ from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
-from graph.actions import carry_out
+from graph.actions import carry_out, worded
 from graph.affirmation import classify_reply
 from graph.backend import BackendError
+from graph.catalogs import N_, _
 from graph.context import CaseContext
 from graph.offers import ASK_WHICH, read_offer_reply
 from graph.state import (
@@ -23,18 +24,18 @@ from graph.state import (
     latest_customer_text,
 )
 
-ASK = "Just to confirm: I'll {description}. Shall I go ahead? (yes / no)"
-DECLINED = "No problem, I haven't changed anything. Is there anything else I can help with?"
-DONE = "Done: I've {done}. Your reference is {reference}."
-PARKED = (
+ASK = N_("Just to confirm: I'll {description}. Shall I go ahead? (yes / no)")
+DECLINED = N_("No problem, I haven't changed anything. Is there anything else I can help with?")
+DONE = N_("Done: I've {done}. Your reference is {reference}.")
+PARKED = N_(
     "This one needs a colleague's approval before I can {description}. I've passed it on with "
     "all the details, and you'll hear back here as soon as it's decided."
 )
-FAILED = (
+FAILED = N_(
     "I couldn't complete that: {reason}. Nothing was changed. "
     "Would you like a colleague to help?"
 )
-UNAVAILABLE = (
+UNAVAILABLE = N_(
     "Our order system didn't confirm the change, so I can't tell you it's done. "
     "I've noted it for a colleague to check, and nothing will be done twice."
 )
@@ -45,7 +46,8 @@ def ask_confirmation(state: CaseState) -> dict[str, Any]:
     this turn ran gives way to the new one)."""
     pending = state["pending_action"]
     assert pending is not None
-    return {"messages": [AIMessage(content=ASK.format(description=pending["description"]),
+    question = _(ASK).format(description=worded(pending, "description"))
+    return {"messages": [AIMessage(content=question,
                                    additional_kwargs={"caseloop_confirmation": pending["key"]})],
             "held_action": None}
 
@@ -61,7 +63,7 @@ async def confirm(
     if offer:
         reading = read_offer_reply(offer, text)
         if reading.kind == "unclear":
-            return _say(ASK_WHICH.format(question=offer["question"]))
+            return _say(_(ASK_WHICH).format(question=offer["question"]))
         if reading.option is not None and reading.option["action"] == "keep":
             return await _keep(runtime.context, offer, reading.option)
         pending = reading.option["pending"] if reading.option is not None else pending
@@ -72,7 +74,7 @@ async def confirm(
         return Command(goto="agent", update={"pending_action": None,
                                              "turn_facts": _outcome(pending, "dropped")})
     if answer == "no":
-        return _say(DECLINED, pending_action=None, turn_facts=_outcome(pending, "declined"))
+        return _say(_(DECLINED), pending_action=None, turn_facts=_outcome(pending, "declined"))
     ctx = runtime.context
     customer_id = state["customer_id"]
     record = {"actor": "agent", "customer_id": customer_id, "action": pending["action"],
@@ -83,7 +85,8 @@ async def confirm(
             description=pending["description"], done=pending["done"],
             **{k: record[k] for k in ("customer_id", "action", "args", "rule", "idempotency_key")})
         await ctx.audit.record(**record, outcome="pending_approval")
-        return _say(PARKED.format(description=pending["description"]), pending_action=None,
+        return _say(_(PARKED).format(description=worded(pending, "description")),
+                    pending_action=None,
                     turn_facts=_outcome(pending, "parked"),
                     case_notes=[f"awaiting approval: {pending['description']}"])
     try:
@@ -91,17 +94,17 @@ async def confirm(
     except BackendError as problem:
         await ctx.audit.record(**record, outcome="failed", detail={"error": str(problem)})
         return Command(goto="escalate", update={
-            "messages": [AIMessage(content=UNAVAILABLE)], "pending_action": None,
+            "messages": [AIMessage(content=_(UNAVAILABLE))], "pending_action": None,
             "escalation": found_by_agent("backend_error", BACKEND_FAILED),
             "turn_facts": _outcome(pending, "unverified"),
             "case_notes": [f"unverified outcome: {pending['description']}"]})
     if not result.ok:
         await ctx.audit.record(**record, outcome="failed", detail={"error": result.error})
-        return _say(FAILED.format(reason=result.error), pending_action=None,
+        return _say(_(FAILED).format(reason=result.error), pending_action=None,
                     turn_facts=_outcome(pending, "failed"))
     await ctx.audit.record(**record, outcome="done",
                            detail={"reference": result.reference, **result.detail})
-    return _say(DONE.format(done=pending["done"], reference=result.reference),
+    return _say(_(DONE).format(done=worded(pending, "done"), reference=result.reference),
                 pending_action=None, turn_facts=_outcome(pending, "done"),
                 case_notes=[f"done ({result.reference}): {pending['description']}"])
 

@@ -11,21 +11,23 @@ from langchain_core.messages import ToolMessage
 from langgraph.prebuilt.tool_node import ToolCallRequest
 from langgraph.types import Command
 
-from graph.actions import Proposal
+from graph.actions import Proposal, worded
 from graph.backend import BackendError
+from graph.catalogs import N_, _
 from graph.policy import ActionFacts
 from graph.state import BACKEND_FAILED, TurnFact, found_by_agent, latest_customer_text
 from graph.tools import ACCOUNT_TOOLS, ACTION_TOOLS, error
 
-VERIFY_FIRST = (
+VERIFY_FIRST = N_(
     "To look into your account I first need to confirm it's you. "
     "What's the e-mail address on your account?"
 )
-ONE_AT_A_TIME = "One change at a time: let's settle the first one before this one."
-ALREADY_PENDING = "There is already a change waiting for the customer's yes or no."
-FORBIDDEN = "Our policy doesn't allow me to {description}."
-BACKEND_DOWN = "Our order system isn't answering right now, so I can't check that yet."
+ONE_AT_A_TIME = N_("One change at a time: let's settle the first one before this one.")
+ALREADY_PENDING = N_("There is already a change waiting for the customer's yes or no.")
+FORBIDDEN = N_("Our policy doesn't allow me to {description}.")
+BACKEND_DOWN = N_("Our order system isn't answering right now, so I can't check that yet.")
 UNKNOWN_TOOL = "There is no tool called {name}."
+"""Said to the model only: it called a tool that does not exist."""
 READS = ("get_order", "list_orders")
 ORDER_CHECK_RULE = "order-check"
 """The rule named in the audit log when the order itself rules an action out."""
@@ -46,16 +48,16 @@ async def gate_tool_call(request: ToolCallRequest, execute: Execute) -> ToolMess
         return _reply(call["id"], error("invalid", UNKNOWN_TOOL.format(name=call["name"])))
     if call["name"] in ACCOUNT_TOOLS and not state.get("verified"):
         return Command(update={
-            "messages": [_reply(call["id"], error("verification_required", VERIFY_FIRST))],
+            "messages": [_reply(call["id"], error("verification_required", _(VERIFY_FIRST)))],
             "carry_over": [latest_customer_text(state)],
         })
     if call["name"] not in ACTION_TOOLS:
         return _with_read(call, await _run(request, execute))
     if state.get("pending_action"):
-        return _reply(call["id"], error("invalid", ALREADY_PENDING))
+        return _reply(call["id"], error("invalid", _(ALREADY_PENDING)))
     siblings = [c for c in _calls_in_turn(state) if c["name"] in ACTION_TOOLS]
     if siblings and siblings[0]["id"] != call["id"]:
-        return _reply(call["id"], error("invalid", ONE_AT_A_TIME))
+        return _reply(call["id"], error("invalid", _(ONE_AT_A_TIME)))
     outcome = await _run(request, execute)
     if not isinstance(outcome, ToolMessage):
         return outcome
@@ -83,7 +85,7 @@ async def _judge(request: ToolCallRequest, proposed: dict) -> ToolMessage | Comm
     facts = dict(proposed["facts"])
     facts["amount"] = None if facts["amount"] is None else Decimal(facts["amount"])
     checked = Proposal(proposed["action"], proposed["args"], ActionFacts(**facts),
-                       proposed["description"], proposed["done"])
+                       proposed["description"], proposed["done"], proposed.get("wording") or {})
     ruling = ctx.policy.decide(checked.facts)
     call_id = request.tool_call["id"]
     if ruling.decision == "forbid":
@@ -92,12 +94,13 @@ async def _judge(request: ToolCallRequest, proposed: dict) -> ToolMessage | Comm
             rule=ruling.rule, outcome="refused",
         )
         return _with_fact(
-            _reply(call_id, error("refused", FORBIDDEN.format(description=checked.description))),
+            _reply(call_id, error("refused", _(FORBIDDEN).format(
+                description=worded(proposed, "description")))),
             refused(checked.action, checked.args))
     pending = checked.as_pending(ruling.decision, ruling.rule, uuid.uuid4().hex)
     return Command(update={
         "messages": [_reply(call_id, json.dumps({
-            "status": "awaiting_confirmation", "summary": checked.description}))],
+            "status": "awaiting_confirmation", "summary": worded(proposed, "description")}))],
         "pending_action": pending,
         "turn_facts": [{"kind": "proposed", "action": pending["action"],
                         "order_id": pending["args"].get("order_id"), "key": pending["key"]}],
@@ -109,7 +112,7 @@ async def _run(request: ToolCallRequest, execute: Execute) -> ToolMessage | Comm
         return await execute(request)
     except BackendError:
         return Command(update={
-            "messages": [_reply(request.tool_call["id"], error("backend_error", BACKEND_DOWN))],
+            "messages": [_reply(request.tool_call["id"], error("backend_error", _(BACKEND_DOWN)))],
             "escalation": found_by_agent("backend_error", BACKEND_FAILED),
         })
 

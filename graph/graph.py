@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, SystemMessage
-from langchain_core.runnables import RunnableConfig
+from langchain_core.runnables import Runnable, RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode
 
+from graph.catalogs import N_, _, speaking
 from graph.confirmation import ask_confirmation, confirm
 from graph.context import CaseContext
 from graph.escalation import escalate
 from graph.gate import gate_tool_call
 from graph.identity import identify
 from graph.prompts import system_prompt
-from graph.state import CaseState
+from graph.state import CaseState, conversation_language
 from graph.tools import TOOLS
 from graph.triage import triage
 
-EMPTY_REPLY = "Sorry, I lost my train of thought there. Could you say that again?"
+EMPTY_REPLY = N_("Sorry, I lost my train of thought there. Could you say that again?")
 
 
 def build_graph(
@@ -38,14 +42,12 @@ def build_graph(
         return {"messages": [reply]}
 
     builder = StateGraph(CaseState, context_schema=CaseContext)
-    builder.add_node("triage", triage)
-    builder.add_node("identify", identify)
-    builder.add_node("confirm", confirm)
-    builder.add_node("agent", agent)
-    builder.add_node("tools", ToolNode(TOOLS, awrap_tool_call=gate_tool_call))
-    builder.add_node("ask_confirmation", ask_confirmation)
-    builder.add_node("respond", respond)
-    builder.add_node("escalate", escalate)
+    for name, node in (("triage", triage), ("identify", identify), ("confirm", confirm),
+                       ("agent", agent),
+                       ("tools", ToolNode(TOOLS, awrap_tool_call=gate_tool_call)),
+                       ("ask_confirmation", ask_confirmation), ("respond", respond),
+                       ("escalate", escalate)):
+        builder.add_node(name, in_conversation_language(node))
     builder.add_edge(START, "triage")
     builder.add_conditional_edges("agent", route_after_agent)
     builder.add_conditional_edges("tools", route_after_tools)
@@ -53,6 +55,31 @@ def build_graph(
     builder.add_conditional_edges("respond", route_to_people)
     builder.add_edge("escalate", END)
     return builder.compile(checkpointer=checkpointer)
+
+
+def in_conversation_language(node: Callable[..., Any] | Runnable) -> Callable[..., Any]:
+    """A node that runs with the conversation's language active, so the fixed texts it says
+    (and the offline model's replies) come out in it.
+
+    A function keeps its signature (LangGraph still hands it the config and runtime it asks
+    for); a runnable (the tool node) is invoked with the node's config.
+    """
+    if isinstance(node, Runnable):
+        runnable = node
+
+        async def run_runnable(state: dict[str, Any], config: RunnableConfig) -> Any:
+            with speaking(conversation_language(state)):
+                return await runnable.ainvoke(state, config)
+
+        return run_runnable
+
+    @functools.wraps(node)
+    async def run(state: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        with speaking(conversation_language(state)):
+            result = node(state, *args, **kwargs)
+            return await result if inspect.isawaitable(result) else result
+
+    return run
 
 
 def respond(state: CaseState) -> dict[str, Any]:
@@ -64,7 +91,7 @@ def respond(state: CaseState) -> dict[str, Any]:
         update = {"pending_action": held, "held_action": None}
     last = state["messages"][-1]
     if not (isinstance(last, AIMessage) and str(last.content).strip()):
-        update["messages"] = [AIMessage(content=EMPTY_REPLY)]
+        update["messages"] = [AIMessage(content=_(EMPTY_REPLY))]
     return update
 
 

@@ -13,27 +13,29 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 from rapidfuzz import fuzz
 
+from graph.catalogs import N_, _, ngettext
 from graph.context import CaseContext
 from graph.limits import MAX_PARSED_CHARS
 from graph.slots import extract_code, extract_email
 from graph.state import CaseState, latest_customer_text
 
-CODE_SENT = (
+CODE_SENT = N_(
     "Thanks. If that address is on file, a 6-digit code is on its way to it now. "
     "Please type the code here (it's valid for 10 minutes)."
 )
-VERIFIED = "Thank you{name}, you're verified."
-WRONG_CODE = "That code doesn't match. You have {left} more {tries}."
-CODE_RESENT = (
+VERIFIED = N_("Thank you, {name}, you're verified.")
+VERIFIED_NAMELESS = N_("Thank you, you're verified.")
+CODE_RESENT = N_(
     "I've sent a new code to the e-mail address you gave, if it's on file. It can take a minute; "
     "please check your spam folder too. If the address had a typo, just send me the right one."
 )
-EXPIRED = "That code has expired. Send me your e-mail address again and I'll send a new one."
-LOCKED = (
+EXPIRED = N_(
+    "That code has expired. Send me your e-mail address again and I'll send a new one.")
+LOCKED = N_(
     "For your security, verification for this e-mail address is paused after too many wrong "
     "codes. You can try again, and ask for a new code, after {until} UTC."
 )
-LIMITED = (
+LIMITED = N_(
     "I've already sent as many codes for this e-mail address as I can in an hour, so I can't "
     "send another one just yet. You can ask for a new code after {until} UTC. If the last code "
     "reaches you in the meantime, just type it here."
@@ -72,7 +74,7 @@ async def identify(
     if not email and asks_for_new_code(text):
         issued = await verification.resend(thread_id)
         if issued.outcome != "not_started":
-            return _say(CODE_RESENT if issued.outcome == "issued" else _refusal(issued))
+            return _say(_(CODE_RESENT) if issued.outcome == "issued" else _refusal(issued))
     if email:
         issued = await verification.start(thread_id, email)
         if issued.outcome != "issued":
@@ -80,7 +82,7 @@ async def identify(
         rest = _FILLER.sub(" ", text.replace(email, " ")).split()
         request = _GREETING.sub("", text.replace(email, " ")).strip(" ,.;:-")
         carry = [" ".join(request.split())] if len(rest) >= 2 else []
-        return _say(CODE_SENT, carry_over=carry)
+        return _say(_(CODE_SENT), carry_over=carry)
     return Command(goto="agent")
 
 
@@ -93,21 +95,24 @@ async def _check_code(
     if check.outcome == "verified":
         customer = await ctx.backend.get_customer(check.customer_id)
         first_name = customer.name.split()[0] if customer else ""
-        greeting = VERIFIED.format(name=f", {first_name}" if first_name else "")
+        greeting = (_(VERIFIED).format(name=first_name) if first_name
+                    else _(VERIFIED_NAMELESS))
         return _say(greeting, customer_id=check.customer_id, verified=True,
                     handover=check.customer_id)
     if check.outcome == "wrong":
         left = check.attempts_left
-        return _say(WRONG_CODE.format(left=left, tries="try" if left == 1 else "tries"))
+        return _say(ngettext("That code doesn't match. You have {left} more try.",
+                             "That code doesn't match. You have {left} more tries.",
+                             left).format(left=left))
     if check.outcome == "locked":
-        return _say(LOCKED.format(until=_clock_time(check.locked_until)))
-    return _say(EXPIRED)
+        return _say(_(LOCKED).format(until=_clock_time(check.locked_until)))
+    return _say(_(EXPIRED))
 
 
 def _refusal(issue: Any) -> str:
     """Why no code was sent (see `bot.identity.verification.CodeIssue`), and when to ask again."""
-    return (LOCKED if issue.outcome == "locked" else LIMITED).format(
-        until=_clock_time(issue.until))
+    refusal = LOCKED if issue.outcome == "locked" else LIMITED
+    return _(refusal).format(until=_clock_time(issue.until))
 
 
 def _clock_time(moment: datetime) -> str:

@@ -16,9 +16,10 @@ from typing import Any, Literal
 from rapidfuzz.distance import OSA
 
 from graph.affirmation import classify_reply
+from graph.catalogs import N_
 from graph.limits import MAX_PARSED_CHARS
 
-ASK_WHICH = "Sorry, I'm not sure which one you mean. {question}"
+ASK_WHICH = N_("Sorry, I'm not sure which one you mean. {question}")
 _ORDINALS = {"1": 1, "one": 1, "first": 1, "1st": 1, "2": 2, "two": 2, "second": 2, "2nd": 2,
              "3": 3, "three": 3, "third": 3, "3rd": 3, "4": 4, "four": 4, "fourth": 4,
              "4th": 4, "5": 5, "five": 5, "fifth": 5, "5th": 5}

@@ -10,15 +10,17 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from graph.catalogs import N_
+
 Keyword = Literal["opt_out", "opt_in"]
 
 OPT_OUT_WORDS = frozenset({"stop", "stopall", "unsubscribe", "optout", "opt out", "quit", "end"})
 OPT_IN_WORDS = frozenset({"start", "unstop", "subscribe", "optin", "opt in"})
-OPTED_OUT = (
+OPTED_OUT = N_(
     "Understood: we won't message you first any more. You can still write to us here any time, "
     "and reply START if you change your mind."
 )
-OPTED_IN = (
+OPTED_IN = N_(
     "Welcome back: we'll let you know when something needs your attention, like a delayed "
     "order. Reply STOP to opt out."
 )

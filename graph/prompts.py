@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from graph.state import CaseState
+from graph.languages import LANGUAGE_NAMES
+from graph.state import CaseState, conversation_language
 
 SYSTEM_PROMPT = """\
 You are Caseloop, the support agent of an online shop, writing to a customer on {channel}.
@@ -18,6 +19,9 @@ tools, and take the action that solves it.
 - Answer policy questions from search_knowledge and name the article you used.
 - If the customer asks for a person, or you cannot help, call request_human.
 - Be brief, warm and plain: short sentences, no markdown tables.
+- Write to the customer in {language}, the language they are writing in, even when tool
+  results or earlier messages are in another language. Keep order ids, amounts and e-mail
+  addresses exactly as they are.
 
 Customer verified: {verified}.
 Case notes: {notes}
@@ -28,4 +32,5 @@ def system_prompt(state: CaseState, channel: str) -> str:
     """The system prompt for this turn, with what the thread knows about the case."""
     notes = "; ".join(state.get("case_notes") or []) or "none yet"
     return SYSTEM_PROMPT.format(channel=channel, verified="yes" if state.get("verified") else "no",
-                                notes=notes)
+                                notes=notes,
+                                language=LANGUAGE_NAMES[conversation_language(state)])

@@ -12,16 +12,18 @@ import re
 
 from langchain_core.messages import AIMessage
 
+from graph.catalogs import N_
 from graph.state import CaseState
 
 MARK = "caseloop_satisfaction"
 """`additional_kwargs` key on the question: the id of the case it is about."""
-THANKS = {1: "Thank you for telling me. I'm sorry it wasn't better; I've passed it on.",
-          2: "Thank you for telling me. I'm sorry it wasn't better; I've passed it on.",
-          3: "Thank you for your rating.",
-          4: "Thank you for your rating, glad I could help!",
-          5: "Thank you for your rating, glad I could help!"}
-ONE_TO_FIVE = "Please answer with a number from 1 (poor) to 5 (excellent)."
+THANKS = {1: N_("Thank you for telling me. I'm sorry it wasn't better; I've passed it on."),
+          2: N_("Thank you for telling me. I'm sorry it wasn't better; I've passed it on."),
+          3: N_("Thank you for your rating."),
+          4: N_("Thank you for your rating, glad I could help!"),
+          5: N_("Thank you for your rating, glad I could help!")}
+"""What a score is answered with (English; translated where it is said)."""
+ONE_TO_FIVE = N_("Please answer with a number from 1 (poor) to 5 (excellent).")
 _LONGEST_ANSWER = 20
 _BARE_DIGIT = re.compile(r"(\d)(?:\s*/\s*5|\s*out of 5)?[.!]*")
 """Matched against the stripped text: each run of spaces sits between fixed tokens."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, TypedDict
 
 from langchain_core.messages import AnyMessage, HumanMessage
 from langgraph.graph.message import add_messages
+
+from graph.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 MAX_MESSAGES = 24
 """Recent messages kept in state; older ones live only in the transcript table."""
@@ -129,6 +132,17 @@ class CaseState(TypedDict, total=False):
     held_action: dict[str, Any] | None
     """A pending action set aside while an arriving customer's other request runs; put back
     at the end of that turn unless something new waits for a yes."""
+    language: str
+    """The language the conversation runs in: one of `graph.languages.LANGUAGES`, read by
+    triage from each customer message (a short one keeps it). Every node's fixed texts, and
+    the model's reply, come out in it. A message in a language the agent does not serve is
+    answered in that language by triage and leaves this unchanged."""
+
+
+def conversation_language(state: Mapping[str, Any]) -> str:
+    """The language a thread's state runs in (the default one until a customer wrote)."""
+    language = state.get("language")
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def latest_customer_text(state: CaseState) -> str:

@@ -13,11 +13,14 @@ from langgraph.types import Command
 
 from graph.actions import ActionRejected, propose
 from graph.backend import Order
+from graph.catalogs import N_, _
 from graph.state import found_by_agent
 
 READ_TOOLS = frozenset({"list_orders", "get_order"})
 ACTION_TOOLS = frozenset({"refund", "cancel_order", "change_address"})
 ACCOUNT_TOOLS = READ_TOOLS | ACTION_TOOLS
+ORDER_NOT_FOUND = N_("I couldn't find order {order_id} on your account.")
+FLAGGED = N_("I have flagged this conversation for a colleague, who will reply here.")
 
 
 def error(code: str, message: str) -> str:
@@ -49,7 +52,7 @@ async def get_order(order_id: str, runtime: ToolRuntime[Any]) -> str:
     """Read one of the customer's orders: status, items, delivery address and tracking."""
     order = await runtime.context.backend.get_order(order_id.strip().lstrip("#").upper())
     if order is None or order.customer_id != _customer(runtime):
-        return error("not_found", f"I couldn't find order {order_id} on your account.")
+        return error("not_found", _(ORDER_NOT_FOUND).format(order_id=order_id))
     return json.dumps({"order": order.model_dump(mode="json", exclude={"customer_id"})})
 
 
@@ -67,7 +70,7 @@ async def _propose(
     facts["amount"] = None if proposal.facts.amount is None else str(proposal.facts.amount)
     return json.dumps({"status": "proposed", "action": proposal.action, "args": proposal.args,
                        "description": proposal.description, "done": proposal.done,
-                       "facts": facts}), None
+                       "wording": proposal.wording, "facts": facts}), None
 
 
 @tool(response_format="content_and_artifact")
@@ -120,8 +123,7 @@ async def request_human(reason: str, runtime: ToolRuntime[Any]) -> Command:
         actor="agent", customer_id=runtime.state.get("customer_id"), action="request_human",
         args={"reason": reason}, rule=None, outcome="done",
     )
-    result = json.dumps({"status": "escalated", "message": (
-        "I have flagged this conversation for a colleague, who will reply here.")})
+    result = json.dumps({"status": "escalated", "message": _(FLAGGED)})
     return Command(update={
         "messages": [ToolMessage(content=result, tool_call_id=runtime.tool_call_id)],
         "escalation": found_by_agent("asked_for_person", reason[:200] or "the agent handed over"),
