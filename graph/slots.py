@@ -11,8 +11,10 @@ from functools import lru_cache
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from graph.addresses import UK_POSTCODE, extract_address
+from graph.addresses import extract_address
 from graph.limits import MAX_PARSED_CHARS
+from graph.numerals import read_number
+from graph.postcodes import UK_POSTCODE
 
 
 @dataclass(frozen=True)
@@ -36,27 +38,41 @@ _MAX_EMAIL_CHARS = 512
 """Longer candidates are not validated: no address on file is longer than 254 characters."""
 _DOTS = frozenset(".\u3002\uff0e\uff61")
 """A domain needs one of these (IDNA reads the last three as dots) to be deliverable."""
-_CURRENCY_SIGNS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY"}
+_CURRENCY_SIGNS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "r$": "BRL"}
 _CURRENCY_WORDS = {
-    "usd": "USD", "dollar": "USD", "dollars": "USD", "bucks": "USD", "eur": "EUR", "euro": "EUR",
-    "euros": "EUR", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "cad": "CAD",
-    "aud": "AUD", "chf": "CHF", "jpy": "JPY", "yen": "JPY",
+    "usd": "USD", "dollar": "USD", "dollars": "USD", "dólar": "USD", "dólares": "USD",
+    "dolar": "USD", "dolares": "USD", "bucks": "USD", "buck": "USD", "eur": "EUR",
+    "euro": "EUR", "euros": "EUR", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "quid": "GBP",
+    "libra": "GBP", "libras": "GBP", "pfund": "GBP", "livre sterling": "GBP",
+    "livres sterling": "GBP", "livre": "GBP", "livres": "GBP", "brl": "BRL", "reais": "BRL",
+    "real": "BRL", "mxn": "MXN", "pesos": "MXN", "cad": "CAD", "aud": "AUD", "chf": "CHF",
+    "franken": "CHF", "jpy": "JPY", "yen": "JPY",
 }
+"""Currencies by the words customers write in the five languages, lower-cased."""
+_BOOK_OR_POUND = frozenset({"livre", "livres"})
+"""French for a pound and for a book: money only with pence ("4,50 livres") or "sterling"."""
+_ONLY_ONE = frozenset({"real"})
+"""Currency words that are money only after one ("um real"); "2 real problems" is not."""
+_CENT_WORDS = frozenset(
+    "cent cents penny pence pennies céntimo céntimos centimo centimos cêntimo cêntimos "
+    "centavo centavos centime centimes".split()
+)
+_NOTES = {"fiver": 5, "fivers": 5, "tenner": 10, "tenners": 10}
+"""A banknote by its nickname: "a tenner" is ten in whatever currency the shop uses."""
 # At most five groups of thousands: an unbounded group run would be rescanned from every group.
 _NUMBER = r"\d{1,3}(?:[.,\s]\d{3}){1,5}(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-_WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "hundred": 100,
-}
 _CUR_WORD = "|".join(sorted(_CURRENCY_WORDS, key=len, reverse=True))
+_CENT_WORD = "|".join(sorted(_CENT_WORDS, key=len, reverse=True))
 _AMOUNT_PATTERNS = (
-    re.compile(rf"(?P<cur>[$£€¥])\s?(?P<num>{_NUMBER})(?![\d])"),
-    re.compile(rf"\b(?P<cur>usd|eur|gbp|cad|aud|chf|us\$)\s?\$?(?P<num>{_NUMBER})(?![\d])", re.I),
+    re.compile(rf"(?P<cur>(?<![^\W\d_])R\$|[$£€¥])\s?(?P<num>{_NUMBER})(?![\d])"),
+    re.compile(rf"\b(?P<cur>usd|eur|gbp|brl|mxn|cad|aud|chf|us\$)\s?\$?(?P<num>{_NUMBER})(?![\d])",
+               re.I),
     re.compile(rf"(?<![\w.,])(?P<num>{_NUMBER})\s?(?P<cur>[$£€¥]|(?:{_CUR_WORD})\b)", re.I),
-    re.compile(r"(?<![\w.,])(?P<num>\d+)\s?(?P<cur>cents?)\b", re.I),
-    re.compile(rf"\b(?P<word>{'|'.join(_WORD_NUMBERS)})\s(?P<cur>(?:{_CUR_WORD})\b)", re.I),
+    re.compile(rf"(?<![\w.,])(?P<num>\d+)\s?(?P<cur>{_CENT_WORD})\b", re.I),
 )
+# A word with its inner hyphens and apostrophes ("twenty-five", "quatre-vingts"): each part
+# starts after a separator, so no letter is tried twice.
+_WORD_RUN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _BARE_DECIMAL = re.compile(r"(?<![\w.,:/-])(?P<num>\d+[.,]\d{1,2})(?![\w.,:/-]*\d)")
 _BARE_INTEGER = re.compile(r"(?<![\w.,:/#-])(?P<num>\d{1,6})(?![\w.,:/-])")
 _CENT = Decimal("0.01")
@@ -107,6 +123,16 @@ def _to_decimal(raw: str) -> Decimal | None:
         return None
 
 
+def _currency_of(cur: str, raw_number: str, value: Decimal) -> str | None:
+    """The ISO code for a sign or word after or before a number, or None when it is no money."""
+    cur = " ".join(cur.lower().split())
+    if cur in _BOOK_OR_POUND and not any(mark in raw_number for mark in ".,"):
+        return None
+    if cur in _ONLY_ONE and value != 1:
+        return None
+    return _CURRENCY_SIGNS.get(cur) or _CURRENCY_WORDS.get(cur.rstrip("$")) or "USD"
+
+
 @lru_cache(maxsize=32)
 def _amount_spans(text: str) -> tuple[tuple[int, int, Amount], ...]:
     found: list[tuple[int, int, Amount]] = []
@@ -115,21 +141,75 @@ def _amount_spans(text: str) -> tuple[tuple[int, int, Amount], ...]:
         for match in pattern.finditer(text):
             if taken[match.start()]:
                 continue
-            cur = match.group("cur").lower()
-            groups = match.groupdict()
-            if groups.get("word"):
-                value: Decimal | None = Decimal(_WORD_NUMBERS[groups["word"].lower()])
-            else:
-                value = _to_decimal(match.group("num"))
+            value = _to_decimal(match.group("num"))
             if value is None:
                 continue
-            if cur.startswith("cent"):
+            cur = match.group("cur")
+            if cur.lower() in _CENT_WORDS:
                 value, currency = value / 100, None
-            else:
-                currency = _CURRENCY_SIGNS.get(cur) or _CURRENCY_WORDS.get(cur.rstrip("$")) or "USD"
+            elif (currency := _currency_of(cur, match.group("num"), value)) is None:
+                continue
             found.append((match.start(), match.end(), Amount(value.quantize(_CENT), currency)))
             taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
+    for start, end, amount in _amounts_in_words(text):
+        if not any(taken[start:end]):
+            found.append((start, end, amount))
     return tuple(sorted(found, key=lambda span: span[0]))
+
+
+def _amounts_in_words(text: str) -> list[tuple[int, int, Amount]]:
+    """Sums written in words: "twenty quid", "veinte euros", "fünfundzwanzig Euro", "a tenner"."""
+    runs = list(_WORD_RUN.finditer(text))
+    words = [run.group().lower() for run in runs]
+    found: list[tuple[int, int, Amount]] = []
+    i = 0
+    while i < len(words):
+        note = i + 1 if words[i] in ("a", "an") and i + 1 < len(words) else i
+        if words[note] in _NOTES:  # "a tenner"
+            value = Decimal(_NOTES[words[note]]).quantize(_CENT)
+            found.append((runs[i].start(), runs[note].end(), Amount(value)))
+            i = note + 1
+            continue
+        before = text[max(0, runs[i].start() - 8):runs[i].start()].rstrip()
+        after_digits = before[-1:].isdigit()  # "5 mil euros" is not a thousand
+        read = read_number(words, i) if not after_digits else None
+        if read is None:
+            i += 1
+            continue
+        number, end = read
+        amount = _money_after(text, runs, words, end, Decimal(number))
+        if amount is None and words[end - 1] in _CENT_WORDS and end - 1 > i:
+            shorter = read_number(words[i:end - 1])  # "one cent" is a cent, not a hundred
+            if shorter is not None:
+                number, end = shorter[0], i + shorter[1]
+                amount = _money_after(text, runs, words, end, Decimal(number))
+        if amount is None:
+            i = end
+            continue
+        value, stop = amount
+        found.append((runs[i].start(), runs[stop - 1].end(), value))
+        i = stop
+    return found
+
+
+def _money_after(text: str, runs: list[re.Match[str]], words: list[str], at: int,
+                 number: Decimal) -> tuple[Amount, int] | None:
+    """The amount when a currency word, a cent word or a note's name follows the number."""
+    if at >= len(words) or text[runs[at - 1].end():runs[at].start()].strip():
+        return None  # nothing follows, or not right after the number
+    word = words[at]
+    if word in _NOTES:
+        return Amount((number * _NOTES[word]).quantize(_CENT)), at + 1
+    if word in _CENT_WORDS:
+        return Amount((number / 100).quantize(_CENT)), at + 1
+    if word == "sterling" or word not in _CURRENCY_WORDS:
+        return None
+    two = f"{word} {words[at + 1]}" if at + 1 < len(words) else ""
+    if two in _CURRENCY_WORDS:
+        return Amount(number.quantize(_CENT), _CURRENCY_WORDS[two]), at + 2
+    if word in _BOOK_OR_POUND or word in _ONLY_ONE and number != 1:
+        return None  # "deux livres" are two books
+    return Amount(number.quantize(_CENT), _CURRENCY_WORDS[word]), at + 1
 
 
 def extract_amount(text: str, *, allow_bare_integer: bool = False) -> Amount | None:
@@ -155,13 +235,31 @@ def extract_amount(text: str, *, allow_bare_integer: bool = False) -> Amount | N
     return None
 
 
-_ORDER_WORD = r"(?:order|ord|purchase|ref|reference|confirmation)"
+_ORDER_WORD = (
+    r"(?:order|ord|purchase|ref|reference|confirmation|pedido|compra|bestellung(?:en)?"
+    r"|bestell|auftrag|auftr[äa]ge|commande|encomenda|referencia|refer[êe]ncia|r[ée]f[ée]rence"
+    r"|referenz|bestellnummer|auftragsnummer|bestellnr)"
+)
+"""Words for an order or its reference in the five languages ("Bestell-Nr." starts with one)."""
+_ORDER_FILLER = (
+    r"(?:(?:number|no|num|nr|nro|id|code|is|was|n[úu]mero|nummer|num[ée]ro|n[úu]m|lautet|ist"
+    r"|war|es|era|est|é|el|la|le|mi|meu|minha|mein|meine|ma|mon)\b|n[º°o]|=)"
+)
+"""Words between the word for an order and its id: "pedido nº", "Bestellung Nr.", "order is"."""
+_NUMBER_SIGN = r"(?<!\w)(?:n[º°]|nr\.?|nro\.?|no\.|n[úu]m\.|#)"
+"""Signs that say a reference number follows even without a word for an order."""
 _ORDER_CONTEXT = re.compile(
-    rf"(?:{_ORDER_WORD}s?\b\W*(?:(?:number|no|num|nr|id|code|is|was|=)\b\W*){{0,3}}|#\s?)$", re.I
+    rf"(?:{_ORDER_WORD}s?\b\W*(?:{_ORDER_FILLER}\W*){{0,3}}|{_NUMBER_SIGN}\s?)$", re.I
 )
 _TOKEN = re.compile(
     r"(?<![\w@.$£€/-])#?\s?([A-Za-z0-9]+(?:-[A-Za-z0-9]+){0,3})(?![\w@/-]|[.,]\d)"
 )
+# One letter standing alone, a space, and the digits: "g 7731". The letter starts where a word
+# would, and the digits run to their end, so each is tried once.
+_SPACED_ID = re.compile(r"(?<![\w@.$£€/#'’-])#?([A-Za-z]) (\d{3,8})(?![\w@/-]|[.,]\d)")
+_WORD_LETTERS = frozenset("aeiouyx")
+"""Letters that are words of their own ("a", "I", "y", "o", "e", "x" in "5 x 1000"), never
+the start of an id written with a space; an upper-case one counts after the word for order."""
 _NOT_AN_ID = re.compile(
     r"^\d+(?:st|nd|rd|th|am|pm|h|hrs?|mins?|days?|weeks?|x|kg|g|lbs?|cm|mm|m|km|ml|l|k|gb|tb|mb"
     r"|usd|eur|gbp|ft|in)$|^(?:covid-?19|mp[34]|h264|4k|8k)$"
@@ -210,6 +308,10 @@ def _reference_spans(text: str) -> list[tuple[int, int]]:
 def extract_order_ids(text: str, *, assume_order: bool = False) -> list[str]:
     """Return order references the customer wrote, upper-cased, in order of appearance.
 
+    An id written with a space after its letter ("g 7731") counts when the word for an
+    order comes before it or when it is one letter and four or five digits; a letter that is a
+    word of its own ("a 1000 times", "y 2024") is never read as the start of an id.
+
     Args:
         text: Free customer text.
         assume_order: The customer was just asked for an order number, so a bare number of
@@ -218,11 +320,20 @@ def extract_order_ids(text: str, *, assume_order: bool = False) -> list[str]:
     text = text[:MAX_PARSED_CHARS]
     masked = _masked(text)
     says_code = bool(_CODE_WORD.search(text))
-    ids: dict[str, None] = {}
+    found: list[tuple[int, str]] = []
+    for match in _SPACED_ID.finditer(masked):
+        letter, digits = match.group(1), match.group(2)
+        in_context = _in_order_context(masked, match.start(1))
+        plain = 4 <= len(digits) <= 5 and letter.lower() not in _WORD_LETTERS
+        if plain or in_context and letter not in _WORD_LETTERS:
+            found.append((match.start(1), f"{letter}{digits}".upper()))
+    spaced = {start for start, _ in found}
     for match in _TOKEN.finditer(masked):
         token = match.group(1)
         digits = sum(ch.isdigit() for ch in token)
         if not digits or not 3 <= len(token) <= 20 or _NOT_AN_ID.match(token):
+            continue
+        if token.isdigit() and _after_spaced_letter(masked, match.start(1), spaced):
             continue
         in_context = _in_order_context(masked, match.start(1))
         if token.isdigit():
@@ -232,8 +343,13 @@ def extract_order_ids(text: str, *, assume_order: bool = False) -> list[str]:
                 continue
         elif digits < 3 and not in_context:
             continue
-        ids.setdefault(token.upper())
-    return list(ids)
+        found.append((match.start(1), token.upper()))
+    return list(dict.fromkeys(token for _, token in sorted(found)))
+
+
+def _after_spaced_letter(masked: str, start: int, spaced: set[int]) -> bool:
+    """True when these digits follow the letter of an id written with a space ("g 7731")."""
+    return start - 2 in spaced and masked[start - 1] == " "
 
 
 _CODE_PATTERN = re.compile(r"(?<![\w#$£€.,/-])(\d{3}[- ]?\d{3}|\d{2} \d{2} \d{2})(?![\w.,/-]*\d)")

@@ -1,4 +1,5 @@
-"""Partial refunds by count: "only one of the 3 glasses was broken, they were 8 each"."""
+"""Partial refunds by count: "only one of the 3 glasses was broken, they were 8 each", "dos de
+los vasos llegaron rotos", "nur eins war kaputt, je Stück 8 €"."""
 
 from __future__ import annotations
 
@@ -6,27 +7,77 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from graph.limits import MAX_PARSED_CHARS
+from graph.numerals import read_number
+
 _NUMBER_WORDS = {
-    "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "pair": 2, "couple": 2, "three": 3,
-    "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "half": 0,
+    "a": 1, "an": 1, "single": 1, "pair": 2, "couple": 2, "half": 0, "mitad": 0, "hälfte": 0,
+    "moitié": 0, "metade": 0,
 }
-_COUNT = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a couple|a pair|half)"
-_OF_THE = re.compile(rf"\b{_COUNT}\s+(?:out\s+)?of\s+(?:the|my|them|those|these|all)\b", re.I)
-_ONLY = re.compile(rf"\b(?:only|just)\s+{_COUNT}\b(?!\s*(?:[.,]\d|%|days?|weeks?|[£$€]))", re.I)
-# "one glass was broken", "2 plates arrived smashed", "a cup is chipped"
-_COUNTED_NOUN = re.compile(
-    rf"\b{_COUNT}\s+(?:[a-z]+\s+){{0,2}}?[a-z]+\s+(?:was|were|is|are|arrived|came|got|had)\b",
+_COUNT_WORDS = (
+    "one two three four five six seven eight nine ten "
+    "uno una un dos tres cuatro cinco seis siete ocho nueve diez "
+    "ein eine einer eins zwei drei vier fünf sechs sieben acht neun zehn "
+    "une deux trois quatre cinq sept huit neuf dix "
+    "um uma dois duas três sete oito nove dez"
+).split()
+"""Counts up to ten in the five languages (shared words such as "seis" once each)."""
+_COUNT = (r"(\d{1,2}|a couple|a pair|half|" + "|".join(dict.fromkeys(_COUNT_WORDS)) + ")")
+_OF_THE = re.compile(
+    rf"\b{_COUNT}\s+(?:(?:out\s+)?of\s+(?:the|my|them|those|these|all)"
+    r"|de\s+(?:los|las|mis|ellos|ellas|estos|estas|esos|esas|mes|ces|meus|minhas|eles|elas)"
+    r"|des|dos|das|der|von\s+(?:den|meinen|diesen|ihnen))\b",
     re.I,
+)
+_ONLY = re.compile(
+    rf"\b(?:only|just|solo|sólo|solamente|nur|seulement|juste|só|apenas|somente)\s+{_COUNT}\b"
+    r"(?!\s*(?:[.,]\d|%|days?|weeks?|días?|dias?|tage?n?|jours?|[£$€]))",
+    re.I,
+)
+_VERBS = (
+    "was|were|is|are|arrived|came|got|had|"
+    "llegó|llego|llegaron|está|esta|están|estan|estaba|estaban|vino|vinieron|"
+    "ist|sind|war|waren|kam|kamen|"
+    "est|sont|était|étaient|etait|etaient|"
+    "chegou|chegaram|veio|vieram|estão|estao|estava|estavam"
+)
+# "one glass was broken", "2 plates arrived smashed", "dos vasos llegaron rotos", "zwei Gläser
+# sind kaputt": a count, at most three words, then a verb.
+_COUNTED_NOUN = re.compile(
+    rf"\b{_COUNT}\s+(?:[^\W\d_]+\s+){{0,2}}?[^\W\d_]+\s+(?:{_VERBS})\b",
+    re.I,
+)
+_DAMAGED = (
+    r"(?:broken|broke|cracked|chipped|smashed|shattered|damaged|dented|torn|ripped|faulty|"
+    r"missing|rot[oa]s?|dañad[oa]s?|astillad[oa]s?|kaputt|beschädigt|zerbrochen|gesprungen|"
+    r"cass[ée]e?s?|ab[îi]m[ée]e?s?|endommag[ée]e?s?|f[êe]l[ée]e?s?|quebrad[oa]s?|"
+    r"danificad[oa]s?|partid[oa]s?|trincad[oa]s?)"
+)
+# "but 1 was cracked", "uno llegó roto": a count with no noun, said of damage only, since "4 is
+# fine" names a sum, not pieces.
+_COUNT_DAMAGED = re.compile(
+    rf"\b{_COUNT}\s+(?:{_VERBS})\s+(?:(?:all|totally|completely|really|very|muy|ganz|"
+    rf"completamente|totalement|tout)\s+)?{_DAMAGED}(?!\w)",
+    re.I,
+)
+_PER_PIECE = (
+    r"(?:each|apiece|a piece|per (?:piece|item|unit|one)|cada (?:uno|una|um|uma)|cada|"
+    r"la unidad|por unidad|pro st[üu]ck|das st[üu]ck|je st[üu]ck|la pi[èe]ce|pi[èe]ce|"
+    r"chacune?|l'unit[ée]|par pi[èe]ce|a unidade|por unidade|por pe[çc]a)"
+)
+_EACH_WAS = (
+    r"(?:each (?:one )?(?:was|is|cost|costs|were)|"
+    r"cada (?:uno|una|um|uma) (?:cost[óo]|costaba|cuesta|val[íi]a|vale|custou|custava|custa)|"
+    r"jeweils|chacune? (?:co[ûu]tait|co[ûu]te|a co[ûu]t[ée]))"
 )
 # A price starts at its currency sign or where its digits begin, never again inside them, and
 # spaces are taken whole (possessive): two optional runs of spaces side by side would be split
 # every possible way before giving up.
 _EACH = re.compile(
     r"(?:[£$€]\s*+)?(?<!\d)(\d++(?:[.,]\d{1,2})?)\s*+"
-    r"(?:(?:[£$€]|eur|euros?|usd|dollars?|gbp|pounds?|quid|bucks)\s*+)?"
-    r"(?:each|apiece|a piece|per (?:piece|item|unit|one))\b"
-    r"|\beach (?:one )?(?:was|is|cost|costs|were)\s*+(?:[£$€]\s*+)?(\d+(?:[.,]\d{1,2})?)",
+    r"(?:(?:[£$€]|eur|euros?|usd|dollars?|gbp|pounds?|quid|bucks|reais|libras?)\s*+)?"
+    rf"{_PER_PIECE}\b"
+    rf"|\b{_EACH_WAS}\s*+(?:[£$€]\s*+)?(\d+(?:[.,]\d{{1,2}})?)",
     re.I,
 )
 
@@ -35,12 +86,16 @@ def _count(word: str) -> int | None:
     word = word.lower().replace("a couple", "couple").replace("a pair", "pair")
     if word.isdigit():
         return int(word)
-    return _NUMBER_WORDS.get(word)
+    if word in _NUMBER_WORDS:
+        return _NUMBER_WORDS[word]
+    read = read_number([word])
+    return read[0] if read else None
 
 
 def units_affected(text: str) -> int | None:
     """How many pieces the customer says had a problem, when they say a count."""
-    for pattern in (_OF_THE, _ONLY, _COUNTED_NOUN):
+    text = text[:MAX_PARSED_CHARS]
+    for pattern in (_OF_THE, _ONLY, _COUNTED_NOUN, _COUNT_DAMAGED):
         if match := pattern.search(text):
             count = _count(match.group(1))
             if count:
@@ -49,7 +104,8 @@ def units_affected(text: str) -> int | None:
 
 
 def unit_price(text: str) -> Decimal | None:
-    """A price per piece the customer states ("8 each", "each was £4.50")."""
+    """A price per piece the customer states ("8 each", "each was £4.50", "8 € pro Stück")."""
+    text = text[:MAX_PARSED_CHARS]
     match = _EACH.search(text)
     if match is None:
         return None

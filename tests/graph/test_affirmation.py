@@ -19,6 +19,41 @@ OTHER = ["yes but not now", "yes no", "I don't know", "maybe", "yes, and also re
          "can you do it tomorrow", "perhaps later", "yes please, and refund the other order too"]
 
 
+YES_ELSEWHERE = [
+    "sí", "si claro", "vale", "dale", "Sí, por favor", "claro que sí", "de acuerdo",
+    "vale, gracias",
+    "ja", "ja bitte", "genau", "Ja, gerne", "Ja, mach das", "einverstanden", "warum nicht",
+    "oui", "d'accord", "d’accord", "ouais", "Oui, merci", "Oui, allez-y", "bien sûr",
+    "pourquoi pas", "sim", "claro", "pode sim", "Sim, obrigado", "tá bom", "com certeza", "siii",
+]
+NO_ELSEWHERE = [
+    "no", "No, gracias", "mejor no", "claro que no", "ahora no", "para nada",
+    "nein", "nein danke", "lieber nicht", "noch nicht", "nee", "nö", "auf keinen Fall",
+    "non", "non merci", "pas maintenant", "pas encore",
+    "não", "nao", "não, obrigado", "ainda não", "de jeito nenhum",
+]
+OTHER_ELSEWHERE = [
+    "quizás", "no sé", "¿seguro", "sí pero solo la mitad", "no se preocupe", "vielleicht",
+    "weiß nicht", "ja aber nur die Hälfte", "peut-être", "je ne sais pas", "oui mais demain",
+    "talvez", "não sei", "pode ser", "sim, mas só metade", "1", "2", "sí 2", "la fecha", "date",
+]
+
+
+@pytest.mark.parametrize("text", YES_ELSEWHERE)
+def test_agreement_in_spanish_german_french_and_portuguese(text: str) -> None:
+    assert classify_reply(text) == "yes"
+
+
+@pytest.mark.parametrize("text", NO_ELSEWHERE)
+def test_refusal_in_spanish_german_french_and_portuguese(text: str) -> None:
+    assert classify_reply(text) == "no"
+
+
+@pytest.mark.parametrize("text", OTHER_ELSEWHERE)
+def test_hedges_keypad_digits_and_lookalikes_stay_other(text: str) -> None:
+    assert classify_reply(text) == "other"
+
+
 @pytest.mark.parametrize("text", YES)
 def test_plain_agreement_is_yes(text: str) -> None:
     assert classify_reply(text) == "yes"

@@ -14,6 +14,8 @@ from graph.affirmation import classify_reply
 from graph.escalation_signals import escalation_signal
 from graph.identity import asks_for_new_code
 from graph.offers import read_offer_reply
+from graph.offline.amounts import relative_share, unread_amounts
+from graph.offline.quantities import unit_price, units_affected
 from graph.slots import (
     extract_amount,
     extract_code,
@@ -64,6 +66,29 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "shouting": _repeated("HELP ME NOW "),
     "yes and no": _repeated("yes no cancel keep "),
     "emoji": _repeated("👍"),
+    "number words": _repeated("one two three "),
+    "number words and currency": _repeated("twenty five euros "),
+    "german compound numbers": _repeated("fünfundzwanzig"),
+    "hyphenated numbers": _repeated("quatre-vingt-"),
+    "cent words": _repeated("one cent "),
+    "banknotes": _repeated("a tenner "),
+    "letter and digits": _repeated("g 7731 "),
+    "order words elsewhere": _repeated("pedido nº "),
+    "street words first": _repeated("calle "),
+    "street words and numbers": _repeated("calle mayor 12 "),
+    "french streets": _repeated("12 rue "),
+    "abbreviations with dots": _repeated("av. "),
+    "flats": _repeated("apto 5 "),
+    "ordinal floors": _repeated("3º B "),
+    "flat then comma": _repeated("Flat 3, "),
+    "postcode and city": _repeated("28013 madrid "),
+    "hyphen separators": _repeated(" - "),
+    "percentages": _repeated("50% "),
+    "halves": _repeated("half "),
+    "negated parts": _repeated("not the "),
+    "yes and no elsewhere": _repeated("sí no ja nein oui non sim não "),
+    "per piece": _repeated("8 € cada uno "),
+    "counts of the": _repeated("1 de los "),
     "realistic": _repeated(REALISTIC),
 }
 OFFER: dict[str, Any] = {
@@ -89,6 +114,10 @@ PARSERS = [
     Parser("extract_email", extract_email),
     Parser("extract_phone", lambda text: extract_phone(text, "GB")),
     Parser("classify_reply", classify_reply),
+    Parser("relative_share", relative_share),
+    Parser("unread_amounts", lambda text: unread_amounts(text, bare_zero=True)),
+    Parser("units_affected", units_affected),
+    Parser("unit_price", unit_price),
     Parser("escalation_signal", lambda text: escalation_signal(text, [text, text])),
     Parser("asks_for_new_code", asks_for_new_code),
     Parser("read_offer_reply", lambda text: read_offer_reply(OFFER, text)),

@@ -56,6 +56,38 @@ def test_extract_order_ids(text: str, expected: list[str]) -> None:
     assert extract_order_ids(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("g 7731", ["G7731"]), ("k 4410 hasn't come", ["K4410"]), ("my order is k 4410", ["K4410"]),
+     ("order A 1001", ["A1001"]), ("about g 7731 and k 4410", ["G7731", "K4410"]),
+     ("o pedido G 7731 chegou", ["G7731"]), ("a 1000 times", []), ("I need 2 of them", []),
+     ("en marzo y 2024", []), ("5 x 1000", []), ("order a 1001", []),
+     ("I want to order a 1000 piece puzzle", []), ("it's 7731", [])],
+)
+def test_an_id_written_with_a_space_after_its_letter(text: str, expected: list[str]) -> None:
+    assert extract_order_ids(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pedido 48213", "mi pedido es el 48213", "pedido nº 48213", "número de pedido 48213",
+     "Bestellung 48213", "Bestellung Nr. 48213", "Bestell-Nr. 48213", "Auftrag 48213",
+     "Auftragsnummer 48213", "commande 48213", "ma commande est la 48213",
+     "numéro de commande 48213", "commande n° 48213", "encomenda 48213", "encomenda nº 48213",
+     "Nr. 48213", "n° 48213", "nº 48213"],
+)
+def test_the_words_for_order_in_five_languages_introduce_an_id(text: str) -> None:
+    assert extract_order_ids(text) == ["48213"]
+
+
+@pytest.mark.parametrize(
+    "text", ["mi pedido de 2024", "Calle Mayor 12, 3º B 28013 Madrid",
+             "Rua das Flores 45, 1200-195 Lisboa", "Av. Paulista 1000, São Paulo - SP, 01310-100"],
+)
+def test_years_and_postcodes_are_not_ids(text: str) -> None:
+    assert extract_order_ids(text) == []
+
+
 def test_bare_number_is_an_order_when_one_was_asked_for() -> None:
     assert extract_order_ids("it's 77812", assume_order=True) == ["77812"]
 
@@ -69,6 +101,54 @@ def test_bare_number_is_an_order_when_one_was_asked_for() -> None:
 )
 def test_extract_amount(text: str, value: str, currency: str | None) -> None:
     assert extract_amount(text) == Amount(Decimal(value), currency)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [("four pounds", "4.00", "GBP"), ("twenty quid", "20.00", "GBP"), ("a tenner", "10.00", None),
+     ("a fiver please", "5.00", None), ("two tenners", "20.00", None),
+     ("cinco euros", "5.00", "EUR"), ("veinte euros", "20.00", "EUR"),
+     ("treinta y cinco euros", "35.00", "EUR"), ("veinticinco dólares", "25.00", "USD"),
+     ("fünf Euro", "5.00", "EUR"), ("zwanzig Euro", "20.00", "EUR"),
+     ("fünfundzwanzig Euro", "25.00", "EUR"), ("einhundert Euro", "100.00", "EUR"),
+     ("dix euros", "10.00", "EUR"), ("vingt euros", "20.00", "EUR"),
+     ("quatre-vingts euros", "80.00", "EUR"), ("deux cents euros", "200.00", "EUR"),
+     ("cinco reais", "5.00", "BRL"), ("vinte e cinco reais", "25.00", "BRL"),
+     ("um real", "1.00", "BRL"), ("dez euros", "10.00", "EUR"),
+     ("one hundred and twenty dollars", "120.00", "USD"), ("fifty cents", "0.50", None),
+     ("one cent", "0.01", None), ("cincuenta céntimos", "0.50", None)],
+)
+def test_amounts_in_words_in_five_languages(text: str, value: str, currency: str | None) -> None:
+    assert extract_amount(text) == Amount(Decimal(value), currency)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [("4,50 €", "4.50", "EUR"), ("4,50 EUR", "4.50", "EUR"), ("R$ 4,50", "4.50", "BRL"),
+     ("R$50", "50.00", "BRL"), ("50 reais", "50.00", "BRL"), ("5 Pfund", "5.00", "GBP"),
+     ("10 libras", "10.00", "GBP"), ("3 dólares", "3.00", "USD"), ("12 Euro", "12.00", "EUR"),
+     ("4,50 livres", "4.50", "GBP"), ("deux livres sterling", "2.00", "GBP"),
+     ("20 dollars", "20.00", "USD"), ("50 centavos", "0.50", None), ("5 Franken", "5.00", "CHF")],
+)
+def test_currency_names_signs_and_decimal_commas(text: str, value: str,
+                                                 currency: str | None) -> None:
+    assert extract_amount(text) == Amount(Decimal(value), currency)
+
+
+@pytest.mark.parametrize(
+    "text", ["j'ai commandé deux livres", "2 livres", "2 real problems", "a dollar short",
+             "5 mil euros"],
+)
+def test_words_that_are_not_money_here(text: str) -> None:
+    assert extract_amount(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [("make it £4", "GBP"), ("actually 4 is fine", None), ("4 would be fine", None)],
+)
+def test_a_corrected_amount_still_reads_as_four(text: str, currency: str | None) -> None:
+    assert extract_amount(text, allow_bare_integer=True) == Amount(Decimal("4.00"), currency)
 
 
 @pytest.mark.parametrize(
@@ -108,7 +188,75 @@ def test_extract_address(text: str, expected: PostalAddress) -> None:
     assert extract_address(text) == expected
 
 
-@pytest.mark.parametrize("text", ["hello", "I have 2 kids", "where is order 12345", "12.50"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Calle Mayor 12, 3º B, 28013 Madrid",
+         PostalAddress("Calle Mayor 12", "Madrid", "28013", None, "3º B")),
+        ("calle mayor 12 3º b 28013 madrid",
+         PostalAddress("calle mayor 12", "madrid", "28013", None, "3º b")),
+        ("C/ Mayor 12, 28013 Madrid", PostalAddress("C/ Mayor 12", "Madrid", "28013", None)),
+        ("Calle 5 de Mayo 123, 06000 Ciudad de México",
+         PostalAddress("Calle 5 de Mayo 123", "Ciudad de México", "06000", None)),
+        ("Av. Insurgentes Sur 1602, Col. Crédito Constructor, 03940 Ciudad de México, CDMX",
+         PostalAddress("Av. Insurgentes Sur 1602", "Ciudad de México", "03940", None,
+                       "Col. Crédito Constructor")),
+        ("3 Calle Real, 15001 La Coruña, España",
+         PostalAddress("3 Calle Real", "La Coruña", "15001", "ES")),
+        ("Hauptstraße 5, 10115 Berlin", PostalAddress("Hauptstraße 5", "Berlin", "10115", None)),
+        ("hauptstraße 5 10115 berlin bitte",
+         PostalAddress("hauptstraße 5", "berlin", "10115", None)),
+        ("Hauptstraße 5, 10115 Berlin bitte ändern",
+         PostalAddress("Hauptstraße 5", "Berlin", "10115", None)),
+        ("Lindenweg 3a, 1010 Wien", PostalAddress("Lindenweg 3a", "Wien", "1010", None)),
+        ("Karl-Marx-Allee 12, 10243 Berlin, Deutschland",
+         PostalAddress("Karl-Marx-Allee 12", "Berlin", "10243", "DE")),
+        ("Hauptstr. 5, 10115 Berlin", PostalAddress("Hauptstr. 5", "Berlin", "10115", None)),
+        ("Stiege 2, Lindengasse 7, 1070 Wien",
+         PostalAddress("Lindengasse 7", "Wien", "1070", None, "Stiege 2")),
+        ("12 rue des Lilas, 69003 Lyon", PostalAddress("12 rue des Lilas", "Lyon", "69003", None)),
+        ("12 rue des lilas 69003 lyon", PostalAddress("12 rue des lilas", "lyon", "69003", None)),
+        ("12, rue des Lilas, 69003 Lyon",
+         PostalAddress("12, rue des Lilas", "Lyon", "69003", None)),
+        ("appartement 4, 7 avenue Foch, 75116 Paris",
+         PostalAddress("7 avenue Foch", "Paris", "75116", None, "appartement 4")),
+        ("Can you send Q5530 to 14 Rue de la Paix, 75002 Paris, France instead?",
+         PostalAddress("14 Rue de la Paix", "Paris", "75002", "FR")),
+        ("Rua das Flores 45, 1200-195 Lisboa",
+         PostalAddress("Rua das Flores 45", "Lisboa", "1200-195", "PT")),
+        ("Rua Augusta 100, 2º Esq, 1100-053 Lisboa, Portugal",
+         PostalAddress("Rua Augusta 100", "Lisboa", "1100-053", "PT", "2º Esq")),
+        ("Av. Paulista 1000, apto 52, São Paulo - SP, 01310-100",
+         PostalAddress("Av. Paulista 1000", "São Paulo", "01310-100", "BR", "apto 52")),
+        ("Rua Augusta, 1500 - Consolação, São Paulo - SP, 01305-100",
+         PostalAddress("Rua Augusta, 1500", "São Paulo", "01305-100", "BR")),
+        ("14 harbour road exeter ex1 2ab",
+         PostalAddress("14 harbour road", "exeter", "EX1 2AB", "GB")),
+        ("hi, new address is 14 harbour road exeter ex1 2ab uk thanks",
+         PostalAddress("14 harbour road", "exeter", "EX1 2AB", "GB")),
+        ("350 fifth avenue new york ny 10118",
+         PostalAddress("350 fifth avenue", "new york", "10118", "US")),
+        ("Flat 3, 14 Harbour Road, Exeter EX1 2AB",
+         PostalAddress("14 Harbour Road", "Exeter", "EX1 2AB", "GB", "Flat 3")),
+        ("14 Harbour Road, Exeter EX1 2AB. Can you update order K4410",
+         PostalAddress("14 Harbour Road", "Exeter", "EX1 2AB", "GB")),
+        ("14 not 12, so 14 Harbour Road, Exeter EX1 2AB",
+         PostalAddress("14 Harbour Road", "Exeter", "EX1 2AB", "GB")),
+        ("22 Church Road St Albans AL1 3AA",
+         PostalAddress("22 Church Road", "St Albans", "AL1 3AA", "GB")),
+        ("10 Downing St, London, UK, SW1A 2AA",
+         PostalAddress("10 Downing St", "London", "SW1A 2AA", "GB")),
+        ("send it to 4 elm road please", PostalAddress("4 elm road", None, None, None)),
+    ],
+)
+def test_addresses_as_each_country_writes_them(text: str, expected: PostalAddress) -> None:
+    assert extract_address(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["hello", "I have 2 kids", "where is order 12345", "12.50", "I bought 2 green shirts",
+             "I would like to place 2 orders", "sent via DHL 12345"],
+)
 def test_no_address(text: str) -> None:
     assert extract_address(text) is None
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
+
 import pytest
 
-from graph.offline.amounts import blank, unread_amounts
+from graph.offline.amounts import blank, relative_share, share_of, unread_amounts
 
 
 @pytest.mark.parametrize(("text", "value"), [
     ("-10", "-10"), ("refund -10 euros", "-10"), ("$-5", "-5"), ("-€5", "-5"),
     ("0.001", "0.001"), ("make it 0,005", "0.005"), (".001", ".001"), ("1e9", "1e9"),
     ("€1E+9 back", "1E+9"), ("0 euros", "0"), ("€0", "0"), ("0.00 EUR", "0.00"),
+    ("0 reais", "0"), ("R$-5", "-5"), ("-5 libras", "-5"),
 ])
 def test_numbers_no_refund_can_be(text: str, value: str) -> None:
     assert [amount.value for amount in unread_amounts(text)] == [value]
@@ -31,3 +35,51 @@ def test_a_bare_zero_counts_when_an_amount_was_asked_for() -> None:
 def test_blanked_amounts_leave_the_rest_in_place() -> None:
     text = "refund €1e9 on Q5521"
     assert blank(text, unread_amounts(text)) == "refund      on Q5521"
+
+
+@pytest.mark.parametrize(("text", "share"), [
+    ("half", Fraction(1, 2)), ("half of it", Fraction(1, 2)), ("just refund half", Fraction(1, 2)),
+    ("50%", Fraction(1, 2)), ("50 %", Fraction(1, 2)), ("fifty percent", Fraction(1, 2)),
+    ("a quarter", Fraction(1, 4)), ("two thirds", Fraction(2, 3)), ("3/4", Fraction(3, 4)),
+    ("la mitad", Fraction(1, 2)), ("la mitad del importe", Fraction(1, 2)),
+    ("un tercio", Fraction(1, 3)), ("tres cuartos", Fraction(3, 4)),
+    ("la tercera parte", Fraction(1, 3)), ("cincuenta por ciento", Fraction(1, 2)),
+    ("die Hälfte", Fraction(1, 2)), ("ein Drittel", Fraction(1, 3)),
+    ("drei Viertel", Fraction(3, 4)), ("25 Prozent", Fraction(1, 4)),
+    ("la moitié", Fraction(1, 2)), ("à moitié prix", Fraction(1, 2)),
+    ("deux tiers", Fraction(2, 3)), ("un quart", Fraction(1, 4)),
+    ("vingt pour cent", Fraction(1, 5)),
+    ("metade", Fraction(1, 2)), ("a metade", Fraction(1, 2)), ("um terço", Fraction(1, 3)),
+    ("no, half", Fraction(1, 2)), ("not the full amount, just half", Fraction(1, 2)),
+])
+def test_a_part_of_the_order_is_read_as_a_fraction(text: str, share: Fraction) -> None:
+    assert relative_share(text) == share
+
+
+@pytest.mark.parametrize("text", [
+    "the full amount", "everything back", "all of it", "I want a full refund", "in full please",
+    "all", "100%", "not half, the full amount", "I want my money back",
+    "todo el importe", "reembolso completo", "el total", "den vollen Betrag bitte", "alles zurück",
+    "le montant total", "la totalité", "pas la moitié, tout le montant", "o valor total", "tudo",
+    "tudo por favor",
+])
+def test_the_whole_order_is_one(text: str) -> None:
+    assert relative_share(text) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "make it £4", "actually 4 is fine", "4 would be fine", "half an hour", "a quarter past five",
+    "un quart d'heure", "my other half ordered it", "it arrived à moitié cassé",
+    "I am 100% sure", "150%", "1/2/2025", "not the full amount", "no full refund",
+    "part of the total", "some of it", "todo bien", "thanks for everything", "alles gut",
+    "tudo bem", "tout va bien", "nicht die Hälfte", "",
+])
+def test_no_part_is_read_where_none_is_meant(text: str) -> None:
+    assert relative_share(text) is None
+
+
+def test_a_share_of_the_total_is_rounded_to_the_cent_and_never_above_it() -> None:
+    assert share_of("10.00", Fraction(1, 3)) == Decimal("3.33")
+    assert share_of(Decimal("40"), Fraction(1, 2)) == Decimal("20.00")
+    assert share_of("0.05", Fraction(1, 2)) == Decimal("0.03")
+    assert share_of("19.99", Fraction(1)) == Decimal("19.99")

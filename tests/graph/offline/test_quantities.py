@@ -19,6 +19,18 @@ MIXED = {"total": "50.00", "lines": [{"name": "Mug", "qty": 4, "unit_price": "5.
     ("one mug was broken", 1, None),
     ("each one was £3 and three of them broke", 3, Decimal("3")),
     ("the teapot is broken", None, None),
+    ("but 1 was cracked", 1, None),
+    ("actually 4 is fine", None, None),
+    ("dos de los vasos llegaron rotos", 2, None),
+    ("solo uno estaba roto, costaban 4,50 cada uno", 1, Decimal("4.50")),
+    ("cada uno costaba 4,50 €", None, Decimal("4.50")),
+    ("zwei der Gläser sind kaputt", 2, None),
+    ("nur eins war kaputt, 8 € pro Stück", 1, Decimal("8")),
+    ("deux des verres sont arrivés cassés", 2, None),
+    ("seulement un, 8 € pièce", 1, Decimal("8")),
+    ("chacun coûtait 5 €", None, Decimal("5")),
+    ("dois dos copos chegaram quebrados", 2, None),
+    ("só um veio quebrado, custou 8 cada", 1, Decimal("8")),
 ])
 def test_counts_and_prices_are_read(said: str, units: int | None, each: Decimal | None) -> None:
     assert units_affected(said) == units
