@@ -100,11 +100,13 @@ class TurnRunner:
         async with self._locks.hold(customer_thread(verified)):
             second = await self._run(customer_thread(verified), item, requests, verified,
                                      {"kind": "verified", "asked": bool(requests)},
-                                     human_id=f"{_human_id(item)}-continued")
+                                     human_id=f"{_human_id(item)}-continued",
+                                     language=first.state.get("language"))
         return [first, second]
 
     async def _run(self, thread: str, item: InboxItem, text: str, customer_id: str | None,
-                   arrival: Arrival | None = None, human_id: str | None = None) -> Run:
+                   arrival: Arrival | None = None, human_id: str | None = None,
+                   language: str | None = None) -> Run:
         human_id = human_id or _human_id(item)
         message, graph = item.message, self._agent.graph
         config: dict[str, Any] = {"configurable": {
@@ -124,7 +126,8 @@ class TurnRunner:
             "messages": [HumanMessage(content=text, id=human_id)] if text else [],
             "escalation": None, "turn_facts": None, "handover": None, "held_action": None,
             "arrival": arrival,
-            **({"customer_id": customer_id, "verified": True} if customer_id else {})}
+            **({"customer_id": customer_id, "verified": True} if customer_id else {}),
+            **({"language": language} if language else {})}
         state = await graph.ainvoke(turn_input, config, **run)
         await self._prune(thread)
         await self._lifecycle.after_turn(message.channel, state)
