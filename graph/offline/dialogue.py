@@ -8,7 +8,7 @@ from typing import Any
 from graph.addresses import extract_address
 from graph.catalogs import _
 from graph.offline import replies
-from graph.offline.amounts import blank, unread_amounts
+from graph.offline.amounts import blank, share_of, unread_amounts
 from graph.offline.intents import tokenize
 from graph.offline.lexicon import (
     CANCEL,
@@ -51,6 +51,8 @@ def _fill_slots(state: DialogueState, reading: Reading, order_ids: list[str]) ->
         slots.pop("amount", None)
         slots["wants_partial"] = False
     no_sum = reading.amount is None and reading.unread_amount is None
+    if reading.share is not None and no_sum:
+        slots["share"] = str(reading.share)
     if (units := units_affected(reading.text)) and no_sum:
         slots["units"] = units
         each = unit_price(reading.text)
@@ -127,7 +129,8 @@ def _continue_pending(
     named = reading.amount is not None or reading.unread_amount is not None
     pending = state.slots.get("order_id")
     other_order = bool(order_ids) and pending is not None and pending not in order_ids
-    if awaiting == "amount" and (named or reading.full_amount) and not other_order:
+    if awaiting == "amount" and (named or reading.full_amount or reading.share is not None) \
+            and not other_order:
         _fill_slots(state, reading, order_ids)
         state.slots["wants_partial"] = False
         return advance(state, offered, prefix)
@@ -231,6 +234,10 @@ def _amend(
     amount = str(reading.amount.value) if reading.amount else reading.unread_amount
     if amount is None and "?" not in reading.text and len(reading.text.split()) <= 8:
         amount = _amount_in(_without(reading.text, order_ids))
+    if amount is None and reading.share is not None and state.intent == REFUND:
+        order = state.known_order(str(slots.get("order_id")))
+        if order and order.get("total") is not None:
+            amount = str(share_of(order["total"], reading.share))
     if state.intent == REFUND and amount is not None:
         slots["amount"], slots["wants_partial"], changed = amount, False, True
     if state.intent == CHANGE_ADDRESS and reading.address is not None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 from graph.addresses import PostalAddress, extract_address
 from graph.affirmation import Reply, classify_reply
 from graph.classifier import intent_classifier
 from graph.escalation_signals import has_strong_words, is_shouting
-from graph.offline.amounts import blank, unread_amounts
+from graph.offline.amounts import blank, relative_share, unread_amounts
 from graph.offline.intents import WordIndex, agitation, tokenize, word_similarity
 from graph.offline.lexicon import (
     CANCEL,
@@ -66,6 +67,8 @@ class Reading:
         code: A six-digit one-time code, if any.
         reason: A short refund or cancellation reason, if one is recognizable.
         about_order: The message names or points at one of the customer's orders.
+        share: A part of the order's total the customer asked for ("half", "25 %"), when the
+            message names no sum; the whole of it is `full_amount` instead.
     """
 
     text: str
@@ -80,6 +83,7 @@ class Reading:
     reason: str | None
     about_order: bool = False
     unread_amount: str | None = None
+    share: Fraction | None = None
 
     @property
     def task(self) -> str | None:
@@ -175,6 +179,7 @@ def read_message(
     amount = extract_amount(blank(text, unread) if unread else text,
                             allow_bare_integer=expecting == "amount")
     unread_amount = unread[0].value if unread and amount is None else None
+    share = relative_share(text) if amount is None and unread_amount is None else None
     if amount is not None and expecting == "amount" and order_ids:
         order_ids = [oid for oid in order_ids if oid != re.sub(r"\.00$", "", str(amount.value))]
     tokens = tokenize(text)
@@ -191,8 +196,8 @@ def read_message(
         intents=intents,
         order_ids=order_ids,
         amount=amount,
-        full_amount=bool(FULL_AMOUNT_WORDS.intersection(words)) and amount is None
-        and unread_amount is None,
+        full_amount=(bool(FULL_AMOUNT_WORDS.intersection(words)) or share == 1)
+        and amount is None and unread_amount is None,
         address=address,
         reply=classify_reply(text),
         email=extract_email(text),
@@ -200,4 +205,5 @@ def read_message(
         reason=_reason_of(words, index),
         about_order=bool(order_ids) or about_order,
         unread_amount=unread_amount,
+        share=share if share != 1 else None,
     )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from graph.catalogs import _
 from graph.offline import replies
+from graph.offline.amounts import share_of
 from graph.offline.lexicon import (
     CANCEL,
     CHANGE_ADDRESS,
@@ -95,6 +97,12 @@ def advance(state: DialogueState, offered: set[str], prefix: str = "") -> Decisi
         words = [w for w in str(slots.get("text", "")).lower().split() if len(w) > 3]
         slots["amount"] = partial_amount(state.known_order(order_id), int(slots["units"]),
                                          Decimal(price) if price else None, words)
+    if slots.get("amount") is None and slots.get("share"):
+        order = state.known_order(order_id)
+        if order and order.get("total") is not None:
+            slots["amount"] = str(share_of(order["total"], Fraction(slots["share"])))
+        else:  # a part of a total not known here: ask for the sum rather than refund it all
+            slots["wants_partial"] = True
     if slots.get("wants_partial") and slots.get("amount") is None:
         question = _("How much would you like refunded for {order_id}?")
         return ask(state, "amount", prefix + question.format(order_id=order_id))

@@ -83,3 +83,20 @@ def test_a_share_of_the_total_is_rounded_to_the_cent_and_never_above_it() -> Non
     assert share_of(Decimal("40"), Fraction(1, 2)) == Decimal("20.00")
     assert share_of("0.05", Fraction(1, 2)) == Decimal("0.03")
     assert share_of("19.99", Fraction(1)) == Decimal("19.99")
+
+
+def test_half_of_a_known_order_is_refunded_as_half_its_total() -> None:
+    from tests.graph.offline.conversation import Chat, only_call, order
+
+    chat = Chat()
+    chat.say("show me my orders")
+    chat.answer({"orders": [order("P1300", "delivered", "Oak side table", total="215.00")]})
+    assert only_call(chat.say("could I get half my money back on the side table")) == (
+        "refund", {"order_id": "P1300", "amount": "107.50"})
+
+
+def test_half_of_an_order_not_seen_yet_asks_for_the_sum_instead_of_refunding_it_all() -> None:
+    from tests.graph.offline.conversation import Chat
+
+    reply = Chat().say("refund half of order P1300 please")
+    assert reply.tool_calls == [] and "How much" in reply.content
