@@ -127,3 +127,22 @@ def postcode_in(segment: str) -> tuple[str, str | None, int, int] | None:
     if match := _GENERIC_POSTCODE.search(segment):
         return match.group(1), None, match.start(), match.end()
     return None
+
+
+_HOME_FORMATS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
+    "es": ((re.compile(r"\d{5}"), "ES"),),
+    "de": ((re.compile(r"\d{5}"), "DE"), (re.compile(r"\d{4}"), "AT")),
+    "fr": ((re.compile(r"\d{5}"), "FR"),),
+    "pt": ((re.compile(r"\d{4}-\d{3}"), "PT"), (re.compile(r"\d{5}-\d{3}"), "BR")),
+    "en": ((UK_POSTCODE, "GB"),),
+}
+
+
+def likely_country(postcode: str, language: str) -> str | None:
+    """The country an address with no country named is most likely in: the one whose postcode
+    format it has, among the countries where the customer's language is spoken ("28013" in
+    Spanish is Spain). The customer sees it in the confirmation and can correct it."""
+    for pattern, country in _HOME_FORMATS.get(language, ()):
+        if pattern.fullmatch(postcode.strip()):
+            return country
+    return None

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from graph.addresses import extract_address
-from graph.catalogs import _
+from graph.catalogs import _, active_language
 from graph.offline import replies
 from graph.offline.amounts import blank, share_of, unread_amounts
 from graph.offline.intents import tokenize
@@ -30,6 +30,7 @@ from graph.offline.references import Mention, choose_option, find_mention, resol
 from graph.offline.smalltalk import attitude_reply, social_reply
 from graph.offline.state import DialogueState
 from graph.offline.steps import Decision, advance, ask, call_tool
+from graph.postcodes import likely_country
 from graph.slots import extract_amount, extract_order_ids
 
 MAX_QUERY_CHARS = 500
@@ -60,7 +61,15 @@ def _fill_slots(state: DialogueState, reading: Reading, order_ids: list[str]) ->
     if reading.reason and not slots.get("reason"):
         slots["reason"] = reading.reason
     if reading.address is not None:
-        slots["address"] = street_only(reading.address.as_dict(), order_ids)
+        slots["address"] = _with_country(street_only(reading.address.as_dict(), order_ids))
+
+
+def _with_country(address: dict[str, Any]) -> dict[str, Any]:
+    """An address with the country its postcode and the customer's language point at."""
+    if address.get("country") or not address.get("postcode"):
+        return address
+    country = likely_country(str(address["postcode"]), active_language())
+    return {**address, "country": country} if country else address
 
 
 _LEAD_IN = re.compile(r"(?:\bto\b|\bis\b|:)\s*", re.I)
@@ -241,7 +250,8 @@ def _amend(
     if state.intent == REFUND and amount is not None:
         slots["amount"], slots["wants_partial"], changed = amount, False, True
     if state.intent == CHANGE_ADDRESS and reading.address is not None:
-        slots["address"], changed = street_only(reading.address.as_dict(), order_ids), True
+        slots["address"] = _with_country(street_only(reading.address.as_dict(), order_ids))
+        changed = True
     if not changed:  # the same order or the same request again: ask once more
         changed = picked == slots.get("order_id") or reading.task == state.intent
     return advance(state, offered, prefix) if changed and slots.get("order_id") else None
