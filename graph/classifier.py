@@ -28,6 +28,8 @@ CORPUS_DIR = Path(__file__).parent / "corpus"
 CLASSIFIED_ENDS = 240
 """A long message is classified on its first and last 240 characters: a request is made at
 the start or, after the story, at the end."""
+MAX_LETTERS_SCAN = 200
+"""Letters are looked for in the first 200 characters of a message."""
 SHARPNESS = 3.0
 """How far apart the margins are spread before the softmax that turns them into shares."""
 _DIGITS = re.compile(r"\d")
@@ -41,6 +43,12 @@ def normalize(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _DIGITS.sub("0", stripped.replace("’", "'"))
+
+
+def has_words(text: str) -> bool:
+    """True when a message has letters to classify ("2", "48213" and "👍" have none: what they
+    mean depends on what was asked)."""
+    return any(c.isalpha() for c in text[:MAX_LETTERS_SCAN])
 
 
 def read_corpus(directory: Path = CORPUS_DIR) -> list[tuple[str, str, str]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from graph.classifier import intent_classifier
+from graph.classifier import has_words, intent_classifier
 from graph.limits import MAX_PARSED_CHARS
 
 _PERSON = re.compile(
@@ -139,11 +139,15 @@ def _venting(intent: str, clear: bool) -> bool:
 
 
 def _share(text: str, intent: str) -> float:
+    if not has_words(text):
+        return 0.0
     return dict(intent_classifier().probabilities(text[:MAX_PARSED_CHARS]))[intent]
 
 
 def _intent_of(text: str) -> tuple[str, bool]:
     """The intent classifier's reading of a message, and whether it is clear."""
+    if not has_words(text):
+        return "none", True  # a number or an emoji answers what was asked
     intent, share = intent_classifier().probabilities(text)[0]
     return intent, share >= CLEAR_REQUEST
 

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from graph.addresses import PostalAddress, extract_address
 from graph.affirmation import Reply, classify_reply
-from graph.classifier import intent_classifier
+from graph.classifier import has_words, intent_classifier
 from graph.escalation_signals import has_strong_words, is_shouting
 from graph.offline.amounts import blank, relative_share, unread_amounts
 from graph.offline.intents import WordIndex, agitation, tokenize, word_similarity
@@ -137,7 +137,8 @@ def _reason_of(words: list[str], index: WordIndex) -> str | None:
 
 def _intents(text: str, *, has_amount: bool, has_address: bool) -> list[tuple[str, float]]:
     """The intents the classifier finds, nudged by the slots, strongest first."""
-    shares = dict(intent_classifier().probabilities(text))
+    shares = dict(intent_classifier().probabilities(text) if has_words(text) else
+                  [(intent, 0.0) for intent in intent_classifier().labels])
     if has_amount and max(shares, key=shares.__getitem__) != KNOWLEDGE:
         shares[REFUND] += AMOUNT_HINT
     if has_address:
