@@ -3,9 +3,10 @@
 On a platform that scales to zero, the first webhook after a quiet spell waits for the process to
 start. The server therefore listens (and `/healthz` answers) as soon as the light part of the app
 is imported; `Startup` then imports what this configuration needs (LangGraph and the graph, the
-SDK of each configured channel, the OpenAI client for an `openai:` model) in a worker thread, so
-the event loop keeps answering while it does, and assembles Caseloop (`bot.assembly.assemble`)
-once they are in. Only then is `state.caseloop` set and `/readyz` ready.
+SDK of each configured channel, the OpenAI client for an `openai:` model) in a worker thread, and
+trains the classifiers that read each message in another, so the event loop keeps answering
+while they do, and assembles Caseloop (`bot.assembly.assemble`) once they are in. Only then is
+`state.caseloop` set and `/readyz` ready.
 
 A request that needs the running Caseloop before then waits for it, bounded
 (`running_caseloop`); webhooks are authenticated before they wait. A start that fails is logged
@@ -66,6 +67,16 @@ def import_all(names: list[str]) -> None:
             gc.enable()
 
 
+def load_readers() -> None:
+    """Train the classifiers that read every message (what it asks, which language it is in)
+    and load the language identifier, so that the first customer does not wait for them."""
+    from graph.classifier import load as load_classifiers
+    from graph.languages import load as load_languages
+
+    load_classifiers()
+    load_languages()
+
+
 class Startup:
     """Loads and assembles Caseloop in the background, and lets requests wait for it.
 
@@ -114,7 +125,8 @@ class Startup:
     async def _run(self) -> None:
         began = time.monotonic()
         try:
-            await asyncio.to_thread(import_all, modules_needed(self.settings))
+            await asyncio.gather(asyncio.to_thread(import_all, modules_needed(self.settings)),
+                                 asyncio.to_thread(load_readers))
             from bot.assembly import assemble
 
             self._state.caseloop = await assemble(self.settings)
