@@ -100,7 +100,7 @@ class NgramClassifier:
                 token_pattern=r"(?u)\b\w+\b")))
         union = FeatureUnion(parts)
         matrix = union.fit_transform(texts)
-        model = LinearSVC(C=1.0, random_state=0)
+        model = LinearSVC(C=1.0, class_weight="balanced", random_state=0)
         model.fit(matrix, labels)
         features, offset = [], 0
         for _, vectorizer in union.transformer_list:

@@ -42,6 +42,8 @@ _STRONG = re.compile(
 """Strong words a calm, clear request may still contain ("it's useless, I'd like a refund")."""
 CLEAR_REQUEST = 0.5
 """The intent classifier's share at which a message is a clear request the agent can serve."""
+VENTING = 0.3
+"""A message whose likeliest reading is venting, with at least this share, is upset."""
 EXASPERATED = 0.2
 """The share of "frustration" at which an unclear message also shows the customer is fed up."""
 _REQUESTS = frozenset(
@@ -98,7 +100,7 @@ def sentiment(text: str, earlier: list[str]) -> str:
     request = clear and intent in _REQUESTS
     if _STRONG.search(text) and not request:
         return "upset"
-    if _venting(intent, clear):
+    if intent == "frustration" and _share(text, intent) >= VENTING:
         return "upset"
     if is_stuck(text, earlier):
         return "frustrated"
@@ -132,10 +134,6 @@ def is_stuck(text: str, earlier: list[str]) -> bool:
 def _understood(text: str) -> bool:
     intent, clear = _intent_of(text[:MAX_PARSED_CHARS])
     return clear and intent not in ("frustration", "out_of_scope")
-
-
-def _venting(intent: str, clear: bool) -> bool:
-    return intent == "frustration" and clear
 
 
 def _share(text: str, intent: str) -> float:

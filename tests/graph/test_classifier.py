@@ -44,8 +44,8 @@ def test_the_fast_scoring_gives_the_numbers_scikit_learn_gives() -> None:
         ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
                                   preprocessor=normalize, token_pattern=r"(?u)\b\w+\b")),
     ])
-    model = LinearSVC(C=1.0, random_state=0).fit(union.fit_transform([t for _, t in examples]),
-                                 [i for i, _ in examples])
+    model = LinearSVC(C=1.0, class_weight="balanced", random_state=0)
+    model.fit(union.fit_transform([t for _, t in examples]), [i for i, _ in examples])
     for text in ("Wo bleibt mein Paket??", "refund the lamp pls", "x" * 3000, ""):
         expected = model.decision_function(union.transform([text]))[0]
         assert np.allclose(intent_classifier().decision(text), expected)
