@@ -28,6 +28,8 @@ CORPUS_DIR = Path(__file__).parent / "corpus"
 CLASSIFIED_ENDS = 240
 """A long message is classified on its first and last 240 characters: a request is made at
 the start or, after the story, at the end."""
+RECENT_TEXTS = 4096
+"""How many texts each classifier remembers its reading of."""
 MAX_LETTERS_SCAN = 200
 """Letters are looked for in the first 200 characters of a message."""
 SHARPNESS = 3.0
@@ -83,6 +85,7 @@ class NgramClassifier:
         self._weights = np.ascontiguousarray(coef.T)  # one row per feature
         self._intercept = intercept
         self.labels = labels
+        self._ranked = lru_cache(maxsize=RECENT_TEXTS)(self._rank)
 
     @classmethod
     def train(cls, examples: Iterable[tuple[str, str]], *, words: bool = True) -> NgramClassifier:
@@ -132,13 +135,17 @@ class NgramClassifier:
 
     def probabilities(self, text: str) -> list[tuple[str, float]]:
         """Every label with its share of the model's belief (a softmax of the margins),
-        most likely first."""
+        most likely first. A text read lately is not scored again: the triage and the
+        offline model read the same message, and each turn reads the last few again."""
+        return list(self._ranked(text))
+
+    def _rank(self, text: str) -> tuple[tuple[str, float], ...]:
         scores = self.decision(text) * SHARPNESS
         exp = np.exp(scores - scores.max())
         shares = exp / exp.sum()
         ranked = sorted(zip(self.labels, shares.tolist(), strict=True),
                         key=lambda pair: pair[1], reverse=True)
-        return [(label, float(share)) for label, share in ranked]
+        return tuple((label, float(share)) for label, share in ranked)
 
 
 @lru_cache(maxsize=1)
