@@ -107,7 +107,9 @@ class NgramClassifier:
         model.fit(matrix, labels)
         features, offset = [], 0
         for _, vectorizer in union.transformer_list:
-            features.append(_Features(vectorizer.build_analyzer(), vectorizer.vocabulary_,
+            # Scoring normalizes a message once for both vectorizers (see `_vector`).
+            analyze = vectorizer.set_params(preprocessor=None, lowercase=False).build_analyzer()
+            features.append(_Features(analyze, vectorizer.vocabulary_,
                                       vectorizer.idf_.tolist(), offset))
             offset += len(vectorizer.vocabulary_)
         return cls(features, model.coef_, model.intercept_, [str(c) for c in model.classes_])
@@ -116,9 +118,10 @@ class NgramClassifier:
         """The message's tf-idf features, as the fitted vectorizers would compute them."""
         columns: list[int] = []
         values: list[float] = []
+        text = normalize(text)
         for part in self._features:
             vocabulary, idf = part.vocabulary, part.idf
-            found = {column: (1.0 + math.log(count)) * idf[column]
+            found = {column: (1.0 + math.log(count) if count > 1 else 1.0) * idf[column]
                      for gram, count in Counter(part.analyze(text)).items()
                      if (column := vocabulary.get(gram)) is not None}
             norm = math.sqrt(sum(v * v for v in found.values())) or 1.0
