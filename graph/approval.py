@@ -18,11 +18,15 @@ from langgraph.types import Command, interrupt
 
 from graph.actions import carry_out, worded
 from graph.backend import BackendError
-from graph.catalogs import N_, _
+from graph.catalogs import N_, _, in_language
 from graph.context import CaseContext
 from graph.graph import in_conversation_language
 from graph.state import conversation_language
 
+EXPIRED = N_(
+    "I'm sorry: your request to {description} wasn't reviewed in time, so nothing was changed. "
+    "Write to me if you'd still like it."
+)
 APPROVED = N_(
     "Good news: a colleague approved your request, and I've {done}. Your reference is {ref}.")
 DENIED = N_(
@@ -84,6 +88,11 @@ class ApprovalState(TypedDict, total=False):
     """`done`, `failed`, `unverified` or `denied`."""
     message: str
     """What the customer is told."""
+
+
+def expired_message(description: str, language: str) -> str:
+    """What the customer is told when nobody decided on their request in time."""
+    return in_language(EXPIRED, language).format(description=description)
 
 
 def build_approval_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph:

@@ -14,6 +14,8 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage
 from langgraph.graph.state import CompiledStateGraph
 
+from graph.state import conversation_language
+
 AS_NODE = "respond"
 """Outside writes are recorded as the end of a turn."""
 
@@ -54,6 +56,11 @@ async def waiting_action(graph: CompiledStateGraph, thread: str) -> dict[str, An
     state = (await graph.aget_state(_config(thread))).values
     pending = state.get("pending_action")
     return dict(pending) if pending else None
+
+
+async def conversation_language_of(graph: CompiledStateGraph, thread: str) -> str:
+    """The language the customer's conversation runs in now (English when it never ran)."""
+    return conversation_language((await graph.aget_state(_config(thread))).values)
 
 
 async def _add(graph: CompiledStateGraph, thread: str, update: dict[str, Any]) -> None:

@@ -12,14 +12,10 @@ from bot.desk.approvals import ApprovalQueue
 from bot.identity.links import customer_thread
 from bot.runtime.customer_notes import CustomerLine
 from bot.storage.database import Connection
-from graph.approval import resume_with, wait_in_thread
+from graph.approval import expired_message, resume_with, wait_in_thread
 from graph.context import CaseContext
-from graph.memory import remember_approval_outcome
+from graph.memory import conversation_language_of, remember_approval_outcome
 
-EXPIRED = (
-    "I'm sorry: your request to {description} wasn't reviewed in time, so nothing was changed. "
-    "Write to me if you'd still like it."
-)
 _REQUEST_FIELDS = ("id", "customer_id", "action", "args", "rule", "idempotency_key",
                    "description", "done")
 
@@ -57,13 +53,15 @@ class ApprovalRuns:
 
         Returns the outcome: `done`, `failed`, `unverified`, `denied` or `expired`.
         """
+        language = await conversation_language_of(self._line.graph,
+                                                  customer_thread(request["customer_id"]))
         if request["status"] == "expired":
-            await self._tell(request, EXPIRED.format(description=request["description"]))
+            await self._tell(request, expired_message(request["description"], language))
             await self._on_outcome(request, "expired")
             return "expired"
         await self.start(request)
         approved = request["status"] == "approved"
-        decision = {"approved": approved, "reason": request["reason"],
+        decision = {"approved": approved, "reason": request["reason"], "language": language,
                     "by": request["approved_by"] if approved else [request["decided_by"]]}
         final = await resume_with(self._approval_graph, int(request["id"]), decision,
                                   self._context)

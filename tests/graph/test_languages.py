@@ -148,3 +148,11 @@ async def test_a_hosted_model_is_told_the_language_and_reads_tool_results_in_it(
     assert result["message"] == ("Pour consulter votre compte, je dois d'abord vérifier qu'il "
                                  "s'agit bien de vous. Quelle est l'adresse e-mail de votre "
                                  "compte ?")
+
+
+def test_a_request_nobody_decided_on_in_time_is_told_in_the_customers_language() -> None:
+    from graph.approval import expired_message
+
+    told = expired_message("refund 20.00 for order A1001", "de")
+    assert "nicht rechtzeitig geprüft" in told and "refund 20.00 for order A1001" in told
+    assert expired_message("x", "en").startswith("I'm sorry: your request to x")

@@ -281,3 +281,17 @@ async def test_handing_back_keeps_an_undecided_approval_open(desk_app, smtp):
     assert (await app.desk.decide(case.approval.id, DEPUTY, approve=True)).status == "approved"
     assert (await app.store.get_order("Q5560")).refunded == Decimal("120.00")
     assert await app.desk.open_cases() == []
+
+
+async def test_a_spanish_customer_is_told_the_decision_in_spanish(desk_app, smtp):
+    app, channel, _ = desk_app
+    noor = Customer(app, channel, "noor")
+    await verify(noor, smtp, "noor.haddad@example.org")
+    await noor.say("Hola, quiero que me devuelvan el dinero del sillón, pedido Q5560")
+    parked = await noor.say("sí")
+    assert "aprob" in parked[0]
+    await app.desk.drain()
+    [case] = await app.desk.pending_approvals()
+    await app.desk.decide(case.approval.id, BOSS, approve=False, reason="returned damaged")
+    told = channel.texts_for("noor")[-1]
+    assert "returned damaged" in told and "couldn't approve" not in told
