@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import HumanMessage, ToolMessage
-from langchain_core.tools import tool
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -35,58 +34,9 @@ from graph.languages import detect_language  # noqa: E402
 from graph.offline.lexicon import DISMISS  # noqa: E402
 from graph.offline.model import OfflineChatModel  # noqa: E402
 from graph.offline.reading import read_message  # noqa: E402
+from graph.tools import TOOLS  # noqa: E402
 
 HELDOUT = Path(__file__).resolve().parent / "heldout"
-_TOOL_INTENTS = {"get_order": "order_status", "refund": "refund", "cancel_order": "cancel",
-                 "change_address": "change_address", "list_orders": "list_orders",
-                 "request_human": "human", "search_knowledge": "knowledge"}
-
-
-@tool
-def list_orders() -> dict:
-    """List the customer's orders."""
-    return {}
-
-
-@tool
-def get_order(order_id: str) -> dict:
-    """Look up one order."""
-    return {}
-
-
-@tool
-def refund(order_id: str, amount: str | None = None, reason: str | None = None) -> dict:
-    """Refund an order, wholly or partly."""
-    return {}
-
-
-@tool
-def cancel_order(order_id: str, reason: str | None = None) -> dict:
-    """Cancel an order."""
-    return {}
-
-
-@tool
-def change_address(order_id: str, line1: str, city: str, postcode: str, country: str,
-                   line2: str | None = None) -> dict:
-    """Change an order's delivery address."""
-    return {}
-
-
-@tool
-def search_knowledge(query: str) -> dict:
-    """Search the help articles."""
-    return {}
-
-
-@tool
-def request_human(reason: str) -> dict:
-    """Hand the conversation to a person."""
-    return {}
-
-
-TOOLS = [list_orders, get_order, refund, cancel_order, change_address, search_knowledge,
-         request_human]
 
 
 def _orders(path: Path) -> list[dict[str, Any]]:
@@ -161,6 +111,7 @@ def main() -> None:
 
     by_language: dict[str, list[bool]] = defaultdict(list)
     by_intent: dict[str, list[bool]] = defaultdict(list)
+    by_both: dict[tuple[str, str], list[bool]] = defaultdict(list)
     languages: dict[str, list[bool]] = defaultdict(list)
     slots: dict[str, list[bool]] = defaultdict(list)
     misses: list[str] = []
@@ -171,6 +122,7 @@ def main() -> None:
         right = got == item["intent"]
         by_language[item["lang"]].append(right)
         by_intent[item["intent"]].append(right)
+        by_both[(item["intent"], item["lang"])].append(right)
         languages[item["lang"]].append(detect_language(item["text"]) == item["lang"])
         if not right:
             misses.append(f"intent {item['lang']} {item['intent']} -> {got}: {item['text']}")
@@ -201,9 +153,13 @@ def main() -> None:
     print("Intent accuracy by language")
     for language, results in sorted(by_language.items()):
         print(f"  {language}  {_percent(sum(results), len(results))}")
-    print("Intent accuracy by intent (all languages)")
+    codes = sorted(by_language)
+    print("Intent accuracy by intent: all languages, then each (right / asked)")
+    print(f"  {'':15} {'all':>7}  " + "  ".join(f"{code:>6}" for code in codes))
     for intent, results in sorted(by_intent.items()):
-        print(f"  {intent:15} {_percent(sum(results), len(results))}")
+        cells = "  ".join(f"{sum(r)}/{len(r)}".rjust(6) if (r := by_both[(intent, code)])
+                          else "     -" for code in codes)
+        print(f"  {intent:15} {sum(results) / len(results):7.1%}  {cells}")
     print("Slot accuracy (what the model acts on, the customer's orders known)")
     for slot, results in sorted(slots.items()):
         print(f"  {slot:15} {_percent(sum(results), len(results))}")

@@ -4,36 +4,42 @@ Portugal and the 4-6 digit ones, and country names in the five served languages.
 from __future__ import annotations
 
 import re
+import unicodedata
+
+from babel import Locale
 
 UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.I)
 """A UK postcode ("NW1 6XE"), which also marks digits that are never an order id or code."""
-_COUNTRIES = {
-    "uk": "GB", "u.k.": "GB", "gb": "GB", "united kingdom": "GB", "great britain": "GB",
-    "britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "reino unido": "GB",
-    "royaume-uni": "GB", "royaume uni": "GB", "vereinigtes königreich": "GB",
-    "grande-bretagne": "GB", "inglaterra": "GB", "angleterre": "GB",
-    "us": "US", "u.s.": "US", "usa": "US", "u.s.a.": "US", "united states": "US",
-    "united states of america": "US", "america": "US", "estados unidos": "US", "eeuu": "US",
-    "ee.uu.": "US", "eua": "US", "états-unis": "US", "etats-unis": "US",
-    "vereinigte staaten": "US", "canada": "CA", "canadá": "CA", "kanada": "CA", "ca": "CA",
-    "germany": "DE", "deutschland": "DE", "alemania": "DE", "allemagne": "DE",
-    "alemanha": "DE", "de": "DE", "austria": "AT", "österreich": "AT", "oesterreich": "AT",
-    "autriche": "AT", "áustria": "AT", "at": "AT", "switzerland": "CH", "schweiz": "CH",
-    "suisse": "CH", "suiza": "CH", "suíça": "CH", "ch": "CH", "france": "FR",
-    "frankreich": "FR", "francia": "FR", "frança": "FR", "fr": "FR", "spain": "ES",
-    "españa": "ES", "espana": "ES", "spanien": "ES", "espagne": "ES", "espanha": "ES",
-    "es": "ES", "portugal": "PT", "pt": "PT", "brazil": "BR", "brasil": "BR",
-    "brasilien": "BR", "brésil": "BR", "br": "BR", "mexico": "MX", "méxico": "MX",
-    "mexiko": "MX", "mexique": "MX", "mx": "MX", "italy": "IT", "italia": "IT", "italien": "IT",
-    "italie": "IT", "itália": "IT", "it": "IT", "netherlands": "NL", "holland": "NL",
-    "nederland": "NL", "niederlande": "NL", "países bajos": "NL", "pays-bas": "NL", "nl": "NL",
-    "belgium": "BE", "belgien": "BE", "belgique": "BE", "bélgica": "BE", "ireland": "IE",
-    "irlanda": "IE", "irland": "IE", "irlande": "IE", "ie": "IE", "poland": "PL",
-    "sweden": "SE", "denmark": "DK", "norway": "NO", "finland": "FI", "australia": "AU",
-    "australien": "AU", "australie": "AU", "au": "AU", "new zealand": "NZ", "japan": "JP",
-    "india": "IN", "argentina": "AR", "chile": "CL", "colombia": "CO", "perú": "PE",
-    "peru": "PE", "luxembourg": "LU", "luxemburg": "LU",
+SHIPPING_COUNTRIES = ("GB", "US", "CA", "DE", "AT", "CH", "FR", "ES", "PT", "BR", "MX", "IT", "NL",
+                      "BE", "IE", "PL", "SE", "DK", "NO", "FI", "AU", "NZ", "JP", "IN", "AR",
+                      "CL", "CO", "PE", "LU")
+"""The countries an address may name, by ISO code."""
+_NAMES_IN = ("en", "es", "de", "fr", "pt")
+_COLLOQUIAL = {
+    "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB", "england": "GB",
+    "scotland": "GB", "wales": "GB", "inglaterra": "GB", "angleterre": "GB", "us": "US",
+    "u.s.": "US", "usa": "US", "u.s.a.": "US", "america": "US", "united states of america": "US",
+    "eeuu": "US", "ee.uu.": "US", "eua": "US", "grande-bretagne": "GB", "holland": "NL",
+    "nederland": "NL",
 }
+
+
+def _country_names() -> dict[str, str]:
+    """Each shipping country's name in the five languages (CLDR, through Babel), with and
+    without accents, its ISO code in lower case, and the colloquial names above."""
+    names: dict[str, str] = {code.lower(): code for code in SHIPPING_COUNTRIES}
+    for language in _NAMES_IN:
+        territories = Locale.parse(language).territories
+        for code in SHIPPING_COUNTRIES:
+            name = territories[code].lower()
+            plain = "".join(c for c in unicodedata.normalize("NFKD", name)
+                            if not unicodedata.combining(c))
+            names |= {name: code, plain: code, name.replace("-", " "): code,
+                      name.replace("ö", "oe"): code}
+    return names | _COLLOQUIAL
+
+
+_COUNTRIES = _country_names()
 _CAPITALS_ONLY = frozenset("gb us ca de at ch fr es pt br mx it nl ie au".split())
 """Two-letter codes that are also words ("de", "es", "it", "us"): a country only in capitals,
 or when they are the whole part ("..., us")."""

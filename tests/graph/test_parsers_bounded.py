@@ -136,6 +136,14 @@ def _best_of_three(read: Callable[[str], object], text: str) -> float:
     return min(_seconds(read, text + " " * copy) for copy in range(3))
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _classifiers_trained() -> None:
+    """The classifiers are trained when the server starts, not on a customer's message."""
+    from graph.classifier import load
+
+    load()
+
+
 @pytest.mark.parametrize("parser", PARSERS, ids=[parser.name for parser in PARSERS])
 def test_a_long_adversarial_message_is_read_in_bounded_time(parser: Parser) -> None:
     slow = {family: round(took, 2) for family, make in FAMILIES.items()
