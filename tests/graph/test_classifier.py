@@ -11,13 +11,16 @@ import pytest
 from graph.classifier import intent_classifier, language_classifier, normalize, read_corpus
 from graph.languages import detect_language
 
-HELDOUT = Path(__file__).resolve().parents[2] / "benchmarks" / "heldout"
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
-def test_no_sentence_is_both_in_the_training_corpus_and_in_the_held_out_set() -> None:
+@pytest.mark.parametrize("held_out_set", ["heldout", "heldout_b"])
+def test_no_sentence_is_both_in_the_training_corpus_and_in_a_held_out_set(
+        held_out_set: str) -> None:
+    folder = BENCHMARKS / held_out_set
     held_out = {normalize(json.loads(line)["text"])
-                for line in (HELDOUT / "messages.jsonl").read_text().splitlines() if line}
-    for line in (HELDOUT / "conversations.jsonl").read_text().splitlines():
+                for line in (folder / "messages.jsonl").read_text().splitlines() if line}
+    for line in (folder / "conversations.jsonl").read_text().splitlines():
         if line:
             held_out |= {normalize(turn) for turn in json.loads(line)["turns"]}
     shared = [text for _, _, text in read_corpus() if normalize(text) in held_out]
