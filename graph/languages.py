@@ -26,7 +26,9 @@ MIN_SHARE = 0.6
 OTHER_CONFIDENCE = 0.95
 MIN_WORDS_FOR_OTHER = 4
 """A language the agent does not serve is believed only on a sentence, not a word or two."""
-_NOT_WORDS = re.compile(r"\S*[\d@/#]\S*|[^\w\s]")
+_MARKED = re.compile(r"[\d@/#]")
+"""A word with one of these is an id, an amount, an address or a link, in no language."""
+_PUNCTUATION = re.compile(r"[^\w\s]")
 _LOCK = threading.Lock()
 
 
@@ -61,7 +63,8 @@ def detect_language(text: str, previous: str | None = None) -> str:
         previous: The language of the conversation so far, if known.
     """
     fallback = previous if previous in LANGUAGES else DEFAULT_LANGUAGE
-    words = _NOT_WORDS.sub(" ", text[:1000]).split()
+    words = _PUNCTUATION.sub(" ", " ".join(
+        word for word in text[:1000].split() if not _MARKED.search(word))).split()
     if sum(len(word) for word in words) < MIN_LETTERS:
         return fallback
     cleaned = " ".join(words).lower()

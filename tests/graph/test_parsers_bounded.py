@@ -13,6 +13,7 @@ from graph.addresses import extract_address
 from graph.affirmation import classify_reply
 from graph.escalation_signals import escalation_signal
 from graph.identity import asks_for_new_code
+from graph.languages import detect_language
 from graph.offers import read_offer_reply
 from graph.offline.amounts import relative_share, unread_amounts
 from graph.offline.quantities import unit_price, units_affected
@@ -108,6 +109,7 @@ class Parser:
 
 PARSERS = [
     Parser("extract_address", extract_address),
+    Parser("detect_language", detect_language),
     Parser("extract_order_ids", lambda text: extract_order_ids(text, assume_order=True)),
     Parser("extract_amount", lambda text: extract_amount(text, allow_bare_integer=True)),
     Parser("extract_code", extract_code),
