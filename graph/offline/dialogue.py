@@ -9,7 +9,6 @@ from graph.addresses import extract_address
 from graph.catalogs import _, active_language
 from graph.offline import replies
 from graph.offline.amounts import blank, share_of, unread_amounts
-from graph.offline.intents import tokenize
 from graph.offline.lexicon import (
     CANCEL,
     CAPABILITIES,
@@ -298,9 +297,7 @@ def respond_to_customer(
     expecting = state.awaiting if current else None
     mention = find_mention(text, state)
     about_order = mention.order_id is not None or mention.product is not None
-    products = frozenset(w.text for o in state.orders for name in o.get("items") or []
-                         for w in tokenize(name))
-    reading = read_message(text, expecting, about_order=about_order, product_words=products)
+    reading = read_message(text, expecting, about_order=about_order)
     known = [str(o["id"]) for o in state.orders]
     written = reading.order_ids + _known_ids_in(text, known)
     amending_refund = confirming and state.intent == REFUND and _amount_in(text) is not None

@@ -159,7 +159,6 @@ def read_message(
     expecting: str | None = None,
     *,
     about_order: bool = False,
-    product_words: frozenset[str] = frozenset(),
 ) -> Reading:
     """Read a customer message.
 
@@ -169,7 +168,6 @@ def read_message(
             lets a bare number count as an order id or an amount.
         about_order: The message points at an order known from the conversation ("it",
             "the rug", "the second one"), so it is about the customer's own order.
-        product_words: Words of the products in the customer's orders.
 
     Returns:
         The intents and slots found.
