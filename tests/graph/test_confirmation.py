@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from tests.graph.agent_rig import Rig, agent_rig, customer
+from tests.graph.agent_rig import Rig, customer
 
 NOOR = customer("K-77")
 ZERO = Decimal("0.00")
@@ -16,13 +14,6 @@ PROPOSE = "I'd like a refund for order Q5521 please"
 ASKED = ("Just to confirm: I'll refund 38.40 EUR on order Q5521 to the original payment method. "
          "Shall I go ahead? (yes / no)")
 DECLINED = "No problem, I haven't changed anything. Is there anything else I can help with?"
-
-
-@pytest.fixture
-async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
-    rig = await agent_rig(tmp_path)
-    yield rig
-    await rig.close()
 
 
 @pytest.mark.parametrize("yes", ["yes please", "Yep, go ahead", "sure, do it", "ok thanks 👍"])

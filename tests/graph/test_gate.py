@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from decimal import Decimal
-from pathlib import Path
 
-import pytest
-
-from tests.graph.agent_rig import Rig, agent_rig, customer, visitor
+from tests.graph.agent_rig import Rig, customer, visitor
 
 NOOR, BART, MEI = customer("K-77"), customer("K-88"), customer("K-99")
 ZERO = Decimal("0.00")
 ASK_EMAIL = "What's the e-mail address on your account?"
-
-
-@pytest.fixture
-async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
-    rig = await agent_rig(tmp_path)
-    yield rig
-    await rig.close()
 
 
 async def test_an_unverified_visitor_is_asked_to_verify_and_nothing_is_refunded(rig: Rig) -> None:

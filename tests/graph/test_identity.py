@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from bot.identity.attempts import LOCKOUT
-from tests.graph.agent_rig import Rig, agent_rig, visitor
+from tests.graph.agent_rig import Rig, visitor
 
 NOOR = "noor.haddad@example.org"
 CODE_SENT = ("Thanks. If that address is on file, a 6-digit code is on its way to it now. "
              "Please type the code here (it's valid for 10 minutes).")
-
-
-@pytest.fixture
-async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
-    rig = await agent_rig(tmp_path)
-    yield rig
-    await rig.close()
 
 
 def wrong(code: str) -> str:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
-import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
 from graph.confirmation import ASK, DECLINED
@@ -15,7 +12,7 @@ from graph.graph import build_graph
 from graph.model import select_model
 from graph.triage import BRINGING_IN, NOT_SERVED, PERSON_OFFERED
 from tests.fakes.openai import FakeOpenAI, tool_call
-from tests.graph.agent_rig import Rig, agent_rig, customer, visitor
+from tests.graph.agent_rig import Rig, customer, visitor
 
 NOOR = customer("K-77")
 CODE_SENT_DE = (
@@ -27,21 +24,6 @@ NOT_SERVED_IT = (
     "Scrivimi in una di queste lingue, oppure rispondi 1 e coinvolgerò un collega del nostro "
     "team di assistenza."
 )
-
-
-@pytest.fixture
-async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
-    rig = await agent_rig(tmp_path)
-    yield rig
-    await rig.close()
-
-
-@pytest.fixture
-def fake_openai() -> Iterator[FakeOpenAI]:
-    fake = FakeOpenAI()
-    fake.start()
-    yield fake
-    fake.stop()
 
 
 async def test_a_german_visitor_is_verified_in_german(rig: Rig) -> None:

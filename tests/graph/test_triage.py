@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 from langchain_core.messages import AIMessage
 
@@ -14,7 +11,7 @@ from graph.memory import remember_question
 from graph.opt_out import OPTED_IN, OPTED_OUT
 from graph.rating import MARK, ONE_TO_FIVE, THANKS
 from graph.triage import ALREADY_COMING, BRINGING_IN, MEDIA_ONLY
-from tests.graph.agent_rig import Rig, agent_rig, customer, visitor
+from tests.graph.agent_rig import Rig, customer, visitor
 
 NOOR = customer("K-77")
 
@@ -34,13 +31,6 @@ class Listener:
 
     async def case_note(self, case: Escalation, kind: str, text: str, actor: str | None) -> None:
         self.notes.append((kind, text))
-
-
-@pytest.fixture
-async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
-    rig = await agent_rig(tmp_path)
-    yield rig
-    await rig.close()
 
 
 @pytest.fixture

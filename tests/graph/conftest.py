@@ -1,0 +1,28 @@
+"""Fixtures of the graph's tests: the agent on real stores, and a fake hosted model."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.openai import FakeOpenAI
+from tests.graph.agent_rig import Rig, agent_rig
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
+    """The agent graph on real stores, with the bundled policy (a test module may override)."""
+    rig = await agent_rig(tmp_path)
+    yield rig
+    await rig.close()
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeOpenAI]:
+    """A local server speaking OpenAI's chat completions."""
+    fake = FakeOpenAI()
+    fake.start()
+    yield fake
+    fake.stop()
