@@ -1,11 +1,9 @@
-"""Slot parsers that pull e-mails, codes, order ids, amounts and phones from text (addresses:
-`graph/addresses.py`)."""
+"""Slot parsers that pull e-mails, codes, order ids and phones from text (sums of money:
+`graph/money.py`; addresses: `graph/addresses.py`)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 import phonenumbers
@@ -13,22 +11,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from graph.addresses import extract_address
 from graph.limits import MAX_PARSED_CHARS
-from graph.numerals import read_number
+from graph.money import Amount, amount_spans, bare_amount
 from graph.postcodes import UK_POSTCODE
-
-
-@dataclass(frozen=True)
-class Amount:
-    """A sum of money the customer wrote.
-
-    Attributes:
-        value: The amount, quantized to two decimal places.
-        currency: ISO 4217 code when the text names one, else None.
-    """
-
-    value: Decimal
-    currency: str | None = None
-
 
 # A run of characters that can be part of an address, taken whole (it starts only where the
 # run does): the whole run is the candidate when an @ sits inside it.
@@ -38,44 +22,6 @@ _MAX_EMAIL_CHARS = 512
 """Longer candidates are not validated: no address on file is longer than 254 characters."""
 _DOTS = frozenset(".\u3002\uff0e\uff61")
 """A domain needs one of these (IDNA reads the last three as dots) to be deliverable."""
-_CURRENCY_SIGNS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "r$": "BRL"}
-_CURRENCY_WORDS = {
-    "usd": "USD", "dollar": "USD", "dollars": "USD", "dólar": "USD", "dólares": "USD",
-    "dolar": "USD", "dolares": "USD", "bucks": "USD", "buck": "USD", "eur": "EUR",
-    "euro": "EUR", "euros": "EUR", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "quid": "GBP",
-    "libra": "GBP", "libras": "GBP", "pfund": "GBP", "livre sterling": "GBP",
-    "livres sterling": "GBP", "livre": "GBP", "livres": "GBP", "brl": "BRL", "reais": "BRL",
-    "real": "BRL", "mxn": "MXN", "pesos": "MXN", "cad": "CAD", "aud": "AUD", "chf": "CHF",
-    "franken": "CHF", "jpy": "JPY", "yen": "JPY",
-}
-"""Currencies by the words customers write in the five languages, lower-cased."""
-_BOOK_OR_POUND = frozenset({"livre", "livres"})
-"""French for a pound and for a book: money only with pence ("4,50 livres") or "sterling"."""
-_ONLY_ONE = frozenset({"real"})
-"""Currency words that are money only after one ("um real"); "2 real problems" is not."""
-_CENT_WORDS = frozenset(
-    "cent cents penny pence pennies céntimo céntimos centimo centimos cêntimo cêntimos "
-    "centavo centavos centime centimes".split()
-)
-_NOTES = {"fiver": 5, "fivers": 5, "tenner": 10, "tenners": 10}
-"""A banknote by its nickname: "a tenner" is ten in whatever currency the shop uses."""
-# At most five groups of thousands: an unbounded group run would be rescanned from every group.
-_NUMBER = r"\d{1,3}(?:[.,\s]\d{3}){1,5}(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-_CUR_WORD = "|".join(sorted(_CURRENCY_WORDS, key=len, reverse=True))
-_CENT_WORD = "|".join(sorted(_CENT_WORDS, key=len, reverse=True))
-_AMOUNT_PATTERNS = (
-    re.compile(rf"(?P<cur>(?<![^\W\d_])R\$|[$£€¥])\s?(?P<num>{_NUMBER})(?![\d])"),
-    re.compile(rf"\b(?P<cur>usd|eur|gbp|brl|mxn|cad|aud|chf|us\$)\s?\$?(?P<num>{_NUMBER})(?![\d])",
-               re.I),
-    re.compile(rf"(?<![\w.,])(?P<num>{_NUMBER})\s?(?P<cur>[$£€¥]|(?:{_CUR_WORD})\b)", re.I),
-    re.compile(rf"(?<![\w.,])(?P<num>\d+)\s?(?P<cur>{_CENT_WORD})\b", re.I),
-)
-# A word with its inner hyphens and apostrophes ("twenty-five", "quatre-vingts"): each part
-# starts after a separator, so no letter is tried twice.
-_WORD_RUN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_BARE_DECIMAL = re.compile(r"(?<![\w.,:/-])(?P<num>\d+[.,]\d{1,2})(?![\w.,:/-]*\d)")
-_BARE_INTEGER = re.compile(r"(?<![\w.,:/#-])(?P<num>\d{1,6})(?![\w.,:/-])")
-_CENT = Decimal("0.01")
 
 
 def extract_email(text: str) -> str | None:
@@ -107,111 +53,6 @@ def extract_phone(text: str, default_region: str | None = None) -> str | None:
     return None
 
 
-def _to_decimal(raw: str) -> Decimal | None:
-    raw = raw.replace(" ", "")
-    if "," in raw and "." in raw:
-        decimal_mark = "," if raw.rfind(",") > raw.rfind(".") else "."
-        raw = raw.replace("." if decimal_mark == "," else ",", "").replace(",", ".")
-    elif "," in raw:
-        head, _, tail = raw.rpartition(",")
-        raw = raw.replace(",", "") if len(tail) == 3 else f"{head.replace(',', '')}.{tail}"
-    elif raw.count(".") > 1 or (raw.count(".") == 1 and len(raw.rpartition(".")[2]) == 3):
-        raw = raw.replace(".", "")
-    try:
-        return Decimal(raw).quantize(_CENT)
-    except InvalidOperation:
-        return None
-
-
-def _currency_of(cur: str, raw_number: str, value: Decimal) -> str | None:
-    """The ISO code for a sign or word after or before a number, or None when it is no money."""
-    cur = " ".join(cur.lower().split())
-    if cur in _BOOK_OR_POUND and not any(mark in raw_number for mark in ".,"):
-        return None
-    if cur in _ONLY_ONE and value != 1:
-        return None
-    return _CURRENCY_SIGNS.get(cur) or _CURRENCY_WORDS.get(cur.rstrip("$")) or "USD"
-
-
-@lru_cache(maxsize=32)
-def _amount_spans(text: str) -> tuple[tuple[int, int, Amount], ...]:
-    found: list[tuple[int, int, Amount]] = []
-    taken = bytearray(len(text) + 1)  # 1 where an amount already found covers the character
-    for pattern in _AMOUNT_PATTERNS:
-        for match in pattern.finditer(text):
-            if taken[match.start()]:
-                continue
-            value = _to_decimal(match.group("num"))
-            if value is None:
-                continue
-            cur = match.group("cur")
-            if cur.lower() in _CENT_WORDS:
-                value, currency = value / 100, None
-            elif (currency := _currency_of(cur, match.group("num"), value)) is None:
-                continue
-            found.append((match.start(), match.end(), Amount(value.quantize(_CENT), currency)))
-            taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
-    for start, end, amount in _amounts_in_words(text):
-        if not any(taken[start:end]):
-            found.append((start, end, amount))
-    return tuple(sorted(found, key=lambda span: span[0]))
-
-
-def _amounts_in_words(text: str) -> list[tuple[int, int, Amount]]:
-    """Sums written in words: "twenty quid", "veinte euros", "fünfundzwanzig Euro", "a tenner"."""
-    runs = list(_WORD_RUN.finditer(text))
-    words = [run.group().lower() for run in runs]
-    found: list[tuple[int, int, Amount]] = []
-    i = 0
-    while i < len(words):
-        note = i + 1 if words[i] in ("a", "an") and i + 1 < len(words) else i
-        if words[note] in _NOTES:  # "a tenner"
-            value = Decimal(_NOTES[words[note]]).quantize(_CENT)
-            found.append((runs[i].start(), runs[note].end(), Amount(value)))
-            i = note + 1
-            continue
-        before = text[max(0, runs[i].start() - 8):runs[i].start()].rstrip()
-        after_digits = before[-1:].isdigit()  # "5 mil euros" is not a thousand
-        read = read_number(words, i) if not after_digits else None
-        if read is None:
-            i += 1
-            continue
-        number, end = read
-        amount = _money_after(text, runs, words, end, Decimal(number))
-        if amount is None and words[end - 1] in _CENT_WORDS and end - 1 > i:
-            shorter = read_number(words[i:end - 1])  # "one cent" is a cent, not a hundred
-            if shorter is not None:
-                number, end = shorter[0], i + shorter[1]
-                amount = _money_after(text, runs, words, end, Decimal(number))
-        if amount is None:
-            i = end
-            continue
-        value, stop = amount
-        found.append((runs[i].start(), runs[stop - 1].end(), value))
-        i = stop
-    return found
-
-
-def _money_after(text: str, runs: list[re.Match[str]], words: list[str], at: int,
-                 number: Decimal) -> tuple[Amount, int] | None:
-    """The amount when a currency word, a cent word or a note's name follows the number."""
-    if at >= len(words) or text[runs[at - 1].end():runs[at].start()].strip():
-        return None  # nothing follows, or not right after the number
-    word = words[at]
-    if word in _NOTES:
-        return Amount((number * _NOTES[word]).quantize(_CENT)), at + 1
-    if word in _CENT_WORDS:
-        return Amount((number / 100).quantize(_CENT)), at + 1
-    if word == "sterling" or word not in _CURRENCY_WORDS:
-        return None
-    two = f"{word} {words[at + 1]}" if at + 1 < len(words) else ""
-    if two in _CURRENCY_WORDS:
-        return Amount(number.quantize(_CENT), _CURRENCY_WORDS[two]), at + 2
-    if word in _BOOK_OR_POUND or word in _ONLY_ONE and number != 1:
-        return None  # "deux livres" are two books
-    return Amount(number.quantize(_CENT), _CURRENCY_WORDS[word]), at + 1
-
-
 def extract_amount(text: str, *, allow_bare_integer: bool = False) -> Amount | None:
     """Return the first sum of money in the text, or None.
 
@@ -223,16 +64,10 @@ def extract_amount(text: str, *, allow_bare_integer: bool = False) -> Amount | N
         allow_bare_integer: Also accept a plain whole number such as "20".
     """
     text = text[:MAX_PARSED_CHARS]
-    spans = _amount_spans(text)
+    spans = amount_spans(text)
     if spans:
         return spans[0][2]
-    masked = _masked(text)
-    patterns = [_BARE_DECIMAL] + ([_BARE_INTEGER] if allow_bare_integer else [])
-    for pattern in patterns:
-        match = pattern.search(masked)
-        if match and (value := _to_decimal(match.group("num"))) is not None:
-            return Amount(value, None)
-    return None
+    return bare_amount(_masked(text), allow_bare_integer=allow_bare_integer)
 
 
 _ORDER_WORD = (
@@ -291,7 +126,7 @@ def _in_order_context(masked: str, position: int) -> bool:
 def _reference_spans(text: str) -> list[tuple[int, int]]:
     """Spans holding e-mails, phone numbers, amounts and postcodes: never ids or codes."""
     spans = [m.span() for m in _EMAIL_CANDIDATE.finditer(text)]
-    spans += [(s, e) for s, e, _ in _amount_spans(text)]
+    spans += [(s, e) for s, e, _ in amount_spans(text)]
     spans += [m.span() for m in UK_POSTCODE.finditer(text) if not m.group(1).isdigit()]
     if len(_DIGIT.findall(text)) >= _PHONE_DIGITS:  # else no phone number can be there
         # without a region only numbers written with a plus sign are read

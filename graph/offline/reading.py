@@ -10,6 +10,7 @@ from graph.addresses import PostalAddress, extract_address
 from graph.affirmation import Reply, classify_reply
 from graph.classifier import has_words, intent_classifier
 from graph.escalation_signals import has_strong_words, is_shouting
+from graph.money import Amount
 from graph.offline.amounts import blank, relative_share, unread_amounts
 from graph.offline.intents import WordIndex, agitation, tokenize, word_similarity
 from graph.offline.lexicon import (
@@ -29,7 +30,6 @@ from graph.offline.lexicon import (
     TASK_INTENTS,
 )
 from graph.slots import (
-    Amount,
     extract_amount,
     extract_code,
     extract_email,

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from graph.addresses import PostalAddress, extract_address
+from graph.money import Amount
 from graph.slots import (
-    Amount,
     extract_amount,
     extract_code,
     extract_email,
