@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from graph.addresses import extract_address
-from graph.catalogs import _, active_language
+from graph.catalogs import _
 from graph.offline import replies
 from graph.offline.amounts import blank, share_of, unread_amounts
 from graph.offline.lexicon import (
@@ -23,13 +21,13 @@ from graph.offline.lexicon import (
     REFUND,
     VERIFY,
 )
+from graph.offline.new_address import complete_address, new_address
 from graph.offline.quantities import unit_price, units_affected
 from graph.offline.reading import ORDER_TASKS, Reading, read_message
 from graph.offline.references import Mention, choose_option, find_mention, resolve_order_ids
 from graph.offline.smalltalk import attitude_reply, social_reply
 from graph.offline.state import DialogueState
 from graph.offline.steps import Decision, advance, ask, call_tool
-from graph.postcodes import likely_country
 from graph.slots import extract_amount, extract_order_ids
 
 MAX_QUERY_CHARS = 500
@@ -60,49 +58,7 @@ def _fill_slots(state: DialogueState, reading: Reading, order_ids: list[str]) ->
     if reading.reason and not slots.get("reason"):
         slots["reason"] = reading.reason
     if reading.address is not None:
-        slots["address"] = _with_country(street_only(reading.address.as_dict(), order_ids))
-
-
-def _with_country(address: dict[str, Any]) -> dict[str, Any]:
-    """An address with the country its postcode and the customer's language point at."""
-    if address.get("country") or not address.get("postcode"):
-        return address
-    country = likely_country(str(address["postcode"]), active_language())
-    return {**address, "country": country} if country else address
-
-
-_LEAD_IN = re.compile(r"(?:\bto\b|\bis\b|:)\s*", re.I)
-_REQUEST_WORDS = frozenset(
-    "address change send ship deliver delivery order new moved my it the update of please "
-    "redirect move instead can you could".split()
-)
-
-
-def street_only(address: dict[str, Any], order_ids: list[str]) -> dict[str, Any]:
-    """Drop the request around a street line: "48390 to 10 Downing St" -> "10 Downing St"."""
-    line1 = str(address.get("line1") or "")
-    leads = list(_LEAD_IN.finditer(line1))
-    if leads:
-        before = line1[: leads[-1].start()]
-        words = set(re.findall(r"[a-z]+", before.lower()))
-        names_order = any(ch.isdigit() for ch in before)  # "48390 to 10 Downing St"
-        if words & _REQUEST_WORDS or names_order:
-            line1 = line1[leads[-1].end():]
-    lowered = line1.lower()
-    for order_id in [o for o in order_ids if o.lower() in lowered]:  # one pattern each
-        line1 = re.sub(rf"#?\b{re.escape(order_id)}\b", " ", line1, flags=re.I)
-    line1 = " ".join(line1.split()).strip(" ,;-")
-    return {**address, "line1": line1} if line1 else address
-
-
-def _complete_address(partial: dict[str, Any], text: str) -> dict[str, Any] | None:
-    """Fill an incomplete address from a follow-up such as "UK" or "SW1A 2AA"."""
-    known = [partial.get(k) for k in ("line1", "line2", "city", "postcode", "country")]
-    combined = extract_address(", ".join([str(v) for v in known if v] + [text]))
-    if combined is None:
-        return None
-    merged = {k: v for k, v in combined.as_dict().items() if v}
-    return {**merged, **{k: v for k, v in partial.items() if v}}
+        slots["address"] = new_address(reading.address, order_ids)
 
 
 def _continue_pending(
@@ -147,7 +103,7 @@ def _continue_pending(
         if reading.address is not None:
             _fill_slots(state, reading, order_ids)
             return advance(state, offered, prefix)
-        if partial and not switching and (completed := _complete_address(partial, reading.text)):
+        if partial and not switching and (completed := complete_address(partial, reading.text)):
             state.slots["address"] = completed
             return advance(state, offered, prefix)
     return None
@@ -249,7 +205,7 @@ def _amend(
     if state.intent == REFUND and amount is not None:
         slots["amount"], slots["wants_partial"], changed = amount, False, True
     if state.intent == CHANGE_ADDRESS and reading.address is not None:
-        slots["address"] = _with_country(street_only(reading.address.as_dict(), order_ids))
+        slots["address"] = new_address(reading.address, order_ids)
         changed = True
     if not changed:  # the same order or the same request again: ask once more
         changed = picked == slots.get("order_id") or reading.task == state.intent
