@@ -1,4 +1,5 @@
-"""Shared fixtures: an SMTP sink, in-process Caseloop, and a guard against leaving the machine."""
+"""Shared fixtures: fakes of SMTP, Slack and a hosted model, in-process Caseloop, and a guard
+against leaving the machine."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from channels.base import Attachment
 from tests.databases import drop_databases
 from tests.factories import make_settings
 from tests.fakes.capture import CaptureChannel, inbound
+from tests.fakes.openai import FakeOpenAI
 from tests.fakes.slack import FakeSlack
 from tests.fakes.smtp import SmtpSink
 
@@ -45,6 +47,15 @@ def own_database() -> Iterator[None]:
     """On PostgreSQL, drop the databases a test made once it (and its servers) are done."""
     yield
     drop_databases()
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeOpenAI]:
+    """A local server speaking OpenAI's chat completions."""
+    fake = FakeOpenAI()
+    fake.start()
+    yield fake
+    fake.stop()
 
 
 @pytest.fixture

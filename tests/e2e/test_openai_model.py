@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,14 +18,6 @@ from tests.fakes.smtp import SmtpSink
 EMAIL = "noor.haddad@example.org"
 TOOL_NAMES = {"list_orders", "get_order", "refund", "cancel_order", "change_address",
               "search_knowledge", "request_human"}
-
-
-@pytest.fixture
-def fake_openai() -> Iterator[FakeOpenAI]:
-    fake = FakeOpenAI()
-    fake.start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -1,13 +1,12 @@
-"""Fixtures of the graph's tests: the agent on real stores, and a fake hosted model."""
+"""Fixtures of the graph's tests: the agent on real stores."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from tests.fakes.openai import FakeOpenAI
 from tests.graph.agent_rig import Rig, agent_rig
 
 
@@ -17,12 +16,3 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
     rig = await agent_rig(tmp_path)
     yield rig
     await rig.close()
-
-
-@pytest.fixture
-def fake_openai() -> Iterator[FakeOpenAI]:
-    """A local server speaking OpenAI's chat completions."""
-    fake = FakeOpenAI()
-    fake.start()
-    yield fake
-    fake.stop()
