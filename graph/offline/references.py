@@ -146,7 +146,8 @@ def _by_description(
 
 
 def choose_option(
-    text: str, candidates: list[str], options: list[str], orders: list[dict[str, Any]]
+    text: str, candidates: list[str], options: list[str], orders: list[dict[str, Any]],
+    *, shown: bool = True,
 ) -> str | None:
     """Return the offered order the customer picked, or None when the text does not pick one.
 
@@ -155,13 +156,15 @@ def choose_option(
         candidates: Order ids extracted from the message.
         options: Order ids the customer was asked to choose from, in the order shown.
         orders: Known order summaries (ids, items, status).
+        shown: Whether the customer saw the options when writing; if not, a number in the
+            message ("Flat 2") is no position in a list.
     """
     words = [t.text for t in tokenize(_NUMBERED.sub(r"number \1", text))]
     for candidate in candidates + [w.upper() for w in words if any(c.isdigit() for c in w)]:
         if chosen := match_known_id(candidate, options):
             return chosen
     return (_by_description(words, options, orders) or pick_by_time(words, options, orders)
-            or pick_by_position(words, options, orders))
+            or (pick_by_position(words, options, orders) if shown else None))
 
 
 def _the_other(words: list[str], pool: list[str], current: str | None) -> str | None:

@@ -31,7 +31,7 @@ def _plausible_order(state: DialogueState, orders: list[dict[str, Any]]) -> str 
     """The one order the task can only be about, or None when the customer must choose."""
     ids = [order["id"] for order in orders]
     text = state.slots.get("text", "")
-    if text and (described := choose_option(text, [], ids, state.orders)):
+    if text and (described := choose_option(text, [], ids, state.orders, shown=False)):
         return described
     if state.slots.get("product") is not None:
         return None  # they named a product; guessing another order would mislead
@@ -65,7 +65,8 @@ def _after_list(state: DialogueState, result: dict[str, Any], offered: set[str])
     which = _WHICH.get(state.intent or "")
     question = _(which) if which else _("Which one do you mean?")
     missing = replies.product_not_found_reply(state.slots.get("product") or "")
-    if choose_option(state.slots.get("text", ""), [], state.listed, state.orders):
+    if choose_option(state.slots.get("text", ""), [], state.listed, state.orders,
+                     shown=False):
         missing = ""
     return Decision(missing + replies.order_list_reply(orders, question), [], state)
 

@@ -107,6 +107,14 @@ def test_address_first_then_order_id() -> None:
     )
 
 
+def test_a_number_in_the_new_address_is_not_a_pick_from_a_list_never_shown() -> None:
+    chat = Chat()
+    chat.say("new address is Flat 2, 40 Mill Street, Leeds LS2 7AB please")
+    reply = chat.answer({"orders": [order("S1", "processing"), order("S2", "processing")]})
+    assert reply.tool_calls == [] and "Which one" in reply.content
+    assert only_call(chat.say("S1"))[1]["order_id"] == "S1"
+
+
 def test_knowledge_answer_cites_the_article_title() -> None:
     chat = Chat()
     name, args = only_call(chat.say("how many days do I have to return something?"))
