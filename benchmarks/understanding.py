@@ -37,6 +37,7 @@ from graph.offline.reading import read_message  # noqa: E402
 from graph.tools import TOOLS  # noqa: E402
 
 HELDOUT = Path(__file__).resolve().parent / "heldout"
+ACTIONS = ("refund", "cancel_order", "change_address")
 
 
 def _orders(path: Path) -> list[dict[str, Any]]:
@@ -85,6 +86,49 @@ def _acted_on(decision: Any) -> tuple[str | None, dict[str, Any]]:
     return call["name"], call["args"]
 
 
+def _slots_right(item: dict[str, Any], name: str | None, call_args: dict[str, Any],
+                 totals: dict[str, Decimal]) -> dict[str, bool]:
+    """For each slot the held-out message gives, whether the model's call has it right."""
+    right = {}
+    if item.get("order") and item["intent"] in ("order_status", "refund", "cancel",
+                                                 "change_address", "complaint"):
+        right["order"] = call_args.get("order_id") == item["order"]
+    if item.get("amount"):
+        said = call_args.get("amount")
+        whole = totals.get(call_args.get("order_id"), Decimal(-1))  # no amount: the whole order
+        right["amount"] = name == "refund" and (
+            Decimal(str(said)) if said is not None else whole) == Decimal(item["amount"])
+    if item.get("address"):
+        got_line = call_args.get("line1") if name == "change_address" else None
+        said_words = set(_street(" ".join(filter(None, [got_line, call_args.get("line2")])))
+                         .split())
+        right["address"] = bool(got_line) and set(
+            _street(item["address"].get("line1")).split()) <= said_words
+    return right
+
+
+def _after_naming(model: Any, listed: list[Any], item: dict[str, Any],
+                  orders: list[dict[str, Any]]) -> tuple[str | None, dict[str, Any]]:
+    """What the model does when, asked which order, the customer answers with its number."""
+    messages = [*listed, HumanMessage(item["text"])]
+    for _ in range(2):
+        reply = model.invoke(messages)
+        messages.append(reply)
+        if not reply.tool_calls:
+            break
+        if reply.tool_calls[0]["name"] != "list_orders":
+            return reply.tool_calls[0]["name"], reply.tool_calls[0]["args"]
+        messages.append(ToolMessage(json.dumps({"orders": orders}),
+                                    tool_call_id=reply.tool_calls[0]["id"]))
+    messages.append(HumanMessage(item["order"]))
+    return _acted_on(model.decide(messages))
+
+
+def _outcome(right: bool, acting: bool) -> str:
+    """Right, asked (no action proposed, so the customer is asked) or wrong (a wrong action)."""
+    return "right" if right else "wrong" if acting else "asked"
+
+
 def _percent(hits: int, total: int) -> str:
     return f"{hits / total:6.1%} ({hits}/{total})" if total else "     -"
 
@@ -113,10 +157,12 @@ def main() -> None:
     by_intent: dict[str, list[bool]] = defaultdict(list)
     by_both: dict[tuple[str, str], list[bool]] = defaultdict(list)
     languages: dict[str, list[bool]] = defaultdict(list)
-    slots: dict[str, list[bool]] = defaultdict(list)
+    slots: dict[str, list[str]] = defaultdict(list)
+    named: dict[str, list[bool]] = defaultdict(list)
     misses: list[str] = []
     model = OfflineChatModel().bind_tools(TOOLS)
     listed = _after_orders_listed(model, orders)
+    totals = {order["id"]: Decimal(order["total"]) for order in orders}
     for item in messages:
         got = understood(item["text"])
         right = got == item["intent"]
@@ -129,26 +175,16 @@ def main() -> None:
         with speaking(item["lang"]):
             decision = model.decide([*listed, HumanMessage(item["text"])])
         name, call_args = _acted_on(decision)
-        if item.get("order") and item["intent"] in ("order_status", "refund", "cancel",
-                                                     "change_address", "complaint"):
-            ok = call_args.get("order_id") == item["order"]
-            slots["order"].append(ok)
+        acting = name in ACTIONS or bool(call_args.get("order_id"))  # acts on an order
+        later: dict[str, bool] = {}
+        if not acting and item.get("order"):
+            with speaking(item["lang"]):
+                later = _slots_right(item, *_after_naming(model, listed, item, orders), totals)
+        for slot, ok in _slots_right(item, name, call_args, totals).items():
+            slots[slot].append(_outcome(ok, acting))
             if not ok:
-                misses.append(f"order {item['order']} -> {name} {call_args}: {item['text']}")
-        if item.get("amount"):
-            ok = name == "refund" and call_args.get("amount") is not None and \
-                Decimal(str(call_args["amount"])) == Decimal(item["amount"])
-            slots["amount"].append(ok)
-            if not ok:
-                misses.append(f"amount {item['amount']} -> {name} {call_args}: {item['text']}")
-        if item.get("address"):
-            want = item["address"]
-            got_line = call_args.get("line1") if name == "change_address" else None
-            said = set(_street(" ".join(filter(None, [got_line, call_args.get("line2")]))).split())
-            ok = bool(got_line) and set(_street(want.get("line1")).split()) <= said
-            slots["address"].append(ok)
-            if not ok:
-                misses.append(f"address {want} -> {name} {call_args}: {item['text']}")
+                misses.append(f"{slot} {item[slot]} -> {name} {call_args}: {item['text']}")
+                named[slot].append(later.get(slot, False))
 
     print("Intent accuracy by language")
     for language, results in sorted(by_language.items()):
@@ -160,9 +196,13 @@ def main() -> None:
         cells = "  ".join(f"{sum(r)}/{len(r)}".rjust(6) if (r := by_both[(intent, code)])
                           else "     -" for code in codes)
         print(f"  {intent:15} {sum(results) / len(results):7.1%}  {cells}")
-    print("Slot accuracy (what the model acts on, the customer's orders known)")
-    for slot, results in sorted(slots.items()):
-        print(f"  {slot:15} {_percent(sum(results), len(results))}")
+    print("Slot accuracy (what the model acts on, the customer's orders known); when not right,")
+    print("  whether it asked (listed the orders, asked for the sum) or proposed a wrong action")
+    for slot, outcomes in sorted(slots.items()):
+        right = outcomes.count("right")
+        print(f"  {slot:15} {_percent(right, len(outcomes))}   asked {outcomes.count('asked')}"
+              f" (right once the customer names the order: {sum(named[slot])})"
+              f"   wrong {outcomes.count('wrong')}")
     print("Language detected")
     for language, results in sorted(languages.items()):
         print(f"  {language}  {_percent(sum(results), len(results))}")
