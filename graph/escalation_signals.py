@@ -21,25 +21,47 @@ _PERSON = re.compile(
     re.IGNORECASE,
 )
 _SEVERE = re.compile(
-    r"\b(?:f+u+c+k\w*|shit\w*|bullshit|wtf|scam\w*|pathetic|incompetent|furious|livid|"
-    r"lawyers?|solicitors?|sue|suing|chargeback|trading standards|small claims|"
-    r"mierda|joder|estafa\w*|abogad[oa]s?|denuncia\w*|"
-    r"schei(?:ss|ß)e?\w*|betrug\w*|betr(?:ü|ue)ger\w*|anwalt|verarsch\w*|"
-    r"merde|putain|arnaque\w*|escroc\w*|avocat|"
-    r"merda|porra|golpe|golpistas?|advogad[oa]s?|processar)\b",
+    r"\b(?:f+u+c+k\w*|shit\w*|bullshit|wtf|scam\w*|pathetic|in[ck]omp[eé]ten\w*|furious|livid|"
+    r"crooks?|thie(?:f|ves)|liars?|lying|idiots?|morons?|clowns|damn\w*|"
+    r"lawyers?|solicitors?|sue|suing|chargeback|trading standards|small claims|ombudsman|"
+    r"bad reviews?|(?:1|one)[- ]star|trustpilot|consumer (?:rights|protection)|"
+    r"mierda|joder|estafa\w*|abogad[oa]s?|denuncia\w*|ladr(?:ó|o)n\w*|mentiros[oa]s|"
+    r"sinverg(?:ü|u)enzas?|maldit[oa]s?|hoja de reclamaciones|"
+    r"schei(?:ss|ß)e?\w*|betrug\w*|betr(?:ü|ue)ger\w*|anwalt|verarsch\w*|l(?:ü|ue)gner\w*|"
+    r"diebe|idioten|verdammt\w*|verbraucherzentrale|"
+    r"merde|putain|arnaque\w*|escroc\w*|avocat|voleurs?|menteurs?|"
+    r"merda|porra|golpe|golpistas?|advogad[oa]s?|processar|ladr(?:ão|ões|ao|oes)|vigarist\w*|"
+    r"livro de reclama(?:ç|c)(?:õ|o)es|procon|reclame aqui)\b",
     re.IGNORECASE,
 )
 """Words that mean a person is needed whatever else the message says: swearing, threats."""
 _STRONG = re.compile(
     r"\b(?:ridiculous|unacceptable|outrageous|useless|angry|fed up|sick of|never again|"
-    r"disgrace\w*|appalling|shocking|"
-    r"vergüenza|inaceptable|inútil|harto|"
-    r"frechheit|unverschämt|inakzeptabel|nutzlos|sauer|"
-    r"honte|inadmissible|inacceptable|inutile|marre|"
-    r"vergonha|inaceitável|absurdo|palhaçada|farto)\b",
+    r"disgrace\w*|appalling|shocking|hate|stupid|crap\w*|"
+    r"vergüenza|inaceptable|inútil|harto|odio|"
+    r"frechheit|unverschämt|inakzeptabel|nutzlos|sauer|hasse|"
+    r"honte|inadmissible|inacceptable|inutile|marre|nuls?|d(?:é|e)teste|"
+    r"vergonha|inaceitável|absurdo|palhaçada|farto|odeio)\b",
     re.IGNORECASE,
 )
 """Strong words a calm, clear request may still contain ("it's useless, I'd like a refund")."""
+_DANGER = re.compile(
+    r"\b(?:caught fire|on fire|set fire|burst into flames|flames|smoking|"
+    r"(?:gave|giving|gives) off smoke|smoke (?:came|coming|pouring)|burn(?:ed|t) (?:me|my|him|her)|"
+    r"injur\w*|hospital|electric shock|dangerous|hazard(?:ous)?|poison\w*|allergic reaction|"
+    r"incendi\w*|se quem(?:ó|o)|me quem(?:é|e)|quemadura|(?:ech|sal|sol)\w* humo|herid[oa]s?|"
+    r"peligros[oa]|intoxica\w*|descarga el(?:é|e)ctrica|"
+    r"feuer gefangen|brennt|rauchte?|qualm\w*|verbrannt|verletzt|krankenhaus|"
+    r"\w*gef(?:ä|ae)hrlich|stromschlag|vergift\w*|"
+    r"pris feu|incendie|fumait|fum(?:é|e)e (?:sort|sortait)|br(?:û|u)lure|bless(?:é|e)e?s?|"
+    r"h(?:ô|o)pital|dangereu\w*|(?:é|e)lectrocut\w*|"
+    r"pegou fogo|inc(?:ê|e)ndio|(?:sai|saiu|soltou|deitou) (?:fumo|fuma(?:ç|c)a)|queimou|"
+    r"queimadura|ferid[oa]s?|perigos[oa]|choque el(?:é|e)trico)\b",
+    re.IGNORECASE,
+)
+"""A safety incident (fire, smoke, an injury, a danger): a person steps in however calm."""
+_ONLY_MARKS = re.compile(r"[\s?!.¿¡…]*[?!][\s?!.¿¡…]*")
+"""A message of nothing but question or exclamation marks ("??", "?!"): not an answer."""
 CLEAR_REQUEST = 0.5
 """The intent classifier's share at which a message is a clear request the agent can serve."""
 VENTING = 0.3
@@ -59,7 +81,7 @@ class Signal:
     """Why a person should step in, and how the customer seems to feel."""
 
     reason: str
-    """`asked_for_person` or `frustration`."""
+    """`asked_for_person`, `frustration` or `safety`."""
     sentiment: str
     """`calm`, `frustrated` or `upset`."""
     evidence: str
@@ -69,7 +91,8 @@ class Signal:
 def escalation_signal(text: str, earlier: list[str]) -> Signal | None:
     """Whether this message (after `earlier` customer messages, oldest first) calls for a person.
 
-    A request for a person always does. So does a customer who is upset (swearing or threats,
+    A request for a person always does, and so does a safety incident, however calmly told.
+    So does a customer who is upset (swearing or threats,
     capitals, venting, strong words without a request the agent can serve) or stuck (see
     `is_stuck`). A calm request containing a strong word is not upset, and a question asked
     again that the agent understands is not stuck. Each message is read up to
@@ -79,6 +102,8 @@ def escalation_signal(text: str, earlier: list[str]) -> Signal | None:
     mood = sentiment(text, earlier)
     if _PERSON.search(text) or _intent_of(text) == ("human", True):
         return Signal("asked_for_person", mood, "the customer asked for a person")
+    if _DANGER.search(text):
+        return Signal("safety", mood, "a safety concern: fire, smoke, an injury or a danger")
     if mood == "calm":
         return None
     if _SEVERE.search(text) or _STRONG.search(text):
@@ -115,7 +140,7 @@ def has_strong_words(text: str) -> bool:
 def is_stuck(text: str, earlier: list[str]) -> bool:
     """True when the customer is not getting anywhere: this message, one the agent cannot act
     on, shows exasperation ("???", "that's not what I asked") after the same request twice, or
-    after two more messages the agent could not act on (or repeats them).
+    after two more messages with no clear request in them (or repeats them).
 
     Unclear messages alone are not enough (a conversation may wander calmly), and a request
     the agent understands is never stuck: asking twice where an order is, after being
@@ -124,16 +149,25 @@ def is_stuck(text: str, earlier: list[str]) -> bool:
     before = earlier[-(REPEATS_FOR_FAILURE - 1):]
     if len(before) < REPEATS_FOR_FAILURE - 1 or _understood(text):
         return False
-    exasperated = _share(text, "frustration") >= EXASPERATED or "??" in text
-    if not any(map(_understood, before)):  # nothing the agent could act on
+    exasperated = (_share(text, "frustration") >= EXASPERATED or "??" in text
+                   or bool(_ONLY_MARKS.fullmatch(text)))
+    if not any(map(_is_request, before)):  # nothing the agent could act on
         return exasperated or is_repeating(text, earlier)
     asked = {_intent_of(message[:MAX_PARSED_CHARS])[0] for message in before}
     return exasperated and len(asked) == 1  # the same request again, and again
 
 
 def _understood(text: str) -> bool:
+    if _ONLY_MARKS.fullmatch(text[:MAX_PARSED_CHARS]):
+        return False  # "??" answers nothing: the customer does not follow
     intent, clear = _intent_of(text[:MAX_PARSED_CHARS])
     return clear and intent not in ("frustration", "out_of_scope")
+
+
+def _is_request(text: str) -> bool:
+    """A clear request the agent can act on; "the thing from before" is none on its own."""
+    intent, clear = _intent_of(text[:MAX_PARSED_CHARS])
+    return clear and intent in _REQUESTS
 
 
 def _share(text: str, intent: str) -> float:

@@ -67,7 +67,7 @@ class TurnFact(TypedDict, total=False):
     """`done`, `failed`, `unverified`, `parked`, `declined` or `dropped` (`outcome` only)."""
     reason: str | None
     """Why people were brought in (`escalated` only): `asked_for_person`, `frustration`,
-    `backend_error`."""
+    `safety`, `backend_error`."""
     opened: bool
     """True when this turn opened the escalation (`escalated` only)."""
 
@@ -76,7 +76,7 @@ class Escalation(TypedDict):
     """Why a person must look, set during the turn that found it."""
 
     reason: str
-    """`asked_for_person`, `frustration` or `backend_error`."""
+    """`asked_for_person`, `frustration`, `safety` or `backend_error`."""
     sentiment: str
     """`calm`, `frustrated` or `upset`."""
     evidence: str

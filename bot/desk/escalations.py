@@ -10,7 +10,7 @@ from bot.desk.approvals import ApprovalQueue
 from bot.storage.database import Database, Row, isoformat, utcnow
 from graph.backend import BackendError
 
-REASONS = ("approval", "asked_for_person", "frustration", "backend_error")
+REASONS = ("approval", "asked_for_person", "frustration", "safety", "backend_error")
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ REASON_TITLES = {
     "approval": "Approval needed",
     "asked_for_person": "The customer asked for a person",
     "frustration": "The customer is frustrated",
+    "safety": "A safety concern: fire, smoke, an injury or a danger",
     "backend_error": "The bot hit an error it cannot recover from",
 }
 SENTIMENTS = {

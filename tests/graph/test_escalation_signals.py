@@ -36,3 +36,25 @@ def test_asking_for_a_person_in_any_served_language() -> None:
                  "sprechen", "Je voudrais parler à un conseiller"):
         signal = escalation_signal(text, [])
         assert signal is not None and signal.reason == "asked_for_person", text
+
+
+def test_marks_alone_after_messages_the_agent_could_not_act_on_mean_stuck() -> None:
+    earlier = ["the thing with the voucher", "that voucher thing from before"]
+    signal = escalation_signal("?!?", earlier)
+    assert signal is not None and signal.sentiment == "frustrated"
+    assert escalation_signal("??", ["where is order 48213?"]) is None
+
+
+def test_a_safety_incident_calls_for_a_person_however_calmly_told() -> None:
+    for text in ("the charger got really hot and started smoking, my son was next to it",
+                 "El calefactor echó humo anoche", "Die Lampe ist verbrannt, das war gefährlich",
+                 "mon fils s'est blessé avec la lame", "a chaleira deu choque elétrico"):
+        signal = escalation_signal(text, [])
+        assert signal is not None and signal.reason == "safety", text
+
+
+def test_insults_at_the_shop_in_any_served_language_mean_upset() -> None:
+    for text in ("you lot are a bunch of liars", "sois unos ladrones y mentirosos",
+                 "ihr seid doch alle Lügner", "vous êtes des voleurs", "são uns ladrões"):
+        signal = escalation_signal(text, [])
+        assert signal is not None and signal.sentiment == "upset", text

@@ -83,6 +83,13 @@ async def test_an_upset_customer_is_handed_to_a_person_with_an_apology(rig: Rig)
     assert escalation.reason == "frustration" and escalation.sentiment == "upset"
 
 
+async def test_a_safety_incident_told_calmly_is_handed_to_a_person(rig: Rig) -> None:
+    [reply] = await rig.say(NOOR, "the heater from Q5521 gave off smoke last night, all fine now")
+    assert reply == BRINGING_IN["calm"]
+    [escalation] = await _open_escalations(rig)
+    assert escalation.reason == "safety" and "safety" in escalation.why
+
+
 async def test_while_a_person_holds_the_conversation_the_bot_only_listens(
     rig: Rig, desk: Listener
 ) -> None:

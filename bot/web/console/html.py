@@ -11,6 +11,7 @@ REASONS = {
     "approval": "Needs approval",
     "asked_for_person": "Asked for a person",
     "frustration": "Frustrated customer",
+    "safety": "Safety concern",
     "backend_error": "Backend error",
 }
 
