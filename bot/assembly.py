@@ -157,11 +157,14 @@ class Caseloop:
 
 
 async def assemble(settings: Settings, extra_channels: list[Channel] | None = None,
-                   clock: Callable[[], datetime] = utcnow) -> Caseloop:
+                   clock: Callable[[], datetime] = utcnow,
+                   mailer: Mailer | None = None) -> Caseloop:
     """Open the databases and the backend, build the graph and start the workers.
 
     Args:
         clock: The current time for cases, timers and outreach; tests pass one they move.
+        mailer: What sends verification codes, when not the one the settings describe
+            (`caseloop eval` reads the codes from its own).
     """
     policy = Policy.load(settings.policy_file)
     knowledge = KnowledgeBase(settings.knowledge_dir)
@@ -175,7 +178,7 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     channels: dict[str, Channel] = {"webchat": WebchatChannel()}
     for channel in [*configured_channels(settings, database, inbox), *(extra_channels or [])]:
         channels[channel.name] = channel
-    verifier = Verifier(database, store, Mailer(settings.smtp_url, settings.smtp_sender),
+    verifier = Verifier(database, store, mailer or Mailer(settings.smtp_url, settings.smtp_sender),
                         codes_per_hour=settings.codes_per_hour)
     cases, timers = CaseBook(database, clock), Timers(database, clock)
     graph = build_graph(model, checkpointer)

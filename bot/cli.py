@@ -1,4 +1,5 @@
-"""The `caseloop` command: serve, migrate, chat, the audit log and KPIs, operator accounts."""
+"""The `caseloop` command: serve, migrate, chat, the audit log and KPIs, operator accounts,
+and evaluating a model and policy on customer scenarios (`caseloop eval`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.evaluation.command import add_eval_command, run_eval
 from bot.logs.json_logs import install_logging
 
 if TYPE_CHECKING:
@@ -38,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     report = commands.add_parser("report", help="print the KPIs, from stored cases and audit")
     report.add_argument("--json", action="store_true", help="one JSON object")
     _add_operator_commands(commands)
+    add_eval_command(commands)
     telegram = commands.add_parser("telegram", help="Telegram bot set-up")
     telegram_commands = telegram.add_subparsers(dest="telegram_command", required=True)
     telegram_commands.add_parser(
@@ -64,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_report(settings, as_json=args.json))
     if args.command == "operators":
         return asyncio.run(_operators(settings, args))
+    if args.command == "eval":
+        return run_eval(settings, args)
     if args.check == "verify":
         return asyncio.run(_verify_audit(settings))
     return asyncio.run(_audit(settings, as_json=args.json))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot import setting_values as check
 from bot.storage.database_url import (
@@ -222,8 +222,30 @@ class Settings(BaseSettings):
 
 def load_settings(**overrides: object) -> Settings:
     """Build the settings, turning a validation failure into an error naming the variable."""
+    return _built(Settings, overrides)
+
+
+class _GivenOnly(Settings):
+    """Settings read from the values given alone: no environment variable, no `.env`."""
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings],
+                                   init_settings: PydanticBaseSettingsSource,
+                                   *others: PydanticBaseSettingsSource,
+                                   **named: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)  # the values given to the constructor, nothing else
+
+
+def isolated_settings(**values: object) -> Settings:
+    """Settings from `values` alone, whatever the environment holds: for runs that must not
+    pick up a deployment's channels, Slack, database or events (`caseloop eval`'s trials)."""
+    return _built(_GivenOnly, values)
+
+
+def _built(kind: type[Settings], values: dict[str, object]) -> Settings:
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return kind(**values)  # type: ignore[arg-type]
     except ValidationError as error:
         problems = []
         for item in error.errors():

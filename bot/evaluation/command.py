@@ -1,0 +1,74 @@
+"""`caseloop eval`: its arguments, and running it from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+
+DEFAULT_TRIALS = 4
+DEFAULT_JOBS = 4
+
+
+def add_eval_command(commands: argparse._SubParsersAction) -> None:
+    """Register `caseloop eval` and its options."""
+    evaluate = commands.add_parser(
+        "eval", help="run customer scenarios K times against a model and policy (pass^k)")
+    evaluate.add_argument("paths", nargs="*", type=Path,
+                          help="scenario files or folders (default: the bundled suite)")
+    evaluate.add_argument("--model", help="offline or openai:<name> (default: CASELOOP_MODEL, "
+                          "else as caseloop serve would choose)")
+    evaluate.add_argument("--trials", type=int, default=DEFAULT_TRIALS, metavar="K",
+                          help=f"trials per scenario (default {DEFAULT_TRIALS})")
+    evaluate.add_argument("--policy", type=Path, metavar="FILE",
+                          help="policy file (default: CASELOOP_POLICY or the bundled one)")
+    evaluate.add_argument("--jobs", type=int, default=DEFAULT_JOBS,
+                          help=f"trials run at once (default {DEFAULT_JOBS})")
+    evaluate.add_argument("--min-pass", type=float, metavar="SHARE",
+                          help="exit 1 when pass^K is below this share (0 to 1)")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML")
+
+
+def run_eval(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the scenarios and print the results. Exit status: 0, or 1 when `--min-pass` is not
+    met or any action was carried out that a scenario did not expect, or 2 for bad input."""
+    from bot import setting_values
+    from bot.evaluation import report
+    from bot.evaluation.runner import run_suite
+    from bot.evaluation.scenarios import BUNDLED, ScenarioError, load
+    from bot.evaluation.trial import Model
+
+    if args.trials < 1 or args.jobs < 1 or not 0 <= (args.min_pass or 0) <= 1:
+        print("caseloop eval: --trials and --jobs are at least 1; --min-pass is between 0 and 1",
+              file=sys.stderr)
+        return 2
+    try:
+        scenarios = load(args.paths or [BUNDLED])
+        name = (setting_values.model_choice(args.model) or "offline") if args.model \
+            else settings.model_name
+    except (ScenarioError, ValueError) as problem:
+        print(f"caseloop eval: {problem}", file=sys.stderr)
+        return 2
+    policy = args.policy or settings.policy_file
+    if not policy.is_file():
+        print(f"caseloop eval: no policy file at {policy}", file=sys.stderr)
+        return 2
+    model = Model(name, settings.openai_api_key, settings.openai_base_url)
+    summary = asyncio.run(run_suite(scenarios, model=model, trials=args.trials, policy=policy,
+                                    jobs=args.jobs, progress=sys.stderr.isatty()))
+    print(report.dumps(summary) if args.json else report.table(summary))
+    if args.junit is not None:
+        report.write_junit(summary, args.junit)
+    if summary.wrong_actions:
+        print(f"caseloop eval: {summary.wrong_actions} action(s) carried out that no scenario "
+              "expected", file=sys.stderr)
+        return 1
+    if args.min_pass is not None and summary.pass_k < args.min_pass:
+        print(f"caseloop eval: pass^{summary.k} {summary.pass_k:.3f} is below --min-pass "
+              f"{args.min_pass}", file=sys.stderr)
+        return 1
+    return 0
