@@ -1,5 +1,5 @@
-"""One trial of a scenario: a fresh Caseloop on a temporary database, the customer's turns typed
-one by one through the inbox and the graph, and what each turn left behind."""
+"""One trial of a scenario: a sandbox (a fresh Caseloop on a temporary database), the customer's
+turns typed one by one through the inbox and the graph, and what each turn left behind."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ import random
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.assembly import Caseloop, assemble
 from bot.config import Settings, isolated_settings
@@ -18,7 +21,7 @@ from bot.evaluation.checks import Snapshot
 from bot.evaluation.scenarios import Scenario
 from bot.identity.mailer import Mailer
 from bot.storage.database import utcnow
-from channels.base import InboundMessage, OutboundMessage
+from channels.base import Channel, InboundMessage, OutboundMessage
 
 TURN_SECONDS = 60.0
 """How long one turn may take (a hosted model included) before the trial is failed."""
@@ -68,46 +71,73 @@ class Phone:
         return True
 
 
+class Sandbox:
+    """A Caseloop of its own on a temporary database, seeded with one shop, that a scripted
+    customer writes to; what it sends lands on one screen."""
+
+    def __init__(self, app: Caseloop, mailer: CodeRecorder, screen: list[OutboundMessage]
+                 ) -> None:
+        self.app, self.mailer, self.screen = app, mailer, screen
+
+    async def say(self, channel: str, sender: str, text: str) -> None:
+        """Type one message and wait until the turn it starts is over (sent and stored)."""
+        message = InboundMessage(channel=channel, sender=sender, text=text,
+                                 provider_message_id=f"eval-{uuid.uuid4().hex}",
+                                 verified_phone=sender if channel == "whatsapp" else None)
+        await self.app.receive(message)
+        await asyncio.wait_for(self.app.dispatcher.idle(), TURN_SECONDS)
+        await asyncio.wait_for(self.app.verifier.drain(), TURN_SECONDS)
+
+
+@asynccontextmanager
+async def sandbox(shop: dict[str, Any], model: Model, policy: Path | None
+                  ) -> AsyncIterator[Sandbox]:
+    """Open a sandbox on `shop`; everything it stored is gone when it closes."""
+    with tempfile.TemporaryDirectory(prefix="caseloop-eval-") as name:
+        folder = Path(name)
+        (folder / "shop.json").write_text(json.dumps(shop), encoding="utf-8")
+        mailer, screen = CodeRecorder(), list[OutboundMessage]()
+        phones: list[Channel] = [Phone("webchat", screen), Phone("whatsapp", screen)]
+        app = await assemble(_settings(folder, model, policy), extra_channels=phones,
+                             mailer=mailer)
+        try:
+            yield Sandbox(app, mailer, screen)
+        finally:
+            await app.close(deadline=time.monotonic() + 5)
+
+
 async def run_trial(scenario: Scenario, trial: int, model: Model, policy: Path | None) -> TrialRun:
     """Play the scenario once; a failure of the model or the stores ends the trial, not the run.
     """
     run = TrialRun(scenario, trial)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="caseloop-eval-") as folder:
-        try:
-            await _play(run, Path(folder), model, policy)
-        except Exception as error:  # noqa: BLE001 - any failure is this trial's, told in words
-            run.error = f"{type(error).__name__}: {error}"[:500]
+    try:
+        await _play(run, model, policy)
+    except Exception as error:  # noqa: BLE001 - any failure is this trial's, told in words
+        run.error = f"{type(error).__name__}: {error}"[:500]
     run.seconds = time.perf_counter() - started
     return run
 
 
-async def _play(run: TrialRun, folder: Path, model: Model, policy: Path | None) -> None:
+async def _play(run: TrialRun, model: Model, policy: Path | None) -> None:
     scenario = run.scenario
     shop = scenario.shop_data(utcnow())
     people = {str(c.get("id")): c for c in shop.get("customers", [])}
     if scenario.customer not in people:
         raise ValueError(f"customer {scenario.customer!r} is not in the shop")
     person = people[scenario.customer]
-    (folder / "shop.json").write_text(json.dumps(shop), encoding="utf-8")
-    mailer, screen = CodeRecorder(), list[OutboundMessage]()
-    phones: list[Phone] = [Phone("webchat", screen), Phone("whatsapp", screen)]
-    app = await assemble(_settings(folder, model, policy), extra_channels=list(phones),
-                         mailer=mailer)
-    try:
-        choose = random.Random(f"{scenario.name}/{run.trial}").choice
-        session = f"eval-{uuid.uuid4().hex[:12]}"
+    choose = random.Random(f"{scenario.name}/{run.trial}").choice
+    session = f"eval-{uuid.uuid4().hex[:12]}"
+    async with sandbox(shop, model, policy) as box:
         for turn in scenario.turns:
             channel = turn.channel or scenario.channel
-            text = _filled(choose(turn.say), person, mailer)
+            text = _filled(choose(turn.say), person, box.mailer)
             sender = session if channel == "webchat" else str(person.get("phone") or "")
             if not sender:
                 raise ValueError(f"customer {scenario.customer!r} has no phone for {channel}")
             run.said.append(text)
-            await _say(app, channel, sender, text)
-            run.snapshots.append(await _snapshot(app, scenario, screen))
-    finally:
-        await app.close(deadline=time.monotonic() + 5)
+            await box.say(channel, sender, text)
+            run.snapshots.append(await _snapshot(box.app, scenario, box.screen))
 
 
 def _settings(folder: Path, model: Model, policy: Path | None) -> Settings:
@@ -133,15 +163,6 @@ def _filled(text: str, person: dict[str, object], mailer: CodeRecorder) -> str:
                        ("{name}", str(person.get("name") or "")), ("{code}", codes[-1])):
         text = text.replace(key, value)
     return text
-
-
-async def _say(app: Caseloop, channel: str, sender: str, text: str) -> None:
-    message = InboundMessage(channel=channel, sender=sender, text=text,
-                             provider_message_id=f"eval-{uuid.uuid4().hex}",
-                             verified_phone=sender if channel == "whatsapp" else None)
-    await app.receive(message)
-    await asyncio.wait_for(app.dispatcher.idle(), TURN_SECONDS)
-    await asyncio.wait_for(app.verifier.drain(), TURN_SECONDS)
 
 
 async def _snapshot(app: Caseloop, scenario: Scenario, screen: list[OutboundMessage]
