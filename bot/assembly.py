@@ -171,7 +171,7 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     model = select_model(settings.model_name, settings.openai_api_key, settings.openai_base_url)
     database = await Database.open(settings.database_url)
     checkpointer = await _open_checkpointer(settings)
-    store = await _open_backend(settings, database)
+    store = await open_backend(settings, database)
     inbox, audit = Inbox(database), AuditLog(database)
     approvals = ApprovalQueue(database, timedelta(hours=settings.approval_ttl_hours),
                               settings.two_approvers_above)
@@ -247,7 +247,7 @@ def _outreach(settings: Settings, app: Caseloop, line: CustomerLine, context: Ca
     return Outreach(app.database, line, context, app.cases, app.timers, rules, clock)
 
 
-async def _open_backend(settings: Settings, database: Database) -> Backend:
+async def open_backend(settings: Settings, database: Database) -> Backend:
     """The business's own backend over HTTP when configured, else the seeded demo store."""
     if settings.backend == "http":
         assert settings.backend_url is not None

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 from bot.config import Settings
 
 DEFAULT_TRIALS = 4
 DEFAULT_JOBS = 4
+DEFAULT_REPLAY_DAYS = 7
+DEFAULT_REPLAY_LIMIT = 50
 
 
 def add_eval_command(commands: argparse._SubParsersAction) -> None:
@@ -31,6 +35,15 @@ def add_eval_command(commands: argparse._SubParsersAction) -> None:
                           help="exit 1 when pass^K is below this share (0 to 1)")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML")
+    evaluate.add_argument("--replay", action="store_true",
+                          help="replay real conversations from the database instead, and show "
+                          "where the model and policy would have acted differently")
+    evaluate.add_argument("--since", type=date.fromisoformat, metavar="DATE",
+                          help=f"replay conversations since this day (default: "
+                          f"{DEFAULT_REPLAY_DAYS} days ago)")
+    evaluate.add_argument("--limit", type=int, default=DEFAULT_REPLAY_LIMIT, metavar="N",
+                          help=f"replay the N latest customers' conversations "
+                          f"(default {DEFAULT_REPLAY_LIMIT})")
 
 
 def run_eval(settings: Settings, args: argparse.Namespace) -> int:
@@ -42,6 +55,8 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
     from bot.evaluation.scenarios import BUNDLED, ScenarioError, load
     from bot.evaluation.trial import Model
 
+    if args.replay:
+        return asyncio.run(_replay(settings, args))
     if args.trials < 1 or args.jobs < 1 or not 0 <= (args.min_pass or 0) <= 1:
         print("caseloop eval: --trials and --jobs are at least 1; --min-pass is between 0 and 1",
               file=sys.stderr)
@@ -71,4 +86,43 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
         print(f"caseloop eval: pass^{summary.k} {summary.pass_k:.3f} is below --min-pass "
               f"{args.min_pass}", file=sys.stderr)
         return 1
+    return 0
+
+
+async def _replay(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import setting_values
+    from bot.assembly import open_backend
+    from bot.evaluation.replay import conversations, replay
+    from bot.evaluation.trial import Model
+    from bot.storage.database import Database
+
+    name = (setting_values.model_choice(args.model) or "offline") if args.model \
+        else settings.model_name
+    since = args.since or date.today() - timedelta(days=DEFAULT_REPLAY_DAYS)
+    model = Model(name, settings.openai_api_key, settings.openai_base_url)
+    database = await Database.open(settings.database_url)
+    try:
+        store = await open_backend(settings, database)
+        talks = await conversations(database, since.isoformat(), max(1, args.limit))
+        results = [await replay(talk, store, model, args.policy or settings.policy_file)
+                   for talk in talks]
+    finally:
+        await database.close()
+    rows = [{"customer_id": r.conversation.customer_id, "from": r.conversation.first_at,
+             "to": r.conversation.last_at, "messages": len(r.conversation.messages),
+             "original": r.conversation.original, "candidate": r.candidate,
+             "differences": r.differences, "error": r.error} for r in results]
+    different = sum(bool(r.differences or r.error) for r in results)
+    if args.json:
+        print(json.dumps({"model": name, "since": since.isoformat(), "replayed": len(rows),
+                          "different": different, "conversations": rows}, indent=2))
+        return 0
+    for row in rows:
+        verdict = "failed: " + row["error"] if row["error"] else \
+            "different" if row["differences"] else "the same"
+        print(f"{row['customer_id']}  {row['from'][:16].replace('T', ' ')}  "
+              f"{row['messages']} messages  {verdict}")
+        print("".join(f"    {line}\n" for line in row["differences"]), end="")
+    print(f"{len(rows)} conversations since {since} replayed on {name}: {len(rows) - different} "
+          f"the same, {different} different")
     return 0
