@@ -101,6 +101,9 @@ async def _settle(state: CaseState, config: RunnableConfig, ctx: CaseContext,
             await ctx.people.hear(holder, text or ATTACHMENT)  # type: ignore[union-attr]
         return Command(goto=END)
     if state.get("arrival"):
+        # Someone arriving on a new channel upset, or asking for a person, is heard first.
+        if text and (bring_in := _escalation(state, text, holder)) is not None:
+            return _bring_in(*bring_in, before=await greeting(state, ctx))
         return await _arrive(state, ctx, text, turn.get("human_id") or "arrival")
     if not text:
         return _say(_(_textless_reply(turn)))
@@ -120,12 +123,21 @@ async def _settle(state: CaseState, config: RunnableConfig, ctx: CaseContext,
         if ctx.cases is not None:
             await ctx.cases.rate(case_id, score)
         return _say(_(THANKS[score]))
-    signal = escalation_signal(text, customer_texts(state)[:-1])
-    if signal is not None and (holder is None or signal.reason == "asked_for_person"):
-        reply = BRINGING_IN[signal.sentiment] if holder is None else ALREADY_COMING
-        return _bring_in(_(reply), {"reason": signal.reason, "sentiment": signal.sentiment,
-                                    "evidence": signal.evidence, "by_customer": True})
+    if (bring_in := _escalation(state, text, holder)) is not None:
+        return _bring_in(*bring_in)
     return Command(goto="identify")
+
+
+def _escalation(state: CaseState, text: str, holder: Any | None
+                ) -> tuple[str, Escalation] | None:
+    """What to say and what to open when the message calls for a person, else None (`holder`:
+    the thread's open escalation, if people have it already)."""
+    signal = escalation_signal(text, customer_texts(state)[:-1])
+    if signal is None or (holder is not None and signal.reason != "asked_for_person"):
+        return None
+    reply = BRINGING_IN[signal.sentiment] if holder is None else ALREADY_COMING
+    return _(reply), {"reason": signal.reason, "sentiment": signal.sentiment,
+                      "evidence": signal.evidence, "by_customer": True}
 
 
 def person_offered_in(state: CaseState) -> str | None:
@@ -192,9 +204,10 @@ def _textless_reply(turn: dict[str, Any]) -> str:
     return NO_PHONE_MATCH if turn.get("verified_phone") else NOT_OWN_CONTACT
 
 
-def _bring_in(reply: str, escalation: Escalation) -> Route:
-    return Command(goto="escalate", update={"messages": [AIMessage(content=reply)],
-                                            "escalation": escalation})
+def _bring_in(reply: str, escalation: Escalation, before: list[AIMessage] | None = None
+              ) -> Route:
+    return Command(goto="escalate", update={
+        "messages": [*(before or []), AIMessage(content=reply)], "escalation": escalation})
 
 
 def _say(text: str, marks: dict[str, Any] | None = None) -> Route:

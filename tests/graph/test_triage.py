@@ -6,7 +6,7 @@ import pytest
 from langchain_core.messages import AIMessage
 
 from bot.desk.escalations import Escalation
-from graph.arrival import WAITING_FOR_YES
+from graph.arrival import RECOGNIZED, WAITING_FOR_YES
 from graph.memory import remember_question
 from graph.opt_out import OPTED_IN, OPTED_OUT
 from graph.rating import MARK, ONE_TO_FIVE, THANKS
@@ -118,6 +118,15 @@ async def test_the_satisfaction_answer_is_kept_and_thanked(rig: Rig) -> None:
     replies = await rig.say(NOOR, "5")
     assert replies != [THANKS[5]]  # asked once: a later digit is not a rating
     assert (await rig.people.cases.get(case.id)).satisfaction == 4
+
+
+async def test_a_customer_arriving_upset_on_a_new_channel_is_brought_to_a_person(
+        rig: Rig) -> None:
+    replies = await rig.say(NOOR, "THIRD TIME I WRITE ABOUT Q5544, WHERE IS MY RUG",
+                            arrival={"kind": "recognized"})
+    assert replies == [RECOGNIZED.format(name="Noor"), BRINGING_IN["upset"]]
+    [escalation] = await _open_escalations(rig)
+    assert (escalation.reason, escalation.sentiment) == ("frustration", "upset")
 
 
 async def test_an_arriving_customer_hears_what_waits_and_keeps_it(rig: Rig) -> None:
