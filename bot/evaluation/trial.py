@@ -169,9 +169,9 @@ async def _snapshot(app: Caseloop, scenario: Scenario, screen: list[OutboundMess
                     ) -> Snapshot:
     orders = {order_id: await app.store.get_order(order_id) for order_id in scenario.expect.orders}
     cases = [*await app.desk.open_cases(), *await app.desk.closed_cases(limit=500)]
-    return Snapshot(
+    return Snapshot(  # the sandbox holds this one customer: every case is theirs
         replies=[message.text for message in screen],
         orders=orders,
         audit=await app.audit.records(scenario.customer),
-        escalations=[c.reason for c in cases if c.customer_id == scenario.customer],
+        escalations=[case.reason for case in cases],
     )
