@@ -47,7 +47,7 @@ def _fill_slots(state: DialogueState, reading: Reading, order_ids: list[str]) ->
         slots["amount"] = reading.unread_amount  # the refund tool says what the limits are
     if reading.full_amount:
         slots.pop("amount", None)
-        slots["wants_partial"] = False
+        slots["wants_partial"], slots["whole"] = False, True
     no_sum = reading.amount is None and reading.unread_amount is None
     if reading.share is not None and no_sum:
         slots["share"] = str(reading.share)

@@ -9,6 +9,7 @@ from typing import Any
 
 from graph.limits import MAX_PARSED_CHARS
 from graph.numerals import read_number
+from graph.offline.items import item_score
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "single": 1, "pair": 2, "couple": 2, "half": 0, "mitad": 0, "hälfte": 0,
@@ -115,39 +116,52 @@ def unit_price(text: str) -> Decimal | None:
         return None
 
 
-def partial_amount(order: dict[str, Any] | None, units: int, price: Decimal | None,
-                   product_words: list[str] | None = None) -> str | None:
-    """The refund for `units` pieces of an order, or None when it cannot be worked out.
+def item_amount(order: dict[str, Any] | None, units: int | None, price: Decimal | None,
+                words: list[str]) -> tuple[str | None, bool]:
+    """The refund for what the customer says was wrong, and whether it is unclear.
+
+    A count of pieces ("one of the two mugs") is refunded as that many pieces of the line they
+    name (at the price they state, else the line's); naming one item of an order with several
+    ("a refund on the shoes") refunds that item's line. It is unclear, and the customer is
+    asked how much, when the pieces cannot be priced or several items are named. (None, False)
+    means the whole order.
 
     Args:
-        order: The order's summary with its "lines" (name, qty, unit_price) or total.
-        units: Pieces affected.
+        order: The order's summary with its "lines" (name, qty, unit_price) and total, if known.
+        units: Pieces affected, when the customer counted them.
         price: A price per piece the customer stated, preferred over the order's.
-        product_words: Words the customer used for the product, to pick the line.
+        words: The customer's words, to pick the line they name.
     """
     if order is None:
-        return None
+        return (None, True) if units else (None, False)
     lines = [line for line in order.get("lines") or [] if int(line.get("qty") or 1) > 0]
-    if product_words and len(lines) > 1:
-        named = [line for line in lines
-                 if any(w in str(line.get("name", "")).lower() for w in product_words)]
-        lines = named or lines
-    line = lines[0] if len(lines) == 1 else None
-    if line is not None and units >= int(line.get("qty") or 1):
-        return None  # every piece: a full refund of that line, not a part
-    each = price
-    if each is None and line is not None:
-        each = _decimal(line.get("unit_price"))
-        if each is None and len(order.get("lines") or []) == 1:
-            total = _decimal(order.get("total"))
-            each = total / int(line.get("qty") or 1) if total is not None else None
-    if each is None:
-        return None
-    amount = each * units
+    named = lines_named(lines, words) if len(lines) > 1 else lines
     total = _decimal(order.get("total"))
-    if total is not None and amount > total:
-        return None
-    return f"{amount:.2f}"
+    if units:
+        line = named[0] if len(named) == 1 else None
+        each = price if price is not None else _decimal(line.get("unit_price")) if line else None
+        if line is not None and units >= int(line.get("qty") or 1):
+            return (None, False) if len(lines) == 1 else (_line_total(line), False)
+        if each is None and line is not None and len(lines) == 1 and total is not None:
+            each = total / int(line.get("qty") or 1)
+        if each is None or (total is not None and each * units > total):
+            return None, True
+        return f"{each * units:.2f}", False
+    if len(lines) > 1 and len(named) == 1:
+        return _line_total(named[0]), False
+    return None, 1 < len(named) < len(lines)
+
+
+def lines_named(lines: list[dict[str, Any]], words: list[str]) -> list[dict[str, Any]]:
+    """The order lines whose product the words name best (ties all kept), [] when none."""
+    scored = [(item_score([str(line.get("name", ""))], words), line) for line in lines]
+    top = max((score for score, _ in scored), default=0.0)
+    return [line for score, line in scored if top > 0 and score >= top - 1e-9]
+
+
+def _line_total(line: dict[str, Any]) -> str | None:
+    each = _decimal(line.get("unit_price"))
+    return f"{each * int(line.get('qty') or 1):.2f}" if each is not None else None
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -132,6 +132,8 @@ def _after_one(
         if isinstance(order, dict) and order.get("id"):
             state.remember_orders([order])
             state.slots["order_id"] = state.focus = str(order["id"])
+            if state.intent == REFUND and state.slots.get("looked_up"):
+                return advance(state, offered)  # read to work out the amount; now propose it
             return Decision(replies.order_status_reply(order), [], state)
     if name == "search_knowledge":
         articles = [a for a in result.get("articles") or [] if isinstance(a, dict)]

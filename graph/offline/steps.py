@@ -10,6 +10,7 @@ from typing import Any
 from graph.catalogs import _
 from graph.offline import replies
 from graph.offline.amounts import share_of
+from graph.offline.intents import tokenize
 from graph.offline.lexicon import (
     CANCEL,
     CHANGE_ADDRESS,
@@ -18,7 +19,8 @@ from graph.offline.lexicon import (
     LIST_ORDERS,
     ORDER_STATUS,
 )
-from graph.offline.quantities import partial_amount
+from graph.offline.quantities import item_amount
+from graph.offline.references import named_product
 from graph.offline.state import DialogueState
 
 
@@ -92,11 +94,17 @@ def advance(state: DialogueState, offered: set[str], prefix: str = "") -> Decisi
     if intent == CANCEL:
         return call_tool(state, offered, "cancel_order", prefix, order_id=order_id,
                          reason=slots.get("reason"))
-    if slots.get("amount") is None and slots.get("units"):
+    if slots.get("amount") is None and not slots.get("share") and not slots.get("whole"):
+        order = state.known_order(order_id)
+        words = [token.text for token in tokenize(str(slots.get("text", "")))]
+        if order is None and "get_order" in offered and not slots.get("looked_up") and (
+                slots.get("units") or named_product(words)):
+            slots["looked_up"] = True  # which item, at what price: read the order first
+            return call_tool(state, offered, "get_order", prefix, order_id=order_id)
         price = slots.get("unit_price")
-        words = [w for w in str(slots.get("text", "")).lower().split() if len(w) > 3]
-        slots["amount"] = partial_amount(state.known_order(order_id), int(slots["units"]),
-                                         Decimal(price) if price else None, words)
+        slots["amount"], unclear = item_amount(order, slots.get("units"),
+                                               Decimal(price) if price else None, words)
+        slots["wants_partial"] = slots.get("wants_partial") or unclear
     if slots.get("amount") is None and slots.get("share"):
         order = state.known_order(order_id)
         if order and order.get("total") is not None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from graph.offline.quantities import partial_amount, unit_price, units_affected
+from graph.offline.quantities import item_amount, unit_price, units_affected
 
 SIX_PLATES = {"total": "30.00", "lines": [{"name": "Dinner plate", "qty": 6, "unit_price": None}]}
 MIXED = {"total": "50.00", "lines": [{"name": "Mug", "qty": 4, "unit_price": "5.00"},
@@ -38,7 +38,15 @@ def test_counts_and_prices_are_read(said: str, units: int | None, each: Decimal 
 
 
 def test_the_amount_comes_from_the_order_when_no_price_is_said() -> None:
-    assert partial_amount(SIX_PLATES, 2, None) == "10.00"
-    assert partial_amount(MIXED, 1, None, ["mugs", "mug"]) == "5.00"
-    assert partial_amount(SIX_PLATES, 6, None) is None  # every piece is a full refund
-    assert partial_amount(SIX_PLATES, 1, Decimal("99")) is None  # more than was paid
+    assert item_amount(SIX_PLATES, 2, None, []) == ("10.00", False)
+    assert item_amount(MIXED, 1, None, ["one", "of", "the", "mugs"]) == ("5.00", False)
+    assert item_amount(SIX_PLATES, 6, None, []) == (None, False)  # every piece: the whole order
+    assert item_amount(SIX_PLATES, 1, Decimal("99"), []) == (None, True)  # more than was paid
+
+
+def test_one_item_named_in_an_order_of_several_is_refunded_alone() -> None:
+    assert item_amount(MIXED, None, None, ["the", "teapot", "is", "cracked"]) == ("30.00", False)
+    assert item_amount(MIXED, 4, None, ["all", "four", "mugs"]) == ("20.00", False)
+    assert item_amount(MIXED, None, None, ["the", "mugs", "and", "teapot"]) == (None, False)
+    assert item_amount(MIXED, None, None, ["refund", "it", "please"]) == (None, False)
+    assert item_amount(None, 1, None, ["one", "mug"]) == (None, True)  # ask, never all of it
