@@ -115,6 +115,17 @@ def test_a_number_in_the_new_address_is_not_a_pick_from_a_list_never_shown() -> 
     assert only_call(chat.say("S1"))[1]["order_id"] == "S1"
 
 
+def test_one_item_of_several_is_refunded_at_its_price_once_the_order_is_read() -> None:
+    chat = Chat()
+    reply = chat.say("one of the two blue mugs in order HR-10421 came cracked, refund that one pls")
+    assert only_call(reply) == ("get_order", {"order_id": "HR-10421"})
+    lines = [{"sku": "M", "name": "Blue stoneware mug", "qty": 2, "unit_price": "12.00"},
+             {"sku": "T", "name": "Linen tea towel", "qty": 2, "unit_price": "6.00"}]
+    proposal = chat.answer({"order": order("HR-10421", "delivered", total="36.00", items=lines)})
+    assert only_call(proposal) == ("refund", {"order_id": "HR-10421", "amount": "12.00",
+                                              "reason": "damaged"})
+
+
 def test_knowledge_answer_cites_the_article_title() -> None:
     chat = Chat()
     name, args = only_call(chat.say("how many days do I have to return something?"))
