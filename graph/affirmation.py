@@ -62,9 +62,22 @@ _FILLER = frozenset(
     "senhor senhora mesmo".split()
 )
 _ACTION_VERBS = frozenset(
-    "cancel refund change update process send ship cancela cancelar reembolsa reembolsar "
-    "stornieren erstatten ändern annule annuler rembourse rembourser reembolsa cancele".split()
+    "cancel refund change update process send ship "
+    # Spanish, with the object joined on ("cancélalo")
+    "cancela cancelar cancele cancelad cancélalo cancelalo cancélala cancelala anula anular "
+    "anúlalo anulalo anúlala anulala reembolsa reembolsar reembolsad reembólsalo reembolsalo "
+    "devuélvelo devuelvelo cambia cambiar cambiala cámbiala cámbialo cambialo "
+    # German
+    "stornieren storniere storniert stornier erstatten erstatte erstattet ändern ändere "
+    "ändert aendern "
+    # French
+    "annule annuler annulez rembourse rembourser remboursez change changez modifiez modifie "
+    # Portuguese
+    "cancele cancelem cancelar reembolse reembolsem reembolsar altere alterem mude mudem "
+    "muda".split()
 )
+_OBJECT_PRONOUNS = frozenset("it lo la los las le les o a os as ihn sie es".split())
+"""What follows the verb in "yes, cancel it", "oui, annulez-la", "sim, cancela-o"."""
 _HEDGES = re.compile(
     r"\b(?:maybe|perhaps|possibly|probably|not sure|unsure|dunno|idk|don'?t know|do not know|"
     r"i guess|i think|depends|hmm+|kinda|sort of|not really|let me think|later|"
@@ -130,19 +143,24 @@ def _fuzzy_class(word: str) -> str | None:
     return None
 
 
-def classify_reply(text: str) -> Reply:
+def classify_reply(text: str, known: tuple[str, ...] = ()) -> Reply:
     """Classify a customer's answer to a yes/no question about an action.
 
-    Only a plain agreement is "yes"; a clear refusal is "no"; anything that hedges, mixes yes
-    and no, asks something back or adds a new request (any digits) is "other".
+    Only a plain agreement is "yes" (naming the action again, "yes, cancel it", is one); a clear
+    refusal is "no"; anything that hedges, mixes yes and no, asks something back or adds a new
+    request (digits other than `known`) is "other".
 
     Args:
         text: The customer's message (read up to `MAX_PARSED_CHARS` characters).
+        known: Numbers the question itself stated (its amount, its order id): saying them
+            again ("yes, 10 is fine") adds nothing new.
 
     Returns:
         "yes", "no" or "other".
     """
     lowered = text[:MAX_PARSED_CHARS].strip().lower().replace("’", "'")
+    for number in sorted(known, key=len, reverse=True):
+        lowered = lowered.replace(number.lower(), " ")
     if not lowered:
         return "other"
     emoji_yes = any(ch in _YES_EMOJI for ch in lowered)
@@ -157,7 +175,7 @@ def classify_reply(text: str) -> Reply:
     for word in words:
         if word in _YES_WORDS or word in _YES_ELSEWHERE:
             seen_yes = True
-        elif word in _ACTION_VERBS and seen_yes:
+        elif (word in _ACTION_VERBS or word in _OBJECT_PRONOUNS) and seen_yes:
             continue
         elif word in _NO_WORDS or word in _NO_ELSEWHERE:
             seen_no = True

@@ -69,7 +69,7 @@ async def confirm(
         pending = reading.option["pending"] if reading.option is not None else pending
         answer = "yes" if reading.kind == "chosen" else "other"
     else:
-        answer = classify_reply(text)
+        answer = classify_reply(text, _stated(pending))
     if answer == "other":
         return Command(goto="agent", update={"pending_action": None,
                                              "turn_facts": _outcome(pending, "dropped")})
@@ -107,6 +107,17 @@ async def confirm(
     return _say(_(DONE).format(done=worded(pending, "done"), reference=result.reference),
                 pending_action=None, turn_facts=_outcome(pending, "done"),
                 case_notes=[f"done ({result.reference}): {pending['description']}"])
+
+
+def _stated(pending: dict[str, Any]) -> tuple[str, ...]:
+    """The numbers the confirmation question says: its order id and amount, as written and
+    without the cents ("10.00", "10", "10,00")."""
+    args = pending.get("args") or {}
+    numbers = [str(args["order_id"])] if args.get("order_id") else []
+    if amount := args.get("amount"):
+        whole, _, cents = str(amount).partition(".")
+        numbers += [str(amount), f"{whole},{cents}"] + ([whole] if cents.strip("0") == "" else [])
+    return tuple(numbers)
 
 
 def _outcome(pending: dict[str, Any], outcome: str) -> list[TurnFact]:

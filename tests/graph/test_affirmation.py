@@ -25,6 +25,7 @@ YES_ELSEWHERE = [
     "ja", "ja bitte", "genau", "Ja, gerne", "Ja, mach das", "einverstanden", "warum nicht",
     "oui", "d'accord", "d’accord", "ouais", "Oui, merci", "Oui, allez-y", "bien sûr",
     "pourquoi pas", "sim", "claro", "pode sim", "Sim, obrigado", "tá bom", "com certeza", "siii",
+    "sí, anúlalo", "ja, bitte stornieren", "oui, remboursez-le", "sim, cancela-o",
 ]
 NO_ELSEWHERE = [
     "no", "No, gracias", "mejor no", "claro que no", "ahora no", "para nada",
@@ -67,3 +68,11 @@ def test_refusal_is_no(text: str) -> None:
 @pytest.mark.parametrize("text", OTHER)
 def test_hedges_mixtures_and_new_requests_are_never_yes(text: str) -> None:
     assert classify_reply(text) == "other"
+
+
+def test_saying_again_the_numbers_the_question_stated_is_still_a_yes() -> None:
+    stated = ("B7731", "10.00", "10,00", "10")
+    assert classify_reply("yes, 10 is fine", stated) == "yes"
+    assert classify_reply("ok B7731 go ahead", stated) == "yes"
+    assert classify_reply("yes, 12 is fine", stated) == "other"
+    assert classify_reply("yes, 10 is fine") == "other"  # a number the question did not say
