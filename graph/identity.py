@@ -51,9 +51,14 @@ _MISSING_CUES = ("didn't get", "did not get", "didnt get", "haven't got", "haven
                  "nothing", "expired", "where is")
 _FILLER = re.compile(
     r"\b(hi|hello|hey|my|e-?mail|address|is|it's|its|here|thanks|thank you|the|on|file|account|"
-    r"and|i'm|im|i am|please|pls|code|this|that|use|it)\b|[^\w\s]",
+    r"and|i'm|im|i am|please|pls|code|this|that|use|it|"
+    r"hola|mi|correo|electr[óo]nico|direcci[óo]n|es|mis|gracias|por favor|aqu[íi]|"
+    r"hallo|meine?|adresse|lautet|ist|danke|bitte|hier|"
+    r"bonjour|mon|ma|courriel|adresse|est|c'est|voici|merci|"
+    r"ol[áa]|oi|meu|minha|endere[çc]o|[ée]|aqui|obrigad[oa])\b|[^\w\s]",
     re.IGNORECASE,
 )
+"""Words around an e-mail address that carry no request, in the five languages."""
 
 
 async def identify(

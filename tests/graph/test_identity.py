@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.identity.attempts import LOCKOUT
 from tests.graph.agent_rig import Rig, visitor
 
@@ -102,4 +104,13 @@ async def test_a_request_given_with_the_email_is_kept_too(rig: Rig) -> None:
 async def test_a_plain_greeting_with_the_email_carries_nothing_over(rig: Rig) -> None:
     tab = visitor("tab-1")
     assert await rig.say(tab, f"Hello! {NOOR}") == [CODE_SENT]
+    assert not (await rig.state(tab)).get("carry_over")
+
+
+@pytest.mark.parametrize("words", ["Meine E-Mail ist", "mi correo es", "mon adresse est",
+                                   "o meu e-mail é"])
+async def test_giving_the_email_in_another_language_carries_nothing_over(
+        rig: Rig, words: str) -> None:
+    tab = visitor("tab-1")
+    await rig.say(tab, f"{words} {NOOR}")
     assert not (await rig.state(tab)).get("carry_over")
