@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -73,6 +74,7 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
         print(f"caseloop eval: no policy file at {policy}", file=sys.stderr)
         return 2
     model = Model(name, settings.openai_api_key, settings.openai_base_url)
+    logging.getLogger("caseloop").setLevel(logging.ERROR)  # the trials' own lines are noise here
     summary = asyncio.run(run_suite(scenarios, model=model, trials=args.trials, policy=policy,
                                     jobs=args.jobs, progress=sys.stderr.isatty()))
     print(report.dumps(summary) if args.json else report.table(summary))

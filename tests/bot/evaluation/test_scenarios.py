@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation.scenarios import ScenarioError, load
+from bot.evaluation.scenarios import BUNDLED, ScenarioError, load
 
 GOOD = """\
 - name: where is my kettle
@@ -79,3 +79,11 @@ def test_today_moves_every_date_of_the_shop(tmp_path: Path) -> None:
     assert order["delivered_at"] == "2026-11-28T15:30:00Z"
     assert order["tracking"]["eta"] == "2026-11-28"
 
+
+def test_the_bundled_suite_loads_and_covers_every_case_type() -> None:
+    scenarios = load([BUNDLED])
+    assert len(scenarios) >= 60
+    acted = {a.action for s in scenarios for a in s.expect.actions}
+    assert acted == {"refund", "cancel_order", "change_address"}
+    assert {s.channel for s in scenarios} == {"webchat", "whatsapp"}
+    assert any(t.channel not in (None, s.channel) for s in scenarios for t in s.turns)
