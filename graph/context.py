@@ -46,7 +46,9 @@ class Approvals(Protocol):
 class Knowledge(Protocol):
     """Searches help articles (see `bot.business.knowledge.KnowledgeBase`)."""
 
-    def search(self, query: str, limit: int = 2) -> list[Any]: ...
+    def search(self, query: str, limit: int = 2, language: str | None = None) -> list[Any]:
+        """The best matching articles, in `language` when the business wrote some in it."""
+        ...
 
 
 class Cases(Protocol):

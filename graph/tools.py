@@ -14,7 +14,7 @@ from langgraph.types import Command
 from graph.actions import ActionRejected, propose
 from graph.backend import Order
 from graph.catalogs import N_, _
-from graph.state import found_by_agent
+from graph.state import conversation_language, found_by_agent
 
 READ_TOOLS = frozenset({"list_orders", "get_order"})
 ACTION_TOOLS = frozenset({"refund", "cancel_order", "change_address"})
@@ -112,7 +112,8 @@ async def change_address(
 @tool
 async def search_knowledge(query: str, runtime: ToolRuntime[Any]) -> str:
     """Search the help articles (returns, shipping, refunds...) for a customer's question."""
-    articles = runtime.context.knowledge.search(query)
+    articles = runtime.context.knowledge.search(
+        query, language=conversation_language(runtime.state))
     return json.dumps({"articles": [{"title": a.title, "snippet": a.snippet} for a in articles]})
 
 

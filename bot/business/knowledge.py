@@ -1,4 +1,5 @@
-"""Knowledge answers: Markdown articles searched with SQLite FTS5."""
+"""Knowledge answers: Markdown articles searched with SQLite FTS5, in the customer's language
+when the business wrote them in it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")
 MAX_QUERY_CHARS = 1_000
 MAX_TERMS = 24
 """A search reads at most this much of a question, and this many distinct words of it, so a
@@ -15,8 +16,23 @@ long question (from any model) costs no more than a short one."""
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _STOPWORDS = frozenset(
     "a an and are can do does for from how i if in is it me my of on or the to what when "
-    "where which who why will with you your we our us be have has there this that".split()
+    "where which who why will with you your we our us be have has there this that "
+    # Spanish
+    "el la los las un una unos de del al y o en que es por para con se su sus mi mis me "
+    "lo le les como cuando donde qué cómo cuánto cuanto puedo puede si no hay tengo "
+    # German
+    "der die das den dem des ein eine einen einem und oder in im ist sind zu zum zur mit "
+    "von vom für auf an am wie was wann wo ich mein meine mich mir sie es kann ich wir "
+    # French
+    "le la les un une des du de et ou en est sont pour par avec sur au aux ce cette mon ma mes "
+    "je me vous nous il elle que qui quand comment combien où est-ce puis peut "
+    # Portuguese
+    "o os as um uma uns umas do da dos das e ou em no na nos nas é são para por com se seu sua "
+    "meu minha eu me como quando onde quanto posso pode".split()
 )
+LANGUAGE_FOLDERS = ("en", "es", "de", "fr", "pt")
+"""Subfolders holding the articles in one language; the folder's own articles are the default
+ones, searched when the customer's language has none (or none that matches)."""
 
 
 @dataclass(frozen=True)
@@ -35,37 +51,53 @@ class KnowledgeBase:
 
     def __init__(self, folder: Path) -> None:
         self._index = sqlite3.connect(":memory:", check_same_thread=False)
-        self._index.execute("CREATE VIRTUAL TABLE articles USING fts5(title, body, "
-                            "tokenize='porter unicode61')")
-        for path in sorted(folder.glob("*.md")):
-            title, body = _split_title(path)
-            self._index.execute("INSERT INTO articles (title, body) VALUES (?, ?)", (title, body))
+        self._index.execute("CREATE VIRTUAL TABLE articles USING fts5(title, body, language "
+                            "UNINDEXED, tokenize='porter unicode61 remove_diacritics 2')")
+        folders = [("", folder), *((code, folder / code) for code in LANGUAGE_FOLDERS)]
+        self._languages: set[str] = set()
+        for language, place in folders:
+            for path in sorted(place.glob("*.md")):
+                title, body = _split_title(path)
+                self._index.execute("INSERT INTO articles (title, body, language) "
+                                    "VALUES (?, ?, ?)", (title, body, language))
+                self._languages.add(language)
         self._index.commit()
 
-    def search(self, query: str, limit: int = 2) -> list[Article]:
-        """The articles that best match a question, best first."""
+    def search(self, query: str, limit: int = 2, language: str | None = None) -> list[Article]:
+        """The articles that best match a question, best first: those written in `language`
+        when there are any that match, else the default ones."""
         words = _WORD.findall(query[:MAX_QUERY_CHARS].lower())
         terms = list(dict.fromkeys(w for w in words if w not in _STOPWORDS))[:MAX_TERMS]
         if not terms:
             return []
         match = " OR ".join(f'"{term}"*' for term in terms)
-        rows = self._index.execute(
-            "SELECT title, body FROM articles WHERE articles MATCH ? "
-            "ORDER BY bm25(articles, 5.0, 1.0) LIMIT ?",
-            (match, limit),
-        ).fetchall()
-        return [Article(title=title, snippet=_best_passage(body, terms)) for title, body in rows]
+        for shelf in dict.fromkeys([language or "", ""]):
+            if shelf not in self._languages:
+                continue
+            rows = self._index.execute(
+                "SELECT title, body FROM articles WHERE articles MATCH ? AND language = ? "
+                "ORDER BY bm25(articles, 5.0, 1.0) LIMIT ?",
+                (match, shelf, limit),
+            ).fetchall()
+            if rows:
+                return [Article(title=title, snippet=_best_passage(body, terms))
+                        for title, body in rows]
+        return []
 
 
 def _best_passage(body: str, terms: list[str], sentences: int = 2) -> str:
-    """The article's sentences that share most words with the question, whole and in order."""
+    """The article's sentences that share most with the question, whole and in order: a word
+    of the question counts for less the more sentences have it ("return" in a returns article
+    says little; "personalised" says which sentence)."""
     found = [s.strip() for s in _SENTENCE.split(" ".join(body.split())) if s.strip()]
+    having = [{t for t in terms if any(w.startswith(t[:5]) for w in _WORD.findall(s.lower()))}
+              for s in found]
+    weight = {t: 1 / sum(t in has for has in having) for t in set().union(*having)}
 
-    def hits(sentence: str) -> int:
-        words = _WORD.findall(sentence.lower())
-        return sum(any(w.startswith(t[:5]) for w in words) for t in terms)
+    def score(index: int) -> float:
+        return sum(weight[t] for t in having[index])
 
-    ranked = sorted(range(len(found)), key=lambda i: (-hits(found[i]), i))[:sentences]
+    ranked = sorted(range(len(found)), key=lambda i: (-score(i), i))[:sentences]
     return " ".join(found[i] for i in sorted(ranked))
 
 
