@@ -154,7 +154,8 @@ def is_stuck(text: str, earlier: list[str]) -> bool:
     if not any(map(_is_request, before)):  # nothing the agent could act on
         return exasperated or is_repeating(text, earlier)
     asked = {_intent_of(message[:MAX_PARSED_CHARS])[0] for message in before}
-    return exasperated and len(asked) == 1  # the same request again, and again
+    fed_up = _share(text, "frustration") >= VENTING or "??" in text  # asking again is not
+    return fed_up and len(asked) == 1  # the same request again, and again, and fed up
 
 
 def _understood(text: str) -> bool:
