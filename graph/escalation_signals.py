@@ -46,7 +46,10 @@ _STRONG = re.compile(
 )
 """Strong words a calm, clear request may still contain ("it's useless, I'd like a refund")."""
 _DANGER = re.compile(
-    r"\b(?:caught fire|on fire|set fire|burst into flames|flames|smoking|"
+    r"\b(?:caught fire|on fire|set fire|burst into flames|flames|smoking|burning smell|"
+    r"smell(?:s|ed)? (?:of )?burning|huele a quemado|ol(?:í|i)a a quemado|riecht verbrannt|"
+    r"roch verbrannt|d(?:é|e)gag\w* de la fum(?:é|e)e|sent(?:ait)? le br(?:û|u)l(?:é|e)|"
+    r"cheir\w* (?:a|de) queimado|"
     r"(?:gave|giving|gives) off smoke|smoke (?:came|coming|pouring)|burn(?:ed|t) (?:me|my|him|her)|"
     r"injur\w*|hospital|electric shock|dangerous|hazard(?:ous)?|poison\w*|allergic reaction|"
     r"incendi\w*|se quem(?:ó|o)|me quem(?:é|e)|quemadura|(?:ech|sal|sol)\w* humo|herid[oa]s?|"

@@ -48,7 +48,8 @@ def test_marks_alone_after_messages_the_agent_could_not_act_on_mean_stuck() -> N
 def test_a_safety_incident_calls_for_a_person_however_calmly_told() -> None:
     for text in ("the charger got really hot and started smoking, my son was next to it",
                  "El calefactor echó humo anoche", "Die Lampe ist verbrannt, das war gefährlich",
-                 "mon fils s'est blessé avec la lame", "a chaleira deu choque elétrico"):
+                 "mon fils s'est blessé avec la lame", "a chaleira deu choque elétrico",
+                 "the socket smelled of burning", "le chargeur a dégagé de la fumée"):
         signal = escalation_signal(text, [])
         assert signal is not None and signal.reason == "safety", text
 
