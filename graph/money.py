@@ -61,6 +61,10 @@ _AMOUNT_PATTERNS = (
 _WORD_RUN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _BARE_DECIMAL = re.compile(r"(?<![\w.,:/-])(?P<num>\d+[.,]\d{1,2})(?![\w.,:/-]*\d)")
 _BARE_INTEGER = re.compile(r"(?<![\w.,:/#-])(?P<num>\d{1,6})(?![\w.,:/-])")
+_REFUND_INTEGER = re.compile(
+    r"\b(?:refund(?:ed)?|reembols\w*|erstatt\w*|rembours\w*)\s+(?:of\s+|de\s+|von\s+)?"
+    r"(?P<num>\d{1,4})(?![\w.,:/-])", re.IGNORECASE)
+"""A whole number right after the word for a refund ("a refund of 389"): the sum asked for."""
 _CENT = Decimal("0.01")
 
 
@@ -170,10 +174,11 @@ def _money_after(text: str, runs: list[re.Match[str]], words: list[str], at: int
 
 
 def bare_amount(masked: str, *, allow_bare_integer: bool = False) -> Amount | None:
-    """A sum written with no currency: a decimal like "12.5", or a whole number when the
-    caller asked for an amount. `masked` has the other references (e-mails, phones, order ids,
-    postcodes) blanked out, so none of their digits is read as money."""
-    patterns = [_BARE_DECIMAL] + ([_BARE_INTEGER] if allow_bare_integer else [])
+    """A sum written with no currency: a decimal like "12.5", a whole number right after the
+    word for a refund, or any whole number when the caller asked for an amount. `masked` has
+    the other references (e-mails, phones, order ids, postcodes) blanked out, so none of their
+    digits is read as money."""
+    patterns = [_BARE_DECIMAL, _REFUND_INTEGER] + ([_BARE_INTEGER] if allow_bare_integer else [])
     for pattern in patterns:
         match = pattern.search(masked)
         if match and (value := _to_decimal(match.group("num"))) is not None:

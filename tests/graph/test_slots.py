@@ -163,6 +163,12 @@ def test_bare_integer_is_an_amount_only_when_asked() -> None:
     assert extract_amount("20", allow_bare_integer=True) == Amount(Decimal("20.00"))
 
 
+def test_a_whole_number_right_after_the_word_for_a_refund_is_the_sum() -> None:
+    assert extract_amount("I'd like a refund of 389 for the tent") == Amount(Decimal("389.00"))
+    assert extract_amount("quiero un reembolso de 20") == Amount(Decimal("20.00"))
+    assert extract_amount("refund order 58213") is None
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
