@@ -90,29 +90,48 @@ class NgramClassifier:
     @classmethod
     def train(cls, examples: Iterable[tuple[str, str]], *, words: bool = True) -> NgramClassifier:
         """Fit the model on (label, message) pairs; on character n-grams alone without `words`."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.pipeline import FeatureUnion
         from sklearn.svm import LinearSVC
 
         labels, texts = zip(*examples, strict=True)
-        parts = [("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5),
-                                           sublinear_tf=True, preprocessor=normalize, min_df=2))]
-        if words:
-            parts.append(("words", TfidfVectorizer(
-                analyzer="word", ngram_range=(1, 2), sublinear_tf=True, preprocessor=normalize,
-                token_pattern=r"(?u)\b\w+\b")))
-        union = FeatureUnion(parts)
+        union = FeatureUnion(_vectorizers(words=words))
         matrix = union.fit_transform(texts)
         model = LinearSVC(C=1.0, class_weight="balanced", random_state=0)
         model.fit(matrix, labels)
+        fitted = [(v.vocabulary_, v.idf_.tolist()) for _, v in union.transformer_list]
+        return cls._built(fitted, model.coef_, model.intercept_,
+                          [str(c) for c in model.classes_], words=words)
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], *, words: bool) -> NgramClassifier:
+        """A classifier as `as_arrays` kept it."""
+        parts = len(_vectorizers(words=words))
+        fitted = [({str(gram): i for i, gram in enumerate(arrays[f"grams{n}"])},
+                   arrays[f"idf{n}"].tolist()) for n in range(parts)]
+        return cls._built(fitted, arrays["coef"], arrays["intercept"],
+                          [str(label) for label in arrays["labels"]], words=words)
+
+    def as_arrays(self) -> dict[str, np.ndarray]:
+        """What scoring needs, as arrays that can be saved and read back (`from_arrays`)."""
+        arrays = {"coef": self._weights.T, "intercept": self._intercept,
+                  "labels": np.asarray(self.labels)}
+        for n, part in enumerate(self._features):
+            grams = sorted(part.vocabulary, key=part.vocabulary.__getitem__)
+            arrays[f"grams{n}"] = np.asarray(grams)
+            arrays[f"idf{n}"] = np.asarray(part.idf)
+        return arrays
+
+    @classmethod
+    def _built(cls, fitted: list[tuple[dict[str, int], list[float]]], coef: np.ndarray,
+               intercept: np.ndarray, labels: list[str], *, words: bool) -> NgramClassifier:
         features, offset = [], 0
-        for _, vectorizer in union.transformer_list:
+        for (_, vectorizer), (vocabulary, idf) in zip(_vectorizers(words=words), fitted,
+                                                      strict=True):
             # Scoring normalizes a message once for both vectorizers (see `_vector`).
             analyze = vectorizer.set_params(preprocessor=None, lowercase=False).build_analyzer()
-            features.append(_Features(analyze, vectorizer.vocabulary_,
-                                      vectorizer.idf_.tolist(), offset))
-            offset += len(vectorizer.vocabulary_)
-        return cls(features, model.coef_, model.intercept_, [str(c) for c in model.classes_])
+            features.append(_Features(analyze, vocabulary, idf, offset))
+            offset += len(vocabulary)
+        return cls(features, coef, intercept, labels)
 
     def _vector(self, text: str) -> tuple[list[int], list[float]]:
         """The message's tf-idf features, as the fitted vectorizers would compute them."""
@@ -151,22 +170,52 @@ class NgramClassifier:
         return tuple((label, float(share)) for label, share in ranked)
 
 
+def _vectorizers(*, words: bool) -> list[tuple[str, Any]]:
+    """The vectorizers a classifier reads a message with (unfitted): character n-grams within
+    words, and with `words` also words and pairs of words."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    parts = [("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5),
+                                       sublinear_tf=True, preprocessor=normalize, min_df=2))]
+    if words:
+        parts.append(("words", TfidfVectorizer(
+            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, preprocessor=normalize,
+            token_pattern=r"(?u)\b\w+\b")))
+    return parts
+
+
 @lru_cache(maxsize=1)
 def intent_classifier() -> NgramClassifier:
-    """What a message asks for, trained on the shipped corpus once per process."""
+    """What a message asks for, trained on the shipped corpus once (see `classifier_cache`)."""
     with _LOCK:
-        return NgramClassifier.train((intent, text) for _, intent, text in read_corpus())
+        return _kept_or_trained([(intent, text) for _, intent, text in read_corpus()],
+                                words=True)
 
 
 @lru_cache(maxsize=1)
 def language_classifier() -> NgramClassifier:
     """Which served language a message is written in, trained on the same corpus."""
     with _LOCK:
-        return NgramClassifier.train(
-            ((language, text) for language, _, text in read_corpus()), words=False)
+        return _kept_or_trained([(language, text) for language, _, text in read_corpus()],
+                                words=False)
+
+
+def _kept_or_trained(examples: list[tuple[str, str]], *, words: bool) -> NgramClassifier:
+    from graph.classifier_cache import keep, kept
+
+    arrays = kept(examples, words=words)
+    if arrays is not None:
+        try:
+            return NgramClassifier.from_arrays(arrays, words=words)
+        except (KeyError, ValueError):
+            pass  # kept by another version: train again
+    classifier = NgramClassifier.train(examples, words=words)
+    keep(examples, classifier.as_arrays(), words=words)
+    return classifier
 
 
 def load() -> None:
-    """Train both classifiers now rather than on the first message."""
+    """Train both classifiers now (or read them as trained before) rather than on the first
+    message."""
     intent_classifier()
     language_classifier()

@@ -82,3 +82,21 @@ def test_the_language_of_a_message(text: str, previous: str, language: str) -> N
 
 def test_the_language_classifier_knows_only_the_served_languages() -> None:
     assert sorted(language_classifier().labels) == ["de", "en", "es", "fr", "pt"]
+
+
+def test_a_classifier_kept_on_disk_reads_back_the_same(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph.classifier import NgramClassifier
+    from graph.classifier_cache import keep, kept
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    examples = [(intent, text) for _, intent, text in read_corpus()][::3]
+    assert kept(examples, words=True) is None
+    trained = NgramClassifier.train(examples)
+    keep(examples, trained.as_arrays(), words=True)
+    arrays = kept(examples, words=True)
+    assert arrays is not None and list((tmp_path / "caseloop").iterdir())
+    again = NgramClassifier.from_arrays(arrays, words=True)
+    for text in ("Wo bleibt mein Paket??", "refund the lamp pls", ""):
+        assert np.allclose(again.decision(text), trained.decision(text))
+    assert kept(examples[1:], words=True) is None  # another corpus is another model

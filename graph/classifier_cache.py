@@ -1,0 +1,62 @@
+"""Trained classifiers kept on disk, so that a process starting again reads them in a few
+milliseconds instead of training them again (about a second of CPU for the two).
+
+They are kept in `$XDG_CACHE_HOME/caseloop` (else `~/.cache/caseloop`) under a name made from
+everything that decides the model: the corpus, the features, the scikit-learn version. A corpus
+or a library that changed is a new name, so a stale model is never read. Writing is atomic, and
+a folder that cannot be written only means training at each start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger("caseloop")
+
+FORMAT = 1
+"""Bumped when what is kept, or how it is read back, changes."""
+
+
+def cache_dir() -> Path:
+    """Where trained classifiers are kept."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "caseloop"
+
+
+def kept(examples: list[tuple[str, str]], *, words: bool) -> dict[str, np.ndarray] | None:
+    """The arrays kept for a classifier of these examples, or None."""
+    path = _path(examples, words=words)
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            return {name: stored[name] for name in stored.files}
+    except (OSError, ValueError):
+        return None
+
+
+def keep(examples: list[tuple[str, str]], arrays: dict[str, np.ndarray], *,
+         words: bool) -> None:
+    """Keep a trained classifier's arrays for the next process (best effort)."""
+    path = _path(examples, words=words)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".npz")
+        with os.fdopen(handle, "wb") as file:
+            np.savez(file, **arrays)
+        os.replace(temporary, path)
+    except OSError as problem:
+        log.info("Trained classifiers are not kept on disk (%s): each start trains them", problem)
+
+
+def _path(examples: list[tuple[str, str]], *, words: bool) -> Path:
+    import sklearn
+
+    recipe = json.dumps([FORMAT, sklearn.__version__, words, examples], ensure_ascii=False)
+    digest = hashlib.sha256(recipe.encode("utf-8")).hexdigest()[:24]
+    return cache_dir() / f"classifier-{digest}.npz"
