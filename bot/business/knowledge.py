@@ -51,16 +51,21 @@ class KnowledgeBase:
 
     def __init__(self, folder: Path) -> None:
         self._index = sqlite3.connect(":memory:", check_same_thread=False)
-        self._index.execute("CREATE VIRTUAL TABLE articles USING fts5(title, body, language "
-                            "UNINDEXED, tokenize='porter unicode61 remove_diacritics 2')")
+        self._shelves: dict[str, str] = {}
+        """Each language's articles in an index of their own (so one language's words do not
+        weigh on another's ranking): language ("" for the default articles) -> table."""
         folders = [("", folder), *((code, folder / code) for code in LANGUAGE_FOLDERS)]
-        self._languages: set[str] = set()
         for language, place in folders:
-            for path in sorted(place.glob("*.md")):
+            paths = sorted(place.glob("*.md"))
+            if not paths:
+                continue
+            table = self._shelves[language] = f"articles_{language or 'default'}"
+            self._index.execute(f"CREATE VIRTUAL TABLE {table} USING fts5(title, body, "
+                                "tokenize='porter unicode61 remove_diacritics 2')")
+            for path in paths:
                 title, body = _split_title(path)
-                self._index.execute("INSERT INTO articles (title, body, language) "
-                                    "VALUES (?, ?, ?)", (title, body, language))
-                self._languages.add(language)
+                self._index.execute(f"INSERT INTO {table} (title, body) VALUES (?, ?)",
+                                    (title, body))
         self._index.commit()
 
     def search(self, query: str, limit: int = 2, language: str | None = None) -> list[Article]:
@@ -72,13 +77,12 @@ class KnowledgeBase:
             return []
         match = " OR ".join(f'"{term}"*' for term in terms)
         for shelf in dict.fromkeys([language or "", ""]):
-            if shelf not in self._languages:
+            table = self._shelves.get(shelf)
+            if table is None:
                 continue
             rows = self._index.execute(
-                "SELECT title, body FROM articles WHERE articles MATCH ? AND language = ? "
-                "ORDER BY bm25(articles, 5.0, 1.0) LIMIT ?",
-                (match, shelf, limit),
-            ).fetchall()
+                f"SELECT title, body FROM {table} WHERE {table} MATCH ? "
+                f"ORDER BY bm25({table}, 5.0, 1.0) LIMIT ?", (match, limit)).fetchall()
             if rows:
                 return [Article(title=title, snippet=_best_passage(body, terms))
                         for title, body in rows]
