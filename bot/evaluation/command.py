@@ -110,10 +110,7 @@ async def _replay(settings: Settings, args: argparse.Namespace) -> int:
                    for talk in talks]
     finally:
         await database.close()
-    rows = [{"customer_id": r.conversation.customer_id, "from": r.conversation.first_at,
-             "to": r.conversation.last_at, "messages": len(r.conversation.messages),
-             "original": r.conversation.original, "candidate": r.candidate,
-             "differences": r.differences, "error": r.error} for r in results]
+    rows = [result.as_json() for result in results]
     different = sum(bool(r.differences or r.error) for r in results)
     if args.json:
         print(json.dumps({"model": name, "since": since.isoformat(), "replayed": len(rows),

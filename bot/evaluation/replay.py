@@ -52,6 +52,14 @@ class Replayed:
     candidate: list[str]
     error: str | None = None
 
+    def as_json(self) -> dict[str, Any]:
+        """What `caseloop eval --replay --json` prints of it: ids, actions and amounts only."""
+        talk = self.conversation
+        return {"customer_id": talk.customer_id, "from": talk.first_at, "to": talk.last_at,
+                "messages": len(talk.messages), "original": talk.original,
+                "candidate": self.candidate, "differences": self.differences,
+                "error": self.error}
+
     @property
     def differences(self) -> list[str]:
         """What only the original did (`-`) and what only the candidate did (`+`)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,6 +132,6 @@ def _completed(expect: Expect, seen: Snapshot) -> bool:
     return not failures(state_only, seen)
 
 
-def _share(flags: object) -> float:
-    values = list(flags)  # type: ignore[call-overload]
+def _share(flags: Iterable[bool]) -> float:
+    values = list(flags)
     return sum(values) / len(values) if values else 0.0
