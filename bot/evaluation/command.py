@@ -74,9 +74,15 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
         print(f"caseloop eval: no policy file at {policy}", file=sys.stderr)
         return 2
     model = Model(name, settings.openai_api_key, settings.openai_base_url)
-    logging.getLogger("caseloop").setLevel(logging.ERROR)  # the trials' own lines are noise here
-    summary = asyncio.run(run_suite(scenarios, model=model, trials=args.trials, policy=policy,
-                                    jobs=args.jobs, progress=sys.stderr.isatty()))
+    logger = logging.getLogger("caseloop")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # the trials' own lines are noise here
+    try:
+        summary = asyncio.run(run_suite(scenarios, model=model, trials=args.trials,
+                                        policy=policy, jobs=args.jobs,
+                                        progress=sys.stderr.isatty()))
+    finally:
+        logger.setLevel(level)
     print(report.dumps(summary) if args.json else report.table(summary))
     if args.junit is not None:
         report.write_junit(summary, args.junit)
