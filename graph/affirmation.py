@@ -97,7 +97,8 @@ _CONTRAST = frozenset(
 )
 _YES_PHRASES = re.compile(
     r"\b(?:no problem|no worries|why not|go for it|of course|that works|all good|sounds good|"
-    r"please do|do it|go ahead|that'?s (?:right|correct|fine)|that is (?:right|correct)|"
+    r"please do|do it|go ahead|go on|carry on|that'?s (?:right|correct|fine)|"
+    r"that is (?:right|correct)|"
     r"no hay problema|sin problema|de acuerdo|por supuesto|est[áa] bien|por qu[ée] no|"
     r"kein problem|in ordnung|auf jeden fall|na klar|warum nicht|"
     r"pas de probl[èe]me|bien s[ûu]r|c'est bon|vas-y|allez-y|avec plaisir|pourquoi pas|"

@@ -9,7 +9,8 @@ from graph.affirmation import classify_reply
 YES = ["yes", "Yes please", "yep go ahead", "ok do it", "sure", "confirm", "YES!!",
        "yes, that's right", "y", "👍", "yess", "yeah", "yup", "ys", "Yeah sure, go for it",
        "okay", "Absolutely", "correct", "yes cancel it", "ok 👍", "Yes. Thank you!",
-       "sounds good", "please do", "alright then", "yaeh", "okk", "Sure thing"]
+       "sounds good", "please do", "alright then", "yaeh", "okk", "Sure thing", "yes go on",
+       "go on then"]
 NO = ["no", "nope", "don't", "cancel that", "no thanks", "wait", "not yet", "stop", "nah",
       "noo", "NO!", "no, I changed my mind", "hold on", "absolutely not", "👎",
       "don't do it", "never mind", "No, don't refund it", "n", "nooo wait"]
