@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -36,8 +37,8 @@ def kept(examples: list[tuple[str, str]], *, words: bool) -> dict[str, np.ndarra
     try:
         with np.load(path, allow_pickle=False) as stored:
             return {name: stored[name] for name in stored.files}
-    except (OSError, ValueError):
-        return None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return None  # none kept, or a file cut short: train again
 
 
 def keep(examples: list[tuple[str, str]], arrays: dict[str, np.ndarray], *,

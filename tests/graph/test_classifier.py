@@ -100,3 +100,6 @@ def test_a_classifier_kept_on_disk_reads_back_the_same(tmp_path: Path,
     for text in ("Wo bleibt mein Paket??", "refund the lamp pls", ""):
         assert np.allclose(again.decision(text), trained.decision(text))
     assert kept(examples[1:], words=True) is None  # another corpus is another model
+    for path in (tmp_path / "caseloop").iterdir():
+        path.write_bytes(b"PK\x03\x04 cut short")
+    assert kept(examples, words=True) is None  # a damaged file is trained again
