@@ -210,6 +210,14 @@ def _english_end(words: list[tuple[int, int, str]], ending: int) -> int:
     return words[i][1]
 
 
+_CORRECTION = re.compile(
+    r"^[\s,;]*(?:not|instead of|rather than|no|nicht|statt|pas|n[ãa]o)\s+\d{1,4}[a-z]?\b[.,;]?"
+    r"(?:\s*(?:the\s+)?same\s+(?:post\s?code|zip(?:\s+code)?))?",
+    re.IGNORECASE)
+"""A house number corrected right after the street ("19 Burton Road not 9. same postcode"),
+which is not part of the city."""
+
+
 def _sentence_end(tail: str) -> int:
     """Where the sentence holding the address ends ("... EX1 2AB. Can you ..." ends at "B")."""
     for match in _SENTENCE_END.finditer(tail):
@@ -248,7 +256,7 @@ def _address_in(text: str) -> PostalAddress | None:
     start, end, street_found = found
     line1 = " ".join(body[start:end].split()).strip(" ,")
     line2 = _line2_before(body[:start])
-    tail = body[end:]
+    tail = _CORRECTION.sub(" ", body[end:], count=1)
     tail = tail[:_sentence_end(tail)]
     parts = [part.strip(" .\t") for part in _SEPARATOR.split(tail)]
     inline, parts = parts[0], [part for part in parts[1:] if part]

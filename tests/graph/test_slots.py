@@ -174,6 +174,10 @@ def test_a_whole_number_right_after_the_word_for_a_refund_is_the_sum() -> None:
     [
         ("22 Baker Street, London NW1 6XE, UK",
          PostalAddress("22 Baker Street", "London", "NW1 6XE", "GB")),
+        ("it's 31 Kirkby Lane not 13. same postcode LS6 2QP, Leeds",
+         PostalAddress("31 Kirkby Lane", "Leeds", "LS6 2QP", "GB")),
+        ("Lindenweg 8 nicht 6, 04109 Leipzig",
+         PostalAddress("Lindenweg 8", "Leipzig", "04109", None)),
         ("please send it to 10 Downing St, London, SW1A 2AA, United Kingdom",
          PostalAddress("10 Downing St", "London", "SW1A 2AA", "GB")),
         ("new address: 350 Fifth Avenue, Apt 5, New York, NY 10118, USA",
