@@ -30,6 +30,12 @@ _STOPWORDS = frozenset(
     "o os as um uma uns umas do da dos das e ou em no na nos nas é são para por com se seu sua "
     "meu minha eu me como quando onde quanto posso pode".split()
 )
+_PHRASES = (
+    (re.compile(r"\b(?:send|take|bring|post|ship)\s+(?:\w+\s+){0,2}?back\b"), "return"),
+    (re.compile(r"\b(?:money|cash)\s+back\b"), "refund"),
+    (re.compile(r"\b(?:get here|arrive|turn up|come)\b"), "delivery"),
+)
+"""How customers say what the articles call a return, a refund, a delivery."""
 LANGUAGE_FOLDERS = ("en", "es", "de", "fr", "pt")
 """Subfolders holding the articles in one language; the folder's own articles are the default
 ones, searched when the customer's language has none (or none that matches)."""
@@ -71,8 +77,11 @@ class KnowledgeBase:
     def search(self, query: str, limit: int = 2, language: str | None = None) -> list[Article]:
         """The articles that best match a question, best first: those written in `language`
         when there are any that match, else the default ones."""
-        words = _WORD.findall(query[:MAX_QUERY_CHARS].lower())
-        terms = list(dict.fromkeys(w for w in words if w not in _STOPWORDS))[:MAX_TERMS]
+        lowered = query[:MAX_QUERY_CHARS].lower()
+        words = list(dict.fromkeys(w for w in _WORD.findall(lowered)
+                                   if w not in _STOPWORDS))[:MAX_TERMS]
+        terms = list(dict.fromkeys(
+            [*words, *(term for phrase, term in _PHRASES if phrase.search(lowered))]))
         if not terms:
             return []
         match = " OR ".join(f'"{term}"*' for term in terms)

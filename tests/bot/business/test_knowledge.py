@@ -41,3 +41,11 @@ def test_articles_in_the_customers_language_come_first_else_the_default_ones(
     assert default.title == "Caring for linen"
     [fallback] = knowledge.search("tumble dryer for linen?", limit=1, language="es")
     assert fallback.title == "Caring for linen"  # nothing Spanish matches English words
+
+
+def test_sending_something_back_finds_what_the_articles_call_a_return(tmp_path: Path) -> None:
+    (tmp_path / "returns.md").write_text("# Returns\n\nYou can return an item within 30 days.\n")
+    (tmp_path / "refunds.md").write_text("# Refunds\n\nRefunds go back to your card.\n")
+    [article] = KnowledgeBase(tmp_path).search("how long do I have to send a thing back?",
+                                               limit=1)
+    assert article.title == "Returns"
