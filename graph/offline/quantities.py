@@ -152,8 +152,19 @@ def item_amount(order: dict[str, Any] | None, units: int | None, price: Decimal 
     return None, 1 < len(named) < len(lines)
 
 
+_IS = frozenset("is are was were está están esta estan ist sind est sont va vont estão estao "
+                "é são sao".split())
+_FINE = frozenset("fine ok okay alright good perfect bien perfecto perfecta perfectos perfectas "
+                  "gut perfekt parfait parfaits parfaite parfaites bem boa boas bom bons "
+                  "perfeito perfeita perfeitos perfeitas".split())
+
+
 def lines_named(lines: list[dict[str, Any]], words: list[str]) -> list[dict[str, Any]]:
-    """The order lines whose product the words name best (ties all kept), [] when none."""
+    """The order lines whose product the words name best (ties all kept), [] when none; a
+    product said to be fine ("the socks are fine") is not named."""
+    fine = {words[i - 2] for i in range(2, len(words))
+            if words[i] in _FINE and words[i - 1] in _IS}
+    words = [word for word in words if word not in fine]
     scored = [(item_score([str(line.get("name", ""))], words), line) for line in lines]
     top = max((score for score, _ in scored), default=0.0)
     return [line for score, line in scored if top > 0 and score >= top - 1e-9]

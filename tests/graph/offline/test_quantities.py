@@ -48,5 +48,7 @@ def test_one_item_named_in_an_order_of_several_is_refunded_alone() -> None:
     assert item_amount(MIXED, None, None, ["the", "teapot", "is", "cracked"]) == ("30.00", False)
     assert item_amount(MIXED, 4, None, ["all", "four", "mugs"]) == ("20.00", False)
     assert item_amount(MIXED, None, None, ["the", "mugs", "and", "teapot"]) == (None, False)
+    assert item_amount(MIXED, None, None, ["refund", "the", "teapot", "the", "mugs", "are",
+                                           "fine"]) == ("30.00", False)
     assert item_amount(MIXED, None, None, ["refund", "it", "please"]) == (None, False)
     assert item_amount(None, 1, None, ["one", "mug"]) == (None, True)  # ask, never all of it
