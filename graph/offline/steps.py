@@ -97,7 +97,9 @@ def advance(state: DialogueState, offered: set[str], prefix: str = "") -> Decisi
     if slots.get("amount") is None and not slots.get("share") and not slots.get("whole"):
         order = state.known_order(order_id)
         words = [token.text for token in tokenize(str(slots.get("text", "")))]
-        if order is None and "get_order" in offered and not slots.get("looked_up") and (
+        priced = order is not None and any(line.get("unit_price") is not None
+                                           for line in order.get("lines") or [])
+        if not priced and "get_order" in offered and not slots.get("looked_up") and (
                 slots.get("units") or named_product(words)):
             slots["looked_up"] = True  # which item, at what price: read the order first
             return call_tool(state, offered, "get_order", prefix, order_id=order_id)
