@@ -63,8 +63,7 @@ _DANGER = re.compile(
     re.IGNORECASE,
 )
 """A safety incident (fire, smoke, an injury, a danger): a person steps in however calm."""
-_ONLY_MARKS = re.compile(r"[\s?!.¿¡…]*[?!][\s?!.¿¡…]*")
-"""A message of nothing but question or exclamation marks ("??", "?!"): not an answer."""
+_MARKS = frozenset("?!.¿¡… \t\n\r")
 CLEAR_REQUEST = 0.5
 """The intent classifier's share at which a message is a clear request the agent can serve."""
 VENTING = 0.3
@@ -153,7 +152,7 @@ def is_stuck(text: str, earlier: list[str]) -> bool:
     if len(before) < REPEATS_FOR_FAILURE - 1 or _understood(text):
         return False
     exasperated = (_share(text, "frustration") >= EXASPERATED or "??" in text
-                   or bool(_ONLY_MARKS.fullmatch(text)))
+                   or only_marks(text))
     if not any(map(_is_request, before)):  # nothing the agent could act on
         return exasperated or is_repeating(text, earlier)
     asked = {_intent_of(message[:MAX_PARSED_CHARS])[0] for message in before}
@@ -162,10 +161,16 @@ def is_stuck(text: str, earlier: list[str]) -> bool:
 
 
 def _understood(text: str) -> bool:
-    if _ONLY_MARKS.fullmatch(text[:MAX_PARSED_CHARS]):
+    if only_marks(text[:MAX_PARSED_CHARS]):
         return False  # "??" answers nothing: the customer does not follow
     intent, clear = _intent_of(text[:MAX_PARSED_CHARS])
     return clear and intent not in ("frustration", "out_of_scope")
+
+
+def only_marks(text: str) -> bool:
+    """True for a message of nothing but question or exclamation marks ("??", "?!"): it
+    answers nothing. One pass over the text, whatever its length."""
+    return bool(text) and set(text) <= _MARKS and ("?" in text or "!" in text)
 
 
 def _is_request(text: str) -> bool:

@@ -31,7 +31,7 @@ _STOPWORDS = frozenset(
     "meu minha eu me como quando onde quanto posso pode".split()
 )
 _PHRASES = (
-    (re.compile(r"\b(?:send|take|bring|post|ship)\s+(?:\w+\s+){0,2}?back\b"), "return"),
+    (re.compile(r"\b(?:send|take|bring|post|ship)\s++(?:\w++\s++){0,2}?back\b"), "return"),
     (re.compile(r"\b(?:money|cash)\s+back\b"), "refund"),
     (re.compile(r"\b(?:get here|arrive|turn up|come)\b"), "delivery"),
 )
