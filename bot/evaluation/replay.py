@@ -32,6 +32,22 @@ _CUSTOMER_THREAD = re.compile(r"customer:(.+)")
 _VISITOR_THREAD = re.compile(r"visitor:([^:]+):(.+)")
 
 
+@dataclass(frozen=True)
+class Decision:
+    """One thing the agent decided: an action on an order and how it went, or an escalation."""
+
+    action: str
+    order_id: str | None = None
+    amount: Decimal | None = None
+    outcome: str = ""
+
+    def __str__(self) -> str:
+        if self.action == "escalate":
+            return "escalate"
+        amount = f" {self.amount:.2f}" if self.amount is not None else ""
+        return f"{self.action} {self.order_id}{amount} {self.outcome}"
+
+
 @dataclass
 class Conversation:
     """One customer's messages in the window, and what the agent did about them."""
@@ -40,8 +56,8 @@ class Conversation:
     messages: list[str] = field(default_factory=list)
     first_at: str = ""
     last_at: str = ""
-    original: list[str] = field(default_factory=list)
-    """The decisions taken then, in words: `refund A1001 49.00 done`, `escalate`."""
+    original: list[Decision] = field(default_factory=list)
+    """The decisions taken then."""
 
 
 @dataclass(frozen=True)
@@ -49,23 +65,23 @@ class Replayed:
     """A conversation and what the candidate decided on it."""
 
     conversation: Conversation
-    candidate: list[str]
+    candidate: list[Decision]
     error: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """What `caseloop eval --replay --json` prints of it: ids, actions and amounts only."""
         talk = self.conversation
         return {"customer_id": talk.customer_id, "from": talk.first_at, "to": talk.last_at,
-                "messages": len(talk.messages), "original": talk.original,
-                "candidate": self.candidate, "differences": self.differences,
+                "messages": len(talk.messages), "original": [str(d) for d in talk.original],
+                "candidate": [str(d) for d in self.candidate], "differences": self.differences,
                 "error": self.error}
 
     @property
     def differences(self) -> list[str]:
         """What only the original did (`-`) and what only the candidate did (`+`)."""
         then, now = Counter(self.conversation.original), Counter(self.candidate)
-        return ([f"- {d}" for d in sorted((then - now).elements())]
-                + [f"+ {d}" for d in sorted((now - then).elements())])
+        return ([f"- {d}" for d in sorted(map(str, (then - now).elements()))]
+                + [f"+ {d}" for d in sorted(map(str, (now - then).elements()))])
 
 
 async def conversations(database: Database, since: str, limit: int) -> list[Conversation]:
@@ -121,12 +137,12 @@ def _decides(record: AuditRecord) -> bool:
         record.action == "escalate"
 
 
-def _decision(record: AuditRecord) -> str:
+def _decision(record: AuditRecord) -> Decision:
     if record.action == "escalate":
-        return "escalate"
+        return Decision("escalate")
     amount = record.args.get("amount")
-    amount_text = f" {Decimal(str(amount)):.2f}" if amount not in (None, "") else ""
-    return f"{record.action} {record.args.get('order_id')}{amount_text} {record.outcome}"
+    return Decision(record.action, record.args.get("order_id"),
+                    Decimal(str(amount)) if amount not in (None, "") else None, record.outcome)
 
 
 async def _shop_before(talk: Conversation, store: Backend) -> dict[str, Any]:
@@ -136,13 +152,13 @@ async def _shop_before(talk: Conversation, store: Backend) -> dict[str, Any]:
     orders = [o.model_dump(mode="json") for o in await store.list_orders(talk.customer_id)]
     by_id = {o["id"]: o for o in orders}
     for decision in talk.original:  # undo what the conversation itself did
-        action, order_id, *rest = decision.split()
-        order = by_id.get(order_id)
-        if order is None or rest[-1] != "done":
+        order = by_id.get(decision.order_id or "")
+        if order is None or decision.outcome != "done":
             continue
-        if action == "refund":
-            amount = Decimal(rest[0]) if len(rest) == 2 else Decimal(order["refunded"])
-            order["refunded"] = f"{max(Decimal(order['refunded']) - amount, Decimal(0)):.2f}"
-        elif action == "cancel_order":
+        if decision.action == "refund":
+            refunded = Decimal(order["refunded"])
+            amount = decision.amount if decision.amount is not None else refunded
+            order["refunded"] = f"{max(refunded - amount, Decimal(0)):.2f}"
+        elif decision.action == "cancel_order":
             order["status"], order["refunded"] = "processing", "0.00"
     return {"customers": [customer.model_dump(mode="json")], "orders": orders}
