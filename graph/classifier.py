@@ -201,16 +201,17 @@ def language_classifier() -> NgramClassifier:
 
 
 def _kept_or_trained(examples: list[tuple[str, str]], *, words: bool) -> NgramClassifier:
-    from graph.classifier_cache import keep, kept
+    from graph.classifier_cache import cache_path, keep, kept
 
-    arrays = kept(examples, words=words)
+    path = cache_path(examples, words=words)
+    arrays = kept(path)
     if arrays is not None:
         try:
             return NgramClassifier.from_arrays(arrays, words=words)
         except (KeyError, ValueError):
             pass  # kept by another version: train again
     classifier = NgramClassifier.train(examples, words=words)
-    keep(examples, classifier.as_arrays(), words=words)
+    keep(path, classifier.as_arrays())
     return classifier
 
 

@@ -31,9 +31,8 @@ def cache_dir() -> Path:
     return Path(base) / "caseloop"
 
 
-def kept(examples: list[tuple[str, str]], *, words: bool) -> dict[str, np.ndarray] | None:
-    """The arrays kept for a classifier of these examples, or None."""
-    path = _path(examples, words=words)
+def kept(path: Path) -> dict[str, np.ndarray] | None:
+    """The arrays kept at `path` (see `cache_path`), or None."""
     try:
         with np.load(path, allow_pickle=False) as stored:
             return {name: stored[name] for name in stored.files}
@@ -41,10 +40,8 @@ def kept(examples: list[tuple[str, str]], *, words: bool) -> dict[str, np.ndarra
         return None  # none kept, or a file cut short: train again
 
 
-def keep(examples: list[tuple[str, str]], arrays: dict[str, np.ndarray], *,
-         words: bool) -> None:
-    """Keep a trained classifier's arrays for the next process (best effort)."""
-    path = _path(examples, words=words)
+def keep(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Keep a trained classifier's arrays at `path` for the next process (best effort)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".npz")
@@ -55,7 +52,8 @@ def keep(examples: list[tuple[str, str]], arrays: dict[str, np.ndarray], *,
         log.info("Trained classifiers are not kept on disk (%s): each start trains them", problem)
 
 
-def _path(examples: list[tuple[str, str]], *, words: bool) -> Path:
+def cache_path(examples: list[tuple[str, str]], *, words: bool) -> Path:
+    """Where a classifier of these examples (and features, and scikit-learn) is kept."""
     import sklearn
 
     recipe = json.dumps([FORMAT, sklearn.__version__, words, examples], ensure_ascii=False)
