@@ -9,8 +9,12 @@ import logging
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.evaluation.trial import Model
 
 DEFAULT_TRIALS = 4
 DEFAULT_JOBS = 4
@@ -50,30 +54,30 @@ def add_eval_command(commands: argparse._SubParsersAction) -> None:
 def run_eval(settings: Settings, args: argparse.Namespace) -> int:
     """Run the scenarios and print the results. Exit status: 0, or 1 when `--min-pass` is not
     met or any action was carried out that a scenario did not expect, or 2 for bad input."""
-    from bot import setting_values
     from bot.evaluation import report
     from bot.evaluation.runner import run_suite
     from bot.evaluation.scenarios import BUNDLED, ScenarioError, load
-    from bot.evaluation.trial import Model
 
+    try:
+        model = _model(settings, args.model)
+    except ValueError as problem:
+        print(f"caseloop eval: --model {problem}", file=sys.stderr)
+        return 2
     if args.replay:
-        return asyncio.run(_replay(settings, args))
+        return asyncio.run(_replay(settings, args, model))
     if args.trials < 1 or args.jobs < 1 or not 0 <= (args.min_pass or 0) <= 1:
         print("caseloop eval: --trials and --jobs are at least 1; --min-pass is between 0 and 1",
               file=sys.stderr)
         return 2
     try:
         scenarios = load(args.paths or [BUNDLED])
-        name = (setting_values.model_choice(args.model) or "offline") if args.model \
-            else settings.model_name
-    except (ScenarioError, ValueError) as problem:
+    except ScenarioError as problem:
         print(f"caseloop eval: {problem}", file=sys.stderr)
         return 2
     policy = args.policy or settings.policy_file
     if not policy.is_file():
         print(f"caseloop eval: no policy file at {policy}", file=sys.stderr)
         return 2
-    model = Model(name, settings.openai_api_key, settings.openai_base_url)
     logger = logging.getLogger("caseloop")
     level = logger.level
     logger.setLevel(logging.ERROR)  # the trials' own lines are noise here
@@ -97,17 +101,21 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _replay(settings: Settings, args: argparse.Namespace) -> int:
+def _model(settings: Settings, choice: str | None) -> Model:
+    """The model to evaluate: `--model` when given, else the one `caseloop serve` would use."""
     from bot import setting_values
+    from bot.evaluation.trial import Model
+
+    name = (setting_values.model_choice(choice) or "offline") if choice else settings.model_name
+    return Model(name, settings.openai_api_key, settings.openai_base_url)
+
+
+async def _replay(settings: Settings, args: argparse.Namespace, model: Model) -> int:
     from bot.assembly import open_backend
     from bot.evaluation.replay import conversations, replay
-    from bot.evaluation.trial import Model
     from bot.storage.database import Database
 
-    name = (setting_values.model_choice(args.model) or "offline") if args.model \
-        else settings.model_name
     since = args.since or date.today() - timedelta(days=DEFAULT_REPLAY_DAYS)
-    model = Model(name, settings.openai_api_key, settings.openai_base_url)
     database = await Database.open(settings.database_url)
     try:
         store = await open_backend(settings, database)
@@ -119,7 +127,7 @@ async def _replay(settings: Settings, args: argparse.Namespace) -> int:
     rows = [result.as_json() for result in results]
     different = sum(bool(r.differences or r.error) for r in results)
     if args.json:
-        print(json.dumps({"model": name, "since": since.isoformat(), "replayed": len(rows),
+        print(json.dumps({"model": model.name, "since": since.isoformat(), "replayed": len(rows),
                           "different": different, "conversations": rows}, indent=2))
         return 0
     for row in rows:
@@ -128,6 +136,6 @@ async def _replay(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{row['customer_id']}  {row['from'][:16].replace('T', ' ')}  "
               f"{row['messages']} messages  {verdict}")
         print("".join(f"    {line}\n" for line in row["differences"]), end="")
-    print(f"{len(rows)} conversations since {since} replayed on {name}: {len(rows) - different} "
-          f"the same, {different} different")
+    print(f"{len(rows)} conversations since {since} replayed on {model.name}: "
+          f"{len(rows) - different} the same, {different} different")
     return 0
