@@ -15,6 +15,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
 
 from bot.audit import AuditLog
+from bot.autonomy.levels import AutonomyLevels
 from bot.business.demo_store import DemoStore
 from bot.business.http_backend import HttpBackend
 from bot.business.knowledge import KnowledgeBase
@@ -27,6 +28,8 @@ from bot.config import Settings
 from bot.desk.approval_runs import ApprovalRuns
 from bot.desk.approvals import ApprovalQueue
 from bot.desk.desk import Desk, DeskStores
+from bot.desk.draft_releases import DraftReleases
+from bot.desk.drafts import DraftQueue
 from bot.desk.escalations import Escalations
 from bot.desk.handover import Handover
 from bot.desk.listeners import Notifier
@@ -190,9 +193,13 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     satisfaction = Satisfaction(cases, timers, line, ask_after=quiet)
     notifier, escalations = Notifier(), Escalations(database, store, approvals)
     handover = Handover(escalations, audit, notifier, store, knowledge)
+    drafts = DraftQueue(database)
     context = CaseContext(backend=store, policy=policy, verification=verifier, audit=audit,
                           approvals=approvals, knowledge=knowledge, cases=satisfaction,
-                          people=handover, consent=Consent(database))
+                          people=handover, consent=Consent(database),
+                          autonomy=AutonomyLevels(database, policy.autonomy, settings.autonomy,
+                                                  audit),
+                          drafts=drafts, holding_message=settings.holding_message)
     follow_ups = FollowUps(
         FollowUpStores(database, cases, timers, audit), store, handover, satisfaction,
         FollowUpTimes(refund_check_after=timedelta(hours=settings.refund_check_hours),
@@ -200,8 +207,9 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     lifecycle = CaseLifecycle(cases, follow_ups, satisfaction)
     runs = ApprovalRuns(approvals, line, build_approval_graph(checkpointer), context,
                         on_outcome=lifecycle.after_approval)
-    desk = Desk(DeskStores(database, escalations, approvals, audit), line, runs, handover,
-                notifier, Approvers(settings.slack_approver_ids, Operators(database)))
+    desk = Desk(DeskStores(database, escalations, approvals, audit, drafts), line, runs,
+                handover, notifier, Approvers(settings.slack_approver_ids, Operators(database)),
+                DraftReleases(drafts, line, context, on_outcome=lifecycle.after_approval))
     desk.add_listener(lifecycle)  # a conversation handed back closes its escalated case
     runner = TurnRunner(TurnRecords(database, inbox, courier), Agent(graph, context),
                         Links(database), locks, desk, lifecycle)

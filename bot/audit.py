@@ -10,7 +10,8 @@ from typing import Any
 from bot.storage.database import Database, isoformat, utcnow
 
 OUTCOMES = ("done", "refused", "pending_approval", "failed", "escalated", "approval_given",
-            "approved", "denied", "expired", "taken_over", "sent", "handed_back")
+            "approved", "denied", "expired", "taken_over", "sent", "handed_back", "edited",
+            "rejected", "shadow", "autonomous")
 _HASHED = ("at", "actor", "customer_id", "action", "args", "rule", "outcome", "idempotency_key",
            "detail")
 

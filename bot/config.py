@@ -117,6 +117,14 @@ class Settings(BaseSettings):
     two_approvers_above: Annotated[
         Decimal, Field(alias="CASELOOP_TWO_APPROVERS_ABOVE", ge=0)] = Decimal("500")
     """Refunds above this amount need two different approvers."""
+    autonomy: Annotated[Literal["shadow", "autonomous"], Field(alias="CASELOOP_AUTONOMY")] = (
+        "autonomous")
+    """Every case type's level unless the policy file's `[autonomy]` table sets it: `shadow`
+    (the bot drafts, a person releases) or `autonomous` (the bot acts within the policy)."""
+    holding_message: Annotated[str | None, Field(alias="CASELOOP_HOLDING_MESSAGE",
+                                                 min_length=1, max_length=1000)] = None
+    """What a customer hears while a draft of theirs waits for a person (else a built-in
+    text, in their language)."""
 
     events_secret: Annotated[str | None, Field(alias="CASELOOP_EVENTS_SECRET", min_length=16)] = (
         None)

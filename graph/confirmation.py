@@ -12,6 +12,7 @@ from langgraph.types import Command
 
 from graph.actions import carry_out, worded
 from graph.affirmation import classify_reply
+from graph.autonomy import ACTION_CASE_TYPES
 from graph.backend import BackendError
 from graph.catalogs import N_, _
 from graph.context import CaseContext
@@ -54,7 +55,7 @@ def ask_confirmation(state: CaseState) -> dict[str, Any]:
 
 async def confirm(
     state: CaseState, config: RunnableConfig, runtime: Runtime[CaseContext]
-) -> Command[Literal["agent", "escalate", "__end__"]]:
+) -> Command[Literal["agent", "escalate", "shadow", "__end__"]]:
     """Carry out the pending action on a yes, drop it on a no; anything else is a new request."""
     pending = state["pending_action"]
     assert pending is not None
@@ -76,6 +77,10 @@ async def confirm(
     if answer == "no":
         return _say(_(DECLINED), pending_action=None, turn_facts=_outcome(pending, "declined"))
     ctx = runtime.context
+    if await _in_shadow(ctx, pending):
+        return Command(goto="shadow", update={"pending_action": pending, "turn_facts": [
+            {"kind": "proposed", "action": pending["action"],
+             "order_id": pending["args"].get("order_id"), "key": pending["key"]}]})
     customer_id = state["customer_id"]
     record = {"actor": "agent", "customer_id": customer_id, "action": pending["action"],
               "args": pending["args"], "rule": pending["rule"], "idempotency_key": pending["key"]}
@@ -107,6 +112,14 @@ async def confirm(
     return _say(_(DONE).format(done=worded(pending, "done"), reference=result.reference),
                 pending_action=None, turn_facts=_outcome(pending, "done"),
                 case_notes=[f"done ({result.reference}): {pending['description']}"])
+
+
+async def _in_shadow(ctx: CaseContext, pending: dict[str, Any]) -> bool:
+    """Whether the action's case type fell back to shadow mode since it was proposed: a yes
+    then makes it a draft for a person, not an action."""
+    case_type = ACTION_CASE_TYPES.get(pending.get("action") or "")
+    return bool(ctx.autonomy is not None and ctx.drafts is not None and case_type
+                and await ctx.autonomy.level(case_type) == "shadow")
 
 
 def _stated(pending: dict[str, Any]) -> tuple[str, ...]:

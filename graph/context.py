@@ -88,6 +88,27 @@ class Consent(Protocol):
         ...
 
 
+class Autonomy(Protocol):
+    """Each case type's autonomy now (see `bot.autonomy.levels.AutonomyLevels`)."""
+
+    async def level(self, case_type: str) -> str:
+        """`shadow` or `autonomous`."""
+        ...
+
+
+class Drafts(Protocol):
+    """Where a turn in shadow mode leaves its work for a person (see
+    `bot.desk.drafts.DraftQueue`)."""
+
+    async def waiting(self, thread_id: str) -> int:
+        """How many of the thread's drafts wait for a person."""
+        ...
+
+    async def park(self, **fields: Any) -> int:
+        """Keep a draft (once per `draft_key`); returns its id."""
+        ...
+
+
 @dataclass(frozen=True)
 class CaseContext:
     """Passed to every run of the graph as its runtime context.
@@ -108,4 +129,10 @@ class CaseContext:
     """Opens escalations and hears customers while a person holds their conversation."""
     consent: Consent | None = None
     """Records STOP and START."""
+    autonomy: Autonomy | None = None
+    """Which case types run in shadow mode; without it every case type is autonomous."""
+    drafts: Drafts | None = None
+    """Keeps what a turn in shadow mode drafted, for a person to release."""
+    holding_message: str | None = None
+    """What the customer hears while their drafts wait (else a built-in text, translated)."""
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

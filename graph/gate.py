@@ -29,6 +29,7 @@ BACKEND_DOWN = N_("Our order system isn't answering right now, so I can't check 
 UNKNOWN_TOOL = "There is no tool called {name}."
 """Said to the model only: it called a tool that does not exist."""
 READS = ("get_order", "list_orders")
+SEARCH = "search_knowledge"
 ORDER_CHECK_RULE = "order-check"
 """The rule named in the audit log when the order itself rules an action out."""
 
@@ -122,8 +123,9 @@ def _reply(call_id: str, content: str) -> ToolMessage:
 
 
 def _with_read(call: dict, outcome: ToolMessage | Command) -> ToolMessage | Command:
-    """Record an order (or the list of orders) read successfully as a fact of the turn."""
-    if not isinstance(outcome, ToolMessage) or call["name"] not in READS:
+    """Record an order (or the list of orders) read successfully, or the help articles
+    searched, as a fact of the turn."""
+    if not isinstance(outcome, ToolMessage) or call["name"] not in (*READS, SEARCH):
         return outcome
     try:
         result = json.loads(str(outcome.content))
@@ -131,6 +133,8 @@ def _with_read(call: dict, outcome: ToolMessage | Command) -> ToolMessage | Comm
         return outcome
     if not isinstance(result, dict) or "error" in result:
         return outcome
+    if call["name"] == SEARCH:
+        return _with_fact(outcome, {"kind": "searched"})
     order_id = order_key(call["args"].get("order_id")) if call["name"] == "get_order" else None
     return _with_fact(outcome, {"kind": "read", "order_id": order_id})
 

@@ -1,4 +1,5 @@
-"""The agent graph: triage → identify → agent ⇄ gated tools → confirmation or reply → escalate."""
+"""The agent graph: triage → identify → agent ⇄ gated tools → confirmation or reply → shadow →
+escalate."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from graph.escalation import escalate
 from graph.gate import gate_tool_call
 from graph.identity import identify
 from graph.prompts import system_prompt
+from graph.shadow import shadow
 from graph.state import CaseState, conversation_language
 from graph.tools import TOOLS
 from graph.triage import triage
@@ -46,13 +48,14 @@ def build_graph(
                        ("agent", agent),
                        ("tools", ToolNode(TOOLS, awrap_tool_call=gate_tool_call)),
                        ("ask_confirmation", ask_confirmation), ("respond", respond),
-                       ("escalate", escalate)):
+                       ("shadow", shadow), ("escalate", escalate)):
         builder.add_node(name, in_conversation_language(node))
     builder.add_edge(START, "triage")
     builder.add_conditional_edges("agent", route_after_agent)
     builder.add_conditional_edges("tools", route_after_tools)
-    builder.add_conditional_edges("ask_confirmation", route_to_people)
-    builder.add_conditional_edges("respond", route_to_people)
+    builder.add_edge("ask_confirmation", "shadow")
+    builder.add_edge("respond", "shadow")
+    builder.add_conditional_edges("shadow", route_to_people)
     builder.add_edge("escalate", END)
     return builder.compile(checkpointer=checkpointer)
 

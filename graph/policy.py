@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 import yaml
 
+from graph.autonomy import AutonomyError, AutonomyRules, parse_rules
+
 Decision = Literal["auto", "approve", "forbid"]
 ACTIONS = ("refund", "cancel_order", "change_address")
 DEFAULT_RULE = "default-needs-approval"
@@ -72,9 +74,13 @@ class Rule:
 
 @dataclass(frozen=True)
 class Policy:
-    """An ordered list of rules; the first that matches decides, else a human approves."""
+    """An ordered list of rules; the first that matches decides, else a human approves.
+
+    The file may also set autonomy by case type and the guardrails (`graph/autonomy.py`).
+    """
 
     rules: tuple[Rule, ...]
+    autonomy: AutonomyRules = AutonomyRules()
 
     def decide(self, facts: ActionFacts) -> Ruling:
         """The ruling for one proposed action."""
@@ -94,7 +100,12 @@ class Policy:
         entries = (data or {}).get("rule")
         if not isinstance(entries, list) or not entries:
             raise PolicyError(f"{path}: expected a list of rules under 'rule'")
-        return cls(tuple(_parse_rule(entry, path, index) for index, entry in enumerate(entries)))
+        try:
+            autonomy = parse_rules(data, path)
+        except AutonomyError as error:
+            raise PolicyError(str(error)) from None
+        return cls(tuple(_parse_rule(entry, path, index) for index, entry in enumerate(entries)),
+                   autonomy)
 
 
 def _above(value: Any, bound: Any) -> bool:

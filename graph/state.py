@@ -53,10 +53,10 @@ def add_facts(left: list[TurnFact] | None, right: list[TurnFact] | None) -> list
 class TurnFact(TypedDict, total=False):
     """One thing a turn did, recorded by the node that did it (the case lifecycle reads them)."""
 
-    kind: Literal["read", "proposed", "refused", "outcome", "escalated"]
-    """`read` an order (or the list of orders), `proposed` an action for the customer's yes,
-    `refused` one (policy or the order's state), an action's `outcome` once answered, or
-    `escalated` to people."""
+    kind: Literal["read", "searched", "proposed", "refused", "outcome", "escalated"]
+    """`read` an order (or the list of orders), `searched` the help articles, `proposed` an
+    action for the customer's yes, `refused` one (policy or the order's state), an action's
+    `outcome` once answered, or `escalated` to people."""
     action: str | None
     """The action (`refund`, `cancel_order`, `change_address`), where there is one."""
     order_id: str | None

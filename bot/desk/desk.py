@@ -13,11 +13,25 @@ from typing import Any
 from bot.audit import AuditLog
 from bot.desk.approval_runs import ApprovalRuns
 from bot.desk.approvals import ApprovalQueue
+from bot.desk.decisions import (
+    ALREADY,
+    DECIDED,
+    EXPIRED_NOW,
+    MISMATCH,
+    NOT_ALLOWED,
+    SAME_APPROVER,
+    SECOND_NEEDED,
+    UNKNOWN,
+    DecisionResult,
+)
+from bot.desk.draft_releases import DraftReleases
+from bot.desk.drafts import DraftQueue
 from bot.desk.escalations import Escalation, Escalations
 from bot.desk.handover import Handover, one_line
 from bot.desk.listeners import DeskListener, Notifier
 from bot.desk.operators import Approvers
 from bot.desk.reading import DeskReading
+from bot.desk.shadow import ShadowDesk
 from bot.runtime.contacts import last_contact
 from bot.runtime.customer_notes import CustomerLine
 from bot.storage.database import Database, isoformat, utcnow
@@ -26,33 +40,7 @@ from graph.approval import approval_thread
 from graph.escalation import found_so_far
 from graph.memory import remember_person_message
 
-NOT_ALLOWED = "You're not on the list of people who can approve or deny requests."
-UNKNOWN = "There is no such approval request."
-MISMATCH = "This request changed since it was shown to you; nothing was done. Look again."
-ALREADY = "This request was already {status} (by {who}); nothing changed."
-SAME_APPROVER = "You already approved this one; it needs a second, different approver."
-SECOND_NEEDED = "Approval noted. This amount needs a second approver before anything happens."
-EXPIRED_NOW = "This request expired before it was decided; nothing was done."
-DECIDED = "Request {status}; outcome: {outcome}."
 JOINED = "A member of our support team has joined this conversation and will reply here."
-
-
-@dataclass(frozen=True)
-class DecisionResult:
-    """What came of an approve or deny click."""
-
-    status: str
-    """`approved`, `denied`, `awaiting_second` (one of two approvals given), `not_allowed`,
-    `same_approver`, `already_decided`, `expired`, `mismatch` (the action changed since it was
-    shown) or `unknown`."""
-    message: str
-    """One sentence for the person who clicked."""
-    case: Escalation | None = None
-
-    @property
-    def changed(self) -> bool:
-        """True when the click changed anything."""
-        return self.status in ("approved", "denied", "awaiting_second")
 
 
 @dataclass(frozen=True)
@@ -63,6 +51,7 @@ class DeskStores:
     escalations: Escalations
     approvals: ApprovalQueue
     audit: AuditLog
+    drafts: DraftQueue
 
 
 class Desk(DeskReading):
@@ -75,10 +64,12 @@ class Desk(DeskReading):
         notifier: Tells every listener (Slack, the console) of each change.
         approvers: Who may approve or deny: Slack user ids in `SLACK_APPROVERS`, the admin
             token (`console:admin`) and operator accounts made approvers.
+        releases: Delivers the drafts people release (`shadow`: the drafts of shadow mode).
     """
 
     def __init__(self, stores: DeskStores, line: CustomerLine, runs: ApprovalRuns,
-                 handover: Handover, notifier: Notifier, approvers: Approvers) -> None:
+                 handover: Handover, notifier: Notifier, approvers: Approvers,
+                 releases: DraftReleases) -> None:
         super().__init__(stores.database, stores.escalations, stores.audit)
         self._approvals = stores.approvals
         self._line = line
@@ -86,6 +77,8 @@ class Desk(DeskReading):
         self._handover = handover
         self.approvers = approvers
         self.notifier = notifier
+        self.shadow = ShadowDesk(stores.drafts, stores.escalations, stores.audit, releases,
+                                 notifier, approvers, take_over=self.take_over)
 
     def add_listener(self, listener: DeskListener) -> None:
         """Show cases somewhere else too (Slack)."""
@@ -104,8 +97,8 @@ class Desk(DeskReading):
 
     async def after_turn(self, runs: list[tuple[str, dict[str, Any]]], message: InboundMessage,
                          replies: list[str]) -> None:
-        """Hand people what a turn left for them: its newly parked approval requests, and the
-        turn itself when it belongs to an escalation they already have.
+        """Hand people what a turn left for them: its newly parked approval requests and
+        drafts, and the turn itself when it belongs to an escalation they already have.
 
         Args:
             runs: Each graph run of the turn: its thread and the state after it.
@@ -115,6 +108,7 @@ class Desk(DeskReading):
         escalation = None if opened_now else await self._handover.holder(thread)
         for run_thread, run_state in runs:
             await self.announce_approvals(run_thread, message.channel, found_so_far(run_state))
+            await self.shadow.announce(run_thread, message.channel)
         if escalation is not None and escalation.mode == "bot":
             self._handover.note(escalation, "customer", message.text.strip() or "[attachment]")
             for reply in replies:
@@ -137,7 +131,9 @@ class Desk(DeskReading):
                                *(() if created else ("approval_requested",)))
 
     async def recover(self) -> None:
-        """After a restart: announce requests parked before it, finish those decided before it."""
+        """After a restart: announce requests and drafts parked before it, finish those
+        decided before it."""
+        await self.shadow.recover()
         for request in await self._approvals.undelivered():
             if request["status"] == "pending":
                 contact = await last_contact(self._db, request["thread_id"])

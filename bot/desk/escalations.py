@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.desk.approvals import ApprovalQueue
+from bot.desk.drafts import Draft, draft
 from bot.storage.database import Database, Row, isoformat, utcnow
 from graph.backend import BackendError
 
-REASONS = ("approval", "asked_for_person", "frustration", "safety", "backend_error")
+REASONS = ("approval", "shadow", "asked_for_person", "frustration", "safety", "backend_error")
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,13 @@ class Escalation:
     slack_channel: str | None
     slack_ts: str | None
     created_at: str
+    drafts: tuple[Draft, ...] = ()
+    """What the bot drafted in shadow mode for people to release, oldest first."""
+
+    @property
+    def waiting_drafts(self) -> tuple[Draft, ...]:
+        """The drafts still waiting for Send, Edit or Reject."""
+        return tuple(d for d in self.drafts if d.status == "pending")
 
 
 class Escalations:
@@ -158,6 +166,8 @@ class Escalations:
             "SELECT * FROM approvals WHERE escalation_id = ? ORDER BY id DESC LIMIT 1",
             (row["id"],))
         name, tier = await self._who(row["customer_id"])
+        drafts = await self._db.fetchall(
+            "SELECT * FROM drafts WHERE escalation_id = ? ORDER BY id", (row["id"],))
         return Escalation(
             id=row["id"], thread_id=row["thread_id"], customer_id=row["customer_id"],
             customer_name=name, customer_tier=tier,
@@ -166,7 +176,7 @@ class Escalations:
             taken_by=row["taken_by"], status=row["status"],
             approval=approval_view(approval) if approval else None,
             slack_channel=row["slack_channel"], slack_ts=row["slack_ts"],
-            created_at=row["created_at"],
+            created_at=row["created_at"], drafts=tuple(draft(d) for d in drafts),
         )
 
     async def _who(self, customer_id: str | None) -> tuple[str, str]:

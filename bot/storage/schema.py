@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.storage import schema_shadow
+
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE inbox (
@@ -294,4 +296,5 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE UNIQUE INDEX operators_name_folded ON operators (lower(name));
     """,
+    schema_shadow.SQLITE,
 )

@@ -8,6 +8,7 @@ times, JSON and amounts), ids are identity columns, and an index on `lower(...)`
 
 from __future__ import annotations
 
+from bot.storage import schema_shadow
 from bot.storage.schema_postgres_initial import INITIAL_TABLES
 
 VERSION_TABLE = """
@@ -186,4 +187,5 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE UNIQUE INDEX operators_name_folded ON operators (lower(name));
     """,
+    schema_shadow.POSTGRES,
 )

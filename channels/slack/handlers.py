@@ -21,7 +21,7 @@ from channels.slack import payloads
 from channels.slack.blocks import deny_form, who
 
 if TYPE_CHECKING:
-    from bot.desk.desk import DecisionResult
+    from bot.desk.decisions import DecisionResult
     from bot.desk.escalations import Escalation
 
 log = logging.getLogger("caseloop.slack")

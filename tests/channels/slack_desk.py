@@ -13,7 +13,7 @@ import dataclasses
 from typing import Any
 
 from bot.desk.approvals import action_digest
-from bot.desk.desk import DecisionResult
+from bot.desk.decisions import DecisionResult
 from bot.desk.escalations import ApprovalView, Escalation
 
 APPROVERS = ("U0ALICE", "U0BOB")

@@ -1,0 +1,105 @@
+"""Shadow mode, in process: the bot drafts, a person sends, edits or rejects, the customer
+hears only what was released."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bot.assembly import Caseloop, assemble
+from tests.bot.desk.test_desk import Recorder
+from tests.conftest import Customer, verify
+from tests.factories import make_settings
+from tests.fakes.capture import CaptureChannel
+from tests.fakes.smtp import SmtpSink
+
+APPROVER, HELPER = "console:amira", "console:jon"
+
+
+@pytest.fixture
+async def shadow_app(tmp_path: Path, smtp: SmtpSink):
+    channel, recorder = CaptureChannel(), Recorder()
+    app = await assemble(make_settings(tmp_path, CASELOOP_SMTP_URL=smtp.url,
+                                       CASELOOP_AUTONOMY="shadow"), extra_channels=[channel])
+    app.desk.add_listener(recorder)
+    await app.desk.approvers.accounts.add("amira", approver=True)
+    await app.desk.approvers.accounts.add("jon", approver=False)
+    yield app, channel, recorder
+    await app.close()
+
+
+async def _noor_asks_for_a_refund(app: Caseloop, channel: CaptureChannel,
+                                 smtp: SmtpSink) -> tuple[Customer, list[str]]:
+    noor = Customer(app, channel, "noor")
+    await verify(noor, smtp, "noor.haddad@example.org")
+    said = await noor.say("The desk lamp from order Q5521 arrived cracked, I'd like a "
+                          "refund please")
+    await app.desk.drain()
+    return noor, said
+
+
+async def _audit(app: Caseloop, *actions: str) -> list[tuple[str, str, str]]:
+    return [(r.action, r.actor, r.outcome) for r in await app.audit.records()
+            if r.action in actions]
+
+
+async def test_a_drafted_refund_waits_and_a_send_by_an_approver_refunds_once(shadow_app, smtp):
+    app, channel, recorder = shadow_app
+    noor, said = await _noor_asks_for_a_refund(app, channel, smtp)
+    assert len(said) == 1 and "colleague is checking" in said[0]
+    assert (await app.store.get_order("Q5521")).refunded == Decimal("0.00")
+    [case] = await app.desk.open_cases()
+    [draft] = case.waiting_drafts
+    assert (case.reason, draft.case_type, draft.action) == ("shadow", "refund", "refund")
+    assert draft.args == {"order_id": "Q5521", "amount": "38.40"}
+    assert draft.rule == "refund-up-to-50-auto"
+    assert "cracked" in draft.customer_text and "refunded 38.40" in draft.reply
+
+    refused = await app.desk.shadow.send(draft.id, HELPER)
+    assert refused.status == "not_allowed" and not refused.changed
+    result = await app.desk.shadow.send(draft.id, APPROVER)
+    assert result.status == "sent"
+    again = await app.desk.shadow.send(draft.id, APPROVER)
+    assert again.status == "already_decided"
+    assert (await app.store.get_order("Q5521")).refunded == Decimal("38.40")
+    told = channel.texts_for("noor")[-1]
+    assert "refunded 38.40" in told and "Your reference is" in told
+    assert len([t for t in channel.texts_for("noor") if "refunded 38.40" in t]) == 1
+    assert await _audit(app, "draft_sent", "refund") == [
+        ("draft_sent", APPROVER, "sent"), ("refund", APPROVER, "done")]
+    assert await app.desk.open_cases() == []
+
+
+async def test_an_edited_reply_goes_out_as_edited_and_the_edit_is_kept(shadow_app, smtp):
+    app, channel, _ = shadow_app
+    noor = Customer(app, channel, "noor")
+    await verify(noor, smtp, "noor.haddad@example.org")
+    said = await noor.say("where is my order Q5544?")
+    assert "colleague is checking" in said[0] and "shipped" not in said[0]
+    [case] = await app.desk.open_cases()
+    [draft] = case.waiting_drafts
+    assert draft.case_type == "order_status" and draft.action is None
+    result = await app.desk.shadow.send(draft.id, HELPER, "It left us on Monday, Noor: "
+                                                          "expect it by Friday.")
+    assert result.status == "edited"
+    assert channel.texts_for("noor")[-1] == "It left us on Monday, Noor: expect it by Friday."
+    [record] = [r for r in await app.audit.records() if r.action == "draft_edited"]
+    assert record.actor == HELPER and record.detail["draft"] == draft.reply
+
+
+async def test_a_rejected_draft_does_nothing_and_the_person_takes_over(shadow_app, smtp):
+    app, channel, _ = shadow_app
+    noor, _said = await _noor_asks_for_a_refund(app, channel, smtp)
+    [case] = await app.desk.open_cases()
+    [draft] = case.waiting_drafts
+    bad = await app.desk.shadow.reject(draft.id, HELPER, "not a label")
+    assert bad.status == "invalid"
+    result = await app.desk.shadow.reject(draft.id, HELPER, "wrong policy", "lamps are final sale")
+    assert result.status == "rejected"
+    assert result.case.mode == "human" and result.case.taken_by == HELPER
+    assert (await app.store.get_order("Q5521")).refunded == Decimal("0.00")
+    [record] = [r for r in await app.audit.records() if r.action == "draft_rejected"]
+    assert record.detail == {"label": "wrong policy", "note": "lamps are final sale"}
+    assert not any("refunded" in t for t in channel.texts_for("noor"))
