@@ -140,6 +140,9 @@ class CaseLifecycle:
     async def case_note(self, case: Escalation, kind: str, text: str, actor: str | None) -> None:
         """Notes are conversation, not facts about the case."""
 
+    async def desk_notice(self, text: str) -> None:
+        """Notices to the whole desk change no case."""
+
     async def case_changed(self, case: Escalation, event: str) -> None:
         """A conversation handed back closes its escalated case once quiet."""
         if event != "handed_back" or not case.customer_id:

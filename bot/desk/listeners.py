@@ -22,8 +22,14 @@ class DeskListener(Protocol):
         """Something about the case changed.
 
         `event` is one of `approval_requested`, `first_approval`, `approved`, `denied`,
-        `expired`, `taken_over`, `handed_back`.
+        `expired`, `taken_over`, `handed_back`, and for shadow mode's drafts `draft_ready`,
+        `draft_sent`, `draft_edited`, `draft_rejected`.
         """
+        ...
+
+    async def desk_notice(self, text: str) -> None:
+        """Something the whole desk must know, not about one case (a case type fell back to
+        shadow mode): Slack posts it in the escalation channel."""
         ...
 
     async def case_note(self, case: Escalation, kind: str, text: str, actor: str | None) -> None:

@@ -34,6 +34,9 @@ class Recorder:
     async def case_note(self, case: Escalation, kind: str, text: str, actor: str | None) -> None:
         self.calls.append((kind, text))
 
+    async def desk_notice(self, text: str) -> None:
+        self.calls.append(("notice", text))
+
     def events(self) -> list[str]:
         return [call[0] for call in self.calls]
 
