@@ -96,6 +96,8 @@ class Caseloop:
     """Schedules the checks that an outcome held (`order_moved_later` after an outreach)."""
     limits: TrafficLimits
     """Web chat sessions per client address and messages per sender (`bot/web/rate_limits.py`)."""
+    autonomy: AutonomyLevels
+    """Each case type's level: shadow or autonomous (`bot/autonomy/levels.py`)."""
     channels: dict[str, Channel] = field(default_factory=dict)
     slack: Any = None
     """The Slack connector, when Slack is configured."""
@@ -194,11 +196,10 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     notifier, escalations = Notifier(), Escalations(database, store, approvals)
     handover = Handover(escalations, audit, notifier, store, knowledge)
     drafts = DraftQueue(database)
+    autonomy = AutonomyLevels(database, policy.autonomy, settings.autonomy, audit)
     context = CaseContext(backend=store, policy=policy, verification=verifier, audit=audit,
                           approvals=approvals, knowledge=knowledge, cases=satisfaction,
-                          people=handover, consent=Consent(database),
-                          autonomy=AutonomyLevels(database, policy.autonomy, settings.autonomy,
-                                                  audit),
+                          people=handover, consent=Consent(database), autonomy=autonomy,
                           drafts=drafts, holding_message=settings.holding_message)
     follow_ups = FollowUps(
         FollowUpStores(database, cases, timers, audit), store, handover, satisfaction,
@@ -222,7 +223,7 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
                    cases=cases, timers=timers, follow_ups=follow_ups,
                    limits=TrafficLimits(settings.sessions_per_minute,
                                         settings.messages_per_minute),
-                   channels=channels, sharing=sharing)
+                   autonomy=autonomy, channels=channels, sharing=sharing)
     if sharing is not None:
         await sharing.start()
     if settings.slack_enabled:
