@@ -95,6 +95,8 @@ class ShadowDesk:
         edited = text is not None and text.strip() != draft.reply.strip()
         if text is not None and not text.strip():
             return DraftResult("invalid", EMPTY, await self._case(draft))
+        if draft.action:
+            await self._approvers.accounts.refresh()
         if draft.action and not self._approvers.allows(actor):
             return DraftResult("not_allowed", NOT_APPROVER, await self._case(draft))
         status = "edited" if edited else "sent"

@@ -18,14 +18,21 @@ from tests.fakes.smtp import SmtpSink
 APPROVER, HELPER = "console:amira", "console:jon"
 
 
-@pytest.fixture
-async def shadow_app(tmp_path: Path, smtp: SmtpSink):
+async def _start(tmp_path: Path, smtp: SmtpSink) -> tuple[Caseloop, CaptureChannel, Recorder]:
     channel, recorder = CaptureChannel(), Recorder()
     app = await assemble(make_settings(tmp_path, CASELOOP_SMTP_URL=smtp.url,
                                        CASELOOP_AUTONOMY="shadow"), extra_channels=[channel])
     app.desk.add_listener(recorder)
-    await app.desk.approvers.accounts.add("amira", approver=True)
-    await app.desk.approvers.accounts.add("jon", approver=False)
+    accounts = app.desk.approvers.accounts
+    if not await accounts.any_accounts():
+        await accounts.add("amira", approver=True)
+        await accounts.add("jon", approver=False)
+    return app, channel, recorder
+
+
+@pytest.fixture
+async def shadow_app(tmp_path: Path, smtp: SmtpSink):
+    app, channel, recorder = await _start(tmp_path, smtp)
     yield app, channel, recorder
     await app.close()
 
@@ -103,3 +110,57 @@ async def test_a_rejected_draft_does_nothing_and_the_person_takes_over(shadow_ap
     [record] = [r for r in await app.audit.records() if r.action == "draft_rejected"]
     assert record.detail == {"label": "wrong policy", "note": "lamps are final sale"}
     assert not any("refunded" in t for t in channel.texts_for("noor"))
+
+
+async def test_the_holding_message_is_said_once_while_drafts_wait(shadow_app, smtp):
+    app, channel, recorder = shadow_app
+    noor, said = await _noor_asks_for_a_refund(app, channel, smtp)
+    assert "colleague is checking" in said[0]
+    assert await noor.say("and where is my rug, order Q5544?") == []
+    await app.desk.drain()
+    [case] = await app.desk.open_cases()
+    assert [d.case_type for d in case.waiting_drafts] == ["refund", "order_status"]
+    assert [e for e in recorder.events() if e != "customer"] == ["opened", "draft_ready"]
+    status = case.waiting_drafts[1]
+    assert (await app.desk.shadow.send(status.id, HELPER)).status == "sent"
+    assert "DPD" in channel.texts_for("noor")[-1]
+    assert [c.id for c in await app.desk.open_cases()] == [case.id]  # the refund still waits
+
+
+async def test_a_release_after_a_restart_happens_once(tmp_path, smtp):
+    app, channel, _ = await _start(tmp_path, smtp)
+    await _noor_asks_for_a_refund(app, channel, smtp)
+    [case] = await app.desk.open_cases()
+    [draft] = case.waiting_drafts
+    await app.close()
+
+    app, channel, _ = await _start(tmp_path, smtp)
+    try:
+        assert (await app.desk.shadow.send(draft.id, APPROVER)).status == "sent"
+        assert (await app.desk.shadow.send(draft.id, APPROVER)).status == "already_decided"
+        assert (await app.store.get_order("Q5521")).refunded == Decimal("38.40")
+        assert "refunded 38.40" in channel.texts_for("noor")[-1]
+    finally:
+        await app.close()
+
+
+async def test_a_release_cut_short_is_delivered_once_at_the_next_start(tmp_path, smtp):
+    app, channel, _ = await _start(tmp_path, smtp)
+    await _noor_asks_for_a_refund(app, channel, smtp)
+    [case] = await app.desk.open_cases()
+    [draft] = case.waiting_drafts
+    # The release was recorded, then the process stopped before anything was carried out.
+    assert await app.desk.shadow.drafts.decide(draft.id, "sent", APPROVER)
+    await app.close()
+
+    told: list[str] = []
+    for _start_again in range(2):
+        app, channel, _ = await _start(tmp_path, smtp)
+        try:
+            told += channel.texts_for("noor")
+            assert (await app.store.get_order("Q5521")).refunded == Decimal("38.40")
+            assert [(r.actor, r.outcome) for r in await app.audit.records()
+                    if r.action == "refund"] == [(APPROVER, "done")]
+        finally:
+            await app.close()
+    assert len([t for t in told if "refunded 38.40" in t]) == 1
