@@ -89,6 +89,16 @@ class Settings(BaseSettings):
         "https://api.twilio.com")
     whatsapp_templates: Annotated[dict[str, str], Field(alias="CASELOOP_WHATSAPP_TEMPLATES")] = {}
     """Message kind → approved template `ContentSid`, for messages outside the 24-hour window."""
+    twilio_sms_from: Annotated[str | None, Field(alias="TWILIO_SMS_FROM")] = None
+    """The Twilio number customers text and call (`+1…`): turns SMS and voice calls on."""
+    twilio_messaging_service_sid: Annotated[
+        str | None, Field(alias="TWILIO_MESSAGING_SERVICE_SID", pattern=r"^MG[0-9a-fA-F]{32}$")
+    ] = None
+    """Sends SMS from a Messaging Service instead of `TWILIO_SMS_FROM` (SMS only)."""
+    voice_transfer_to: Annotated[str | None, Field(alias="CASELOOP_VOICE_TRANSFER_TO")] = None
+    """Where a call goes when a person is needed: a number or a SIP URI."""
+    outreach_voice: Annotated[bool, Field(alias="CASELOOP_OUTREACH_VOICE")] = False
+    """`on`: outreach may place an outbound call that opens with the event and its options."""
 
     telegram_bot_token: Annotated[str | None, Field(alias="TELEGRAM_BOT_TOKEN"),
                                   AfterValidator(check.telegram_token)] = None
@@ -143,11 +153,14 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _channels_complete(self) -> Settings:
-        twilio = (self.twilio_account_sid, self.twilio_auth_token, self.twilio_whatsapp_from)
-        if any(twilio) and not all(twilio):
-            raise ValueError("TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM "
-                             "are needed together")
-        if all(twilio) and not self.public_url:
+        senders = (self.twilio_whatsapp_from, self.twilio_sms_from,
+                   self.twilio_messaging_service_sid)
+        account = (self.twilio_account_sid, self.twilio_auth_token)
+        if (any(account) or any(senders)) and not (all(account) and any(senders)):
+            raise ValueError("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are needed together, "
+                             "with TWILIO_WHATSAPP_FROM, TWILIO_SMS_FROM or "
+                             "TWILIO_MESSAGING_SERVICE_SID")
+        if all(account) and not self.public_url:
             raise ValueError("CASELOOP_PUBLIC_URL is needed to check Twilio's signatures")
         if (self.telegram_bot_token and self.telegram_mode == "webhook"
                 and not self.telegram_webhook_secret):
@@ -173,7 +186,20 @@ class Settings(BaseSettings):
     @property
     def whatsapp_enabled(self) -> bool:
         """True when Twilio's WhatsApp settings are present."""
-        return bool(self.twilio_account_sid)
+        return bool(self.twilio_account_sid and self.twilio_whatsapp_from)
+
+    @property
+    def sms_enabled(self) -> bool:
+        """True when Twilio's account and an SMS sender (a number or a Messaging Service)
+        are present."""
+        return bool(self.twilio_account_sid
+                    and (self.twilio_sms_from or self.twilio_messaging_service_sid))
+
+    @property
+    def voice_enabled(self) -> bool:
+        """True when Twilio's account and the number customers call (`TWILIO_SMS_FROM`) are
+        present."""
+        return bool(self.twilio_account_sid and self.twilio_sms_from)
 
     @property
     def telegram_enabled(self) -> bool:
