@@ -195,7 +195,7 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     satisfaction = Satisfaction(cases, timers, line, ask_after=quiet)
     notifier, escalations = Notifier(), Escalations(database, store, approvals)
     handover = Handover(escalations, audit, notifier, store, knowledge)
-    drafts = DraftQueue(database)
+    drafts = DraftQueue(database, settings.two_approvers_above)
     autonomy = AutonomyLevels(database, policy.autonomy, settings.autonomy, audit)
     context = CaseContext(backend=store, policy=policy, verification=verifier, audit=audit,
                           approvals=approvals, knowledge=knowledge, cases=satisfaction,
