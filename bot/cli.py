@@ -1,5 +1,6 @@
 """The `caseloop` command: serve, migrate, chat, the audit log and KPIs, operator accounts,
-and evaluating a model and policy on customer scenarios (`caseloop eval`)."""
+evaluating a model and policy on customer scenarios (`caseloop eval`), and each case type's
+readiness for autonomy (`caseloop autonomy`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from bot.autonomy.command import add_autonomy_command, run_autonomy
 from bot.config import Settings, SettingsError, load_settings
 from bot.evaluation.command import add_eval_command, run_eval
 from bot.logs.json_logs import install_logging
@@ -41,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--json", action="store_true", help="one JSON object")
     _add_operator_commands(commands)
     add_eval_command(commands)
+    add_autonomy_command(commands)
     telegram = commands.add_parser("telegram", help="Telegram bot set-up")
     telegram_commands = telegram.add_subparsers(dest="telegram_command", required=True)
     telegram_commands.add_parser(
@@ -69,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_operators(settings, args))
     if args.command == "eval":
         return run_eval(settings, args)
+    if args.command == "autonomy":
+        return run_autonomy(settings, args)
     if args.check == "verify":
         return asyncio.run(_verify_audit(settings))
     return asyncio.run(_audit(settings, as_json=args.json))

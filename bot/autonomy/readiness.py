@@ -98,7 +98,7 @@ def _not_ready(sent: int, rate: float | None, rejected: dict[str, int], min_draf
     if sent < min_drafts:
         reasons.append(f"{sent} of {min_drafts} drafts sent unchanged")
     if rate is not None and rate < min_rate:
-        reasons.append(f"{_percent(rate)} sent unchanged, below {_percent(min_rate)}")
+        reasons.append(f"{percent(rate)} sent unchanged, below {percent(min_rate)}")
     return "; ".join(reasons)
 
 
@@ -126,5 +126,6 @@ async def _median_release(database: Database, case_type: str, since: str) -> flo
     return statistics.median(seconds) if seconds else None
 
 
-def _percent(share: float) -> str:
+def percent(share: float) -> str:
+    """A share as people read it: `95 %`, `90.9 %`."""
     return f"{share * 100:.1f} %".replace(".0 %", " %")
