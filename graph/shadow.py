@@ -56,7 +56,7 @@ async def shadow(state: CaseState, config: RunnableConfig,
     if pending:
         action = {"action": pending["action"], "args": pending["args"], "rule": pending["rule"],
                   "idempotency_key": pending["key"], "description": pending["description"],
-                  "done": pending["done"]}
+                  "done": pending["done"], "decision": pending.get("decision")}
     await ctx.drafts.park(
         draft_key=f"{turn['thread_id']}:{turn.get('human_id') or len(messages)}",
         thread_id=turn["thread_id"], customer_id=state.get("customer_id"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from bot.storage.database import Connection, Database, Row, isoformat, utcnow
@@ -55,6 +56,12 @@ class Draft:
     """What the customer was told, once delivered."""
     escalation_id: int | None
     created_at: str
+    decision: str | None = None
+    """The policy's ruling on the action: `auto` or `approve`."""
+    approvers_needed: int = 1
+    """Approvers who must send an action draft (two above the two-approver amount)."""
+    approved_by: tuple[str, ...] = ()
+    """Approvers who sent it so far."""
 
     @property
     def request(self) -> dict[str, Any]:
@@ -64,26 +71,33 @@ class Draft:
 
 
 class DraftQueue:
-    """Stores drafts and moves each on once."""
+    """Stores drafts and moves each on once.
 
-    def __init__(self, database: Database) -> None:
+    Args:
+        two_approvers_above: A drafted refund above this amount needs two approvers to send.
+    """
+
+    def __init__(self, database: Database, two_approvers_above: Decimal = Decimal("500")) -> None:
         self._db = database
+        self._two_approvers_above = two_approvers_above
 
     async def park(self, *, draft_key: str, thread_id: str, customer_id: str | None,
                    channel: str | None, case_type: str, customer_text: str, reply: str,
                    language: str, action: str | None = None,
                    args: dict[str, Any] | None = None, rule: str | None = None,
                    idempotency_key: str | None = None, description: str | None = None,
-                   done: str | None = None) -> int:
+                   done: str | None = None, decision: str | None = None) -> int:
         """Keep a draft (once per `draft_key`); returns its id."""
+        amount = (args or {}).get("amount")
+        needed = 2 if amount is not None and Decimal(str(amount)) > self._two_approvers_above else 1
         await self._db.execute(
             "INSERT OR IGNORE INTO drafts (draft_key, thread_id, customer_id, channel, "
             "case_type, customer_text, reply, action, args, rule, idempotency_key, "
-            "description, done, language, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "description, done, language, created_at, decision, approvers_needed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (draft_key, thread_id, customer_id, channel, case_type, customer_text, reply, action,
              json.dumps(args or {}, sort_keys=True), rule, idempotency_key, description, done,
-             language, isoformat(utcnow())))
+             language, isoformat(utcnow()), decision, needed))
         row = await self._db.fetchone("SELECT id FROM drafts WHERE draft_key = ?", (draft_key,))
         assert row is not None
         return int(row["id"])
@@ -131,9 +145,21 @@ class DraftQueue:
         longer pending (someone else was first)."""
         async with self._db.transaction() as connection:
             cursor = await connection.execute(
-                "UPDATE drafts SET status = ?, sent_text = ?, label = ?, note = ?, "
-                "decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
+                "UPDATE drafts SET status = ?, sent_text = COALESCE(?, sent_text), label = ?, "
+                "note = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
                 (status, text, label, note, actor, isoformat(utcnow()), draft_id))
+            return bool(cursor.rowcount == 1)
+
+    async def give_approval(self, draft_id: int, approved_by: list[str],
+                            text: str | None) -> bool:
+        """Record the approvers so far of a pending action draft that needs one more (and the
+        text the first of them sends in place of the draft); False when it was no longer
+        pending or someone else recorded theirs first."""
+        async with self._db.transaction() as connection:
+            cursor = await connection.execute(
+                "UPDATE drafts SET approved_by = ?, sent_text = COALESCE(?, sent_text) "
+                "WHERE id = ? AND status = 'pending' AND approved_by = ?",
+                (json.dumps(approved_by), text, draft_id, json.dumps(approved_by[:-1])))
             return bool(cursor.rowcount == 1)
 
     async def keep_result(self, draft_id: int, message: str, outcome: str | None,
@@ -153,4 +179,5 @@ def draft(row: Row) -> Draft:
     """A drafts row as callers see it."""
     values = dict(row)
     values.pop("draft_key", None)
-    return Draft(**{**values, "args": json.loads(values["args"] or "{}")})
+    return Draft(**{**values, "args": json.loads(values["args"] or "{}"),
+                    "approved_by": tuple(json.loads(values["approved_by"] or "[]"))})

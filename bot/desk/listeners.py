@@ -23,7 +23,7 @@ class DeskListener(Protocol):
 
         `event` is one of `approval_requested`, `first_approval`, `approved`, `denied`,
         `expired`, `taken_over`, `handed_back`, and for shadow mode's drafts `draft_ready`,
-        `draft_sent`, `draft_edited`, `draft_rejected`.
+        `draft_first_approval`, `draft_sent`, `draft_edited`, `draft_rejected`.
         """
         ...
 

@@ -26,6 +26,9 @@ NOT_APPROVER = ("This draft carries an action; only people who may approve actio
 UNKNOWN = "There is no such draft."
 ALREADY = "This draft was already {status} (by {who}); nothing changed."
 EMPTY = "The text to send is empty; nothing was sent."
+SAME_APPROVER = "You already sent this one; it needs a second, different approver."
+SECOND_NEEDED = ("Noted. This amount needs a second approver to send it before anything "
+                 "happens.")
 BAD_LABEL = "Pick one of the labels: " + ", ".join(LABELS) + "."
 RELEASED = "Draft {status}; outcome: {outcome}."
 REJECTED = "Draft rejected ({label}). You now hold the conversation: answer the customer here."
@@ -40,8 +43,8 @@ class DraftResult:
     """What came of a click on Send, Edit or Reject."""
 
     status: str
-    """`sent`, `edited`, `rejected`, `not_allowed`, `already_decided`, `invalid` or
-    `unknown`."""
+    """`sent`, `edited`, `rejected`, `awaiting_second` (one of two approvers sent it),
+    `not_allowed`, `same_approver`, `already_decided`, `invalid` or `unknown`."""
     message: str
     """One sentence for the person who clicked."""
     case: Escalation | None = None
@@ -49,7 +52,7 @@ class DraftResult:
     @property
     def changed(self) -> bool:
         """True when the click changed anything."""
-        return self.status in ("sent", "edited", "rejected")
+        return self.status in ("sent", "edited", "rejected", "awaiting_second")
 
 
 class ShadowDesk:
@@ -95,22 +98,44 @@ class ShadowDesk:
         edited = text is not None and text.strip() != draft.reply.strip()
         if text is not None and not text.strip():
             return DraftResult("invalid", EMPTY, await self._case(draft))
-        if draft.action:
-            await self._approvers.accounts.refresh()
-        if draft.action and not self._approvers.allows(actor):
-            return DraftResult("not_allowed", NOT_APPROVER, await self._case(draft))
-        status = "edited" if edited else "sent"
         sent_text = text.strip()[:MAX_TEXT] if edited and text else None
-        if not await self.drafts.decide(draft.id, status, actor, text=sent_text):
+        if draft.action:
+            refusal = await self._approval_step(draft, actor, sent_text)
+            if refusal is not None:
+                return refusal
+        edited = edited or draft.sent_text is not None
+        status = "edited" if edited else "sent"
+        by = ", ".join([*draft.approved_by, actor])
+        if not await self.drafts.decide(draft.id, status, by, text=sent_text):
             return await self._already(draft.id)
         await self._record(draft, actor, f"draft_{status}", status,
-                           {"text": sent_text or draft.reply,
+                           {"text": sent_text or draft.sent_text or draft.reply,
                             **({"draft": draft.reply} if edited else {})})
         released = await self.drafts.get(draft.id)
         assert released is not None
         outcome = await self._releases.deliver(released)
         case = await self._after(released, status)
         return DraftResult(status, RELEASED.format(status=status, outcome=outcome), case)
+
+    async def _approval_step(self, draft: Draft, actor: str,
+                             text: str | None) -> DraftResult | None:
+        """An action draft is sent by approvers only, two different ones above the
+        two-approver amount: None when this click releases it."""
+        await self._approvers.accounts.refresh()
+        case = await self._case(draft)
+        if not self._approvers.allows(actor):
+            return DraftResult("not_allowed", NOT_APPROVER, case)
+        if actor in draft.approved_by:
+            return DraftResult("same_approver", SAME_APPROVER, case)
+        if len(draft.approved_by) + 1 >= draft.approvers_needed:
+            return None
+        if not await self.drafts.give_approval(draft.id, [*draft.approved_by, actor], text):
+            return await self._already(draft.id)
+        await self._record(draft, actor, "draft_sent", "approval_given",
+                           {"text": text or draft.reply})
+        case = await self._case(draft)
+        self._notifier.tell("case_changed", case, "draft_first_approval")
+        return DraftResult("awaiting_second", SECOND_NEEDED, case)
 
     async def reject(self, draft_id: int, actor: str, label: str,
                      note: str = "") -> DraftResult:

@@ -32,7 +32,10 @@ _DRAFTS = """
         outcome TEXT,
         result TEXT,
         escalation_id INTEGER,
-        created_at TEXT NOT NULL
+        created_at TEXT NOT NULL,
+        decision TEXT,
+        approvers_needed INTEGER NOT NULL DEFAULT 1,
+        approved_by TEXT NOT NULL DEFAULT '[]'
     );
     CREATE INDEX drafts_thread ON drafts (thread_id, status);
     CREATE INDEX drafts_case_type ON drafts (case_type, created_at);

@@ -18,10 +18,12 @@ from tests.fakes.smtp import SmtpSink
 APPROVER, HELPER = "console:amira", "console:jon"
 
 
-async def _start(tmp_path: Path, smtp: SmtpSink) -> tuple[Caseloop, CaptureChannel, Recorder]:
+async def _start(tmp_path: Path, smtp: SmtpSink,
+                 **settings: str) -> tuple[Caseloop, CaptureChannel, Recorder]:
     channel, recorder = CaptureChannel(), Recorder()
     app = await assemble(make_settings(tmp_path, CASELOOP_SMTP_URL=smtp.url,
-                                       CASELOOP_AUTONOMY="shadow"), extra_channels=[channel])
+                                       CASELOOP_AUTONOMY="shadow", **settings),
+                         extra_channels=[channel])
     app.desk.add_listener(recorder)
     accounts = app.desk.approvers.accounts
     if not await accounts.any_accounts():
@@ -164,3 +166,29 @@ async def test_a_release_cut_short_is_delivered_once_at_the_next_start(tmp_path,
         finally:
             await app.close()
     assert len([t for t in told if "refunded 38.40" in t]) == 1
+
+
+async def test_a_large_drafted_refund_needs_two_different_approvers_to_send(tmp_path, smtp):
+    app, channel, _ = await _start(tmp_path, smtp, CASELOOP_TWO_APPROVERS_ABOVE="100")
+    try:
+        noor = Customer(app, channel, "noor")
+        await verify(noor, smtp, "noor.haddad@example.org")
+        await noor.say("I'd like a refund for my armchair, order Q5560")
+        [case] = await app.desk.open_cases()
+        [draft] = case.waiting_drafts
+        assert (draft.args["amount"], draft.decision, draft.approvers_needed) == (
+            "120.00", "approve", 2)
+        first = await app.desk.shadow.send(draft.id, APPROVER, "Refunded in full, Noor.")
+        assert first.status == "awaiting_second"
+        assert (await app.desk.shadow.send(draft.id, APPROVER)).status == "same_approver"
+        assert (await app.store.get_order("Q5560")).refunded == Decimal("0.00")
+        second = await app.desk.shadow.send(draft.id, "console:admin")
+        assert second.status == "edited"
+        assert (await app.store.get_order("Q5560")).refunded == Decimal("120.00")
+        assert channel.texts_for("noor")[-1].startswith("Refunded in full, Noor. Your reference")
+        assert [(r.actor, r.outcome) for r in await app.audit.records()
+                if r.action in ("draft_sent", "draft_edited", "refund")] == [
+            (APPROVER, "approval_given"), ("console:admin", "edited"),
+            (f"{APPROVER}, console:admin", "done")]
+    finally:
+        await app.close()
