@@ -21,6 +21,8 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.slack.blocks import APPROVE, DENY, DENY_FORM, HAND_BACK, TAKE_OVER
+from channels.slack.draft_blocks import EDIT, EDIT_FORM, REJECT, REJECT_FORM, SEND
+from channels.slack.draft_handlers import DraftHandlers
 
 log = logging.getLogger("caseloop.slack")
 
@@ -32,6 +34,9 @@ _ANY = re.compile(".*")
 
 class Handlers(Protocol):
     """What the listeners hand their payloads to (`SlackHandlers`)."""
+
+    drafts: DraftHandlers
+    """Send, Edit and Reject on shadow mode's drafts, and their forms."""
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run work in the background, after the acknowledgement."""
@@ -104,14 +109,25 @@ def build_app(client: AsyncWebClient, *, signing_secret: str, verify_requests: b
     on_click(TAKE_OVER, handlers.on_take_over)
     on_click(HAND_BACK, handlers.on_hand_back)
 
+    on_click(SEND, handlers.drafts.on_send)
+    on_click(EDIT, handlers.drafts.on_edit)
+    on_click(REJECT, handlers.drafts.on_reject)
+
     @app.action(_ANY)
     async def other_click(ack: AsyncAck) -> None:
         await ack()
 
-    @app.view(DENY_FORM)
-    async def deny_form(ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()  # closes the form; the decision and its outcome follow in the thread
-        handlers.spawn(handlers.on_deny_form(body))
+    def on_form(callback_id: str,
+                work: Callable[[dict[str, Any]], Coroutine[Any, Any, None]]) -> None:
+        async def listener(ack: AsyncAck, body: dict[str, Any]) -> None:
+            await ack()  # closes the form; the decision and its outcome follow in the thread
+            handlers.spawn(work(body))
+
+        app.view(callback_id)(listener)
+
+    on_form(DENY_FORM, handlers.on_deny_form)
+    on_form(EDIT_FORM, handlers.drafts.on_edit_form)
+    on_form(REJECT_FORM, handlers.drafts.on_reject_form)
 
     @app.event("message")
     async def message(event: dict[str, Any]) -> None:

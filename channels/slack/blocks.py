@@ -1,5 +1,8 @@
 """Block Kit for escalated cases: the thread's parent message, its notes and the deny form.
 
+Shadow mode's drafts have their own messages in the thread (`draft_blocks`); the parent says how
+many wait.
+
 Pure functions from the desk's views to the arguments of `chat.postMessage`, `chat.update` and
 `views.open`; no I/O. Everything that came from a customer or the model is escaped, so a message
 reading `<!channel>` cannot ping a channel. The parent is rendered from the case as it stands, so
@@ -37,6 +40,7 @@ MAX_REASON = 500
 
 REASON_TITLES = {
     "approval": "Approval needed",
+    "shadow": "Shadow mode: a draft to review",
     "asked_for_person": "The customer asked for a person",
     "frustration": "The customer is frustrated",
     "safety": "A safety concern: fire, smoke, an injury or a danger",
@@ -77,19 +81,19 @@ def case_blocks(case: Escalation, event: str | None = None,
     title = REASON_TITLES.get(case.reason, case.reason)
     channel = CHANNEL_NAMES.get(case.channel or "", case.channel or "-")
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": _plain(f"Case #{case.id}: {title}", MAX_HEADER)},
-        _section(f"*Wants:* {escape(case.wants)}\n*Found:* {escape(case.found)}\n"
+        {"type": "header", "text": plain(f"Case #{case.id}: {title}", MAX_HEADER)},
+        section(f"*Wants:* {escape(case.wants)}\n*Found:* {escape(case.found)}\n"
                  f"*Why:* {escape(case.why)}"),
         {"type": "section", "fields": [
-            _mrkdwn(f"*Customer*\n{escape(case.customer_name)}"),
-            _mrkdwn(f"*Tier*\n{escape(case.customer_tier)}"),
-            _mrkdwn(f"*Channel*\n{escape(channel)}"),
-            _mrkdwn(f"*Mood*\n{SENTIMENTS.get(case.sentiment, escape(case.sentiment))}"),
+            mrkdwn(f"*Customer*\n{escape(case.customer_name)}"),
+            mrkdwn(f"*Tier*\n{escape(case.customer_tier)}"),
+            mrkdwn(f"*Channel*\n{escape(channel)}"),
+            mrkdwn(f"*Mood*\n{SENTIMENTS.get(case.sentiment, escape(case.sentiment))}"),
         ]},
     ]
     if case.approval is not None:
         blocks += _action_blocks(case.approval)
-    blocks += [_section(line) for line in _outcome(case, event, now)]
+    blocks += [section(line) for line in _outcome(case, event, now)]
     buttons = _buttons(case)
     if buttons:
         blocks.append({"type": "actions", "block_id": f"case_{case.id}", "elements": buttons})
@@ -126,8 +130,8 @@ def note_message(kind: str, text: str, actor: str | None,
     if kind == "suggestion":
         quoted = "\n".join(f">{line}" for line in body.splitlines() or [""])
         return {"text": f"Suggestion for you (not sent to the customer): {body}",
-                "blocks": [{"type": "context", "elements": [_mrkdwn(SUGGESTION_LABEL)]},
-                           _section(quoted)]}
+                "blocks": [{"type": "context", "elements": [mrkdwn(SUGGESTION_LABEL)]},
+                           section(quoted)]}
     return {"text": body}
 
 
@@ -137,12 +141,12 @@ def internal_note(body: str, actor: str | None, taken_by: str | None) -> dict[st
         taken_by and taken_by != actor) else ""
     if actor is not None and actor.startswith("slack:"):
         line = f"{INTERNAL_LABEL} from {who(actor)}: not sent to the customer.{owner}"
-        return {"text": line, "blocks": [{"type": "context", "elements": [_mrkdwn(line)]}]}
+        return {"text": line, "blocks": [{"type": "context", "elements": [mrkdwn(line)]}]}
     quoted = "\n".join(f">{line}" for line in body.splitlines() or [""])
     label = f"{INTERNAL_LABEL} from {who(actor)} (not sent to the customer)"
     return {"text": f"{label}: {body}",
-            "blocks": [{"type": "context", "elements": [_mrkdwn(label + owner)]},
-                       _section(quoted)]}
+            "blocks": [{"type": "context", "elements": [mrkdwn(label + owner)]},
+                       section(quoted)]}
 
 
 def deny_form(approval: ApprovalView, channel: str, thread_ts: str | None) -> dict[str, Any]:
@@ -153,14 +157,14 @@ def deny_form(approval: ApprovalView, channel: str, thread_ts: str | None) -> di
         "type": "modal",
         "callback_id": DENY_FORM,
         "private_metadata": json.dumps(metadata),
-        "title": _plain("Deny the request", MAX_MODAL_TEXT),
-        "submit": _plain("Deny", MAX_MODAL_TEXT),
-        "close": _plain("Cancel", MAX_MODAL_TEXT),
+        "title": plain("Deny the request", MAX_MODAL_TEXT),
+        "submit": plain("Deny", MAX_MODAL_TEXT),
+        "close": plain("Cancel", MAX_MODAL_TEXT),
         "blocks": [
-            _section(f"You are denying: *{escape(approval.description)}*\n"
+            section(f"You are denying: *{escape(approval.description)}*\n"
                      f"`{escape(call_text(approval.action, approval.args))}`"),
             {"type": "input", "block_id": REASON_BLOCK,
-             "label": _plain("Why? The customer is told this reason.", MAX_LABEL),
+             "label": plain("Why? The customer is told this reason.", MAX_LABEL),
              "element": {"type": "plain_text_input", "action_id": REASON_INPUT,
                          "multiline": True, "max_length": MAX_REASON}},
         ],
@@ -205,9 +209,9 @@ def _action_blocks(approval: ApprovalView) -> list[dict[str, Any]]:
     needed = ("1 approver" if approval.approvers_needed == 1
               else f"{approval.approvers_needed} different approvers")
     return [
-        _section(f"*Proposed action:* {escape(approval.description)}\n"
+        section(f"*Proposed action:* {escape(approval.description)}\n"
                  f"```{escape(call_text(approval.action, approval.args))}```"),
-        {"type": "context", "elements": [_mrkdwn(
+        {"type": "context", "elements": [mrkdwn(
             f"Policy rule `{escape(approval.rule)}` requires approval · {needed} · "
             f"expires {when(approval.expires_at or None)}")]},
     ]
@@ -234,6 +238,10 @@ def _outcome(case: Escalation, event: str | None, now: datetime | None) -> list[
                          f"more approver{'s' if missing != 1 else ''} (a different person)")
         if approval.result and approval.status != "pending":
             lines.append(f"Customer told: “{escape(approval.result)}”")
+    waiting = len(case.waiting_drafts)
+    if waiting:
+        lines.append(f":memo: {waiting} draft{'s' if waiting != 1 else ''} waiting in this "
+                     "thread: *Send*, *Edit* or *Reject* each.")
     dated = f" · {when(now or datetime.now(UTC))}" if event in ("taken_over", "handed_back") else ""
     if case.status == "open" and case.mode == "human":
         lines.append(f":raising_hand: *Taken over* by {who(case.taken_by)}{dated}. The bot is "
@@ -254,34 +262,41 @@ def _buttons(case: Escalation) -> list[dict[str, Any]]:
     approval = case.approval
     if approval is not None and approval.status == "pending":
         value = f"{approval.id}:{approval.digest}"
-        buttons += [_button("Approve", APPROVE, value, "primary"),
-                    _button("Deny", DENY, value, "danger")]
+        buttons += [button("Approve", APPROVE, value, "primary"),
+                    button("Deny", DENY, value, "danger")]
     if case.mode == "human":
-        buttons.append(_button("Hand back", HAND_BACK, str(case.id)))
+        buttons.append(button("Hand back", HAND_BACK, str(case.id)))
     else:
-        buttons.append(_button("Take over", TAKE_OVER, str(case.id)))
+        buttons.append(button("Take over", TAKE_OVER, str(case.id)))
     return buttons
 
 
-def _button(label: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    button: dict[str, Any] = {"type": "button", "text": _plain(label), "action_id": action_id,
-                              "value": value}
+# -- Block Kit's building blocks, shared with `draft_blocks` ---------------------------------
+
+def button(label: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    """A button carrying `value` back to `action_id`'s listener."""
+    element: dict[str, Any] = {"type": "button", "text": plain(label), "action_id": action_id,
+                               "value": value}
     if style:
-        button["style"] = style
-    return button
+        element["style"] = style
+    return element
 
 
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": _mrkdwn(text)}
+def section(text: str) -> dict[str, Any]:
+    """A section of mrkdwn text."""
+    return {"type": "section", "text": mrkdwn(text)}
 
 
-def _mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": _cut(text, MAX_SECTION)}
+def mrkdwn(text: str) -> dict[str, Any]:
+    """A mrkdwn text object, cut to Slack's limit."""
+    return {"type": "mrkdwn", "text": cut(text, MAX_SECTION)}
 
 
-def _plain(text: str, limit: int = MAX_BUTTON) -> dict[str, Any]:
-    return {"type": "plain_text", "text": _cut(text, limit), "emoji": True}
+def plain(text: str, limit: int = MAX_BUTTON) -> dict[str, Any]:
+    """A plain-text object, cut to `limit`."""
+    return {"type": "plain_text", "text": cut(text, limit), "emoji": True}
 
 
-def _cut(text: str, limit: int) -> str:
+def cut(text: str, limit: int) -> str:
+    """`text`, ending in an ellipsis when longer than `limit`."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

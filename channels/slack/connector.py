@@ -1,11 +1,12 @@
 """`SlackConnector`: the desk's cases shown in Slack, and people's clicks and replies carried back.
 
 As a desk listener it posts one parent message per case in the escalation channel (updated in
-place as the case changes) and mirrors the conversation into that message's thread. As a bolt
-app (in HTTP or Socket Mode) it hands Approve, Deny (with a reason form), Take over and Hand
-back clicks, and people's thread messages, to `SlackHandlers`, which turns them into desk
-operations. Requests on `/slack/events` are authenticated before anything parses them
-(`intake`).
+place as the case changes), mirrors the conversation into that message's thread, shows each of
+shadow mode's drafts as a message of its own in the thread (`DraftMessages`), and posts notices
+for the whole desk in the channel. As a bolt app (in HTTP or Socket Mode) it hands Approve, Deny
+(with a reason form), Take over and Hand back clicks, Send, Edit and Reject on drafts, and
+people's thread messages, to `SlackHandlers`, which turns them into desk operations. Requests
+on `/slack/events` are authenticated before anything parses them (`intake`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from starlette.responses import Response
 from channels.slack import intake
 from channels.slack.app import SHAPE_ERRORS, build_app
 from channels.slack.app_settings import SlackApp
-from channels.slack.blocks import case_message, note_message
+from channels.slack.blocks import case_message, escape, note_message
+from channels.slack.draft_messages import DraftMessages
 from channels.slack.handlers import Desk, SlackHandlers
 
 if TYPE_CHECKING:
@@ -67,6 +69,7 @@ class SlackConnector:
         self.socket = (AsyncSocketModeHandler(self.app, slack_app.app_token, logger=log)
                        if slack_app.mode == "socket" else None)
         self._threads: dict[int, tuple[str, str]] = {}
+        self._drafts = DraftMessages(self.client)
         self._connecting: asyncio.Task[None] | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -123,6 +126,7 @@ class SlackConnector:
         thread = self._thread_of(case)
         if thread is not None:
             await self.client.chat_update(channel=thread[0], ts=thread[1], **case_message(case))
+            await self._drafts.show(case, thread)
             return
         try:
             posted = await self.client.chat_postMessage(channel=self.channel_id,
@@ -135,9 +139,12 @@ class SlackConnector:
         channel, ts = str(posted.get("channel") or self.channel_id), str(posted["ts"])
         self._threads[case.id] = (channel, ts)
         await self._desk.attach_slack_thread(case.id, channel, ts)
+        await self._drafts.show(case, (channel, ts))
 
     async def case_changed(self, case: Escalation, event: str) -> None:
-        """Show the change on the parent message: who, when, the outcome, the buttons left."""
+        """Show the change on the parent message (who, when, the outcome, the buttons left),
+        and on the messages of the case's drafts: a new draft is posted, a decided one shows
+        its outcome."""
         thread = self._thread_of(case)
         if thread is None:  # never shown (Slack was unreachable then): show it now
             await self.case_opened(case)
@@ -146,6 +153,11 @@ class SlackConnector:
                 return
         await self.client.chat_update(channel=thread[0], ts=thread[1],
                                       **case_message(case, event, datetime.now(UTC)))
+        await self._drafts.show(case, thread)
+
+    async def desk_notice(self, text: str) -> None:
+        """Post a notice for the whole desk in the escalation channel."""
+        await self.client.chat_postMessage(channel=self.channel_id, text=escape(text))
 
     async def case_note(self, case: Escalation, kind: str, text: str, actor: str | None) -> None:
         """Post a line in the case's thread (not a person's own Slack message, already there)."""

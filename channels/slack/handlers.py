@@ -1,4 +1,5 @@
-"""What people do in Slack, carried to the desk: Approve, Deny, Take over, Hand back, replies.
+"""What people do in Slack, carried to the desk: Approve, Deny, Take over, Hand back, replies,
+and shadow mode's Send, Edit and Reject (`draft_handlers`).
 
 Bolt's listeners (`app`) acknowledge each click, form and thread message, then hand it here.
 The desk checks everything (who may decide, the action's digest, expiry, a second click, who may
@@ -19,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.slack import payloads
 from channels.slack.blocks import deny_form, who
+from channels.slack.draft_handlers import DraftDesk, DraftHandlers
 
 if TYPE_CHECKING:
     from bot.desk.decisions import DecisionResult
@@ -44,10 +46,9 @@ NOT_AN_AGENT_TO_ANSWER = ("Not sent to the customer: only the agents set for thi
                           "take cases over and answer customers.")
 
 
-class Desk(Protocol):
+class Desk(DraftDesk, Protocol):
     """The desk operations Slack needs (see `bot.desk.desk.Desk`)."""
 
-    def may_decide(self, actor: str) -> bool: ...
     async def decide(self, approval_id: int, actor: str, *, approve: bool,
                      digest: str | None = None, reason: str | None = None
                      ) -> DecisionResult: ...
@@ -57,7 +58,6 @@ class Desk(Protocol):
                                 ) -> Escalation | None: ...
     async def hand_back(self, case_id: int, actor: str) -> Escalation | None: ...
     async def attach_slack_thread(self, case_id: int, channel: str, ts: str) -> None: ...
-    async def case_for_slack_thread(self, channel: str, ts: str) -> Escalation | None: ...
     async def remember_slack_event(self, event_id: str) -> bool: ...
 
 
@@ -80,6 +80,8 @@ class SlackHandlers:
         self._agents = agents
         self._tasks: set[asyncio.Task[None]] = set()
         self._thread_messages = asyncio.Lock()
+        self.drafts = DraftHandlers(desk, client, self._tell, self.is_agent)
+        """Send, Edit and Reject on shadow mode's drafts."""
 
     async def idle(self, timeout: float | None = None) -> None:
         """Wait until the work started by clicks and messages so far is done; with a timeout,
@@ -107,8 +109,8 @@ class SlackHandlers:
         click, ref = _approval_click(body)
         if click is None or ref is None:
             return
-        result = await self._desk.decide(ref.approval_id, _actor(click.user), approve=True,
-                                         digest=ref.digest)
+        result = await self._desk.decide(ref.approval_id, payloads.actor(click.user),
+                                         approve=True, digest=ref.digest)
         if result.status not in SHOWN_TO_CLICKER:
             await self._tell(click.channel, click.user, result.message)
 
@@ -117,7 +119,7 @@ class SlackHandlers:
         click, ref = _approval_click(body)
         if click is None or ref is None or click.trigger_id is None:
             return
-        if not self._desk.may_decide(_actor(click.user)):
+        if not self._desk.may_decide(payloads.actor(click.user)):
             await self._tell(click.channel, click.user, NOT_AN_APPROVER)
             return
         case = (await self._desk.case_for_slack_thread(click.channel, click.message_ts)
@@ -137,7 +139,7 @@ class SlackHandlers:
         if submitted is None:
             return
         result = await self._desk.decide(
-            submitted.approval.approval_id, _actor(submitted.user), approve=False,
+            submitted.approval.approval_id, payloads.actor(submitted.user), approve=False,
             digest=submitted.approval.digest, reason=submitted.reason or None)
         if result.status not in SHOWN_TO_CLICKER:
             await self._tell(submitted.channel, submitted.user, result.message,
@@ -152,7 +154,7 @@ class SlackHandlers:
         if not self.is_agent(click.user):
             await self._tell(click.channel, click.user, NOT_AN_AGENT)
             return
-        actor = _actor(click.user)
+        actor = payloads.actor(click.user)
         case = await self._desk.take_over(case_id, actor)
         if case is None or case.status != "open":
             await self._tell(click.channel, click.user, CASE_IS_CLOSED)
@@ -185,7 +187,7 @@ class SlackHandlers:
             case = await self._desk.case_for_slack_thread(message.channel, message.thread_ts)
             if case is None:
                 return
-            actor = _actor(message.user)
+            actor = payloads.actor(message.user)
             if message.hands_back:
                 refusal = await self._hand_back(case.id, message.user)
             elif await self._desk.reply(case.id, actor, message.text):
@@ -199,7 +201,8 @@ class SlackHandlers:
         """Hand a case back for `user`; None when done, else what to tell them."""
         if not self.is_agent(user):
             return NOT_AN_AGENT
-        return None if await self._desk.hand_back(case_id, _actor(user)) else CANNOT_HAND_BACK
+        handed_back = await self._desk.hand_back(case_id, payloads.actor(user))
+        return None if handed_back else CANNOT_HAND_BACK
 
     async def _not_sent(self, message: payloads.ThreadMessage, actor: str) -> str | None:
         """What becomes of words the desk did not send: a note on a case someone else holds
@@ -229,10 +232,6 @@ def _approval_click(body: dict[str, Any]
                     ) -> tuple[payloads.Click | None, payloads.ApprovalRef | None]:
     click = payloads.click(body)
     return click, payloads.approval_ref(click.value) if click else None
-
-
-def _actor(user: str) -> str:
-    return f"slack:{user}"
 
 
 async def _logged(work: Coroutine[Any, Any, None]) -> None:

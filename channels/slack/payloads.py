@@ -11,6 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from channels.slack.blocks import HANDBACK_COMMAND, REASON_BLOCK, REASON_INPUT
+from channels.slack.draft_blocks import (
+    LABEL_BLOCK,
+    LABEL_INPUT,
+    NOTE_BLOCK,
+    NOTE_INPUT,
+    TEXT_BLOCK,
+    TEXT_INPUT,
+)
 
 HUMAN_SUBTYPES = (None, "thread_broadcast")
 """Message subtypes a person writes: a plain reply, or one also sent to the channel."""
@@ -33,6 +41,13 @@ class Click:
     channel: str | None
     message_ts: str | None
     trigger_id: str | None
+    thread_ts: str | None = None
+    """The thread the clicked message is in (a draft's message), None for a parent."""
+
+    @property
+    def thread(self) -> str | None:
+        """The ts of the parent of the thread the click was in."""
+        return self.thread_ts or self.message_ts
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,27 @@ class DenySubmission:
     thread_ts: str | None
 
 
+@dataclass(frozen=True)
+class DraftSubmission:
+    """The Edit or Reject form sent: which draft, the text or the label and note, and where its
+    thread is."""
+
+    user: str
+    draft_id: int
+    text: str | None
+    """The edited text (the Edit form)."""
+    label: str | None
+    """The label picked (the Reject form)."""
+    note: str
+    channel: str | None
+    thread_ts: str | None
+
+
+def actor(user: str) -> str:
+    """A Slack user as the desk names them (`slack:U123`)."""
+    return f"slack:{user}"
+
+
 def approval_ref(value: str | None) -> ApprovalRef | None:
     """An Approve or Deny button's value (`<approval id>:<digest>`)."""
     approval_id, _, digest = (value or "").partition(":")
@@ -70,7 +106,8 @@ def approval_ref(value: str | None) -> ApprovalRef | None:
 
 
 def case_id(value: str | None) -> int | None:
-    """A Take over or Hand back button's value (the case id)."""
+    """A Take over or Hand back button's value (the case id); a Send, Edit or Reject button's
+    (the draft id)."""
     return int(value) if value and value.isdigit() else None
 
 
@@ -89,6 +126,8 @@ def click(body: dict[str, Any]) -> Click | None:
         message_ts=_str(_dict(body.get("message")).get("ts")
                         or _dict(body.get("container")).get("message_ts")),
         trigger_id=_str(body.get("trigger_id")),
+        thread_ts=_str(_dict(body.get("message")).get("thread_ts")
+                       or _dict(body.get("container")).get("thread_ts")),
     )
 
 
@@ -113,22 +152,52 @@ def thread_message(event: dict[str, Any], channel: str) -> ThreadMessage | None:
 
 def deny_submission(body: dict[str, Any]) -> DenySubmission | None:
     """The deny form's `view_submission` payload read back."""
+    form = _form(body)
+    if form is None:
+        return None
+    user, metadata, values = form
+    approval_id, digest = metadata.get("approval"), metadata.get("digest")
+    if not isinstance(approval_id, int) or not isinstance(digest, str):
+        return None
+    reason = _input(values, REASON_BLOCK, REASON_INPUT) or ""
+    return DenySubmission(user=user, approval=ApprovalRef(approval_id, digest),
+                          reason=reason.strip(), channel=_str(metadata.get("channel")),
+                          thread_ts=_str(metadata.get("thread_ts")))
+
+
+def draft_submission(body: dict[str, Any]) -> DraftSubmission | None:
+    """The Edit or Reject form's `view_submission` payload read back."""
+    form = _form(body)
+    if form is None:
+        return None
+    user, metadata, values = form
+    draft_id = metadata.get("draft")
+    if not isinstance(draft_id, int) or isinstance(draft_id, bool):
+        return None
+    picked = _dict(_dict(_dict(values.get(LABEL_BLOCK)).get(LABEL_INPUT)).get("selected_option"))
+    return DraftSubmission(user=user, draft_id=draft_id,
+                           text=_input(values, TEXT_BLOCK, TEXT_INPUT),
+                           label=_str(picked.get("value")),
+                           note=(_input(values, NOTE_BLOCK, NOTE_INPUT) or "").strip(),
+                           channel=_str(metadata.get("channel")),
+                           thread_ts=_str(metadata.get("thread_ts")))
+
+
+def _form(body: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+    """Who sent a form, the metadata it carried and the values typed into it."""
     view = _dict(body.get("view"))
     user = _dict(body.get("user")).get("id")
     try:
-        metadata = json.loads(view.get("private_metadata") or "{}")
+        metadata = json.loads(_str(view.get("private_metadata")) or "{}")
     except ValueError:
         return None
     if not isinstance(metadata, dict) or not isinstance(user, str):
         return None
-    approval_id, digest = metadata.get("approval"), metadata.get("digest")
-    if not isinstance(approval_id, int) or not isinstance(digest, str):
-        return None
-    values = _dict(_dict(view.get("state")).get("values"))
-    reason = _str(_dict(_dict(values.get(REASON_BLOCK)).get(REASON_INPUT)).get("value")) or ""
-    return DenySubmission(user=user, approval=ApprovalRef(approval_id, digest),
-                          reason=reason.strip(), channel=_str(metadata.get("channel")),
-                          thread_ts=_str(metadata.get("thread_ts")))
+    return user, metadata, _dict(_dict(view.get("state")).get("values"))
+
+
+def _input(values: dict[str, Any], block: str, action: str) -> str | None:
+    return _str(_dict(_dict(values.get(block)).get(action)).get("value"))
 
 
 def _dict(value: Any) -> dict[str, Any]:
