@@ -53,6 +53,11 @@ class DraftReleases:
             await self._on_outcome(draft.request, outcome)
         return outcome
 
+    async def rejected(self, draft: Draft) -> None:
+        """A draft's action was turned down: its case waits with the person who rejected it."""
+        if draft.action:
+            await self._on_outcome(draft.request, "rejected")
+
     async def _carry_out(self, draft: Draft, text: str) -> tuple[str, str]:
         assert draft.customer_id is not None and draft.action is not None
         record = {"actor": draft.decided_by or "desk", "customer_id": draft.customer_id,

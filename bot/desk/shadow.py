@@ -151,6 +151,7 @@ class ShadowDesk:
             return await self._already(found.id)
         await self._record(found, actor, "draft_rejected", "rejected",
                            {"label": label, "note": note})
+        await self._releases.rejected(found)
         case = await self._after(found, "rejected")
         if case is not None and case.status == "open":
             case = await self._take_over(case.id, actor) or case

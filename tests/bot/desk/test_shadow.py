@@ -112,6 +112,8 @@ async def test_a_rejected_draft_does_nothing_and_the_person_takes_over(shadow_ap
     [record] = [r for r in await app.audit.records() if r.action == "draft_rejected"]
     assert record.detail == {"label": "wrong policy", "note": "lamps are final sale"}
     assert not any("refunded" in t for t in channel.texts_for("noor"))
+    [refund_case] = [c for c in await app.cases.for_customer("K-77") if c.reason == "refund"]
+    assert refund_case.stage == "escalated"
 
 
 async def test_the_holding_message_is_said_once_while_drafts_wait(shadow_app, smtp):
