@@ -1,12 +1,16 @@
-"""One case in the console: summary, approval with its forms, transcript and audit trail."""
+"""One case in the console: summary, approval with its forms, drafts, transcript and audit
+trail."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.audit import AuditRecord
+from bot.autonomy.levels import CaseTypeLevel
 from bot.desk.escalations import ApprovalView, Escalation
 from bot.runtime.transcript import Line
+from bot.web.console.draft_cards import drafts_section
 from bot.web.console.html import age, args_list, e, hidden, page, reason_label, speaker, when
 from bot.web.console.pages import approvals_given, mode_label
 
@@ -18,18 +22,24 @@ LIVE_SECONDS = 4
 
 def case_page(case: Escalation, *, transcript: list[Line], audit: list[AuditRecord],
               operator: str, csrf: str, now: datetime, flash: str | None = None,
-              may_decide: bool = True) -> str:
-    """Everything about one case, and the operations that fit its state and the operator."""
+              may_decide: bool = True, editing: int | None = None,
+              stopped: Sequence[CaseTypeLevel] = ()) -> str:
+    """Everything about one case, and the operations that fit its state and the operator.
+
+    `editing` is the draft whose Edit button was pressed; `stopped` the case types a guardrail
+    put back in shadow mode (a banner).
+    """
     body = (
         f'<p class="crumbs"><a href="/console">All cases</a> · '
         f'<a href="/console/cases/{case.id}">Refresh</a></p>'
         f"{_summary(case, now)}"
         f"{_approval(case, csrf, may_decide) if case.approval else ''}"
+        f"{drafts_section(case, csrf, may_decide, editing)}"
         f"{_human_controls(case, csrf)}"
         f"{_transcript(transcript)}{_audit(audit)}"
     )
     return page(f"Case #{case.id}", body, operator=operator, csrf=csrf, flash=flash,
-                live_seconds=LIVE_SECONDS if case.status == "open" else None)
+                live_seconds=LIVE_SECONDS if case.status == "open" else None, stopped=stopped)
 
 
 def _summary(case: Escalation, now: datetime) -> str:

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.autonomy.levels import CaseTypeLevel
+
 REASONS = {
     "approval": "Needs approval",
+    "shadow": "Draft to release",
     "asked_for_person": "Asked for a person",
     "frustration": "Frustrated customer",
     "safety": "Safety concern",
     "backend_error": "Backend error",
 }
+NAVIGATION = (("/console", "Cases"), ("/console/kpis", "KPIs"), ("/console/autonomy", "Autonomy"))
+GUARDRAIL = "guardrail"
+"""Who set a case type's level when a guardrail stopped the line."""
+STOPPED = ("{case_type} was put back in shadow mode by a guardrail{on}: {reason}. Its replies "
+           "and actions wait for a person until someone promotes it again.")
 
 
 def e(value: object) -> str:
@@ -23,18 +32,21 @@ def e(value: object) -> str:
 
 def page(title: str, body: str, *, operator: str | None = None, csrf: str = "",
          flash: str | None = None, refresh_seconds: int | None = None,
-         live_seconds: int | None = None) -> str:
-    """A whole console page: header, notice, body.
+         live_seconds: int | None = None, stopped: Sequence[CaseTypeLevel] = ()) -> str:
+    """A whole console page: header, banner, notice, body.
 
     The header names the operator, with a sign-out form for a session (one with a `csrf`).
     `refresh_seconds` reloads the whole page that often; `live_seconds` has a small script
-    update the page's `#transcript` and `#audit` sections that often instead.
+    update the page's `#transcript` and `#audit` sections that often instead. `stopped` are
+    the case types a guardrail put back in shadow mode: a banner names each.
     """
     refresh = (f'<meta http-equiv="refresh" content="{refresh_seconds}">'
                if refresh_seconds else "")
     account = ""
     if operator is not None:
-        account = f'<span class="who">Signed in as <strong>{e(operator)}</strong></span>'
+        links = "".join(f'<a href="{href}">{e(label)}</a>' for href, label in NAVIGATION)
+        account = (f'<nav aria-label="Console">{links}</nav>'
+                   f'<span class="who">Signed in as <strong>{e(operator)}</strong></span>')
     if operator is not None and csrf:
         account += ('<form method="post" action="/console/logout" class="inline">'
                     f'{hidden("csrf", csrf)}<button type="submit" class="link">Sign out</button>'
@@ -51,7 +63,8 @@ def page(title: str, body: str, *, operator: str | None = None, csrf: str = "",
         f"<title>{e(title)} · Caseloop console</title>\n"
         f'<link rel="stylesheet" href="/static/console.css">\n{script}</head>\n<body>\n'
         '<header class="top"><a class="brand" href="/console">Caseloop console</a>'
-        f"{account}</header>\n{notice}\n<main{live}>\n{body}\n</main>\n</body>\n</html>\n"
+        f"{account}</header>\n{_banner(stopped)}{notice}\n<main{live}>\n{body}\n</main>\n"
+        "</body>\n</html>\n"
     )
 
 
@@ -105,11 +118,31 @@ def reason_label(reason: str) -> str:
     return REASONS.get(reason, reason.replace("_", " ").capitalize())
 
 
+def case_type_label(case_type: str) -> str:
+    """A case type in words: `Address change`."""
+    return case_type.replace("_", " ").capitalize()
+
+
 def speaker(role: str) -> str:
     """Who wrote a transcript line: `Customer`, `Bot`, or the person (`console:ana`)."""
     if role.startswith("agent:"):
         return role.removeprefix("agent:")
     return role.capitalize()
+
+
+def _banner(stopped: Sequence[CaseTypeLevel]) -> str:
+    if not stopped:
+        return ""
+    items = "".join(f'<li data-case-type="{e(state.case_type)}">{e(_stop(state))}</li>'
+                    for state in stopped)
+    return (f'<aside class="banner" aria-label="Guardrails"><ul>{items}</ul>'
+            '<a href="/console/autonomy">Autonomy by case type</a></aside>\n')
+
+
+def _stop(state: CaseTypeLevel) -> str:
+    return STOPPED.format(case_type=case_type_label(state.case_type),
+                          on=f" on {when(state.set_at)}" if state.set_at else "",
+                          reason=state.reason or "no reason given")
 
 
 def _value(value: object) -> str:

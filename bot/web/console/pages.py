@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
+from bot.autonomy.levels import CaseTypeLevel
 from bot.desk.escalations import ApprovalView, Escalation
 from bot.web.console.html import age, args_list, e, hidden, page, reason_label, when
 
@@ -61,7 +63,8 @@ def link_page(*, name: str, token: str, approver: bool) -> str:
 
 
 def cases_page(*, open_cases: list[Escalation], pending: list[Escalation], closed: list[Escalation],
-               operator: str, csrf: str, now: datetime, flash: str | None = None) -> str:
+               operator: str, csrf: str, now: datetime, flash: str | None = None,
+               stopped: Sequence[CaseTypeLevel] = ()) -> str:
     """Open cases and pending approvals, newest first, with recently closed cases below."""
     body = (
         f'<section class="card"><h1>Pending approvals <span class="count">{len(pending)}</span>'
@@ -74,7 +77,7 @@ def cases_page(*, open_cases: list[Escalation], pending: list[Escalation], close
         "satisfaction</a></p>"
     )
     return page("Cases", body, operator=operator, csrf=csrf, flash=flash,
-                refresh_seconds=LIST_REFRESH_SECONDS)
+                refresh_seconds=LIST_REFRESH_SECONDS, stopped=stopped)
 
 
 def error_page(title: str, detail: str, *, operator: str | None = None, csrf: str = "") -> str:

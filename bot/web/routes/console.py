@@ -1,4 +1,5 @@
-"""The operator console at /console: see cases, approve or deny, take over, reply.
+"""The operator console at /console: see cases, approve or deny, take over, reply; send, edit
+or reject shadow drafts (`draft_decisions`), and set each case type's autonomy (`autonomy`).
 
 People sign in with their account's one-time link (`bot/web/console/sign_in.py`: a session cookie);
 scripts send `Authorization: Bearer <admin token>` and get JSON when they ask for it (`Accept:
@@ -12,30 +13,36 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from bot.cases.kpis import kpi_report
 from bot.desk.escalations import Escalation
-from bot.web.console import sign_in
-from bot.web.console.auth import Operator
+from bot.web.console import autonomy, draft_decisions, sign_in
 from bot.web.console.case_page import REPLY_MAX_CHARS, case_page
 from bot.web.console.kpi_page import kpi_page
 from bot.web.console.pages import cases_page
 from bot.web.console.problems import Problem
+from bot.web.console.routing import (
+    MAX_ID,
+    Id,
+    Operating,
+    Posting,
+    answer,
+    case_json,
+    case_target,
+    find_case,
+    stopped_case_types,
+)
 from bot.web.console.web import (
     ConsoleRoute,
     Posted,
     csrf_for,
-    flash_redirect,
     html_response,
-    posted,
-    signed_in,
     wants_json,
     with_flash,
 )
 
-MAX_ID = 2**62
 REASON_MAX_CHARS = 500
 CLOSED_SHOWN = 20
 TAKEN_OVER = "You have the case: the bot stays silent until you hand it back."
@@ -45,12 +52,12 @@ HELD_BY_OTHER = "{who} has taken this case over: only they write to the customer
 NOT_AN_APPROVER = ("Only approvers can approve or deny requests; you may take the case over, "
                    "reply and hand it back.")
 
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-Operating = Annotated[Operator, Depends(signed_in)]
-Posting = Annotated[Posted, Depends(posted)]
+Editing = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
 router.include_router(sign_in.router)
+router.include_router(draft_decisions.router)
+router.include_router(autonomy.router)
 
 
 @router.get("")
@@ -60,12 +67,13 @@ async def cases(request: Request, operator: Operating) -> Response:
     open_cases, pending = await desk.open_cases(), await desk.pending_approvals()
     closed = await desk.closed_cases(limit=CLOSED_SHOWN)
     if wants_json(request, operator):
-        return JSONResponse({"pending_approvals": [_case_json(c) for c in pending],
-                             "open_cases": [_case_json(c) for c in open_cases],
-                             "closed_cases": [_case_json(c) for c in closed]})
+        return JSONResponse({"pending_approvals": [case_json(c) for c in pending],
+                             "open_cases": [case_json(c) for c in open_cases],
+                             "closed_cases": [case_json(c) for c in closed]})
+    stopped = await stopped_case_types(request)
     return with_flash(request, lambda notice: cases_page(
         open_cases=open_cases, pending=pending, closed=closed, operator=operator.name,
-        csrf=csrf_for(request, operator), now=datetime.now(UTC), flash=notice))
+        csrf=csrf_for(request, operator), now=datetime.now(UTC), flash=notice, stopped=stopped))
 
 
 @router.get("/kpis")
@@ -75,24 +83,29 @@ async def kpis(request: Request, operator: Operating) -> Response:
     report = await kpi_report(caseloop.cases, caseloop.audit)
     if wants_json(request, operator):
         return JSONResponse(report.as_json())
-    return html_response(kpi_page(report, operator=operator.name,
-                                  csrf=csrf_for(request, operator)))
+    return html_response(kpi_page(report, operator=operator.name, csrf=csrf_for(request, operator),
+                                  stopped=await stopped_case_types(request)))
 
 
 @router.get("/cases/{case_id}")
-async def case(request: Request, case_id: Id, operator: Operating) -> Response:
-    """One case: summary, approval, transcript across channels and audit trail."""
+async def case(request: Request, case_id: Id, operator: Operating,
+               edit: Editing = None) -> Response:
+    """One case: summary, approval, drafts, transcript across channels and audit trail.
+
+    `edit` names the draft whose Edit button was pressed: its text opens in a form.
+    """
     desk = request.app.state.caseloop.desk
-    found = await _case_or_404(request, case_id)
+    found = await find_case(request, case_id)
     transcript, audit = await desk.transcript(case_id), await desk.audit_trail(case_id)
     if wants_json(request, operator):
-        return JSONResponse({"case": _case_json(found),
+        return JSONResponse({"case": case_json(found),
                              "transcript": [asdict(line) for line in transcript],
                              "audit": [record.as_json() for record in audit]})
+    stopped = await stopped_case_types(request)
     return with_flash(request, lambda notice: case_page(
         found, transcript=transcript, audit=audit, operator=operator.name,
         csrf=csrf_for(request, operator), now=datetime.now(UTC), flash=notice,
-        may_decide=operator.approver))
+        may_decide=operator.approver, editing=edit, stopped=stopped))
 
 
 @router.post("/approvals/{approval_id}/approve")
@@ -110,25 +123,25 @@ async def deny(request: Request, approval_id: Id, post: Posting) -> Response:
 @router.post("/cases/{case_id}/take-over")
 async def take_over(request: Request, case_id: Id, post: Posting) -> Response:
     """Put the case in human mode: the bot stays silent, the operator writes."""
-    await _case_or_404(request, case_id)
+    await find_case(request, case_id)
     taken = await request.app.state.caseloop.desk.take_over(case_id, post.operator.actor)
     if taken is None or taken.taken_by != post.operator.actor:
-        now = taken or await _case_or_404(request, case_id)
-        return _outcome(request, post, case_id, _why_not_taken(now), 409, {"case": _case_json(now)})
-    return _outcome(request, post, case_id, TAKEN_OVER, 200, {"case": _case_json(taken)})
+        now = taken or await find_case(request, case_id)
+        return _outcome(request, post, case_id, _why_not_taken(now), 409, {"case": case_json(now)})
+    return _outcome(request, post, case_id, TAKEN_OVER, 200, {"case": case_json(taken)})
 
 
 @router.post("/cases/{case_id}/reply")
 async def reply(request: Request, case_id: Id, post: Posting) -> Response:
     """Send the operator's message to the customer on their channel."""
-    found = await _case_or_404(request, case_id)
+    found = await find_case(request, case_id)
     text = post.fields.get("text", "").strip()
     if not text:
         raise Problem(400, "Nothing to send", "Write something to send to the customer.")
     if len(text) > REPLY_MAX_CHARS:
         raise Problem(400, "Too long", f"A reply is at most {REPLY_MAX_CHARS} characters.")
     if not await request.app.state.caseloop.desk.reply(case_id, post.operator.actor, text):
-        now = await _case_or_404(request, case_id)
+        now = await find_case(request, case_id)
         holder = now.taken_by if now.mode == "human" else None
         why = (HELD_BY_OTHER.format(who=holder.partition(":")[2] or holder)
                if holder and holder != post.operator.actor else NOT_TAKEN_OVER)
@@ -144,13 +157,13 @@ async def hand_back(request: Request, case_id: Id, post: Posting) -> Response:
     Only a case a person holds is handed back: a page left open after someone else handed it
     back changes nothing (the desk itself would close a case the bot still answers).
     """
-    found = await _case_or_404(request, case_id)
+    found = await find_case(request, case_id)
     if found.mode != "human":
-        return _outcome(request, post, case_id, NOT_TAKEN_OVER, 409, {"case": _case_json(found)})
+        return _outcome(request, post, case_id, NOT_TAKEN_OVER, 409, {"case": case_json(found)})
     back = await request.app.state.caseloop.desk.hand_back(case_id, post.operator.actor)
     if back is None:
         return _outcome(request, post, case_id, NOT_TAKEN_OVER, 409, {"case": None})
-    return _outcome(request, post, case_id, HANDED_BACK, 200, {"case": _case_json(back)})
+    return _outcome(request, post, case_id, HANDED_BACK, 200, {"case": case_json(back)})
 
 
 async def _decide(request: Request, approval_id: int, post: Posting, *, approve: bool) -> Response:
@@ -171,24 +184,8 @@ async def _decide(request: Request, approval_id: int, post: Posting, *, approve:
     if result.status == "not_allowed":
         raise Problem(403, "Approvers only", NOT_AN_APPROVER)
     case_id = result.case.id if result.case is not None else None
-    body = {"status": result.status, "changed": result.changed,
-            "case": _case_json(result.case) if result.case is not None else None}
+    body = {"status": result.status, "changed": result.changed, "case": case_json(result.case)}
     return _outcome(request, post, case_id, result.message, 200 if result.changed else 409, body)
-
-
-def _outcome(request: Request, post: Posted, case_id: int | None, message: str, status: int,
-             body: dict[str, Any]) -> Response:
-    if post.wants_json:
-        return JSONResponse({**body, "message": message}, status_code=status)
-    target = f"/console/cases/{case_id}" if case_id is not None else "/console"
-    return flash_redirect(request, target, message)
-
-
-async def _case_or_404(request: Request, case_id: int) -> Escalation:
-    found = await request.app.state.caseloop.desk.case(case_id)
-    if found is None:
-        raise Problem(404, "No such case", f"There is no case #{case_id}.")
-    return found
 
 
 def _why_not_taken(case: Escalation) -> str:
@@ -199,5 +196,6 @@ def _why_not_taken(case: Escalation) -> str:
     return "The case could not be taken over."
 
 
-def _case_json(case: Escalation) -> dict[str, Any]:
-    return asdict(case)
+def _outcome(request: Request, post: Posted, case_id: int | None, message: str, status: int,
+             body: dict[str, Any]) -> Response:
+    return answer(request, post, case_target(case_id), message, status, body)

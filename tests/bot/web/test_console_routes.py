@@ -29,20 +29,27 @@ class Page(HTMLParser):
         self.parts: list[str] = []
         self.forms: dict[str, dict[str, str]] = {}
         self._form: dict[str, str] | None = None
+        self._textarea: str | None = None
         self.feed(response.text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         fields = dict(attrs)
         if tag == "form":
             self._form = self.forms.setdefault(fields.get("action") or "", {})
-        elif tag in ("input", "textarea") and self._form is not None and fields.get("name"):
+        elif tag in ("input", "textarea", "select") and self._form is not None and (
+                fields.get("name")):
             self._form[fields["name"] or ""] = fields.get("value") or ""
+            self._textarea = fields["name"] if tag == "textarea" else None
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
             self._form = None
+        elif tag == "textarea":
+            self._textarea = None
 
     def handle_data(self, data: str) -> None:
+        if self._textarea is not None and self._form is not None:
+            self._form[self._textarea] += data
         if data.strip():
             self.parts.append(data.strip())
 
