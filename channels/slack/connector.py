@@ -139,7 +139,7 @@ class SlackConnector:
         channel, ts = str(posted.get("channel") or self.channel_id), str(posted["ts"])
         self._threads[case.id] = (channel, ts)
         await self._desk.attach_slack_thread(case.id, channel, ts)
-        await self._drafts.show(case, (channel, ts))
+        await self._drafts.show(case, (channel, ts), new_thread=True)
 
     async def case_changed(self, case: Escalation, event: str) -> None:
         """Show the change on the parent message (who, when, the outcome, the buttons left),

@@ -40,9 +40,15 @@ class DraftMessages:
         self._searched: set[int] = set()
         """Cases whose threads were read for drafts posted before a restart."""
 
-    async def show(self, case: Escalation, thread: tuple[str, str]) -> None:
-        """Post the case's new drafts in its thread, and update those whose state changed."""
+    async def show(self, case: Escalation, thread: tuple[str, str],
+                   new_thread: bool = False) -> None:
+        """Post the case's new drafts in its thread, and update those whose state changed.
+
+        `new_thread`: the thread was just started, so it holds no draft yet.
+        """
         channel, thread_ts = thread
+        if new_thread:
+            self._searched.add(case.id)
         if case.id not in self._searched and any(d.id not in self._shown for d in case.drafts):
             self._searched.add(case.id)
             self._shown.update({draft_id: (ts, None) for draft_id, ts in

@@ -1,20 +1,41 @@
-"""Slack's payloads read back: buttons, the deny form and people's thread messages."""
+"""Slack's payloads read back: buttons, the deny, edit and reject forms, and people's thread
+messages."""
 
 from __future__ import annotations
 
 import pytest
 
 from channels.slack.blocks import APPROVE, REASON_BLOCK, REASON_INPUT, deny_form
+from channels.slack.draft_blocks import (
+    LABEL_BLOCK,
+    LABEL_INPUT,
+    NOTE_BLOCK,
+    NOTE_INPUT,
+    SEND,
+    TEXT_BLOCK,
+    TEXT_INPUT,
+    edit_form,
+    reject_form,
+)
 from channels.slack.payloads import (
     ApprovalRef,
+    DraftSubmission,
     approval_ref,
     case_id,
     click,
     deny_submission,
+    draft_submission,
     thread_message,
 )
-from tests.channels.slack_desk import approval_view
-from tests.fakes.slack import BOT_ID, CHANNEL, block_action, thread_reply, view_submission
+from tests.channels.slack_desk import approval_view, draft_view
+from tests.fakes.slack import (
+    BOT_ID,
+    CHANNEL,
+    block_action,
+    picked,
+    thread_reply,
+    view_submission,
+)
 
 
 def test_a_button_press_says_who_pressed_what_where() -> None:
@@ -89,3 +110,33 @@ def test_the_deny_form_reads_back_with_its_request_and_reason() -> None:
 def test_a_form_without_its_request_is_ignored(metadata: str) -> None:
     body = view_submission("U0ALICE", {"type": "modal", "private_metadata": metadata}, {})
     assert deny_submission(body) is None
+
+
+def test_the_edit_and_reject_forms_read_back() -> None:
+    draft = draft_view(11)
+    edited = draft_submission(view_submission(
+        "U0BOB", edit_form(draft, CHANNEL, "1700000000.000100"),
+        {TEXT_BLOCK: {TEXT_INPUT: "It left us Monday."}}))
+    assert edited == DraftSubmission(user="U0BOB", draft_id=11, text="It left us Monday.",
+                                     label=None, note="", channel=CHANNEL,
+                                     thread_ts="1700000000.000100")
+    rejected = draft_submission(view_submission(
+        "U0BOB", reject_form(draft, CHANNEL, None),
+        {LABEL_BLOCK: {LABEL_INPUT: picked("tone")}, NOTE_BLOCK: {NOTE_INPUT: None}}))
+    assert rejected is not None and (rejected.label, rejected.note, rejected.text) == (
+        "tone", "", None)
+
+
+@pytest.mark.parametrize("metadata", ["not json", "[]", '{"draft": "11"}', '{"draft": true}',
+                                      "{}"])
+def test_a_draft_form_without_its_draft_is_ignored(metadata: str) -> None:
+    form = {"type": "modal", "private_metadata": metadata}
+    assert draft_submission(view_submission("U0BOB", form, {})) is None
+
+
+def test_a_click_in_a_thread_knows_its_thread() -> None:
+    pressed = click(block_action("U0BOB", SEND, "11", "1700000000.000200",
+                                 thread_ts="1700000000.000100"))
+    assert pressed is not None and pressed.thread == "1700000000.000100"
+    on_parent = click(block_action("U0BOB", SEND, "11", "1700000000.000100"))
+    assert on_parent is not None and on_parent.thread == "1700000000.000100"

@@ -288,6 +288,22 @@ class FakeSlack:
                          "real_name": USERS[user], "is_bot": False,
                          "profile": {"real_name": USERS[user], "display_name": USERS[user]}}}
 
+    def _conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A thread, its parent first, in pages of `limit` (a `cursor` is the next offset)."""
+        ts, limit = params.get("ts", ""), int(params.get("limit") or 100)
+        start = int(params.get("cursor") or 0)
+        with self._lock:
+            parent = self.messages.get(ts)
+            if parent is None or parent.channel != params.get("channel"):
+                return {"error": "thread_not_found"}
+            thread = [parent, *(m for m in self.messages.values() if m.thread_ts == ts)]
+        page = thread[start:start + limit]
+        more = start + limit < len(thread)
+        return {"messages": [{"type": "message", "bot_id": BOT_ID, "text": m.text,
+                              "blocks": m.blocks, "ts": m.ts, "thread_ts": ts} for m in page],
+                "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
+
     def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
         view = params.get("view")
         if not params.get("trigger_id"):
@@ -355,18 +371,21 @@ def thread_reply(user: str, text: str, thread_ts: str, channel: str = CHANNEL,
 
 
 def block_action(user: str, action_id: str, value: str, message_ts: str,
-                 channel: str = CHANNEL) -> dict[str, Any]:
-    """A button pressed on a message in the channel (`block_actions`)."""
+                 channel: str = CHANNEL, thread_ts: str | None = None) -> dict[str, Any]:
+    """A button pressed on a message in the channel, or in a thread under `thread_ts`
+    (`block_actions`)."""
+    threaded = {"thread_ts": thread_ts} if thread_ts else {}
     return {
         "type": "block_actions",
         "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID},
         "api_app_id": APP_ID, "token": "legacy-verification-token",
         "container": {"type": "message", "message_ts": message_ts, "channel_id": channel,
-                      "is_ephemeral": False},
+                      "is_ephemeral": False, **threaded},
         "trigger_id": f"{next(_triggers)}.{int(time.time())}.abcdef0123456789",
         "team": {"id": TEAM_ID, "domain": "caseloop-test"},
         "channel": {"id": channel, "name": "escalations"},
-        "message": {"type": "message", "bot_id": BOT_ID, "ts": message_ts, "text": "case"},
+        "message": {"type": "message", "bot_id": BOT_ID, "ts": message_ts, "text": "case",
+                    **threaded},
         "actions": [{"action_id": action_id, "block_id": "case", "type": "button",
                      "value": value, "action_ts": f"{time.time():.6f}",
                      "text": {"type": "plain_text", "text": action_id}}],
@@ -374,8 +393,11 @@ def block_action(user: str, action_id: str, value: str, message_ts: str,
 
 
 def view_submission(user: str, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    """A modal submitted: `view` as opened, `values` as `{block_id: {action_id: value}}`."""
-    state = {block: {action: {"type": "plain_text_input", "value": value}
+    """A modal submitted: `view` as opened, `values` as `{block_id: {action_id: value}}`.
+
+    A value is typed text, or an option picked in a select (`picked(value)`)."""
+    state = {block: {action: value if isinstance(value, dict)
+                     else {"type": "plain_text_input", "value": value}
                      for action, value in inputs.items()}
              for block, inputs in values.items()}
     return {
@@ -387,6 +409,12 @@ def view_submission(user: str, view: dict[str, Any], values: dict[str, Any]) -> 
         "view": {**view, "id": view.get("id", "V0000001"), "team_id": TEAM_ID,
                  "state": {"values": state}},
     }
+
+
+def picked(value: str) -> dict[str, Any]:
+    """An option picked in a static select, as a form's state holds it."""
+    return {"type": "static_select", "selected_option": {
+        "text": {"type": "plain_text", "text": value, "emoji": True}, "value": value}}
 
 
 def interaction_body(payload: dict[str, Any]) -> str:
