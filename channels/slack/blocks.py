@@ -190,10 +190,11 @@ def when(moment: str | datetime | None) -> str:
     if moment is None:
         return "-"
     if isinstance(moment, str):
+        written = moment
         try:
-            moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(written.replace("Z", "+00:00"))
         except ValueError:
-            return escape(moment)
+            return escape(written)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     fallback = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

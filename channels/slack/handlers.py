@@ -222,10 +222,9 @@ class SlackHandlers:
     async def _tell(self, channel: str | None, user: str, text: str,
                     thread_ts: str | None = None) -> None:
         """An ephemeral message: only `user` sees it. Actors it names become mentions."""
-        extra = {"thread_ts": thread_ts} if thread_ts else {}
         text = SLACK_ACTOR.sub(lambda found: f"<@{found[1]}>", text)
         await self._client.chat_postEphemeral(channel=channel or self._channel_id, user=user,
-                                              text=text, **extra)
+                                              text=text, thread_ts=thread_ts or None)
 
 
 def _approval_click(body: dict[str, Any]
