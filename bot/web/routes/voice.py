@@ -1,0 +1,114 @@
+"""Twilio voice calls: the call's webhook, the relay's WebSocket, and the hand-off at its end.
+
+Every request is checked against Twilio's signature for the public URL before anything is read
+or stored: a webhook's form, the WebSocket's handshake (refused before it is accepted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from fastapi import APIRouter, Request, Response, WebSocket
+
+from bot.config import Settings
+from bot.runtime.interruptions import Interruptions
+from bot.startup import WAIT_SECONDS, running_caseloop
+from bot.web.body_limits import BodyTooLarge
+from channels.voice.channel import VoiceChannel
+from channels.voice.signature import SIGNATURE_HEADER, CallSignatures
+from channels.voice.translate import ATTESTATION, NAME, caller_number, read_handoff
+from channels.voice.twiml import (
+    CALL_BACK,
+    GOODBYE,
+    connect_relay,
+    farewell,
+    relay_url,
+    transfer,
+)
+
+log = logging.getLogger("caseloop.voice")
+router = APIRouter()
+
+GREETING = "Hello, thanks for calling. How can I help you today?"
+LANGUAGE = "en-US"
+DESK_WAIT_SECONDS = 5.0
+"""How long a transfer waits for the case to reach the people's desk (the Slack thread)."""
+POLICY_VIOLATION = 1008
+TRY_AGAIN_LATER = 1013
+
+
+@router.post("/twilio/voice")
+async def incoming_call(request: Request) -> Response:
+    """Answer a signed call with `<Connect><ConversationRelay>`, the caller's identity passed
+    on to the relay session."""
+    form = await _signed_form(request, request.app.state.settings)
+    if form is None:
+        return Response("forbidden", status_code=403, media_type="text/plain")
+    parameters = {"caller": caller_number(form.get("From")) or ""}
+    if form.get(ATTESTATION):
+        parameters[ATTESTATION] = form[ATTESTATION][:60]
+    twiml = connect_relay(request.app.state.settings.public_url, GREETING, LANGUAGE, parameters)
+    return Response(twiml, media_type="text/xml")
+
+
+@router.post("/twilio/voice/handoff")
+async def handoff(request: Request) -> Response:
+    """The relay session ended: transfer the call to a person, or tell the caller one will
+    call back (the case waits on the desk either way)."""
+    form = await _signed_form(request, request.app.state.settings)
+    if form is None:
+        return Response("forbidden", status_code=403, media_type="text/plain")
+    if read_handoff(form.get("HandoffData")).get("reason") != "person":
+        return Response(farewell(GOODBYE), media_type="text/xml")
+    caseloop = await running_caseloop(request.app.state, WAIT_SECONDS)
+    channel = caseloop.channels.get(NAME) if caseloop is not None else None
+    if caseloop is None or not isinstance(channel, VoiceChannel) or not channel.transfer_to:
+        return Response(farewell(CALL_BACK), media_type="text/xml")
+    try:  # the case summary reaches the Slack thread before the person picks up
+        await asyncio.wait_for(caseloop.desk.notifier.drain(), DESK_WAIT_SECONDS)
+    except TimeoutError:
+        log.warning("The desk was slow to hear of a transferred call's case")
+    log.info("Transferring call %s to a person", (form.get("CallSid") or "")[:40])
+    return Response(transfer(channel.transfer_to, channel.caller_id), media_type="text/xml")
+
+
+@router.websocket("/twilio/relay")
+async def relay(websocket: WebSocket) -> None:
+    """ConversationRelay's session: what the caller says in, Caseloop's replies out."""
+    settings: Settings = websocket.app.state.settings
+    assert settings.public_url and settings.twilio_auth_token
+    signatures = CallSignatures(settings.twilio_auth_token)
+    if not signatures.handshake_is_valid(relay_url(settings.public_url),
+                                         websocket.headers.get(SIGNATURE_HEADER)):
+        log.warning("Refused a relay handshake with a missing or wrong signature")
+        await websocket.close(code=POLICY_VIOLATION)
+        return
+    caseloop = await running_caseloop(websocket.app.state, WAIT_SECONDS)
+    channel = caseloop.channels.get(NAME) if caseloop is not None else None
+    if caseloop is None or not isinstance(channel, VoiceChannel):
+        await websocket.close(code=TRY_AGAIN_LATER)
+        return
+    await websocket.accept()
+    interruptions = Interruptions(caseloop.database, caseloop.graph)
+    await channel.serve(websocket, caseloop.receive, interruptions.heard)
+
+
+async def _signed_form(request: Request, settings: Settings) -> dict[str, str] | None:
+    """The form fields when Twilio signed them for the public URL; None otherwise."""
+    assert settings.public_url and settings.twilio_auth_token
+    try:
+        form = {key: value for key, value in (await request.form()).items()
+                if isinstance(value, str)}
+    except BodyTooLarge:
+        raise
+    except Exception:  # noqa: BLE001 - an unreadable body is simply not a signed form
+        return None
+    url = settings.public_url.rstrip("/") + request.url.path
+    if request.url.query:
+        url += f"?{request.url.query}"
+    signatures = CallSignatures(settings.twilio_auth_token)
+    if not signatures.webhook_is_valid(url, form, request.headers.get(SIGNATURE_HEADER)):
+        log.warning("Refused a %s webhook with a missing or wrong signature", request.url.path)
+        return None
+    return form
