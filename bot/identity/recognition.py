@@ -10,7 +10,11 @@ from graph.backend import Backend
 
 log = logging.getLogger("caseloop.recognition")
 
-PHONE_PROOF = {"whatsapp": "whatsapp_number", "telegram": "telegram_contact"}
+PHONE_PROOF = {"whatsapp": "whatsapp_number", "telegram": "telegram_contact",
+               "voice": "caller_id"}
+ATTESTATION = "StirVerstat"
+"""Where a call's caller ID attestation (STIR/SHAKEN) is kept in the message: recorded with
+the link, after the method (`caller_id:TN-Validation-Passed-A`)."""
 
 
 class Recognizer:
@@ -36,6 +40,9 @@ class Recognizer:
         if not matches:
             return None
         method = PHONE_PROOF.get(message.channel, f"{message.channel}_phone")
+        attestation = message.raw.get(ATTESTATION)
+        if isinstance(attestation, str) and attestation:
+            method = f"{method}:{attestation[:60]}"
         await self._links.link(message.channel, message.sender, matches[0].id, method=method)
         log.info("Linked a %s address to a customer by %s", message.channel, method)
         return matches[0].id

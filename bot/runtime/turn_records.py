@@ -18,6 +18,9 @@ log = logging.getLogger("caseloop.turns")
 
 CONFIRMATION = "caseloop_confirmation"
 """`additional_kwargs` key on a reply that asks for a yes or no: it gets Yes / No buttons."""
+HAND_OFF = "caseloop_hand_off"
+"""`additional_kwargs` key on a reply that hands the conversation to a person (a call is then
+transferred)."""
 
 
 class TurnRecords:
@@ -75,7 +78,8 @@ def _outbound(inbound: InboundMessage, reply: AIMessage) -> OutboundMessage:
     confirming = CONFIRMATION in reply.additional_kwargs
     return OutboundMessage(
         channel=inbound.channel, recipient=inbound.sender, text=str(reply.content),
-        kind="confirmation" if confirming else "reply",
+        kind=("confirmation" if confirming
+              else "handoff" if HAND_OFF in reply.additional_kwargs else "reply"),
         options=("Yes", "No") if confirming else (),
         in_reply_to=inbound.provider_message_id,
     )
