@@ -6,31 +6,41 @@ from bot.config import Settings
 from bot.runtime.inbox import Inbox
 from bot.storage.database import Database
 from channels.base import Channel
+from channels.twilio.account import TwilioAccount
 
 
 def configured_channels(settings: Settings, database: Database, inbox: Inbox) -> list[Channel]:
-    """WhatsApp (Twilio) and Telegram channels, for the ones whose settings are present."""
+    """WhatsApp and SMS (Twilio) and Telegram channels, for the ones whose settings are present."""
     found: list[Channel] = []
     if settings.whatsapp_enabled:
         from bot.runtime.deliveries import Deliveries
-        from channels.whatsapp.account import TwilioAccount
         from channels.whatsapp.channel import WhatsAppChannel
 
-        assert settings.twilio_account_sid and settings.twilio_auth_token
         assert settings.twilio_whatsapp_from
-        account = TwilioAccount(
-            account_sid=settings.twilio_account_sid,
-            auth_token=settings.twilio_auth_token,
-            sender=settings.twilio_whatsapp_from,
-            api_url=settings.twilio_api_url,
-            status_callback=f"{settings.public_url}/twilio/status",
-        )
         found.append(WhatsAppChannel(
-            account=account,
+            account=_twilio_account(settings, settings.twilio_whatsapp_from),
             templates=settings.whatsapp_templates,
             last_inbound=lambda address: inbox.last_received("whatsapp", address),
             deliveries=Deliveries(database),
         ))
+    if settings.sms_enabled:
+        from bot.outreach.consent import Consent
+        from bot.runtime.deliveries import Deliveries
+        from channels.sms.channel import SmsChannel
+
+        sender = settings.twilio_messaging_service_sid or settings.twilio_sms_from
+        assert sender
+        consent = Consent(database)
+        found.append(SmsChannel(
+            account=_twilio_account(settings, sender),
+            deliveries=Deliveries(database),
+            unsubscribed=lambda number: consent.choose("sms", number, None, opted_out=True),
+        ))
+    if settings.voice_enabled:
+        from channels.voice.channel import VoiceChannel
+
+        found.append(VoiceChannel(transfer_to=settings.voice_transfer_to,
+                                  caller_id=settings.twilio_sms_from))
     if settings.telegram_enabled:
         from channels.telegram.channel import TelegramChannel
 
@@ -41,3 +51,15 @@ def configured_channels(settings: Settings, database: Database, inbox: Inbox) ->
             polling=settings.telegram_mode == "polling",
         ))
     return found
+
+
+def _twilio_account(settings: Settings, sender: str) -> TwilioAccount:
+    """The Twilio account sending as `sender`, with delivery statuses sent to `/twilio/status`."""
+    assert settings.twilio_account_sid and settings.twilio_auth_token
+    return TwilioAccount(
+        account_sid=settings.twilio_account_sid,
+        auth_token=settings.twilio_auth_token,
+        sender=sender,
+        api_url=settings.twilio_api_url,
+        status_callback=f"{settings.public_url}/twilio/status",
+    )

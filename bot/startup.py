@@ -45,6 +45,8 @@ def modules_needed(settings: Settings) -> list[str]:
         names.append("langchain_openai")
     if settings.whatsapp_enabled:
         names.append("channels.whatsapp.channel")
+    if settings.sms_enabled:
+        names.append("channels.sms.channel")
     if settings.telegram_enabled:
         names.append("channels.telegram.channel")
     if settings.slack_enabled:

@@ -47,10 +47,22 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(webchat.router)
     app.include_router(console.router)
     app.include_router(metrics.router)
-    if settings.whatsapp_enabled:
+    if settings.whatsapp_enabled or settings.sms_enabled:
         from bot.web.routes import twilio
 
         app.include_router(twilio.router)
+    if settings.whatsapp_enabled:
+        from bot.web.routes import whatsapp
+
+        app.include_router(whatsapp.router)
+    if settings.sms_enabled:
+        from bot.web.routes import sms
+
+        app.include_router(sms.router)
+    if settings.voice_enabled:
+        from bot.web.routes import voice
+
+        app.include_router(voice.router)
     if settings.telegram_enabled and settings.telegram_mode == "webhook":
         from bot.web.routes import telegram
 

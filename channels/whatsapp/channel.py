@@ -5,15 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
-
-import aiohttp
-from twilio.base.exceptions import TwilioException
-from twilio.rest import Client
+from typing import Any
 
 from channels.base import DeliveryError, OutboundMessage, Receive
-from channels.whatsapp.account import TwilioAccount
-from channels.whatsapp.client import build_client
+from channels.twilio.account import TwilioAccount
+from channels.twilio.sender import DeliveryRecorder, MessageSender
 from channels.whatsapp.translate import NAME, free_text_requests, template_request
 
 log = logging.getLogger("caseloop.whatsapp")
@@ -30,17 +26,7 @@ NO_TEMPLATE_ERROR = (
     "{kind!r} messages (nor a 'default' one) in CASELOOP_WHATSAPP_TEMPLATES; free text would "
     "be refused, so the message was not sent"
 )
-REFUSED_ERROR = "Twilio refused the message (HTTP {status}, error {code}): {reason}"
-UNREACHABLE_ERROR = "Twilio could not be reached: {reason}"
-
-
-class DeliveryRecorder(Protocol):
-    """Where the channel notes each message Twilio accepted (Caseloop's delivery records)."""
-
-    async def sent(self, provider_id: str, channel: str, outbox_id: int | None, recipient: str,
-                   status: str = "queued") -> None: ...
-
-    async def parts_sent(self, channel: str, outbox_id: int) -> int: ...
+EXPLANATIONS = {OUTSIDE_WINDOW_CODE: "outside WhatsApp's 24-hour window, free text is refused"}
 
 
 class WhatsAppChannel:
@@ -66,19 +52,14 @@ class WhatsAppChannel:
         self._account = account
         self._templates = dict(templates)
         self._last_inbound = last_inbound
-        self._deliveries = deliveries
-        self._client: Client | None = None
-        self._closed = False
+        self._sender = MessageSender(account, NAME, deliveries, EXPLANATIONS)
 
     async def start(self, receive: Receive) -> None:
         """Nothing to start: inbound messages arrive through the webhook route."""
 
     async def close(self) -> None:
         """Release the HTTP connections; later sends fail as transient and stay queued."""
-        self._closed = True
-        client, self._client = self._client, None
-        if client is not None:
-            await client.http_client.close()  # type: ignore[attr-defined]
+        await self._sender.close()
 
     async def send(self, message: OutboundMessage) -> bool:
         """Create the message (or its parts) at Twilio and record each one's sid.
@@ -87,14 +68,7 @@ class WhatsAppChannel:
             DeliveryError: permanent for refusals (4xx) and for a closed window without a
                 template; transient for timeouts, connection errors, 429 and 5xx.
         """
-        if self._closed:
-            raise DeliveryError("the WhatsApp channel is shutting down")
-        requests = await self._requests_for(message)
-        outbox_id = _outbox_number(message.id)
-        done = await self._deliveries.parts_sent(NAME, outbox_id) if outbox_id else 0
-        for request in requests[done:]:
-            sid, status = await self._create(request)
-            await self._deliveries.sent(sid, NAME, outbox_id, message.recipient, status=status)
+        await self._sender.send(message, await self._requests_for(message))
         return True
 
     async def in_window(self, recipient: str, now: datetime | None = None) -> bool:
@@ -117,33 +91,3 @@ class WhatsAppChannel:
         log.info("Outside the 24-hour window: sending %s as template %s", message.id, content_sid)
         return [template_request(message, self._account.sender, content_sid,
                                  self._account.status_callback)]
-
-    async def _create(self, request: dict[str, Any]) -> tuple[str, str]:
-        if self._client is None:
-            account = self._account
-            self._client = build_client(account.account_sid, account.auth_token, account.api_url)
-        try:
-            created = await self._client.messages.create_async(**request)
-        except TwilioException as problem:
-            raise _delivery_error(problem) from problem
-        except (TimeoutError, aiohttp.ClientError) as problem:
-            raise DeliveryError(UNREACHABLE_ERROR.format(reason=repr(problem))) from problem
-        return str(created.sid), str(created.status or "queued")
-
-
-def _delivery_error(problem: TwilioException) -> DeliveryError:
-    status = getattr(problem, "status", None)
-    code = getattr(problem, "code", None)
-    reason = getattr(problem, "msg", None) or getattr(problem, "detail", None) or str(problem)
-    if code == OUTSIDE_WINDOW_CODE:
-        reason = f"outside WhatsApp's 24-hour window, free text is refused ({reason})"
-    transient = status is None or status == 429 or status >= 500
-    return DeliveryError(REFUSED_ERROR.format(status=status, code=code, reason=reason),
-                         permanent=not transient)
-
-
-def _outbox_number(message_id: str | None) -> int | None:
-    """The outbox row number in an id like `out-12`."""
-    if message_id and message_id.startswith("out-") and message_id[4:].isdigit():
-        return int(message_id[4:])
-    return None

@@ -1,4 +1,4 @@
-"""Twilio webhooks for WhatsApp: inbound messages and delivery status callbacks.
+"""What Twilio's webhooks share: the signature check, the answers, delivery status callbacks.
 
 Checking the signature and reading the form need only `twilio.request_validator`: while the
 process is still starting, a signed webhook is checked and read at once, then waits for the start
@@ -15,8 +15,8 @@ from bot.config import Settings
 from bot.runtime.deliveries import Deliveries
 from bot.startup import WAIT_SECONDS, running_caseloop
 from bot.web.body_limits import BodyTooLarge
-from channels.whatsapp.signature import SIGNATURE_HEADER, SignatureChecker, webhook_url
-from channels.whatsapp.translate import NAME, PayloadError, to_inbound, to_status
+from channels.twilio.forms import PayloadError, to_status
+from channels.twilio.signature import SIGNATURE_HEADER, SignatureChecker, webhook_url
 
 log = logging.getLogger("caseloop.twilio")
 router = APIRouter()
@@ -24,55 +24,50 @@ router = APIRouter()
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
-@router.post("/twilio/whatsapp")
-async def inbound_message(request: Request) -> Response:
-    """Check Twilio's signature, store the message, answer with empty TwiML at once.
-
-    The reply goes out later through the REST API, not in this response.
-    """
-    form = await _signed_form(request, request.app.state.settings)
-    if form is None:
-        return Response("forbidden", status_code=403, media_type="text/plain")
-    try:
-        message = to_inbound(form)
-    except PayloadError as problem:
-        return Response(str(problem), status_code=400, media_type="text/plain")
-    caseloop = await running_caseloop(request.app.state, WAIT_SECONDS)
-    if caseloop is None:
-        return _starting()
-    await caseloop.receive(message)
-    return Response(EMPTY_TWIML, media_type="text/xml")
-
-
 @router.post("/twilio/status")
 async def status_callback(request: Request) -> Response:
     """Check Twilio's signature and keep the furthest delivery status of the message."""
-    form = await _signed_form(request, request.app.state.settings)
+    form = await signed_form(request, request.app.state.settings)
     if form is None:
-        return Response("forbidden", status_code=403, media_type="text/plain")
+        return forbidden()
     try:
         update = to_status(form)
     except PayloadError as problem:
-        return Response(str(problem), status_code=400, media_type="text/plain")
+        return malformed(problem)
     caseloop = await running_caseloop(request.app.state, WAIT_SECONDS)
     if caseloop is None:
-        return _starting()
+        return starting()
     await Deliveries(caseloop.database).update(
-        update.provider_id, update.status, update.error_code, channel=NAME,
+        update.provider_id, update.status, update.error_code, channel=update.channel,
         recipient=update.recipient)
     if update.error_code:
-        log.warning("WhatsApp message %s is %s (error %s)", update.provider_id, update.status,
-                    update.error_code)
+        log.warning("%s message %s is %s (error %s)", update.channel or "Twilio",
+                    update.provider_id, update.status, update.error_code)
     return Response(status_code=200)
 
 
-def _starting() -> Response:
+def empty_twiml() -> Response:
+    """The answer to a message webhook: nothing to say now (replies go through the REST API)."""
+    return Response(EMPTY_TWIML, media_type="text/xml")
+
+
+def forbidden() -> Response:
+    """The answer to a webhook Twilio did not sign."""
+    return Response("forbidden", status_code=403, media_type="text/plain")
+
+
+def malformed(problem: PayloadError) -> Response:
+    """The answer to a signed form Caseloop cannot use."""
+    return Response(str(problem), status_code=400, media_type="text/plain")
+
+
+def starting() -> Response:
     """Still starting past the wait: 503, which Twilio reports (and retries when told to)."""
     return Response("starting, try again shortly", status_code=503, media_type="text/plain",
                     headers={"Retry-After": "2"})
 
 
-async def _signed_form(request: Request, settings: Settings) -> dict[str, str] | None:
+async def signed_form(request: Request, settings: Settings) -> dict[str, str] | None:
     """The form fields when Twilio signed them for the public URL; None otherwise."""
     assert settings.public_url and settings.twilio_auth_token
     try:

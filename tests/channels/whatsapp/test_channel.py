@@ -11,7 +11,7 @@ import pytest
 from bot.runtime.deliveries import Deliveries
 from bot.storage.database import Database
 from channels.base import DeliveryError, OutboundMessage
-from channels.whatsapp.account import TwilioAccount
+from channels.twilio.account import TwilioAccount
 from channels.whatsapp.channel import WhatsAppChannel
 from tests.databases import database_url
 from tests.fakes.ports import free_port

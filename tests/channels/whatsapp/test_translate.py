@@ -8,16 +8,9 @@ from pathlib import Path
 import pytest
 
 from channels.base import OutboundMessage
-from channels.whatsapp.translate import (
-    CONFIRM_HINT,
-    MAX_BODY_CHARS,
-    PayloadError,
-    free_text_requests,
-    split_text,
-    template_request,
-    to_inbound,
-    to_status,
-)
+from channels.twilio.forms import PayloadError, to_status
+from channels.twilio.text import CONFIRM_HINT, MAX_BODY_CHARS, split_text
+from channels.whatsapp.translate import free_text_requests, template_request, to_inbound
 
 DATA = Path(__file__).parents[2] / "data" / "whatsapp"
 SENDER = "whatsapp:+14155238886"

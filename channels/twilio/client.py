@@ -8,7 +8,8 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
-TWILIO_API = "https://api.twilio.com"
+from channels.twilio.account import TWILIO_API
+
 REQUEST_TIMEOUT = 10.0
 """Seconds before a REST call counts as failed (and is retried later)."""
 
@@ -46,6 +47,7 @@ class RedirectingHttpClient(AsyncTwilioHttpClient):
             headers = {**(headers or {}), "Authorization": _basic_auth(*auth)}
         return await super().request(method, url, params, data, headers, None,
                                      timeout or self.timeout, allow_redirects)
+
 
 def build_client(account_sid: str, auth_token: str, api_url: str) -> Client:
     """A Twilio client for `create_async` calls through `RedirectingHttpClient`.
