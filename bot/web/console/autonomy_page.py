@@ -30,11 +30,12 @@ def autonomy_page(states: Sequence[CaseTypeLevel], figures: Sequence[CaseTypeRea
         "person to send, edit or reject; an <strong>autonomous</strong> one answers and acts on "
         "its own, under its guardrails. Promoting a case type is a deliberate act: this page's "
         "button or the policy file, and it is in the audit log.</p>"
-        f'{note}<table class="autonomy"><thead><tr><th>Case type</th><th>Level</th>'
+        f'{note}<div class="scroll"><table class="autonomy"><thead><tr><th>Case type</th>'
+        "<th>Level</th>"
         f"<th>Drafts ({e(_days(days))})</th><th>Sent unchanged</th><th>Edited</th>"
         "<th>Rejected</th><th>Pending</th><th>Median time to release</th>"
-        "<th>Recommendation</th><th></th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></section>"
+        "<th>Recommendation</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></div></section>"
         f'<section class="card"><h2>Drafts by what people did with them</h2>'
         f"{_chart(states, by_type, days)}</section>"
     )
@@ -53,9 +54,9 @@ def _row(state: CaseTypeLevel, f: CaseTypeReadiness | None, csrf: str, may_chang
         f'<tr data-case-type="{e(state.case_type)}">'
         f'<th scope="row">{e(case_type_label(state.case_type))}</th>'
         f'<td><span class="level {e(state.level)}">{e(state.level)}</span>'
-        f'<p class="source">{e(source(state))}</p></td>'
-        f"{figures}<td>{recommendation}</td>"
-        f"<td>{_change_form(state, csrf) if may_change else ''}</td></tr>"
+        f'<p class="source">{e(source(state))}</p>'
+        f"{_change_form(state, csrf) if may_change else ''}</td>"
+        f"{figures}<td>{recommendation}</td></tr>"
     )
 
 
@@ -85,7 +86,7 @@ def _change_form(state: CaseTypeLevel, csrf: str) -> str:
         "shadow", "Put back in shadow")
     field = f"reason-{state.case_type}"
     return (
-        f'<form method="post" action="/console/autonomy/{e(state.case_type)}" class="stack">'
+        f'<form method="post" action="/console/autonomy/{e(state.case_type)}" class="stack change">'
         f'{hidden("csrf", csrf)}{hidden("level", level)}'
         f'<label for="{e(field)}">Why (for the audit log)</label>'
         f'<input id="{e(field)}" name="reason" maxlength="{REASON_MAX_CHARS}">'

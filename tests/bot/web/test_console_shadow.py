@@ -164,9 +164,10 @@ async def test_the_autonomy_page_shows_readiness_and_an_approver_promotes(shadow
     await ana.submit(f"/console/cases/{case_id}", f"/console/drafts/{draft_id}/send")
     page = await ana.page("/console/autonomy")
     assert "Autonomy by case type" in page.text
-    assert ("Order status shadow As configured (policy file or CASELOOP_AUTONOMY) 1 1 (100%) 0 "
-            "0 0 0 s not ready: 1 of 50 drafts sent unchanged") in page.text
-    assert ("Refund shadow As configured (policy file or CASELOOP_AUTONOMY) 0 0 (-) 0 0 0 - "
+    configured = "As configured (policy file or CASELOOP_AUTONOMY) Why (for the audit log)"
+    assert (f"Order status shadow {configured} Promote to autonomous 1 1 (100%) 0 0 0 0 s "
+            "not ready: 1 of 50 drafts sent unchanged") in page.text
+    assert (f"Refund shadow {configured} Promote to autonomous 0 0 (-) 0 0 0 - "
             "not ready: no drafts decided in the last 30 days") in page.text
     assert "Drafts decided, last 30 days" in page.text
     assert "/console/autonomy/refund" in page.forms
