@@ -1,4 +1,5 @@
-"""A local stand-in for Twilio's REST API (Messages): queued failures, recorded requests."""
+"""A local stand-in for Twilio's REST API (Messages): queued failures, recorded requests, and
+numbers that replied STOP refused as Twilio refuses them (error 21610)."""
 
 from __future__ import annotations
 
@@ -32,13 +33,15 @@ class FakeTwilio:
     """Serves `POST /2010-04-01/Accounts/<sid>/Messages.json` on a free port.
 
     Each request takes the next planned answer (`fail`, `succeed`); with nothing planned it is
-    201 and a new message resource. Requests are recorded with their form fields and Basic auth.
+    201 and a new message resource. A message to a number that `unsubscribe`d is refused with
+    error 21610 whatever is planned. Requests are recorded with their form fields and Basic auth.
     """
 
     def __init__(self) -> None:
         self.port = free_port()
         self.plan: list[dict[str, Any] | None] = []
         self.requests: list[dict[str, Any]] = []
+        self.unsubscribed: set[str] = set()
         app = Starlette(routes=[Route("/2010-04-01/Accounts/{account}/Messages.json",
                                       self._create_message, methods=["POST"])])
         self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
@@ -74,20 +77,31 @@ class FakeTwilio:
         """The requests that created a message (answered 201), in order."""
         return [r for r in self.requests if r["status"] == 201]
 
-    def sent_to(self, number: str) -> list[dict[str, str]]:
-        """Form fields of every message created for a WhatsApp number (E.164)."""
-        return [r["form"] for r in self.created if r["form"].get("To") == f"whatsapp:{number}"]
+    def unsubscribe(self, number: str) -> None:
+        """The number replied STOP: messages to it are refused from now on (error 21610)."""
+        self.unsubscribed.add(number)
 
-    def wait_for(self, number: str, count: int = 1, timeout: float = 20.0) -> list[dict[str, str]]:
+    def sent_to(self, number: str, channel: str = "whatsapp") -> list[dict[str, str]]:
+        """Form fields of every message created for a number (E.164) on `whatsapp` or `sms`."""
+        to = _address(number, channel)
+        return [r["form"] for r in self.created if r["form"].get("To") == to]
+
+    def attempts_for(self, number: str, channel: str = "whatsapp") -> list[dict[str, Any]]:
+        """Every request for a number, answered or refused, in order."""
+        to = _address(number, channel)
+        return [r for r in self.requests if r["form"].get("To") == to]
+
+    def wait_for(self, number: str, count: int = 1, timeout: float = 20.0,
+                 channel: str = "whatsapp") -> list[dict[str, str]]:
         """Block until `count` messages were created for `number`; returns them all."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            found = self.sent_to(number)
+            found = self.sent_to(number, channel)
             if len(found) >= count:
                 return found
             time.sleep(0.05)
-        raise AssertionError(f"{len(self.sent_to(number))} of {count} messages reached {number} "
-                             f"within {timeout}s; requests: {self.requests}")
+        raise AssertionError(f"{len(self.sent_to(number, channel))} of {count} messages reached "
+                             f"{number} within {timeout}s; requests: {self.requests}")
 
     async def _create_message(self, request: Request) -> JSONResponse:
         form = {key: str(value) for key, value in (await request.form()).items()}
@@ -95,12 +109,18 @@ class FakeTwilio:
                                   "auth": _basic_auth(request.headers.get("authorization"))}
         self.requests.append(record)
         failure = self.plan.pop(0) if self.plan else None
+        if form.get("To") in self.unsubscribed:
+            failure = twilio_error(400, 21610, "Attempt to send to unsubscribed recipient")
         if failure is not None:
             record["status"] = failure["status"]
             return JSONResponse(failure["body"], status_code=failure["status"])
         resource = _message_resource(request.path_params["account"], form)
         record["status"], record["sid"] = 201, resource["sid"]
         return JSONResponse(resource, status_code=201)
+
+
+def _address(number: str, channel: str) -> str:
+    return f"whatsapp:{number}" if channel == "whatsapp" else number
 
 
 def _message_resource(account: str, form: dict[str, str]) -> dict[str, Any]:
