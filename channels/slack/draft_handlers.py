@@ -103,11 +103,14 @@ class DraftHandlers:
         submitted = payloads.draft_submission(body)
         if submitted is None or submitted.text is None:
             return
-        result = await self._desk.shadow.send(submitted.draft_id,
-                                              payloads.actor(submitted.user), submitted.text)
-        if not result.changed:
-            await self._tell(submitted.channel, submitted.user, result.message,
-                             submitted.thread_ts)
+        refusal = self._refusal(submitted.user)
+        if refusal is None:
+            result = await self._desk.shadow.send(submitted.draft_id,
+                                                  payloads.actor(submitted.user),
+                                                  submitted.text)
+            refusal = None if result.changed else result.message
+        if refusal is not None:
+            await self._tell(submitted.channel, submitted.user, refusal, submitted.thread_ts)
 
     async def on_reject(self, body: dict[str, Any]) -> None:
         """Reject: a form with the labels and a note, for an agent."""
