@@ -27,7 +27,7 @@ from bot.outreach.events import BusinessEvent, EventLog, StoredEvent, mark_sent
 from bot.outreach.offers import as_pending, build_offer
 from bot.outreach.playbooks import Playbook, message_values, render
 from bot.outreach.quiet_hours import QuietHours, zone_named
-from bot.outreach.reach import WHATSAPP, Reach, reach_for
+from bot.outreach.reach import TEXT_ONLY_CHANNELS, Reach, reach_for
 from bot.runtime.customer_notes import CustomerLine
 from bot.runtime.outbox import enqueue
 from bot.runtime.timers import Timer, Timers
@@ -198,7 +198,7 @@ class Outreach:
             offer["case_id"] = case.id
             text = f"{text} {offer['question']}"
             waiting = as_pending(offer)
-            if reach.channel != WHATSAPP:
+            if reach.channel not in TEXT_ONLY_CHANNELS:
                 buttons = tuple(o["label"][:1].upper() + o["label"][1:] for o in offer["options"])
         message = AIMessage(content=text, id=f"outreach-{event.id}",
                             additional_kwargs={"caseloop_outreach": event.id})

@@ -11,6 +11,11 @@ from bot.storage.database import Database
 from graph.backend import Customer
 
 WHATSAPP = "whatsapp"
+SMS = "sms"
+PHONE_CHANNELS = (WHATSAPP, SMS)
+"""Channels whose address is the phone on file, in the order they are tried for it."""
+TEXT_ONLY_CHANNELS = frozenset(PHONE_CHANNELS)
+"""Channels without buttons: an offer's options are read in its question ("Reply 1 to …")."""
 
 
 @dataclass(frozen=True)
@@ -26,13 +31,15 @@ async def reach_for(database: Database, customer: Customer,
     """The channel to write to, among the ones configured.
 
     In order: the customer record's `preferred_channel` (at an address linked to them there, or
-    for WhatsApp the phone on file); the channel they last wrote on; the address most recently
-    linked to them; WhatsApp at the phone on file. None when there is no way to reach them.
+    for WhatsApp and SMS the phone on file); the channel they last wrote on; the address most
+    recently linked to them; WhatsApp, then SMS, at the phone on file. None when there is no
+    way to reach them.
     """
     linked = await _linked_addresses(database, customer.id)
     preferred = (customer.model_extra or {}).get("preferred_channel")
     if isinstance(preferred, str) and preferred in channels:
-        address = linked.get(preferred) or (customer.phone if preferred == WHATSAPP else None)
+        address = linked.get(preferred) or (
+            customer.phone if preferred in PHONE_CHANNELS else None)
         if address:
             return Reach(preferred, address)
     contact = await last_contact(database, customer_thread(customer.id))
@@ -41,8 +48,9 @@ async def reach_for(database: Database, customer: Customer,
     for channel, address in linked.items():
         if channel in channels:
             return Reach(channel, address)
-    if WHATSAPP in channels and customer.phone:
-        return Reach(WHATSAPP, customer.phone)
+    for channel in PHONE_CHANNELS:
+        if channel in channels and customer.phone:
+            return Reach(channel, customer.phone)
     return None
 
 

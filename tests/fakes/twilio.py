@@ -77,6 +77,12 @@ class FakeTwilio:
         """The requests that created a message (answered 201), in order."""
         return [r for r in self.requests if r["status"] == 201]
 
+    def reset(self) -> None:
+        """Forget recorded requests, planned answers and unsubscribed numbers."""
+        self.plan.clear()
+        self.requests.clear()
+        self.unsubscribed.clear()
+
     def unsubscribe(self, number: str) -> None:
         """The number replied STOP: messages to it are refused from now on (error 21610)."""
         self.unsubscribed.add(number)
