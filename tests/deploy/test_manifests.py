@@ -39,7 +39,8 @@ def serves(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], Awa
     settings = make_settings(
         tmp_path_factory.mktemp("routes"), CASELOOP_PUBLIC_URL="https://support.example.com",
         TWILIO_ACCOUNT_SID="AC" + "0" * 32, TWILIO_AUTH_TOKEN="t" * 32,
-        TWILIO_WHATSAPP_FROM="whatsapp:+14155238886", TELEGRAM_BOT_TOKEN="123456:ABC-def",
+        TWILIO_WHATSAPP_FROM="whatsapp:+14155238886", TWILIO_SMS_FROM="+14155550142",
+        TELEGRAM_BOT_TOKEN="123456:ABC-def",
         TELEGRAM_WEBHOOK_SECRET="secret", SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s",
         SLACK_ESCALATION_CHANNEL="C0123", CASELOOP_EVENTS_SECRET="e" * 32)
     transport = httpx.ASGITransport(app=create_app(settings), raise_app_exceptions=False)
@@ -148,6 +149,7 @@ async def test_every_webhook_url_the_readme_gives_is_served(serves) -> None:
     section = readme[readme.index("### Webhook URLs"):]
     section = section[:section.index("\n### ")]
     paths = set(re.findall(r"https://support\.example\.com(/[\w/]+)", section))
-    assert {"/twilio/whatsapp", "/twilio/status", "/telegram/webhook", "/slack/events"} <= paths
+    assert {"/twilio/whatsapp", "/twilio/sms", "/twilio/status", "/telegram/webhook",
+            "/slack/events"} <= paths
     for path in paths:
         assert await serves("POST", path), path
