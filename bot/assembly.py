@@ -23,7 +23,7 @@ from bot.cases.case_book import CaseBook
 from bot.cases.follow_ups import FollowUps, FollowUpStores, FollowUpTimes
 from bot.cases.lifecycle import CaseLifecycle
 from bot.cases.satisfaction import Satisfaction
-from bot.channel_setup import configured_channels
+from bot.channel_setup import code_texter, configured_channels
 from bot.config import Settings
 from bot.desk.approval_runs import ApprovalRuns
 from bot.desk.approvals import ApprovalQueue
@@ -184,7 +184,7 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     for channel in [*configured_channels(settings, database, inbox), *(extra_channels or [])]:
         channels[channel.name] = channel
     verifier = Verifier(database, store, mailer or Mailer(settings.smtp_url, settings.smtp_sender),
-                        codes_per_hour=settings.codes_per_hour)
+                        codes_per_hour=settings.codes_per_hour, texter=code_texter(settings))
     cases, timers = CaseBook(database, clock), Timers(database, clock)
     graph = build_graph(model, checkpointer)
     sharing = Sharing(database, settings.database_url) if settings.uses_postgres else None

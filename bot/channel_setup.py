@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.config import Settings
+from bot.identity.verification import CodeTexter
 from bot.runtime.inbox import Inbox
 from bot.storage.database import Database
 from channels.base import Channel
@@ -51,6 +52,18 @@ def configured_channels(settings: Settings, database: Database, inbox: Inbox) ->
             polling=settings.telegram_mode == "polling",
         ))
     return found
+
+
+def code_texter(settings: Settings) -> CodeTexter | None:
+    """What texts one-time codes to a caller's phone on file: the number customers call, when
+    voice calls are on."""
+    if not settings.voice_enabled:
+        return None
+    from channels.voice.codes import CodeTexter as TwilioCodeTexter
+
+    assert settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_sms_from
+    return TwilioCodeTexter(settings.twilio_account_sid, settings.twilio_auth_token,
+                            settings.twilio_sms_from, settings.twilio_api_url)
 
 
 def _twilio_account(settings: Settings, sender: str) -> TwilioAccount:

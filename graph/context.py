@@ -25,6 +25,12 @@ class Verification(Protocol):
         """Issue a fresh code to the address given last; like `start`, or `not_started`."""
         ...
 
+    async def start_for_customer(self, thread_id: str, customer_id: str) -> Any:
+        """Issue a code for a known customer (a caller recognized by caller ID), sent to their
+        own phone by text message, or else to their e-mail; like `start`, and `via` says
+        which (`sms` or `email`)."""
+        ...
+
 
 class Audit(Protocol):
     """The append-only audit log (see `bot.audit.AuditLog`)."""

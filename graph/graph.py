@@ -27,6 +27,7 @@ from graph.shadow import shadow
 from graph.state import CaseState, conversation_language
 from graph.tools import TOOLS
 from graph.triage import triage
+from graph.voice import asking_on_calls, confirming_on_calls, hand_off_call
 
 EMPTY_REPLY = N_("Sorry, I lost my train of thought there. Could you say that again?")
 
@@ -44,11 +45,13 @@ def build_graph(
         return {"messages": [reply]}
 
     builder = StateGraph(CaseState, context_schema=CaseContext)
-    for name, node in (("triage", triage), ("identify", identify), ("confirm", confirm),
+    for name, node in (("triage", triage), ("identify", identify),
+                       ("confirm", confirming_on_calls(confirm, ask_confirmation)),
                        ("agent", agent),
                        ("tools", ToolNode(TOOLS, awrap_tool_call=gate_tool_call)),
-                       ("ask_confirmation", ask_confirmation), ("respond", respond),
-                       ("shadow", shadow), ("escalate", escalate)):
+                       ("ask_confirmation", asking_on_calls(ask_confirmation)),
+                       ("respond", respond), ("shadow", shadow), ("escalate", escalate),
+                       ("hand_off_call", hand_off_call)):
         builder.add_node(name, in_conversation_language(node))
     builder.add_edge(START, "triage")
     builder.add_conditional_edges("agent", route_after_agent)
@@ -56,7 +59,8 @@ def build_graph(
     builder.add_edge("ask_confirmation", "shadow")
     builder.add_edge("respond", "shadow")
     builder.add_conditional_edges("shadow", route_to_people)
-    builder.add_edge("escalate", END)
+    builder.add_edge("escalate", "hand_off_call")
+    builder.add_edge("hand_off_call", END)
     return builder.compile(checkpointer=checkpointer)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from graph.languages import LANGUAGE_NAMES
 from graph.state import CaseState, conversation_language
+from graph.voice import CHANNEL as VOICE
+from graph.voice import VOICE_RULES
 
 SYSTEM_PROMPT = """\
 You are Caseloop, the support agent of an online shop, writing to a customer on {channel}.
@@ -31,6 +33,7 @@ Case notes: {notes}
 def system_prompt(state: CaseState, channel: str) -> str:
     """The system prompt for this turn, with what the thread knows about the case."""
     notes = "; ".join(state.get("case_notes") or []) or "none yet"
+    rules = VOICE_RULES if channel == VOICE else ""
     return SYSTEM_PROMPT.format(channel=channel, verified="yes" if state.get("verified") else "no",
                                 notes=notes,
-                                language=LANGUAGE_NAMES[conversation_language(state)])
+                                language=LANGUAGE_NAMES[conversation_language(state)]) + rules

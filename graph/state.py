@@ -132,6 +132,9 @@ class CaseState(TypedDict, total=False):
     held_action: dict[str, Any] | None
     """A pending action set aside while an arriving customer's other request runs; put back
     at the end of that turn unless something new waits for a yes."""
+    call_proof: str | None
+    """The phone call (its address on the `voice` channel) on which the customer read back a
+    one-time code: actions asked on that call need no other (`graph/voice.py`)."""
     language: str
     """The language the conversation runs in: one of `graph.languages.LANGUAGES`, read by
     triage from each customer message (a short one keeps it). Every node's fixed texts, and

@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from bot.identity.attempts import (
     ISSUED,
@@ -65,6 +65,14 @@ class CodeIssue:
     `limited`: too many codes this hour; `not_started`: no address was given in this thread."""
     until: datetime | None = None
     """When a `locked` or `limited` visitor may ask again."""
+    via: Literal["sms", "email"] | None = None
+    """Where a code for a known customer went (`start_for_customer`)."""
+
+
+class CodeTexter(Protocol):
+    """Sends a code by text message (see `channels.voice.codes.CodeTexter`)."""
+
+    async def send_code(self, to: str, code: str, minutes: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -95,13 +103,16 @@ class Verifier:
     Args:
         codes_per_hour: Codes issued for one address, or mailed to one customer, in an hour.
         clock: The current time (tests pass one they move).
+        texter: Sends codes for known customers to their phone on file (else they are mailed).
     """
 
     def __init__(self, database: Database, backend: Backend, mailer: Mailer, *,
-                 codes_per_hour: int = 5, clock: Callable[[], datetime] = utcnow) -> None:
+                 codes_per_hour: int = 5, clock: Callable[[], datetime] = utcnow,
+                 texter: CodeTexter | None = None) -> None:
         self._db = database
         self._backend = backend
         self._mailer = mailer
+        self._texter = texter
         self._codes_per_hour = codes_per_hour
         self._clock = clock
         self._pruned_at: datetime | None = None
@@ -142,6 +153,30 @@ class Verifier:
         self._in_background(self._deliver(
             thread_id, code, pending.address, lambda: self._customer_of(thread_id)))
         return CodeIssue("issued")
+
+    async def start_for_customer(self, thread_id: str, customer_id: str) -> CodeIssue:
+        """Give this thread a code for a customer already recognized (a caller known by caller
+        ID who asks for an action), sent to their phone by text message when there is a texter
+        and a phone on file, else to their e-mail. Counted like any code for the customer."""
+        customer = await self._backend.get_customer(customer_id)
+        if customer is None:
+            return CodeIssue("not_started")
+        subject, code, now = customer_subject(customer_id), _new_code(), self._clock()
+        async with self._db.transaction() as connection:
+            refused = self._refusal(await recent_attempts(connection, [subject], now), now)
+            if refused is not None:
+                return refused
+            await connection.execute(
+                "INSERT INTO verifications (thread_id, customer_id, code_hash, expires_at, "
+                "failures) VALUES (?, ?, ?, ?, 0) ON CONFLICT (thread_id) DO UPDATE SET "
+                "customer_id = excluded.customer_id, code_hash = excluded.code_hash, "
+                "expires_at = excluded.expires_at, failures = 0, locked_until = NULL",
+                (thread_id, customer_id, _digest(thread_id, code),
+                 isoformat(now + CODE_LIFETIME)))
+            await note_attempts(connection, [subject], MAILED, now, thread_id)
+        via: Literal["sms", "email"] = "sms" if self._texter and customer.phone else "email"
+        self._in_background(self._send_own(customer, code, via))
+        return CodeIssue("issued", via=via)
 
     async def check(self, thread_id: str, code: str) -> CodeCheck:
         """Check a code typed into this thread, counting a wrong one for its customer."""
@@ -227,6 +262,16 @@ class Verifier:
                 await note_attempts(connection, [subject], MAILED, now, thread_id)
             await self._mailer.send_code(customer.email, code,
                                          int(CODE_LIFETIME.total_seconds() // 60))
+        except Exception:
+            log.exception("Could not send a verification code")
+
+    async def _send_own(self, customer: Customer, code: str, via: str) -> None:
+        minutes = int(CODE_LIFETIME.total_seconds() // 60)
+        try:
+            if via == "sms" and self._texter is not None and customer.phone:
+                await self._texter.send_code(customer.phone, code, minutes)
+            else:
+                await self._mailer.send_code(customer.email, code, minutes)
         except Exception:
             log.exception("Could not send a verification code")
 
