@@ -1,0 +1,155 @@
+"""Benchmark: time from a caller's final `prompt` to the first `text` token sent back.
+
+    python benchmarks/voice.py [--calls 50] [--prompts 4] [--listen 2.0]
+
+Starts the real server (`caseloop serve`, offline model, SQLite) with voice calls on, then
+opens `--calls` ConversationRelay sessions at once, each signed like Twilio's and each from a
+customer's number on file. Every caller says `--prompts` things in turn (a partial transcript,
+then the final one), waits for the whole reply, and listens to it for about `--listen` seconds
+(between half and one and a half times that, at random; calls also start spread over that
+time) before speaking again: a phone caller hears a reply before answering. `--listen 0` makes
+every caller answer at once, a burst that measures queueing on the two cores rather than a
+call. The time measured is what
+Caseloop adds on this machine: from sending the final `prompt` to receiving the first `text`
+token. Prints p50, p90, p99 and max; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import websockets
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.fakes.conversation_relay import RELAY_URL, sign  # noqa: E402
+from tests.fakes.whatsapp_helpers import AUTH_TOKEN as TOKEN  # noqa: E402
+from tests.fakes.whatsapp_helpers import PUBLIC_URL  # noqa: E402
+
+PHRASES = ("Where is my order {order}?", "What is your return policy?",
+           "Has {order} shipped yet?", "How long does shipping take?",
+           "What's the tracking number for {order}?")
+
+
+def shop(calls: int) -> dict:
+    people, orders = [], []
+    for n in range(calls):
+        people.append({"id": f"V{n}", "name": f"Caller {n}", "email": f"v{n}@example.com",
+                       "phone": f"+1555{n:07d}", "tier": "standard"})
+        orders.append({
+            "id": f"Z{n:05d}", "customer_id": f"V{n}", "status": "shipped",
+            "placed_at": "2026-11-20T10:00:00Z", "currency": "USD", "total": "30.00",
+            "items": [{"sku": "S", "name": "Scarf", "qty": 1, "unit_price": "30.00"}],
+            "shipping_address": {"line1": "1 High St", "city": "York", "postcode": "YO1 7HH",
+                                 "country": "GB"},
+            "tracking": {"carrier": "DHL", "number": f"T{n:06d}", "eta": "2026-11-28"},
+        })
+    return {"customers": people, "orders": orders}
+
+
+def start_server(folder: Path, calls: int, port: int) -> subprocess.Popen[bytes]:
+    data = folder / "shop.json"
+    data.write_text(json.dumps(shop(calls)))
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'app.db'}",
+           "CASELOOP_DEMO_DATA": str(data), "CASELOOP_MODEL": "offline",
+           "TWILIO_ACCOUNT_SID": "AC" + "5e" * 16, "TWILIO_AUTH_TOKEN": TOKEN,
+           "TWILIO_SMS_FROM": "+14155550100", "TWILIO_API_URL": "http://127.0.0.1:9",
+           "CASELOOP_PUBLIC_URL": PUBLIC_URL, "PORT": str(port), "HOST": "127.0.0.1"}
+    log = (folder / "server.log").open("ab")
+    server = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, cwd=folder,
+                              stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+async def call(port: int, n: int, prompts: int, listen: float, waits: list[float]) -> None:
+    await asyncio.sleep(random.uniform(0, listen))
+    signature = sign(RELAY_URL, {})
+    async with websockets.connect(f"ws://127.0.0.1:{port}/twilio/relay",
+                                  additional_headers={"X-Twilio-Signature": signature},
+                                  max_size=2**20) as socket:
+        sid = f"CA{n:032x}"
+        await socket.send(json.dumps({
+            "type": "setup", "sessionId": f"VX{n:032x}", "callSid": sid,
+            "from": f"+1555{n:07d}", "to": "+14155550100", "direction": "inbound",
+            "customParameters": {}}))
+        for turn in range(prompts):
+            words = PHRASES[(n + turn) % len(PHRASES)].format(order=f"Z{n:05d}")
+            await socket.send(json.dumps({"type": "prompt", "voicePrompt": words[:-8],
+                                          "lang": "en-US", "last": False}))
+            await socket.send(json.dumps({"type": "prompt", "voicePrompt": words,
+                                          "lang": "en-US", "last": True}))
+            sent = time.perf_counter()
+            first = None
+            while True:
+                frame = json.loads(await asyncio.wait_for(socket.recv(), 60))
+                if frame["type"] != "text":
+                    continue
+                if first is None:
+                    first = time.perf_counter()
+                    waits.append((first - sent) * 1000)
+                if frame["last"]:
+                    try:  # a recognized caller's first turn may say two things
+                        while True:
+                            await asyncio.wait_for(socket.recv(), 0.3)
+                    except TimeoutError:
+                        break
+            await asyncio.sleep(random.uniform(listen / 2, listen * 1.5))
+
+
+async def run(port: int, calls: int, prompts: int, listen: float) -> list[float]:
+    waits: list[float] = []
+    await asyncio.gather(*(call(port, n, prompts, listen, waits) for n in range(calls)))
+    return waits
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--calls", type=int, default=50)
+    parser.add_argument("--prompts", type=int, default=4)
+    parser.add_argument("--listen", type=float, default=2.0)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        server = start_server(Path(folder), args.calls, args.port)
+        try:
+            started = time.perf_counter()
+            waits = asyncio.run(run(args.port, args.calls, args.prompts, args.listen))
+            elapsed = time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait(30)
+    print(f"{args.calls} concurrent calls, {len(waits)} final prompts in {elapsed:.1f} s, "
+          f"callers listening ~{args.listen:g} s (offline model, SQLite)")
+    print(f"final prompt → first text token: p50 {statistics.median(waits):.0f} ms, "
+          f"p90 {percentile(waits, 0.90):.0f} ms, p99 {percentile(waits, 0.99):.0f} ms, "
+          f"max {max(waits):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
