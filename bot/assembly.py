@@ -15,6 +15,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
 
 from bot.audit import AuditLog
+from bot.autonomy.guardrails import LineStop
 from bot.autonomy.levels import AutonomyLevels
 from bot.business.demo_store import DemoStore
 from bot.business.http_backend import HttpBackend
@@ -185,7 +186,11 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
         channels[channel.name] = channel
     verifier = Verifier(database, store, mailer or Mailer(settings.smtp_url, settings.smtp_sender),
                         codes_per_hour=settings.codes_per_hour, texter=code_texter(settings))
-    cases, timers = CaseBook(database, clock), Timers(database, clock)
+    notifier = Notifier()
+    autonomy = AutonomyLevels(database, policy.autonomy, settings.autonomy, audit)
+    guardrails = LineStop(database, autonomy, policy.autonomy, notifier)
+    cases = CaseBook(database, clock, watch=guardrails.case_moved)
+    timers = Timers(database, clock)
     graph = build_graph(model, checkpointer)
     sharing = Sharing(database, settings.database_url) if settings.uses_postgres else None
     courier = sharing.courier(channels) if sharing else Courier(database, channels)
@@ -193,10 +198,9 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     line = CustomerLine(CustomerNotes(database, courier), locks, graph)
     quiet = timedelta(minutes=settings.case_quiet_minutes)
     satisfaction = Satisfaction(cases, timers, line, ask_after=quiet)
-    notifier, escalations = Notifier(), Escalations(database, store, approvals)
+    escalations = Escalations(database, store, approvals)
     handover = Handover(escalations, audit, notifier, store, knowledge)
     drafts = DraftQueue(database, settings.two_approvers_above)
-    autonomy = AutonomyLevels(database, policy.autonomy, settings.autonomy, audit)
     context = CaseContext(backend=store, policy=policy, verification=verifier, audit=audit,
                           approvals=approvals, knowledge=knowledge, cases=satisfaction,
                           people=handover, consent=Consent(database), autonomy=autonomy,
@@ -205,7 +209,7 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
         FollowUpStores(database, cases, timers, audit), store, handover, satisfaction,
         FollowUpTimes(refund_check_after=timedelta(hours=settings.refund_check_hours),
                       quiet_after=quiet))
-    lifecycle = CaseLifecycle(cases, follow_ups, satisfaction)
+    lifecycle = CaseLifecycle(cases, follow_ups, satisfaction, watch=guardrails.case_moved)
     runs = ApprovalRuns(approvals, line, build_approval_graph(checkpointer), context,
                         on_outcome=lifecycle.after_approval)
     desk = Desk(DeskStores(database, escalations, approvals, audit, drafts), line, runs,

@@ -17,14 +17,14 @@ if TYPE_CHECKING:
     from bot.autonomy.levels import AutonomyLevels, CaseTypeLevel
     from bot.autonomy.readiness import CaseTypeReadiness
     from bot.storage.database import Database
-    from graph.autonomy import AutonomyRules
+    from graph.autonomy import AutonomyRules, Level
 
 DEFAULT_DAYS = 30.0
 DEFAULT_MIN_DRAFTS = 50
 DEFAULT_MIN_RATE = 0.95
 ACTOR = "cli"
 """Who the audit log says changed a level from the command line."""
-LEVEL_OF = {"promote": "autonomous", "shadow": "shadow"}
+LEVEL_OF: dict[str, Level] = {"promote": "autonomous", "shadow": "shadow"}
 
 
 def add_autonomy_command(commands: argparse._SubParsersAction) -> None:

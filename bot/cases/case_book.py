@@ -8,7 +8,8 @@ audited outcome, an escalation).
 `advance` only moves forward (escalated may move on again once a person hands back); `close`
 ends a case. A customer who comes back about the same order and reason within
 `REOPEN_WINDOW` of the close reopens that case instead of opening a new one, and the reopen is
-counted. At most one case is open per customer and order.
+counted. At most one case is open per customer and order. A watch, when given, hears of every
+close, reopen and rating once stored (the guardrails that stop the line, `bot/autonomy/`).
 
 Typical use (the outreach side):
 
@@ -21,7 +22,7 @@ Typical use (the outreach side):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -40,6 +41,9 @@ from bot.storage.database import Connection, Database, isoformat, utcnow
 
 REOPEN_WINDOW = timedelta(days=7)
 """A customer back about the same order and reason within this time of the close reopens it."""
+CaseWatch = Callable[[Case, str], Awaitable[None]]
+"""Hears of a case after it changed: `closed`, `reopened`, `rated` (or, from the lifecycle,
+`action_failed`)."""
 
 
 class CaseBook:
@@ -47,11 +51,14 @@ class CaseBook:
 
     Args:
         clock: Returns the current time (timezone-aware); tests pass a clock they move.
+        watch: Called after a case was closed, reopened or rated, with the case as it is now.
     """
 
-    def __init__(self, database: Database, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, database: Database, clock: Callable[[], datetime] = utcnow,
+                 watch: CaseWatch | None = None) -> None:
         self._db = database
         self._clock = clock
+        self._watch = watch
 
     def now(self) -> datetime:
         """The case book's current time."""
@@ -79,6 +86,16 @@ class CaseBook:
         """
         check_value(reason, REASONS, "reason")
         check_value(origin, ORIGINS, "origin")
+        case, reopened = await self._open_or_reopen(customer_id, order_id, reason, origin,
+                                                    channel, event_id)
+        if reopened:
+            await self._tell(case, "reopened")
+        return case
+
+    async def _open_or_reopen(self, customer_id: str, order_id: str | None, reason: str,
+                              origin: str, channel: str | None,
+                              event_id: str | None) -> tuple[Case, bool]:
+        """The case, and whether it was reopened."""
         now = isoformat(self.now())
         since = isoformat(self.now() - REOPEN_WINDOW)
         wrote = now if origin == "customer" else None
@@ -95,7 +112,7 @@ class CaseBook:
                     "customer_wrote_at = COALESCE(customer_wrote_at, ?), "
                     "event_id = COALESCE(event_id, ?), updated_at = ? WHERE id = ?",
                     (refined, wrote, event_id, now, row["id"]))
-                return await _get(connection, row["id"])
+                return await _get(connection, row["id"]), False
             cursor = await connection.execute(
                 f"SELECT id FROM cases WHERE customer_id = ? AND {_same_order(order_id)} "
                 "AND reason = ? AND stage = 'closed' AND closed_at >= ? "
@@ -110,7 +127,7 @@ class CaseBook:
                     "satisfaction_asked_at = NULL, updated_at = ? WHERE id = ?",
                     (now, wrote, now, closed["id"]))
                 await _history(connection, closed["id"], "reopened", now)
-                return await _get(connection, closed["id"])
+                return await _get(connection, closed["id"]), True
             cursor = await connection.execute(
                 "INSERT INTO cases (customer_id, order_id, reason, stage, origin, channel, "
                 "event_id, opened_at, customer_wrote_at, updated_at) "
@@ -118,7 +135,7 @@ class CaseBook:
                 (customer_id, order_id, reason, origin, channel, event_id, now, wrote, now))
             case_id = cursor.lastrowid
             await _history(connection, case_id, "intake", now)
-            return await _get(connection, case_id)
+            return await _get(connection, case_id), False
 
     async def get(self, case_id: int) -> Case | None:
         """One case by id."""
@@ -220,9 +237,13 @@ class CaseBook:
                 "UPDATE cases SET stage = 'closed', closed_at = ?, updated_at = ?, "
                 "resolved_at = COALESCE(resolved_at, ?), resolution = COALESCE(?, resolution) "
                 "WHERE id = ? AND stage != 'closed'", (now, now, now, resolution, case_id))
-            if cursor.rowcount == 1:
+            closed = cursor.rowcount == 1
+            if closed:
                 await _history(connection, case_id, "closed", now)
-            return await _get_or_none(connection, case_id)
+            case = await _get_or_none(connection, case_id)
+        if closed and case is not None:
+            await self._tell(case, "closed")
+        return case
 
     async def mark_satisfaction_asked(self, case_id: int) -> bool:
         """Note that the closing question was asked; False when it already was (ask once)."""
@@ -254,7 +275,14 @@ class CaseBook:
             cursor = await connection.execute(
                 "UPDATE cases SET satisfaction = ?, satisfaction_at = ?, updated_at = ? "
                 "WHERE id = ? AND satisfaction IS NULL", (int(score), now, now, case_id))
-            return cursor.rowcount == 1
+            case = await _get_or_none(connection, case_id) if cursor.rowcount == 1 else None
+        if case is not None:
+            await self._tell(case, "rated")
+        return case is not None
+
+    async def _tell(self, case: Case, event: str) -> None:
+        if self._watch is not None:
+            await self._watch(case, event)
 
     async def history(self, case_id: int) -> list[tuple[str, str]]:
         """The case's stage changes, oldest first: `(stage, at)`, with `reopened` entries."""

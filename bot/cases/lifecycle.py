@@ -14,6 +14,9 @@ approval runs, and a person handing a conversation back from the desk. From thes
 - an action parked for approval: stays in execution until the decision moves it on;
 - an action whose outcome could not be verified, or an escalation: escalated;
 - an action declined, or dropped for another request: declined, closes once quiet.
+
+An action that failed or could not be verified is also told to the watch, when given (the
+guardrails that stop the line), as the case book tells it of closes and reopens.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.cases.case import Case
-from bot.cases.case_book import CaseBook
+from bot.cases.case_book import CaseBook, CaseWatch
 from bot.cases.follow_ups import FollowUps
 from bot.cases.satisfaction import Satisfaction
 from bot.desk.escalations import Escalation
@@ -34,6 +37,8 @@ log = logging.getLogger("caseloop.lifecycle")
 ACTION_REASONS = {"refund": "refund", "cancel_order": "cancellation",
                   "change_address": "address_change"}
 QUIET_RESOLUTIONS = {"declined": "declined", "dropped": "declined", "failed": "failed"}
+FAILED = ("failed", "unverified")
+"""Outcomes of an action the backend refused or that could not be verified."""
 
 
 @dataclass
@@ -76,10 +81,12 @@ class CaseLifecycle:
     case once quiet.
     """
 
-    def __init__(self, cases: CaseBook, follow_ups: FollowUps, satisfaction: Satisfaction) -> None:
+    def __init__(self, cases: CaseBook, follow_ups: FollowUps, satisfaction: Satisfaction,
+                 watch: CaseWatch | None = None) -> None:
         self._cases = cases
         self._follow_ups = follow_ups
         self._satisfaction = satisfaction
+        self._watch = watch
 
     async def after_turn(self, channel: str, state: dict[str, Any]) -> None:
         """Apply one turn's facts (in the state after it) to the customer's cases."""
@@ -107,6 +114,8 @@ class CaseLifecycle:
         if facts.outcome and facts.outcome.get("order_id"):
             last = await self._apply_outcome(customer_id, channel, facts.outcome)
             result = str(facts.outcome.get("outcome"))
+            if result in FAILED:
+                await self._action_failed(last)
             if result in QUIET_RESOLUTIONS:
                 quiet[last.id] = QUIET_RESOLUTIONS[result]
             else:
@@ -131,6 +140,7 @@ class CaseLifecycle:
             await self._satisfaction.close(case.id, outcome)
         else:  # failed or unverified: a colleague follows up
             await self._cases.advance(case.id, "escalated", resolution=outcome)
+            await self._action_failed(case)
 
     # The desk listener: only a hand-back matters here.
 
@@ -185,6 +195,10 @@ class CaseLifecycle:
             return  # closed, escalated, waiting for a decision or following up already
         case = await self._cases.resolve(case.id, resolution or "answered") or case
         await self._follow_ups.close_when_quiet(case)
+
+    async def _action_failed(self, case: Case) -> None:
+        if self._watch is not None:
+            await self._watch(case, "action_failed")
 
     async def _open(self, customer_id: str, order_id: str | None, reason: str,
                     channel: str | None) -> Case:
