@@ -97,9 +97,9 @@ class LineStop:
         self._lock = asyncio.Lock()
 
     async def case_moved(self, case: Case, event: str) -> None:
-        """The case book's and lifecycle's watch: a case `closed` or `reopened`, or its
-        action failed (`action_failed`). Never raises: a guardrail that cannot be evaluated
-        is logged, and the case moves on."""
+        """The case book's and lifecycle's watch: a case `closed`, `reopened` or `rated`, or
+        its action failed (`action_failed`). Never raises: a guardrail that cannot be
+        evaluated is logged, and the case moves on."""
         if case.reason not in CASE_TYPES:
             return
         try:
