@@ -1,4 +1,5 @@
-"""Checking that a webhook came from Twilio, with Twilio's own `RequestValidator`."""
+"""Checking that a webhook, or a WebSocket handshake, came from Twilio, with Twilio's own
+`RequestValidator`."""
 
 from __future__ import annotations
 
@@ -30,3 +31,7 @@ class SignatureChecker:
         if not signature:
             return False
         return bool(self._validator.validate(url, dict(form), signature))
+
+    def handshake_is_valid(self, url: str, signature: str | None) -> bool:
+        """True when `signature` signs the WebSocket URL Twilio connected to (no body)."""
+        return self.is_valid(url, {}, signature)

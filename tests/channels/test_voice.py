@@ -9,8 +9,8 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from channels.base import OutboundMessage
+from channels.twilio.signature import SignatureChecker
 from channels.voice.call import CallSession
-from channels.voice.signature import CallSignatures
 from channels.voice.speech import for_the_ear, sentences, spoken
 from channels.voice.translate import (
     Call,
@@ -81,10 +81,10 @@ def test_the_call_is_answered_with_a_relay_that_carries_its_identity() -> None:
 def test_handshakes_are_checked_with_twilios_code() -> None:
     url = relay_url("https://support.example.com/")
     signature = RequestValidator(TOKEN).compute_signature(url, {})
-    assert CallSignatures(TOKEN).handshake_is_valid(url, signature)
-    assert not CallSignatures(TOKEN).handshake_is_valid(url + "x", signature)
-    assert not CallSignatures(TOKEN).handshake_is_valid(url, None)
-    assert not CallSignatures("0" * 32).handshake_is_valid(url, signature)
+    assert SignatureChecker(TOKEN).handshake_is_valid(url, signature)
+    assert not SignatureChecker(TOKEN).handshake_is_valid(url + "x", signature)
+    assert not SignatureChecker(TOKEN).handshake_is_valid(url, None)
+    assert not SignatureChecker("0" * 32).handshake_is_valid(url, signature)
 
 
 def test_handoff_data_round_trips_and_junk_is_empty() -> None:

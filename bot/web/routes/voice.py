@@ -2,6 +2,9 @@
 
 Every request is checked against Twilio's signature for the public URL before anything is read
 or stored: a webhook's form, the WebSocket's handshake (refused before it is accepted).
+
+Like the other Twilio routes, this module imports no graph code: the relay reaches the graph
+through the running Caseloop, so the server listens before the heavy modules load.
 """
 
 from __future__ import annotations
@@ -12,11 +15,10 @@ import logging
 from fastapi import APIRouter, Request, Response, WebSocket
 
 from bot.config import Settings
-from bot.runtime.interruptions import Interruptions
 from bot.startup import WAIT_SECONDS, running_caseloop
-from bot.web.body_limits import BodyTooLarge
+from bot.web.routes.twilio import forbidden, signed_form
+from channels.twilio.signature import SIGNATURE_HEADER, SignatureChecker
 from channels.voice.channel import VoiceChannel
-from channels.voice.signature import SIGNATURE_HEADER, CallSignatures
 from channels.voice.translate import ATTESTATION, NAME, caller_number, read_handoff
 from channels.voice.twiml import (
     CALL_BACK,
@@ -42,9 +44,9 @@ TRY_AGAIN_LATER = 1013
 async def incoming_call(request: Request) -> Response:
     """Answer a signed call with `<Connect><ConversationRelay>`, the caller's identity passed
     on to the relay session."""
-    form = await _signed_form(request, request.app.state.settings)
+    form = await signed_form(request, request.app.state.settings)
     if form is None:
-        return Response("forbidden", status_code=403, media_type="text/plain")
+        return forbidden()
     parameters = {"caller": caller_number(form.get("From")) or ""}
     if form.get(ATTESTATION):
         parameters[ATTESTATION] = form[ATTESTATION][:60]
@@ -56,9 +58,9 @@ async def incoming_call(request: Request) -> Response:
 async def handoff(request: Request) -> Response:
     """The relay session ended: transfer the call to a person, or tell the caller one will
     call back (the case waits on the desk either way)."""
-    form = await _signed_form(request, request.app.state.settings)
+    form = await signed_form(request, request.app.state.settings)
     if form is None:
-        return Response("forbidden", status_code=403, media_type="text/plain")
+        return forbidden()
     if read_handoff(form.get("HandoffData")).get("reason") != "person":
         return Response(farewell(GOODBYE), media_type="text/xml")
     caseloop = await running_caseloop(request.app.state, WAIT_SECONDS)
@@ -78,9 +80,9 @@ async def relay(websocket: WebSocket) -> None:
     """ConversationRelay's session: what the caller says in, Caseloop's replies out."""
     settings: Settings = websocket.app.state.settings
     assert settings.public_url and settings.twilio_auth_token
-    signatures = CallSignatures(settings.twilio_auth_token)
-    if not signatures.handshake_is_valid(relay_url(settings.public_url),
-                                         websocket.headers.get(SIGNATURE_HEADER)):
+    checker = SignatureChecker(settings.twilio_auth_token)
+    if not checker.handshake_is_valid(relay_url(settings.public_url),
+                                      websocket.headers.get(SIGNATURE_HEADER)):
         log.warning("Refused a relay handshake with a missing or wrong signature")
         await websocket.close(code=POLICY_VIOLATION)
         return
@@ -90,25 +92,8 @@ async def relay(websocket: WebSocket) -> None:
         await websocket.close(code=TRY_AGAIN_LATER)
         return
     await websocket.accept()
+    from bot.runtime.interruptions import Interruptions  # graph code: loaded by now with the app
+
     interruptions = Interruptions(caseloop.database, caseloop.graph)
     await channel.serve(websocket, caseloop.receive, interruptions.heard)
 
-
-async def _signed_form(request: Request, settings: Settings) -> dict[str, str] | None:
-    """The form fields when Twilio signed them for the public URL; None otherwise."""
-    assert settings.public_url and settings.twilio_auth_token
-    try:
-        form = {key: value for key, value in (await request.form()).items()
-                if isinstance(value, str)}
-    except BodyTooLarge:
-        raise
-    except Exception:  # noqa: BLE001 - an unreadable body is simply not a signed form
-        return None
-    url = settings.public_url.rstrip("/") + request.url.path
-    if request.url.query:
-        url += f"?{request.url.query}"
-    signatures = CallSignatures(settings.twilio_auth_token)
-    if not signatures.webhook_is_valid(url, form, request.headers.get(SIGNATURE_HEADER)):
-        log.warning("Refused a %s webhook with a missing or wrong signature", request.url.path)
-        return None
-    return form
