@@ -31,7 +31,8 @@ from starlette.responses import Response
 from channels.slack import intake
 from channels.slack.app import SHAPE_ERRORS, build_app
 from channels.slack.app_settings import SlackApp
-from channels.slack.blocks import case_message, escape, note_message
+from channels.slack.block_kit import escape
+from channels.slack.blocks import case_message, note_message
 from channels.slack.draft_messages import DraftMessages
 from channels.slack.handlers import Desk, SlackHandlers
 

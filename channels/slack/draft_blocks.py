@@ -12,10 +12,9 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from bot.desk.drafts import LABELS
-from channels.slack.blocks import (
+from channels.slack.block_kit import (
     MAX_MODAL_TEXT,
     button,
-    call_text,
     cut,
     escape,
     mrkdwn,
@@ -24,6 +23,7 @@ from channels.slack.blocks import (
     when,
     who,
 )
+from channels.slack.blocks import call_text
 
 if TYPE_CHECKING:
     from bot.desk.drafts import Draft

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.slack import payloads
-from channels.slack.blocks import deny_form, who
+from channels.slack.block_kit import who
+from channels.slack.blocks import deny_form
 from channels.slack.draft_handlers import DraftDesk, DraftHandlers
 
 if TYPE_CHECKING:

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from channels.slack.block_kit import escape, when
 from channels.slack.blocks import (
     APPROVE,
     DENY,
@@ -17,9 +18,7 @@ from channels.slack.blocks import (
     call_text,
     case_message,
     deny_form,
-    escape,
     note_message,
-    when,
 )
 from tests.channels.slack_desk import approval_view, case_view
 
