@@ -13,13 +13,11 @@ from fastapi import APIRouter, Request, Response
 
 from bot.identity.links import Links
 from bot.outreach.consent import Consent
-from bot.startup import WAIT_SECONDS, running_caseloop
 from bot.storage.database import Database
-from bot.web.routes.twilio import empty_twiml, forbidden, malformed, signed_form, starting
+from bot.web.routes.twilio import empty_twiml, read_webhook
 from channels.base import InboundMessage
 from channels.sms.keywords import Keyword, carrier_keyword
 from channels.sms.translate import to_inbound
-from channels.twilio.forms import PayloadError
 
 log = logging.getLogger("caseloop.sms")
 router = APIRouter()
@@ -29,21 +27,14 @@ router = APIRouter()
 async def inbound_sms(request: Request) -> Response:
     """Check Twilio's signature, store the message (or the consent it changes), answer with
     empty TwiML at once; replies go out later through the REST API."""
-    form = await signed_form(request, request.app.state.settings)
-    if form is None:
-        return forbidden()
-    try:
-        message = to_inbound(form)
-    except PayloadError as problem:
-        return malformed(problem)
-    keyword = carrier_keyword(form)
-    caseloop = await running_caseloop(request.app.state, WAIT_SECONDS)
-    if caseloop is None:
-        return starting()
+    webhook = await read_webhook(request, to_inbound)
+    if isinstance(webhook, Response):
+        return webhook
+    keyword = carrier_keyword(webhook.form)
     if keyword is None:
-        await caseloop.receive(message)
+        await webhook.caseloop.receive(webhook.payload)
     else:
-        await _record(caseloop.database, message, keyword)
+        await _record(webhook.caseloop.database, webhook.payload, keyword)
     return empty_twiml()
 
 

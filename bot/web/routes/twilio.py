@@ -8,6 +8,9 @@ process is still starting, a signed webhook is checked and read at once, then wa
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from fastapi import APIRouter, Request, Response
 
@@ -18,32 +21,64 @@ from bot.web.body_limits import BodyTooLarge
 from channels.twilio.forms import PayloadError, to_status
 from channels.twilio.signature import SIGNATURE_HEADER, SignatureChecker, webhook_url
 
+if TYPE_CHECKING:
+    from bot.assembly import Caseloop
+
 log = logging.getLogger("caseloop.twilio")
 router = APIRouter()
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Webhook(Generic[T]):
+    """A signed webhook, read, and the running Caseloop to hand it to."""
+
+    form: dict[str, str]
+    """The form fields Twilio signed."""
+    payload: T
+    """What the channel's translate function read from them."""
+    caseloop: Caseloop
+    """The running Caseloop (the start has finished)."""
+
 
 @router.post("/twilio/status")
 async def status_callback(request: Request) -> Response:
     """Check Twilio's signature and keep the furthest delivery status of the message."""
-    form = await signed_form(request, request.app.state.settings)
-    if form is None:
-        return forbidden()
-    try:
-        update = to_status(form)
-    except PayloadError as problem:
-        return malformed(problem)
-    caseloop = await running_caseloop(request.app.state, WAIT_SECONDS)
-    if caseloop is None:
-        return starting()
-    await Deliveries(caseloop.database).update(
+    webhook = await read_webhook(request, to_status)
+    if isinstance(webhook, Response):
+        return webhook
+    update = webhook.payload
+    await Deliveries(webhook.caseloop.database).update(
         update.provider_id, update.status, update.error_code, channel=update.channel,
         recipient=update.recipient)
     if update.error_code:
         log.warning("%s message %s is %s (error %s)", update.channel or "Twilio",
                     update.provider_id, update.status, update.error_code)
     return Response(status_code=200)
+
+
+async def read_webhook(request: Request,
+                       translate: Callable[[Mapping[str, str]], T]) -> Webhook[T] | Response:
+    """Check, read and translate a webhook, then wait (bounded) for the start to finish.
+
+    Returns:
+        The webhook, or the answer that refuses it: 403 when Twilio did not sign it, 400 when
+        `translate` cannot read it, 503 when Caseloop is still starting past the wait.
+    """
+    form = await signed_form(request, request.app.state.settings)
+    if form is None:
+        return forbidden()
+    try:
+        payload = translate(form)
+    except PayloadError as problem:
+        return malformed(problem)
+    caseloop = await running_caseloop(request.app.state, WAIT_SECONDS)
+    if caseloop is None:
+        return starting()
+    return Webhook(form, payload, caseloop)
 
 
 def empty_twiml() -> Response:

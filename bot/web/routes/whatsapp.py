@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from bot.startup import WAIT_SECONDS, running_caseloop
-from bot.web.routes.twilio import empty_twiml, forbidden, malformed, signed_form, starting
-from channels.twilio.forms import PayloadError
+from bot.web.routes.twilio import empty_twiml, read_webhook
 from channels.whatsapp.translate import to_inbound
 
 router = APIRouter()
@@ -18,15 +16,8 @@ async def inbound_message(request: Request) -> Response:
 
     The reply goes out later through the REST API, not in this response.
     """
-    form = await signed_form(request, request.app.state.settings)
-    if form is None:
-        return forbidden()
-    try:
-        message = to_inbound(form)
-    except PayloadError as problem:
-        return malformed(problem)
-    caseloop = await running_caseloop(request.app.state, WAIT_SECONDS)
-    if caseloop is None:
-        return starting()
-    await caseloop.receive(message)
+    webhook = await read_webhook(request, to_inbound)
+    if isinstance(webhook, Response):
+        return webhook
+    await webhook.caseloop.receive(webhook.payload)
     return empty_twiml()
