@@ -8,8 +8,9 @@ audited outcome, an escalation).
 `advance` only moves forward (escalated may move on again once a person hands back); `close`
 ends a case. A customer who comes back about the same order and reason within
 `REOPEN_WINDOW` of the close reopens that case instead of opening a new one, and the reopen is
-counted. At most one case is open per customer and order. A watch, when given, hears of every
-close, reopen and rating once stored (the guardrails that stop the line, `bot/autonomy/`).
+counted (`bot/cases/reopening.py`). At most one case is open per customer and order. A watch,
+when given, hears of every close, reopen and rating once stored (the guardrails that stop the
+line, `bot/autonomy/`).
 
 Typical use (the outreach side):
 
@@ -23,8 +24,7 @@ Typical use (the outreach side):
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from bot.cases.case import (
     ORIGINS,
@@ -35,12 +35,11 @@ from bot.cases.case import (
     case_from_row,
     check_value,
     moves_forward,
-    refined_reason,
 )
+from bot.cases.case_rows import read_case, read_case_or_none, record_stage
+from bot.cases.reopening import open_or_reopen_in
 from bot.storage.database import Connection, Database, isoformat, utcnow
 
-REOPEN_WINDOW = timedelta(days=7)
-"""A customer back about the same order and reason within this time of the close reopens it."""
 CaseWatch = Callable[[Case, str], Awaitable[None]]
 """Hears of a case after it changed: `closed`, `reopened`, `rated` (or, from the lifecycle,
 `action_failed`)."""
@@ -86,56 +85,13 @@ class CaseBook:
         """
         check_value(reason, REASONS, "reason")
         check_value(origin, ORIGINS, "origin")
-        case, reopened = await self._open_or_reopen(customer_id, order_id, reason, origin,
-                                                    channel, event_id)
+        async with self._db.transaction() as connection:
+            case, reopened = await open_or_reopen_in(
+                connection, customer_id, order_id, reason, origin=origin, channel=channel,
+                event_id=event_id, now=self.now())
         if reopened:
             await self._tell(case, "reopened")
         return case
-
-    async def _open_or_reopen(self, customer_id: str, order_id: str | None, reason: str,
-                              origin: str, channel: str | None,
-                              event_id: str | None) -> tuple[Case, bool]:
-        """The case, and whether it was reopened."""
-        now = isoformat(self.now())
-        since = isoformat(self.now() - REOPEN_WINDOW)
-        wrote = now if origin == "customer" else None
-        async with self._db.transaction() as connection:
-            cursor = await connection.execute(
-                f"SELECT * FROM cases WHERE customer_id = ? AND {_same_order(order_id)} "
-                "AND stage != 'closed' ORDER BY id DESC LIMIT 1",
-                _order_params(customer_id, order_id))
-            row = await cursor.fetchone()
-            if row is not None:
-                refined = refined_reason(row["reason"], reason)
-                await connection.execute(
-                    "UPDATE cases SET reason = COALESCE(?, reason), "
-                    "customer_wrote_at = COALESCE(customer_wrote_at, ?), "
-                    "event_id = COALESCE(event_id, ?), updated_at = ? WHERE id = ?",
-                    (refined, wrote, event_id, now, row["id"]))
-                return await _get(connection, row["id"]), False
-            cursor = await connection.execute(
-                f"SELECT id FROM cases WHERE customer_id = ? AND {_same_order(order_id)} "
-                "AND reason = ? AND stage = 'closed' AND closed_at >= ? "
-                "ORDER BY closed_at DESC LIMIT 1",
-                (*_order_params(customer_id, order_id), reason, since))
-            closed = await cursor.fetchone()
-            if closed is not None:
-                await connection.execute(
-                    "UPDATE cases SET stage = 'intake', closed_at = NULL, "
-                    "reopen_count = reopen_count + 1, reopened_at = ?, "
-                    "customer_wrote_at = COALESCE(customer_wrote_at, ?), "
-                    "satisfaction_asked_at = NULL, updated_at = ? WHERE id = ?",
-                    (now, wrote, now, closed["id"]))
-                await _history(connection, closed["id"], "reopened", now)
-                return await _get(connection, closed["id"]), True
-            cursor = await connection.execute(
-                "INSERT INTO cases (customer_id, order_id, reason, stage, origin, channel, "
-                "event_id, opened_at, customer_wrote_at, updated_at) "
-                "VALUES (?, ?, ?, 'intake', ?, ?, ?, ?, ?, ?)",
-                (customer_id, order_id, reason, origin, channel, event_id, now, wrote, now))
-            case_id = cursor.lastrowid
-            await _history(connection, case_id, "intake", now)
-            return await _get(connection, case_id), False
 
     async def get(self, case_id: int) -> Case | None:
         """One case by id."""
@@ -186,7 +142,7 @@ class CaseBook:
             return await self.close(case_id, resolution=resolution)
         now = isoformat(self.now())
         async with self._db.transaction() as connection:
-            current = await _get_or_none(connection, case_id)
+            current = await read_case_or_none(connection, case_id)
             if current is None:
                 return None
             if moves_forward(current.stage, stage):
@@ -197,7 +153,7 @@ class CaseBook:
                     "escalated_at = COALESCE(escalated_at, ?) WHERE id = ?",
                     (stage, now, resolved, now if stage == "escalated" else None,
                      case_id))
-                await _history(connection, case_id, stage, now)
+                await record_stage(connection, case_id, stage, now)
                 if stage == "execution":  # a new attempt: what resolved an earlier one is moot
                     await connection.execute("UPDATE cases SET resolution = NULL WHERE id = ?",
                                              (case_id,))
@@ -206,7 +162,7 @@ class CaseBook:
                     "UPDATE cases SET resolution = COALESCE(?, resolution), "
                     "action_key = COALESCE(?, action_key), updated_at = ? WHERE id = ?",
                     (resolution, action_key, now, case_id))
-            return await _get(connection, case_id)
+            return await read_case(connection, case_id)
 
     async def resolve(self, case_id: int, resolution: str) -> Case | None:
         """Record how an open case was resolved (e.g. `answered`) without moving its stage;
@@ -217,7 +173,7 @@ class CaseBook:
                 "UPDATE cases SET resolution = ?, resolved_at = COALESCE(resolved_at, ?), "
                 "updated_at = ? WHERE id = ? AND stage != 'closed'",
                 (resolution, now, now, case_id))
-            return await _get_or_none(connection, case_id)
+            return await read_case_or_none(connection, case_id)
 
     async def find_by_action(self, action_key: str) -> Case | None:
         """The case whose latest action carries this idempotency key."""
@@ -239,8 +195,8 @@ class CaseBook:
                 "WHERE id = ? AND stage != 'closed'", (now, now, now, resolution, case_id))
             closed = cursor.rowcount == 1
             if closed:
-                await _history(connection, case_id, "closed", now)
-            case = await _get_or_none(connection, case_id)
+                await record_stage(connection, case_id, "closed", now)
+            case = await read_case_or_none(connection, case_id)
         if closed and case is not None:
             await self._tell(case, "closed")
         return case
@@ -275,7 +231,7 @@ class CaseBook:
             cursor = await connection.execute(
                 "UPDATE cases SET satisfaction = ?, satisfaction_at = ?, updated_at = ? "
                 "WHERE id = ? AND satisfaction IS NULL", (int(score), now, now, case_id))
-            case = await _get_or_none(connection, case_id) if cursor.rowcount == 1 else None
+            case = await read_case_or_none(connection, case_id) if cursor.rowcount == 1 else None
         if case is not None:
             await self._tell(case, "rated")
         return case is not None
@@ -290,27 +246,3 @@ class CaseBook:
             "SELECT stage, at FROM case_history WHERE case_id = ? ORDER BY id", (case_id,))
         return [(row["stage"], row["at"]) for row in rows]
 
-
-def _same_order(order_id: str | None) -> str:
-    return "order_id IS NULL" if order_id is None else "order_id = ?"
-
-
-def _order_params(customer_id: str, order_id: str | None) -> tuple[Any, ...]:
-    return (customer_id,) if order_id is None else (customer_id, order_id)
-
-
-async def _history(connection: Connection, case_id: int, stage: str, at: str) -> None:
-    await connection.execute("INSERT INTO case_history (case_id, stage, at) VALUES (?, ?, ?)",
-                              (case_id, stage, at))
-
-
-async def _get_or_none(connection: Connection, case_id: int) -> Case | None:
-    cursor = await connection.execute("SELECT * FROM cases WHERE id = ?", (case_id,))
-    row = await cursor.fetchone()
-    return case_from_row(row) if row else None
-
-
-async def _get(connection: Connection, case_id: int) -> Case:
-    record = await _get_or_none(connection, case_id)
-    assert record is not None
-    return record
