@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from bot.identity.attempts import (
     ISSUED,
@@ -31,6 +31,7 @@ from bot.identity.attempts import (
     note_attempts,
     recent_attempts,
 )
+from bot.identity.code_delivery import CodeDelivery, CodeTexter, Via
 from bot.identity.mailer import Mailer
 from bot.storage.database import Connection, Database, isoformat, utcnow
 from graph.backend import Backend, Customer
@@ -65,14 +66,8 @@ class CodeIssue:
     `limited`: too many codes this hour; `not_started`: no address was given in this thread."""
     until: datetime | None = None
     """When a `locked` or `limited` visitor may ask again."""
-    via: Literal["sms", "email"] | None = None
+    via: Via | None = None
     """Where a code for a known customer went (`start_for_customer`)."""
-
-
-class CodeTexter(Protocol):
-    """Sends a code by text message (see `channels.voice.codes.CodeTexter`)."""
-
-    async def send_code(self, to: str, code: str, minutes: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -112,7 +107,7 @@ class Verifier:
         self._db = database
         self._backend = backend
         self._mailer = mailer
-        self._texter = texter
+        self._own = CodeDelivery(mailer, texter)
         self._codes_per_hour = codes_per_hour
         self._clock = clock
         self._pruned_at: datetime | None = None
@@ -174,8 +169,8 @@ class Verifier:
                 (thread_id, customer_id, _digest(thread_id, code),
                  isoformat(now + CODE_LIFETIME)))
             await note_attempts(connection, [subject], MAILED, now, thread_id)
-        via: Literal["sms", "email"] = "sms" if self._texter and customer.phone else "email"
-        self._in_background(self._send_own(customer, code, via))
+        via = self._own.via(customer)
+        self._in_background(self._own.send(customer, code, via, _minutes()))
         return CodeIssue("issued", via=via)
 
     async def check(self, thread_id: str, code: str) -> CodeCheck:
@@ -260,18 +255,7 @@ class Verifier:
                     log.warning("No code mailed: the customer is %s", refused.outcome)
                     return
                 await note_attempts(connection, [subject], MAILED, now, thread_id)
-            await self._mailer.send_code(customer.email, code,
-                                         int(CODE_LIFETIME.total_seconds() // 60))
-        except Exception:
-            log.exception("Could not send a verification code")
-
-    async def _send_own(self, customer: Customer, code: str, via: str) -> None:
-        minutes = int(CODE_LIFETIME.total_seconds() // 60)
-        try:
-            if via == "sms" and self._texter is not None and customer.phone:
-                await self._texter.send_code(customer.phone, code, minutes)
-            else:
-                await self._mailer.send_code(customer.email, code, minutes)
+            await self._mailer.send_code(customer.email, code, _minutes())
         except Exception:
             log.exception("Could not send a verification code")
 
@@ -293,6 +277,10 @@ async def _pending(connection: Connection, thread_id: str) -> _Pending | None:
         return None
     return _Pending(row["customer_id"], row["code_hash"],
                     datetime.fromisoformat(row["expires_at"]), row["address"])
+
+
+def _minutes() -> int:
+    return int(CODE_LIFETIME.total_seconds() // 60)
 
 
 def _new_code() -> str:
