@@ -1,8 +1,10 @@
-"""What came of a person's approve or deny click, and the sentences they are shown."""
+"""What came of a person's approve or deny click, the sentences they are shown, and the rule
+that refuses a click on a request that changed, was decided, or was approved by them already."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.desk.escalations import Escalation
 
@@ -32,3 +34,18 @@ class DecisionResult:
     def changed(self) -> bool:
         """True when the click changed anything."""
         return self.status in ("approved", "denied", "awaiting_second")
+
+
+def refusal_of(request: dict[str, Any], actor: str, digest: str | None,
+               approve: bool) -> tuple[str, str] | None:
+    """Why a click on an approval request changes nothing, as `(status, message)`; None when it
+    may go ahead: the action shown (`digest`) is still the request's, it is still pending, and
+    an approver does not approve twice."""
+    if digest is not None and digest != request["digest"]:
+        return "mismatch", MISMATCH
+    if request["status"] != "pending":
+        who = request["decided_by"] or "someone"
+        return "already_decided", ALREADY.format(status=request["status"], who=who)
+    if approve and actor in request["approved_by"]:
+        return "same_approver", SAME_APPROVER
+    return None

@@ -14,15 +14,13 @@ from bot.audit import AuditLog
 from bot.desk.approval_runs import ApprovalRuns
 from bot.desk.approvals import ApprovalQueue
 from bot.desk.decisions import (
-    ALREADY,
     DECIDED,
     EXPIRED_NOW,
-    MISMATCH,
     NOT_ALLOWED,
-    SAME_APPROVER,
     SECOND_NEEDED,
     UNKNOWN,
     DecisionResult,
+    refusal_of,
 )
 from bot.desk.draft_releases import DraftReleases
 from bot.desk.drafts import DraftQueue
@@ -160,7 +158,7 @@ class Desk(DeskReading):
             if request is None:
                 return DecisionResult("unknown", UNKNOWN)
             case = await self._escalations.for_approval(approval_id)
-            refusal = self._refusal(request, actor, digest, approve)
+            refusal = refusal_of(request, actor, digest, approve)
             if refusal is not None:
                 return DecisionResult(*refusal, case=case)
             if isoformat(utcnow()) >= (request["expires_at"] or "9"):
@@ -178,17 +176,6 @@ class Desk(DeskReading):
             outcome = await self._runs.finish(await self._approvals.get(approval_id) or request)
         case = await self._after_decision(case, status)
         return DecisionResult(status, DECIDED.format(status=status, outcome=outcome), case)
-
-    def _refusal(self, request: dict[str, Any], actor: str, digest: str | None,
-                 approve: bool) -> tuple[str, str] | None:
-        if digest is not None and digest != request["digest"]:
-            return "mismatch", MISMATCH
-        if request["status"] != "pending":
-            who = request["decided_by"] or "someone"
-            return "already_decided", ALREADY.format(status=request["status"], who=who)
-        if approve and actor in request["approved_by"]:
-            return "same_approver", SAME_APPROVER
-        return None
 
     async def _record(self, request: dict[str, Any], outcome: str, actor: str,
                       reason: str | None) -> str:
