@@ -18,6 +18,13 @@ def action_digest(action: str, args: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
+def approvers_needed(args: dict[str, Any], two_approvers_above: Decimal) -> int:
+    """How many different people must approve an action: two when its amount is above
+    `two_approvers_above`, else one (an approval request's rule, and a draft's)."""
+    amount = args.get("amount")
+    return 2 if amount is not None and Decimal(str(amount)) > two_approvers_above else 1
+
+
 class ApprovalQueue:
     """Stores approval requests; one per idempotency key, so a replayed turn parks nothing twice.
 
@@ -37,8 +44,7 @@ class ApprovalQueue:
                    done: str = "") -> int:
         """Park an action for a human decision; returns the request's id."""
         now = utcnow()
-        amount = args.get("amount")
-        needed = 2 if amount is not None and Decimal(str(amount)) > self._two_approvers_above else 1
+        needed = approvers_needed(args, self._two_approvers_above)
         await self._db.execute(
             "INSERT OR IGNORE INTO approvals "
             "(thread_id, customer_id, action, args, rule, idempotency_key, created_at, "

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from bot.desk.approvals import approvers_needed
 from bot.storage.database import Connection, Database, Row, isoformat, utcnow
 
 LABELS = ("wrong policy", "missing context", "bad action suggestion", "ambiguous intent",
@@ -88,8 +89,7 @@ class DraftQueue:
                    idempotency_key: str | None = None, description: str | None = None,
                    done: str | None = None, decision: str | None = None) -> int:
         """Keep a draft (once per `draft_key`); returns its id."""
-        amount = (args or {}).get("amount")
-        needed = 2 if amount is not None and Decimal(str(amount)) > self._two_approvers_above else 1
+        needed = approvers_needed(args or {}, self._two_approvers_above)
         await self._db.execute(
             "INSERT OR IGNORE INTO drafts (draft_key, thread_id, customer_id, channel, "
             "case_type, customer_text, reply, action, args, rule, idempotency_key, "
