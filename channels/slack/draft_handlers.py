@@ -33,6 +33,8 @@ DRAFT_GONE = "This draft was already decided or is no longer here; its message s
 
 Tell = Callable[[str | None, str, str, str | None], Awaitable[None]]
 """Tells one person something only they see: channel, user, text, thread."""
+DraftForm = Callable[["Draft", str, "str | None"], dict[str, Any]]
+"""Builds a draft's Edit or Reject form: the draft, the channel and the thread it is in."""
 
 
 class Shadow(Protocol):
@@ -76,66 +78,70 @@ class DraftHandlers:
         click, draft_id = _draft_click(body)
         if click is None or draft_id is None:
             return
-        refusal = self._refusal(click.user)
-        if refusal is None:
-            result = await self._desk.shadow.send(draft_id, payloads.actor(click.user))
-            refusal = None if result.changed else result.message
-        if refusal is not None:
-            await self._tell(click.channel, click.user, refusal, click.thread)
+        actor = payloads.actor(click.user)
+        await self._decide(click.channel, click.user, click.thread, self._refusal(click.user),
+                           lambda: self._desk.shadow.send(draft_id, actor))
 
     async def on_edit(self, body: dict[str, Any]) -> None:
         """Edit: a form with the draft's text, for someone who may send it."""
         click, draft = await self._clicked_draft(body)
-        if click is None or draft is None or click.trigger_id is None:
+        if click is None or draft is None:
             return
         refusal = self._refusal(click.user)
         if (refusal is None and draft.action
                 and not self._desk.may_decide(payloads.actor(click.user))):
             refusal = NOT_AN_APPROVER_TO_SEND
-        if refusal is not None:
-            await self._tell(click.channel, click.user, refusal, click.thread)
-            return
-        await self._client.views_open(trigger_id=click.trigger_id, view=edit_form(
-            draft, click.channel or "", click.thread))
+        await self._open_form(click, draft, edit_form, refusal)
 
     async def on_edit_form(self, body: dict[str, Any]) -> None:
         """The edited text submitted: the desk sends it in place of the draft."""
         submitted = payloads.draft_submission(body)
         if submitted is None or submitted.text is None:
             return
-        refusal = self._refusal(submitted.user)
-        if refusal is None:
-            result = await self._desk.shadow.send(submitted.draft_id,
-                                                  payloads.actor(submitted.user),
-                                                  submitted.text)
-            refusal = None if result.changed else result.message
-        if refusal is not None:
-            await self._tell(submitted.channel, submitted.user, refusal, submitted.thread_ts)
+        draft_id, actor, text = submitted.draft_id, payloads.actor(submitted.user), submitted.text
+        await self._decide(submitted.channel, submitted.user, submitted.thread_ts,
+                           self._refusal(submitted.user),
+                           lambda: self._desk.shadow.send(draft_id, actor, text))
 
     async def on_reject(self, body: dict[str, Any]) -> None:
         """Reject: a form with the labels and a note, for an agent."""
         click, draft = await self._clicked_draft(body)
-        if click is None or draft is None or click.trigger_id is None:
+        if click is None or draft is None:
             return
-        if not self._is_agent(click.user):
-            await self._tell(click.channel, click.user, NOT_AN_AGENT_TO_REJECT, click.thread)
-            return
-        await self._client.views_open(trigger_id=click.trigger_id, view=reject_form(
-            draft, click.channel or "", click.thread))
+        refusal = None if self._is_agent(click.user) else NOT_AN_AGENT_TO_REJECT
+        await self._open_form(click, draft, reject_form, refusal)
 
     async def on_reject_form(self, body: dict[str, Any]) -> None:
         """The label and note submitted: the desk rejects the draft."""
         submitted = payloads.draft_submission(body)
         if submitted is None or submitted.label is None:
             return
+        draft_id, actor, label = submitted.draft_id, payloads.actor(submitted.user), submitted.label
         refusal = None if self._is_agent(submitted.user) else NOT_AN_AGENT_TO_REJECT
+        await self._decide(submitted.channel, submitted.user, submitted.thread_ts, refusal,
+                           lambda: self._desk.shadow.reject(draft_id, actor, label,
+                                                            submitted.note))
+
+    async def _open_form(self, click: payloads.Click, draft: Draft, form: DraftForm,
+                         refusal: str | None) -> None:
+        """Open `form` for the draft clicked; when refused, tell the person why instead."""
+        if click.trigger_id is None:
+            return
+        if refusal is not None:
+            await self._tell(click.channel, click.user, refusal, click.thread)
+            return
+        await self._client.views_open(trigger_id=click.trigger_id, view=form(
+            draft, click.channel or "", click.thread))
+
+    async def _decide(self, channel: str | None, user: str, thread: str | None,
+                      refusal: str | None, decision: Callable[[], Awaitable[DraftResult]]
+                      ) -> None:
+        """Carry out a decision unless refused; when nothing changed, tell the person why."""
         if refusal is None:
-            result = await self._desk.shadow.reject(submitted.draft_id,
-                                                    payloads.actor(submitted.user),
-                                                    submitted.label, submitted.note)
+            result = await decision()
             refusal = None if result.changed else result.message
         if refusal is not None:
-            await self._tell(submitted.channel, submitted.user, refusal, submitted.thread_ts)
+            await self._tell(channel, user, refusal, thread)
 
     def _refusal(self, user: str) -> str | None:
         """Slack's own rule: with agents set, only they (or an approver) release drafts."""
