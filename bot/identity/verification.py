@@ -116,17 +116,9 @@ class Verifier:
     async def start(self, thread_id: str, email: str) -> CodeIssue:
         """Give this thread a code for `email`, mailed later if the address is on file."""
         address, code, now = address_subject(email), _new_code(), self._clock()
-        async with self._db.transaction() as connection:
-            refused = self._refusal(await recent_attempts(connection, [address], now), now)
-            if refused is not None:
-                return refused
-            await connection.execute(
-                "INSERT INTO verifications (thread_id, customer_id, code_hash, expires_at, "
-                "failures) VALUES (?, NULL, ?, ?, 0) ON CONFLICT (thread_id) DO UPDATE SET "
-                "customer_id = NULL, code_hash = excluded.code_hash, "
-                "expires_at = excluded.expires_at, failures = 0, locked_until = NULL",
-                (thread_id, _digest(thread_id, code), isoformat(now + CODE_LIFETIME)))
-            await note_attempts(connection, [address], ISSUED, now, thread_id)
+        refused = await self._issue(thread_id, None, code, now, address, ISSUED)
+        if refused is not None:
+            return refused
         self._in_background(self._deliver(
             thread_id, code, address, lambda: self._backend.find_customer_by_email(email)))
         return CodeIssue("issued")
@@ -157,18 +149,9 @@ class Verifier:
         if customer is None:
             return CodeIssue("not_started")
         subject, code, now = customer_subject(customer_id), _new_code(), self._clock()
-        async with self._db.transaction() as connection:
-            refused = self._refusal(await recent_attempts(connection, [subject], now), now)
-            if refused is not None:
-                return refused
-            await connection.execute(
-                "INSERT INTO verifications (thread_id, customer_id, code_hash, expires_at, "
-                "failures) VALUES (?, ?, ?, ?, 0) ON CONFLICT (thread_id) DO UPDATE SET "
-                "customer_id = excluded.customer_id, code_hash = excluded.code_hash, "
-                "expires_at = excluded.expires_at, failures = 0, locked_until = NULL",
-                (thread_id, customer_id, _digest(thread_id, code),
-                 isoformat(now + CODE_LIFETIME)))
-            await note_attempts(connection, [subject], MAILED, now, thread_id)
+        refused = await self._issue(thread_id, customer_id, code, now, subject, MAILED)
+        if refused is not None:
+            return refused
         via = self._own.via(customer)
         self._in_background(self._own.send(customer, code, via, _minutes()))
         return CodeIssue("issued", via=via)
@@ -208,6 +191,24 @@ class Verifier:
         """Wait for lookups and codes still being sent."""
         while self._sending:
             await asyncio.gather(*self._sending, return_exceptions=True)
+
+    async def _issue(self, thread_id: str, customer_id: str | None, code: str, now: datetime,
+                     subject: str, kind: str) -> CodeIssue | None:
+        """Give the thread a fresh code (for `customer_id`, or nobody known yet) and count it
+        as `kind` for `subject`; the refusal instead when `subject` is locked or limited."""
+        async with self._db.transaction() as connection:
+            refused = self._refusal(await recent_attempts(connection, [subject], now), now)
+            if refused is not None:
+                return refused
+            await connection.execute(
+                "INSERT INTO verifications (thread_id, customer_id, code_hash, expires_at, "
+                "failures) VALUES (?, ?, ?, ?, 0) ON CONFLICT (thread_id) DO UPDATE SET "
+                "customer_id = excluded.customer_id, code_hash = excluded.code_hash, "
+                "expires_at = excluded.expires_at, failures = 0, locked_until = NULL",
+                (thread_id, customer_id, _digest(thread_id, code),
+                 isoformat(now + CODE_LIFETIME)))
+            await note_attempts(connection, [subject], kind, now, thread_id)
+        return None
 
     def _refusal(self, history: list[Attempt], now: datetime) -> CodeIssue | None:
         locked_until = lockout_end(history, now)
