@@ -28,7 +28,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from bot.autonomy.levels import AutonomyLevels
+from bot.autonomy.levels import GUARDRAIL, AutonomyLevels
 from bot.autonomy.readiness import percent
 from bot.cases.case import Case
 from bot.desk.listeners import Notifier
@@ -37,8 +37,6 @@ from graph.autonomy import ACTION_CASE_TYPES, CASE_TYPES, AutonomyRules, Guardra
 
 log = logging.getLogger("caseloop.autonomy")
 
-ACTOR = "guardrail"
-"""Who the audit log says stopped the line."""
 NOTICE = ("{case_type} fell back to shadow mode: {reason}. Its replies and actions now wait "
           "as drafts for people; going back to autonomous is a deliberate act (the console, "
           "or `caseloop autonomy promote {case_type}`).")
@@ -116,7 +114,7 @@ class LineStop:
                 return None
             figures = await self.figures(case_type, since=state.set_at or "")
             reason = tripped(self._rules.guardrails_for(case_type), figures)
-            if reason is None or not await self._levels.set(case_type, "shadow", ACTOR, reason):
+            if reason is None or not await self._levels.set(case_type, "shadow", GUARDRAIL, reason):
                 return None
         log.warning("Stopped the line: %s fell back to shadow mode: %s", case_type, reason)
         self._notifier.tell("desk_notice", NOTICE.format(case_type=case_type, reason=reason))

@@ -17,6 +17,8 @@ from graph.autonomy import CASE_TYPES, LEVELS, AutonomyRules, Level
 
 CHANGED = "autonomy_changed"
 """The audit log's action for a change of level."""
+GUARDRAIL = "guardrail"
+"""Who changes a level when a guardrail stops the line: its `set_by` and its audit actor."""
 
 
 @dataclass(frozen=True)

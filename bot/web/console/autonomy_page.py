@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.autonomy.levels import CaseTypeLevel
+from bot.autonomy.levels import GUARDRAIL, CaseTypeLevel
 from bot.autonomy.readiness import CaseTypeReadiness
 from bot.cases.kpi_export import duration, percent
 from bot.web.console.charts import BAD_COLOR, BAR_COLOR, OK_COLOR, stacked_chart
-from bot.web.console.html import GUARDRAIL, case_type_label, e, hidden, page, when
+from bot.web.console.html import case_type_label, e, hidden, page, when
 
 REASON_MAX_CHARS = 500
 APPROVERS_ONLY = "Only approvers can promote a case type or put it back in shadow."

@@ -19,8 +19,6 @@ REASONS = {
     "backend_error": "Backend error",
 }
 NAVIGATION = (("/console", "Cases"), ("/console/kpis", "KPIs"), ("/console/autonomy", "Autonomy"))
-GUARDRAIL = "guardrail"
-"""Who set a case type's level when a guardrail stopped the line."""
 STOPPED = ("{case_type} was put back in shadow mode by a guardrail{on}: {reason}. Its replies "
            "and actions wait for a person until someone promotes it again.")
 

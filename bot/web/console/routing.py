@@ -9,10 +9,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request
 from fastapi.responses import JSONResponse, Response
 
-from bot.autonomy.levels import CaseTypeLevel
+from bot.autonomy.levels import GUARDRAIL, CaseTypeLevel
 from bot.desk.escalations import Escalation
 from bot.web.console.auth import Operator
-from bot.web.console.html import GUARDRAIL
 from bot.web.console.problems import Problem
 from bot.web.console.web import Posted, flash_redirect, posted, signed_in
 
