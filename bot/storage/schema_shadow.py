@@ -1,4 +1,5 @@
-"""The tables of shadow mode: drafts waiting for a person, and each case type's autonomy.
+"""The tables of shadow mode: drafts waiting for a person, and each case type's autonomy; and
+the indexes its guardrails read through (a case type's latest closed cases, its failed actions).
 
 One migration, written once for SQLite and once for PostgreSQL (`schema.py` and
 `schema_postgres.py` append it to their lists together).
@@ -48,6 +49,9 @@ _DRAFTS = """
         reason TEXT,
         set_at TEXT NOT NULL
     );
+
+    CREATE INDEX cases_reason_closed ON cases (reason, closed_at);
+    CREATE INDEX audit_outcome_action ON audit (outcome, action, at);
 """
 
 SQLITE = _DRAFTS.format(id="INTEGER PRIMARY KEY AUTOINCREMENT")
