@@ -8,11 +8,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.assembly import Caseloop, assemble
+from bot.assembly import Caseloop
 from bot.storage.database import utcnow
-from tests.bot.desk.test_desk import Recorder
+from tests.bot.desk.desk_rig import Recorder, start_desk
 from tests.conftest import Customer, verify
-from tests.factories import make_settings
 from tests.fakes.capture import CaptureChannel
 from tests.fakes.smtp import SmtpSink
 
@@ -23,13 +22,7 @@ async def start(tmp_path: Path, smtp: SmtpSink, clock: Callable[[], datetime] = 
                 **settings: Any) -> tuple[Caseloop, CaptureChannel, Recorder]:
     """Assemble the application (extra settings by their environment names) with an
     approver's account."""
-    channel, recorder = CaptureChannel(), Recorder()
-    app = await assemble(make_settings(tmp_path, CASELOOP_SMTP_URL=smtp.url, **settings),
-                         extra_channels=[channel], clock=clock)
-    app.desk.add_listener(recorder)
-    if not await app.desk.approvers.accounts.any_accounts():
-        await app.desk.approvers.accounts.add("amira", approver=True)
-    return app, channel, recorder
+    return await start_desk(tmp_path, smtp, {"amira": True}, clock, **settings)
 
 
 async def noor(app: Caseloop, channel: CaptureChannel, smtp: SmtpSink) -> Customer:

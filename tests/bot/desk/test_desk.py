@@ -8,52 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from bot.assembly import Caseloop, assemble
-from bot.desk.escalations import Escalation
+from bot.assembly import Caseloop
 from graph.backend import BackendError
+from tests.bot.desk.desk_rig import Recorder, start_desk
 from tests.conftest import Customer, verify
-from tests.factories import make_settings
 from tests.fakes.capture import CaptureChannel
 from tests.fakes.smtp import SmtpSink
 
 BOSS, DEPUTY = "console:amira", "console:jon"
 
 
-class Recorder:
-    """A desk listener that keeps what it was told, as Slack would show it."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple] = []
-
-    async def case_opened(self, case: Escalation) -> None:
-        self.calls.append(("opened", case))
-
-    async def case_changed(self, case: Escalation, event: str) -> None:
-        self.calls.append((event, case))
-
-    async def case_note(self, case: Escalation, kind: str, text: str, actor: str | None) -> None:
-        self.calls.append((kind, text))
-
-    async def desk_notice(self, text: str) -> None:
-        self.calls.append(("notice", text))
-
-    def events(self) -> list[str]:
-        return [call[0] for call in self.calls]
-
-    def notes(self, kind: str) -> list[str]:
-        return [call[1] for call in self.calls if call[0] == kind]
-
-
-async def _start(tmp_path: Path, smtp: SmtpSink, **settings: str):
-    channel, recorder = CaptureChannel(), Recorder()
-    app = await assemble(make_settings(tmp_path, CASELOOP_SMTP_URL=smtp.url, **settings),
-                         extra_channels=[channel])
-    app.desk.add_listener(recorder)
-    accounts = app.desk.approvers.accounts
-    if not await accounts.any_accounts():  # the console approvers these tests decide as
-        for actor in (BOSS, DEPUTY):
-            await accounts.add(actor.partition(":")[2], approver=True)
-    return app, channel, recorder
+async def _start(tmp_path: Path, smtp: SmtpSink,
+                 **settings: str) -> tuple[Caseloop, CaptureChannel, Recorder]:
+    """The application, with the console approvers these tests decide as."""
+    approvers = {actor.partition(":")[2]: True for actor in (BOSS, DEPUTY)}
+    return await start_desk(tmp_path, smtp, approvers, **settings)
 
 
 @pytest.fixture

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.assembly import Caseloop, assemble
-from tests.bot.desk.test_desk import Recorder
+from bot.assembly import Caseloop
+from tests.bot.desk.desk_rig import Recorder, start_desk
 from tests.conftest import Customer, verify
-from tests.factories import make_settings
 from tests.fakes.capture import CaptureChannel
 from tests.fakes.smtp import SmtpSink
 
@@ -20,16 +19,9 @@ APPROVER, HELPER = "console:amira", "console:jon"
 
 async def _start(tmp_path: Path, smtp: SmtpSink,
                  **settings: str) -> tuple[Caseloop, CaptureChannel, Recorder]:
-    channel, recorder = CaptureChannel(), Recorder()
-    app = await assemble(make_settings(tmp_path, CASELOOP_SMTP_URL=smtp.url,
-                                       CASELOOP_AUTONOMY="shadow", **settings),
-                         extra_channels=[channel])
-    app.desk.add_listener(recorder)
-    accounts = app.desk.approvers.accounts
-    if not await accounts.any_accounts():
-        await accounts.add("amira", approver=True)
-        await accounts.add("jon", approver=False)
-    return app, channel, recorder
+    """The application with every case type in shadow, an approver and a helper."""
+    return await start_desk(tmp_path, smtp, {"amira": True, "jon": False},
+                            CASELOOP_AUTONOMY="shadow", **settings)
 
 
 @pytest.fixture
