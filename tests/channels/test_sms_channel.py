@@ -15,20 +15,16 @@ from channels.sms.channel import SmsChannel
 from channels.twilio.account import TwilioAccount
 from tests.databases import database_url
 from tests.fakes.twilio import FakeTwilio
+from tests.fakes.twilio_helpers import LONG_ANSWER, running
 
 ACCOUNT, TOKEN, NUMBER = "AC" + "1" * 32, "secret-token", "+14155550142"
 SERVICE = "MG" + "2" * 32
 CUSTOMER = "+33612345678"
-LONG = " ".join(f"Point {n}: our returns desk checks every parcel within two days."
-                for n in range(60))
 
 
 @pytest.fixture
 def twilio() -> Iterator[FakeTwilio]:
-    fake = FakeTwilio()
-    fake.start()
-    yield fake
-    fake.stop()
+    yield from running(FakeTwilio())
 
 
 @pytest.fixture
@@ -48,6 +44,17 @@ def channel_for(twilio: FakeTwilio, database: Database, sender: str = NUMBER) ->
 
 def message(text: str = "Your rug ships tomorrow.", outbox_id: int = 7) -> OutboundMessage:
     return OutboundMessage(channel="sms", recipient=CUSTOMER, text=text, id=f"out-{outbox_id}")
+
+
+async def refused_send(twilio: FakeTwilio, database: Database) -> DeliveryError:
+    """Why sending `message()` failed (it must fail)."""
+    channel = channel_for(twilio, database)
+    try:
+        with pytest.raises(DeliveryError) as refused:
+            await channel.send(message())
+    finally:
+        await channel.close()
+    return refused.value
 
 
 async def test_a_reply_is_one_sms_from_the_number_and_recorded(
@@ -85,27 +92,22 @@ async def test_a_long_reply_cut_short_by_an_outage_sends_only_the_rest_on_retry(
     twilio.fail(503, 20503)
     try:
         with pytest.raises(DeliveryError) as failed:
-            await channel.send(message(LONG))
+            await channel.send(message(LONG_ANSWER))
         assert not failed.value.permanent
-        await channel.send(message(LONG))
+        await channel.send(message(LONG_ANSWER))
     finally:
         await channel.close()
     bodies = [form["Body"] for form in twilio.sent_to(CUSTOMER, "sms")]
-    assert len(bodies) == 3 and " ".join(bodies) == LONG
+    assert len(bodies) == 3 and " ".join(bodies) == LONG_ANSWER
 
 
 async def test_an_unsubscribed_number_is_recorded_as_opted_out_and_not_retried(
     twilio: FakeTwilio, database: Database
 ) -> None:
     twilio.unsubscribe(CUSTOMER)
-    channel = channel_for(twilio, database)
-    try:
-        with pytest.raises(DeliveryError) as refused:
-            await channel.send(message())
-    finally:
-        await channel.close()
-    assert refused.value.permanent
-    assert "21610" in str(refused.value) and "replied STOP" in str(refused.value)
+    refused = await refused_send(twilio, database)
+    assert refused.permanent
+    assert "21610" in str(refused) and "replied STOP" in str(refused)
     assert await Consent(database).opted_out([address_subject("sms", CUSTOMER)])
     assert twilio.sent_to(CUSTOMER, "sms") == []
 
@@ -113,13 +115,7 @@ async def test_an_unsubscribed_number_is_recorded_as_opted_out_and_not_retried(
 async def test_another_refusal_records_no_opt_out(twilio: FakeTwilio,
                                                   database: Database) -> None:
     twilio.fail(400, 21211, "Invalid 'To' Phone Number")
-    channel = channel_for(twilio, database)
-    try:
-        with pytest.raises(DeliveryError) as refused:
-            await channel.send(message())
-    finally:
-        await channel.close()
-    assert refused.value.permanent
+    assert (await refused_send(twilio, database)).permanent
     assert not await Consent(database).opted_out([address_subject("sms", CUSTOMER)])
 
 

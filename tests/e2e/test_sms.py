@@ -15,67 +15,50 @@ import httpx
 import pytest
 
 from tests.e2e.test_outreach import DELAY, EVENTS_SECRET, TOLD, post_event
-from tests.factories import env_for, make_settings, write_shop
 from tests.fakes.openai import FakeOpenAI, text
 from tests.fakes.server import CaseloopServer
 from tests.fakes.sms_helpers import NUMBER, sms_env, sms_form
 from tests.fakes.twilio import FakeTwilio
-from tests.fakes.whatsapp_helpers import (
-    ACCOUNT_SID,
-    AUTH_TOKEN,
-    PUBLIC_URL,
-    post_webhook,
-    query,
-    shop_with_phones,
-    sign,
+from tests.fakes.twilio_helpers import (
+    BAD_SIGNATURES,
+    EMPTY_TWIML,
+    LONG_ANSWER,
+    NOOR,
+    bad_signature,
+    hosted_model,
+    noor_env,
+    running,
+    stranger,
 )
+from tests.fakes.whatsapp_helpers import ACCOUNT_SID, AUTH_TOKEN, post_webhook, query
 
-NOOR = "+33612345678"
-"""Noor Haddad's phone on file (customer K-77)."""
 PATH = "/twilio/sms"
-EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 QUIET = 1.0
 """Seconds without a new message after which the channel is taken to have said everything."""
-_numbers = iter(range(100, 1000))
-
-
-def stranger() -> str:
-    """A number on file for nobody, fresh for each use."""
-    return f"+4477008{next(_numbers):05d}"
 
 
 @pytest.fixture(scope="module")
 def twilio() -> Iterator[FakeTwilio]:
-    fake = FakeTwilio()
-    fake.start()
-    yield fake
-    fake.stop()
+    yield from running(FakeTwilio())
 
 
 def sms_server(folder: Path, twilio: FakeTwilio, **settings: str) -> CaseloopServer:
-    shop = write_shop(folder, shop_with_phones({"K-77": NOOR}))
-    env = env_for(make_settings(folder, CASELOOP_DEMO_DATA=str(shop), **settings))
-    return CaseloopServer({**env, **sms_env(twilio.url), "CASELOOP_EVENTS_SECRET": EVENTS_SECRET,
+    return CaseloopServer({**noor_env(folder, **settings), **sms_env(twilio.url),
+                           "CASELOOP_EVENTS_SECRET": EVENTS_SECRET,
                            "CASELOOP_QUIET_HOURS": "off"}, folder)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory,
            twilio: FakeTwilio) -> Iterator[CaseloopServer]:
-    running = sms_server(tmp_path_factory.mktemp("sms"), twilio)
-    running.start()
-    yield running
-    running.stop()
+    yield from running(sms_server(tmp_path_factory.mktemp("sms"), twilio))
 
 
 @pytest.fixture
 def fresh(tmp_path: Path, twilio: FakeTwilio) -> Iterator[CaseloopServer]:
     """A server of its own, where Noor has never written, and a Twilio that sent nothing yet."""
     twilio.reset()
-    running = sms_server(tmp_path, twilio)
-    running.start()
-    yield running
-    running.stop()
+    yield from running(sms_server(tmp_path, twilio))
 
 
 def rows(server: CaseloopServer, sql: str, *parameters: Any) -> list[tuple]:
@@ -130,22 +113,14 @@ def test_a_text_delivered_twice_is_answered_once(server: CaseloopServer,
                 "AND sender = ?", number) == [(form["MessageSid"], "done")]
 
 
-@pytest.mark.parametrize("how", ["forged", "unsigned", "local url", "other token",
-                                 "tampered body", "other path"])
+@pytest.mark.parametrize("how", BAD_SIGNATURES)
 def test_badly_signed_texts_are_refused_and_nothing_is_stored(
     server: CaseloopServer, twilio: FakeTwilio, how: str
 ) -> None:
     number = stranger()
     for body in ("refund everything please", "STOP"):
         form = sms_form(number, body)
-        signature: str | None = {
-            "forged": "bm90IGEgcmVhbCBzaWduYXR1cmU=",
-            "unsigned": None,
-            "local url": sign(server.url + PATH, form),
-            "other token": sign(PUBLIC_URL + PATH, form, token="0" * 32),
-            "tampered body": sign(PUBLIC_URL + PATH, {**form, "Body": "hello"}),
-            "other path": sign(PUBLIC_URL + "/twilio/whatsapp", form),
-        }[how]
+        signature = bad_signature(how, server.url, PATH, form, "/twilio/whatsapp")
         assert post_webhook(server.url, PATH, form, signature=signature).status_code == 403
     time.sleep(0.3)
     assert rows(server, "SELECT COUNT(*) FROM inbox WHERE sender = ?", number) == [(0,)]
@@ -202,23 +177,20 @@ def test_a_long_reply_arrives_as_several_sms_in_order(tmp_path: Path,
                                                       twilio: FakeTwilio) -> None:
     model = FakeOpenAI()
     model.start()
-    long_answer = " ".join(f"Point {n}: our returns desk checks every parcel within two days."
-                           for n in range(60))
-    model.answers.append(text(f"**Returns, in full.** {long_answer}"))
-    running = sms_server(tmp_path, twilio, CASELOOP_MODEL="openai:gpt-test",
-                         OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=model.base_url)
-    running.start()
+    model.answers.append(text(f"**Returns, in full.** {LONG_ANSWER}"))
+    alone = sms_server(tmp_path, twilio, **hosted_model(model))
+    alone.start()
     try:
         number = stranger()
-        post_webhook(running.url, PATH, sms_form(number, "Tell me everything about returns"))
+        post_webhook(alone.url, PATH, sms_form(number, "Tell me everything about returns"))
         twilio.wait_for(number, channel="sms")
         bodies = settle(twilio, number)
     finally:
-        running.stop()
+        alone.stop()
         model.stop()
     assert len(bodies) == 3
     assert all(len(body) <= 1600 and body.endswith("two days.") for body in bodies)
-    assert " ".join(bodies) == f"Returns, in full. {long_answer}"
+    assert " ".join(bodies) == f"Returns, in full. {LONG_ANSWER}"
 
 
 def test_outreach_reaches_a_customer_with_only_a_phone_by_sms_and_her_2_cancels(

@@ -5,33 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 
 import pytest
 import websockets
 
-from tests.factories import env_for, make_settings, write_shop
-from tests.fakes.conversation_relay import (
-    RelayCall,
-    call_form,
-    call_sid,
-    post_call_webhook,
-)
+from tests.fakes.conversation_relay import RelayCall, call_form, call_sid
 from tests.fakes.server import CaseloopServer
 from tests.fakes.slack import CHANNEL, SIGNING_SECRET, TOKEN, FakeSlack
 from tests.fakes.smtp import SmtpSink
 from tests.fakes.twilio import FakeTwilio
-from tests.fakes.whatsapp_helpers import (
-    inbound_form,
-    post_webhook,
-    query,
-    shop_with_phones,
-    whatsapp_env,
-)
+from tests.fakes.twilio_helpers import NOOR, noor_env, running
+from tests.fakes.whatsapp_helpers import inbound_form, post_webhook, query, whatsapp_env
 
-NOOR = "+33612345678"
-"""Noor Haddad's phone on file (customer K-77)."""
 STRANGER = "+447700900999"
 DESK = "+442071234567"
 ATTESTED = "TN-Validation-Passed-A"
@@ -39,38 +28,28 @@ ATTESTED = "TN-Validation-Passed-A"
 
 @pytest.fixture(scope="module")
 def twilio() -> Iterator[FakeTwilio]:
-    fake = FakeTwilio()
-    fake.start()
-    yield fake
-    fake.stop()
+    yield from running(FakeTwilio())
 
 
 @pytest.fixture(scope="module")
 def slack_api() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
-    fake.start()
-    yield fake
-    fake.stop()
+    yield from running(FakeSlack())
+
+
+@pytest.fixture(scope="module")
+def smtp() -> Iterator[SmtpSink]:
+    yield from running(SmtpSink())
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, twilio: FakeTwilio,
-           slack_api: FakeSlack) -> Iterator[CaseloopServer]:
+           slack_api: FakeSlack, smtp: SmtpSink) -> Iterator[CaseloopServer]:
     folder = tmp_path_factory.mktemp("voice")
-    smtp = SmtpSink()
-    smtp.start()
-    shop = write_shop(folder, shop_with_phones({"K-77": NOOR}))
-    env = env_for(make_settings(folder, CASELOOP_DEMO_DATA=str(shop),
-                                CASELOOP_SMTP_URL=smtp.url))
-    running = CaseloopServer({
-        **env, **whatsapp_env(twilio.url), "TWILIO_SMS_FROM": "+14155550100",
-        "CASELOOP_VOICE_TRANSFER_TO": DESK, "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_ESCALATION_CHANNEL": CHANNEL,
-        "SLACK_API_URL": slack_api.api_url}, folder)
-    running.start()
-    yield running
-    running.stop()
-    smtp.stop()
+    yield from running(CaseloopServer({
+        **noor_env(folder, CASELOOP_SMTP_URL=smtp.url), **whatsapp_env(twilio.url),
+        "TWILIO_SMS_FROM": "+14155550100", "CASELOOP_VOICE_TRANSFER_TO": DESK,
+        "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_ESCALATION_CHANNEL": CHANNEL, "SLACK_API_URL": slack_api.api_url}, folder))
 
 
 def database(server: CaseloopServer) -> str:
@@ -100,9 +79,17 @@ async def hear(call: RelayCall, _: str) -> str:
             return " ".join(replies)
 
 
+def test_the_voice_route_loads_no_graph_code_so_the_server_listens_at_once() -> None:
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, bot.web.routes.voice; "
+         "print(sorted({m.split('.')[0] for m in sys.modules} & {'langgraph', 'langchain_core'}))"],
+        capture_output=True, text=True, timeout=60, check=True)
+    assert loaded.stdout.strip() == "[]"
+
+
 def test_a_call_is_answered_with_a_relay_carrying_the_callers_identity(
         server: CaseloopServer) -> None:
-    answer = post_call_webhook(server.url, "/twilio/voice", call_form(call_sid(), NOOR, ATTESTED))
+    answer = post_webhook(server.url, "/twilio/voice", call_form(call_sid(), NOOR, ATTESTED))
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/xml")
     assert '<ConversationRelay dtmfDetection="true" interruptible="any"' in answer.text
     assert 'url="wss://support.example.com/twilio/relay"' in answer.text
@@ -114,10 +101,10 @@ async def test_forged_webhooks_and_handshakes_are_refused_and_store_nothing(
         server: CaseloopServer) -> None:
     sid = call_sid()
     for signature in (None, "forged"):
-        assert post_call_webhook(server.url, "/twilio/voice", call_form(sid, NOOR),
+        assert post_webhook(server.url, "/twilio/voice", call_form(sid, NOOR),
                                  signature).status_code == 403
         handoff = {**call_form(sid, NOOR), "HandoffData": '{"reason":"person"}'}
-        assert post_call_webhook(server.url, "/twilio/voice/handoff", handoff,
+        assert post_webhook(server.url, "/twilio/voice/handoff", handoff,
                                  signature).status_code == 403
         with pytest.raises(websockets.InvalidStatus):
             async with RelayCall(server.ws_url, sid, NOOR, signature=signature) as call:
@@ -171,7 +158,7 @@ async def test_a_known_caller_reads_acts_with_a_texted_code_is_interrupted_and_r
                          if role == "bot" and text.endswith(" …"))
     assert policy_answer == f"{heard} …"
 
-    transfer = post_call_webhook(server.url, "/twilio/voice/handoff", {
+    transfer = post_webhook(server.url, "/twilio/voice/handoff", {
         **call_form(sid, NOOR), "HandoffData": call.frames[-1]["handoffData"],
         "SessionStatus": "ended"})
     assert f"<Dial callerId=\"+14155550100\"><Number>{DESK}</Number></Dial>" in transfer.text

@@ -10,59 +10,50 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.factories import env_for, make_settings, write_shop
 from tests.fakes.openai import FakeOpenAI, text
 from tests.fakes.server import CaseloopServer
 from tests.fakes.twilio import FakeTwilio
+from tests.fakes.twilio_helpers import (
+    BAD_SIGNATURES,
+    EMPTY_TWIML,
+    LONG_ANSWER,
+    NOOR,
+    bad_signature,
+    hosted_model,
+    noor_env,
+    running,
+    stranger,
+)
 from tests.fakes.whatsapp_helpers import (
     ACCOUNT_SID,
     AUTH_TOKEN,
     BUSINESS,
-    PUBLIC_URL,
     inbound_form,
     message_sid,
     post_webhook,
     query,
-    shop_with_phones,
-    sign,
     status_form,
     whatsapp_env,
 )
 
-NOOR = "+33612345678"
-"""Noor Haddad's phone on file (customer K-77)."""
 TEMPLATES = json.dumps({"default": "HX0000000000000000000000000000def0",
                         "confirmation": "HX00000000000000000000000000c0f1"})
-EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-_numbers = iter(range(100, 1000))
-
-
-def stranger() -> str:
-    """A WhatsApp number on file for nobody, fresh for each use."""
-    return f"+4477009{next(_numbers):05d}"
 
 
 @pytest.fixture(scope="module")
 def twilio() -> Iterator[FakeTwilio]:
-    fake = FakeTwilio()
-    fake.start()
-    yield fake
-    fake.stop()
+    yield from running(FakeTwilio())
 
 
 def whatsapp_server(folder: Path, twilio: FakeTwilio, **settings: str) -> CaseloopServer:
-    shop = write_shop(folder, shop_with_phones({"K-77": NOOR}))
-    env = env_for(make_settings(folder, CASELOOP_DEMO_DATA=str(shop), **settings))
-    return CaseloopServer({**env, **whatsapp_env(twilio.url, TEMPLATES)}, folder)
+    return CaseloopServer({**noor_env(folder, **settings), **whatsapp_env(twilio.url, TEMPLATES)},
+                          folder)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory,
            twilio: FakeTwilio) -> Iterator[CaseloopServer]:
-    running = whatsapp_server(tmp_path_factory.mktemp("whatsapp"), twilio)
-    running.start()
-    yield running
-    running.stop()
+    yield from running(whatsapp_server(tmp_path_factory.mktemp("whatsapp"), twilio))
 
 
 def database(server: CaseloopServer) -> str:
@@ -112,22 +103,14 @@ def test_a_webhook_delivered_twice_is_answered_once(
     assert inbox_rows(server, number) == [(form["MessageSid"], "done")]
 
 
-@pytest.mark.parametrize("how", ["forged", "unsigned", "local url", "other token",
-                                 "tampered body", "other path"])
+@pytest.mark.parametrize("how", BAD_SIGNATURES)
 def test_badly_signed_webhooks_are_refused_and_nothing_is_stored(
     server: CaseloopServer, twilio: FakeTwilio, how: str
 ) -> None:
     number = stranger()
     form = inbound_form(number, "refund everything please")
     path = "/twilio/whatsapp"
-    signature: str | None = {
-        "forged": "bm90IGEgcmVhbCBzaWduYXR1cmU=",
-        "unsigned": None,
-        "local url": sign(server.url + path, form),
-        "other token": sign(PUBLIC_URL + path, form, token="0" * 32),
-        "tampered body": sign(PUBLIC_URL + path, {**form, "Body": "hello"}),
-        "other path": sign(PUBLIC_URL + "/twilio/status", form),
-    }[how]
+    signature = bad_signature(how, server.url, path, form, "/twilio/status")
     answer = post_webhook(server.url, path, form, signature=signature)
     assert answer.status_code == 403
     time.sleep(0.3)
@@ -243,24 +226,21 @@ def test_a_failure_reported_before_sent_is_kept(
 def test_a_long_reply_is_split_at_sentence_ends(tmp_path: Path, twilio: FakeTwilio) -> None:
     model = FakeOpenAI()
     model.start()
-    long_answer = " ".join(f"Point {n}: our returns desk checks every parcel within two days."
-                           for n in range(60))
-    model.answers.append(text(long_answer))
-    running = whatsapp_server(tmp_path, twilio, CASELOOP_MODEL="openai:gpt-test",
-                              OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=model.base_url)
-    running.start()
+    model.answers.append(text(LONG_ANSWER))
+    alone = whatsapp_server(tmp_path, twilio, **hosted_model(model))
+    alone.start()
     try:
         number = stranger()
-        post_webhook(running.url, "/twilio/whatsapp",
+        post_webhook(alone.url, "/twilio/whatsapp",
                      inbound_form(number, "Tell me everything about how returns work"))
         parts = settle(twilio, number)
     finally:
-        running.stop()
+        alone.stop()
         model.stop()
     bodies = [part["Body"] for part in parts]
     assert len(bodies) == 3
     assert all(len(body) <= 1600 and body.endswith("two days.") for body in bodies)
-    assert " ".join(bodies) == long_answer
+    assert " ".join(bodies) == LONG_ANSWER
 
 
 def test_outside_the_24_hour_window_only_the_template_is_sent(
@@ -268,32 +248,32 @@ def test_outside_the_24_hour_window_only_the_template_is_sent(
 ) -> None:
     """A reply held up by an outage is delivered after the window closed: as a template."""
     number = stranger()
-    running = whatsapp_server(tmp_path, twilio)
-    running.start()
+    alone = whatsapp_server(tmp_path, twilio)
+    alone.start()
     try:
         twilio.fail(503, 20503, "Service Unavailable", times=50)
-        post_webhook(running.url, "/twilio/whatsapp",
+        post_webhook(alone.url, "/twilio/whatsapp",
                      inbound_form(number, "What is your return policy?"))
         deadline = time.monotonic() + 15
         while not any(r["form"].get("To") == f"whatsapp:{number}" for r in twilio.requests):
             assert time.monotonic() < deadline, "the reply was never attempted"
             time.sleep(0.05)
     finally:
-        running.stop()
+        alone.stop()
         twilio.plan.clear()
     assert twilio.sent_to(number) == []
     two_days_ago = "2020-01-01T00:00:00.000Z"
-    query(database(running), "UPDATE inbox SET received_at = ? WHERE sender = ?",
+    query(database(alone), "UPDATE inbox SET received_at = ? WHERE sender = ?",
           two_days_ago, number)
-    assert query(database(running), "SELECT status FROM outbox WHERE recipient = ?",
+    assert query(database(alone), "SELECT status FROM outbox WHERE recipient = ?",
                  number) == [("pending",)]
 
-    running.start()
+    alone.start()
     try:
         [sent] = twilio.wait_for(number)
         time.sleep(0.5)
     finally:
-        running.stop()
+        alone.stop()
     assert "Body" not in sent
     assert sent["ContentSid"] == "HX0000000000000000000000000000def0"
     assert "return" in json.loads(sent["ContentVariables"])["1"].lower()
@@ -301,7 +281,7 @@ def test_outside_the_24_hour_window_only_the_template_is_sent(
                  if r["form"].get("To") == f"whatsapp:{number}" and r["status"] == 201
                  and "Body" in r["form"]]
     assert free_text == []
-    assert query(database(running), "SELECT status FROM outbox WHERE recipient = ?",
+    assert query(database(alone), "SELECT status FROM outbox WHERE recipient = ?",
                  number) == [("sent",)]
 
 
@@ -309,26 +289,26 @@ def test_outside_the_window_without_a_template_nothing_is_sent_and_the_failure_i
     tmp_path: Path, twilio: FakeTwilio
 ) -> None:
     number = stranger()
-    running = whatsapp_server(tmp_path, twilio)
-    running.env["CASELOOP_WHATSAPP_TEMPLATES"] = "{}"
-    running.start()
+    alone = whatsapp_server(tmp_path, twilio)
+    alone.env["CASELOOP_WHATSAPP_TEMPLATES"] = "{}"
+    alone.start()
     try:
         twilio.fail(503, 20503, "Service Unavailable", times=50)
-        post_webhook(running.url, "/twilio/whatsapp", inbound_form(number, "hello there"))
+        post_webhook(alone.url, "/twilio/whatsapp", inbound_form(number, "hello there"))
         deadline = time.monotonic() + 15
         while not any(r["form"].get("To") == f"whatsapp:{number}" for r in twilio.requests):
             assert time.monotonic() < deadline, "the reply was never attempted"
             time.sleep(0.05)
     finally:
-        running.stop()
+        alone.stop()
         twilio.plan.clear()
-    query(database(running), "UPDATE inbox SET received_at = ? WHERE sender = ?",
+    query(database(alone), "UPDATE inbox SET received_at = ? WHERE sender = ?",
           "2020-01-01T00:00:00.000Z", number)
     attempts_before = len(twilio.requests)
-    running.start()
-    running.stop()
+    alone.start()
+    alone.stop()
     assert [r for r in twilio.requests[attempts_before:]
             if r["form"].get("To") == f"whatsapp:{number}"] == []
-    [(status, error)] = query(database(running),
+    [(status, error)] = query(database(alone),
                               "SELECT status, error FROM outbox WHERE recipient = ?", number)
     assert status == "failed" and "24-hour window" in error and "template" in error

@@ -1,4 +1,4 @@
-"""Twilio's side of a call: the signed "a call comes in" webhook, then ConversationRelay's
+"""Twilio's side of a call: the "a call comes in" webhook's form, then ConversationRelay's
 WebSocket speaking the documented messages (`setup`, `prompt`, `dtmf`, `interrupt`), its
 handshake signed with Twilio's own `RequestValidator`."""
 
@@ -10,11 +10,9 @@ import json
 import time
 from typing import Any
 
-import httpx
 import websockets
-from twilio.request_validator import RequestValidator
 
-from tests.fakes.whatsapp_helpers import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL
+from tests.fakes.whatsapp_helpers import ACCOUNT_SID, PUBLIC_URL, sign
 
 BUSINESS_NUMBER = "+14155550100"
 RELAY_URL = PUBLIC_URL.replace("https://", "wss://") + "/twilio/relay"
@@ -25,22 +23,6 @@ _calls = itertools.count(1)
 def call_sid() -> str:
     """A fresh Twilio call sid."""
     return f"CA{next(_calls):032x}"
-
-
-def sign(url: str, params: dict[str, str], token: str = AUTH_TOKEN) -> str:
-    """`X-Twilio-Signature` as Twilio computes it."""
-    return RequestValidator(token).compute_signature(url, params)
-
-
-def post_call_webhook(server_url: str, path: str, form: dict[str, str],
-                      signature: str | None = "sign") -> httpx.Response:
-    """Post a voice webhook as Twilio does (`signature`: "sign", None for none, or a value)."""
-    headers = {}
-    if signature == "sign":
-        headers["X-Twilio-Signature"] = sign(PUBLIC_URL + path, form)
-    elif signature is not None:
-        headers["X-Twilio-Signature"] = signature
-    return httpx.post(server_url + path, data=form, headers=headers, timeout=10)
 
 
 def call_form(sid: str, caller: str, attestation: str | None = None) -> dict[str, str]:

@@ -16,6 +16,7 @@ from channels.whatsapp.channel import WhatsAppChannel
 from tests.databases import database_url
 from tests.fakes.ports import free_port
 from tests.fakes.twilio import FakeTwilio
+from tests.fakes.twilio_helpers import running
 
 ACCOUNT, TOKEN, SENDER = "AC" + "1" * 32, "secret-token", "whatsapp:+14155238886"
 CUSTOMER = "+33612345678"
@@ -23,10 +24,7 @@ CUSTOMER = "+33612345678"
 
 @pytest.fixture
 def twilio() -> Iterator[FakeTwilio]:
-    fake = FakeTwilio()
-    fake.start()
-    yield fake
-    fake.stop()
+    yield from running(FakeTwilio())
 
 
 @pytest.fixture
