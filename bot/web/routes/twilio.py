@@ -1,4 +1,5 @@
-"""What Twilio's webhooks share: the signature check, the answers, delivery status callbacks.
+"""What Twilio's webhooks share: the signature check, reading a webhook, the answers, and
+delivery status callbacks.
 
 Checking the signature and reading the form need only `twilio.request_validator`: while the
 process is still starting, a signed webhook is checked and read at once, then waits for the start
