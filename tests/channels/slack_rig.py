@@ -27,14 +27,20 @@ from tests.fakes.slack import (
 FORM = "application/x-www-form-urlencoded"
 
 
+def connector(slack: FakeSlack, desk: StandInDesk,
+              agents: frozenset[str] = frozenset()) -> SlackConnector:
+    """A connector for the escalation channel, talking to the fake Slack Web API."""
+    slack_app = SlackApp(token=TOKEN, signing_secret=SIGNING_SECRET, api_url=slack.api_url)
+    return SlackConnector(desk, slack_app, channel_id=CHANNEL, agents=agents)
+
+
 class Rig:
     """The connector behind its route, a stand-in desk, and Slack on the other side."""
 
     def __init__(self, slack: FakeSlack, desk: StandInDesk,
                  agents: frozenset[str] = frozenset()) -> None:
         self.slack, self.desk = slack, desk
-        slack_app = SlackApp(token=TOKEN, signing_secret=SIGNING_SECRET, api_url=slack.api_url)
-        self.connector = SlackConnector(desk, slack_app, channel_id=CHANNEL, agents=agents)
+        self.connector = connector(slack, desk, agents)
         app = FastAPI()
         app.include_router(slack_route.router)
         app.state.caseloop = SimpleNamespace(slack=self.connector)

@@ -9,32 +9,20 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from channels.slack.app_settings import SlackApp
-from channels.slack.connector import SlackConnector
-from channels.slack.draft_blocks import (
-    LABEL_BLOCK,
-    LABEL_INPUT,
-    NOTE_BLOCK,
-    NOTE_INPUT,
-    TEXT_BLOCK,
-    TEXT_INPUT,
-)
 from channels.slack.draft_handlers import (
     NOT_AN_AGENT_TO_REJECT,
     NOT_AN_APPROVER_TO_SEND,
     NOT_ON_THE_DESK,
 )
 from tests.channels.slack_desk import StandInDesk, draft_view, shadow_case
-from tests.channels.slack_rig import Rig
+from tests.channels.slack_forms import edit_values, reject_values, text_input
+from tests.channels.slack_rig import Rig, connector
 from tests.fakes.slack import (
     CHANNEL,
-    SIGNING_SECRET,
-    TOKEN,
     FakeSlack,
     Message,
     block_action,
     interaction_body,
-    picked,
     view_submission,
 )
 
@@ -127,11 +115,10 @@ async def test_edit_opens_a_form_with_the_text_and_the_edited_text_is_sent(rig: 
     ts = await rig.show(7)
     await press(rig, "U0BOB", "Edit", drafts_in(rig, ts)[REPLY])
     [form] = rig.slack.views_opened()
-    [text] = [b for b in form["blocks"] if b.get("block_id") == TEXT_BLOCK]
-    assert text["element"]["initial_value"] == "Your order Q5544 shipped with DPD on Monday."
+    assert text_input(form)["element"]["initial_value"] == (
+        "Your order Q5544 shipped with DPD on Monday.")
     assert "send" not in rig.desk.operations()
-    response = await submit(rig, "U0BOB", form,
-                            {TEXT_BLOCK: {TEXT_INPUT: "It left us Monday, Noor."}})
+    response = await submit(rig, "U0BOB", form, edit_values("It left us Monday, Noor."))
     assert response.status_code == 200 and response.text == ""  # the form closes
     assert ("send", REPLY, "slack:U0BOB", "It left us Monday, Noor.") in rig.desk.calls
     assert rig.desk.cases[7].drafts[1].status == "edited"
@@ -150,7 +137,7 @@ async def test_an_edit_submitted_after_someone_else_sent_the_draft_is_refused(ri
     await press(rig, "U0BOB", "Edit", reply)
     [form] = rig.slack.views_opened()
     await press(rig, "U0ALICE", "Send", reply)  # while Bob was typing
-    await submit(rig, "U0BOB", form, {TEXT_BLOCK: {TEXT_INPUT: "Too late"}})
+    await submit(rig, "U0BOB", form, edit_values("Too late"))
     [told] = [c for c in rig.slack.calls_to("chat.postEphemeral") if c.params["user"] == "U0BOB"]
     assert told.params["text"] == "This draft was already sent (by <@U0ALICE>); nothing changed."
     assert told.params["thread_ts"] == ts
@@ -164,8 +151,7 @@ async def test_reject_asks_for_a_label_and_a_note_then_the_person_holds_the_case
     ts = await rig.show(7)
     await press(rig, "U0BOB", "Reject", drafts_in(rig, ts)[REFUND])
     [form] = rig.slack.views_opened()
-    await submit(rig, "U0BOB", form, {LABEL_BLOCK: {LABEL_INPUT: picked("wrong policy")},
-                                      NOTE_BLOCK: {NOTE_INPUT: " lamps are final sale "}})
+    await submit(rig, "U0BOB", form, reject_values("wrong policy", " lamps are final sale "))
     assert ("reject", REFUND, "slack:U0BOB", "wrong policy", "lamps are final sale") \
         in rig.desk.calls
     assert (rig.desk.cases[7].mode, rig.desk.cases[7].taken_by) == ("human", "slack:U0BOB")
@@ -199,8 +185,7 @@ async def test_after_a_restart_drafts_are_found_in_the_thread_not_posted_again(
 ) -> None:
     ts = await rig.show(7)
     await press(rig, "U0ALICE", "Send", drafts_in(rig, ts)[REFUND])
-    again = SlackConnector(rig.desk, SlackApp(token=TOKEN, signing_secret=SIGNING_SECRET,
-                                              api_url=slack.api_url), channel_id=CHANNEL)
+    again = connector(slack, rig.desk)
     try:
         await again.case_changed(rig.desk.cases[7], "draft_sent")
     finally:

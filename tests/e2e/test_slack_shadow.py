@@ -17,14 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from channels.slack.draft_blocks import (
-    LABEL_BLOCK,
-    LABEL_INPUT,
-    NOTE_BLOCK,
-    NOTE_INPUT,
-    TEXT_BLOCK,
-    TEXT_INPUT,
-)
+from tests.channels.slack_forms import edit_values, label_options, reject_values, text_input
 from tests.e2e.test_slack import (  # noqa: F401 - start_server is a fixture used by name
     StartServer,
     audit,
@@ -46,7 +39,6 @@ from tests.fakes.slack import (
     Message,
     block_action,
     interaction_body,
-    picked,
     view_submission,
 )
 from tests.fakes.smtp import SmtpSink
@@ -154,11 +146,10 @@ async def test_an_edit_in_the_form_is_what_the_customer_receives(
 
     press(server, "U0MALLORY", "Edit", draft)  # anyone on the desk may release a plain reply
     form = form_opened(slack)
-    [text] = [b for b in form["blocks"] if b.get("block_id") == TEXT_BLOCK]
-    assert "DPD" in text["element"]["initial_value"]
+    assert "DPD" in text_input(form)["element"]["initial_value"]
     words = "Hi Noor, your rug left us on Monday with DPD: expect it by Friday."
     response = post(server, interaction_body(view_submission(
-        "U0MALLORY", form, {TEXT_BLOCK: {TEXT_INPUT: words}})))
+        "U0MALLORY", form, edit_values(words))))
     assert response.status_code == 200 and response.text == ""
     assert (await chat.receive())["text"] == words
     edited = updated(slack, draft, "*Edited and sent* by <@U0MALLORY>")
@@ -176,13 +167,11 @@ async def test_a_rejected_draft_does_nothing_and_the_person_answers_the_customer
     chat, case, draft = await lamp_refund_drafted(server, smtp, slack)
     press(server, "U0BOB", "Reject", draft)
     form = form_opened(slack)
-    assert [o["value"] for b in form["blocks"] if b.get("block_id") == LABEL_BLOCK
-            for o in b["element"]["options"]] == [
+    assert label_options(form) == [
         "wrong policy", "missing context", "bad action suggestion", "ambiguous intent",
         "knowledge gap", "tone"]
-    post(server, interaction_body(view_submission("U0BOB", form, {
-        LABEL_BLOCK: {LABEL_INPUT: picked("wrong policy")},
-        NOTE_BLOCK: {NOTE_INPUT: "Lamps are final sale"}})))
+    post(server, interaction_body(view_submission(
+        "U0BOB", form, reject_values("wrong policy", "Lamps are final sale"))))
 
     rejected = updated(slack, draft, "*Rejected* by <@U0BOB>")
     assert buttons(rejected) == {} and "*wrong policy*: “Lamps are final sale”" in shown(rejected)
