@@ -46,6 +46,8 @@ BAD_AMOUNT = N_("The amount must be between 0.01 and {left} {currency} for order
 CENT = Decimal("0.01")
 _MAX_AMOUNT_CHARS = 32
 """A longer amount is no sum of money: it is refused unread."""
+REFUSED_BY_BACKEND = {"refused_by": "backend"}
+"""In an action's `failed` audit record: the backend refused it (it was not merely down)."""
 BAD_ADDRESS = N_("I need the full new address: street, city, postcode and country.")
 REFUND = (
     N_("refund {money} on order {order_id} to the original payment method"),

@@ -16,7 +16,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
-from graph.actions import carry_out, worded
+from graph.actions import REFUSED_BY_BACKEND, carry_out, worded
 from graph.backend import BackendError
 from graph.catalogs import N_, _, in_language
 from graph.context import CaseContext
@@ -138,7 +138,8 @@ async def carry_out_approved(state: ApprovalState,
         return {"outcome": "unverified",
                 "message": _(UNVERIFIED).format(description=worded(request, "description"))}
     if not result.ok:
-        await ctx.audit.record(**record, outcome="failed", detail={"error": result.error})
+        await ctx.audit.record(**record, outcome="failed",
+                               detail={"error": result.error, **REFUSED_BY_BACKEND})
         return {"outcome": "failed", "message": _(FAILED).format(
             description=worded(request, "description"), reason=result.error)}
     await ctx.audit.record(**record, outcome="done",

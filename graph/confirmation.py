@@ -10,7 +10,7 @@ from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
-from graph.actions import carry_out, worded
+from graph.actions import REFUSED_BY_BACKEND, carry_out, worded
 from graph.affirmation import classify_reply
 from graph.autonomy import ACTION_CASE_TYPES
 from graph.backend import BackendError
@@ -104,7 +104,8 @@ async def confirm(
             "turn_facts": _outcome(pending, "unverified"),
             "case_notes": [f"unverified outcome: {pending['description']}"]})
     if not result.ok:
-        await ctx.audit.record(**record, outcome="failed", detail={"error": result.error})
+        await ctx.audit.record(**record, outcome="failed",
+                               detail={"error": result.error, **REFUSED_BY_BACKEND})
         return _say(_(FAILED).format(reason=result.error), pending_action=None,
                     turn_facts=_outcome(pending, "failed"))
     await ctx.audit.record(**record, outcome="done",

@@ -6,8 +6,9 @@ stored facts whenever one of the case type's cases closes or reopens and wheneve
 actions fails, and only while the case type is autonomous. The facts count from the moment it
 was last made autonomous (a promotion), or from the start when the configuration makes it so:
 
-- an action the policy gate allowed (on its own or with an approval) that the backend then
-  refused or could not complete: an audit record with outcome `failed`;
+- an action the policy gate allowed (on its own, with an approval or released from a draft)
+  that the backend then refused: an audit record with outcome `failed` marked
+  `REFUSED_BY_BACKEND` (a backend that was down refused nothing, and stops no line);
 - the reopen rate over its latest `window` cases closed (or reopened). While fewer cases
   than that are there, the missing ones count as not reopened: the line stops once the rate
   over the window can only be too high (with the defaults, at a fifth reopen in 20 cases),
@@ -25,6 +26,7 @@ or the policy file.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from dataclasses import dataclass
 
@@ -33,9 +35,12 @@ from bot.autonomy.readiness import percent
 from bot.cases.case import Case
 from bot.desk.listeners import Notifier
 from bot.storage.database import Database
+from graph.actions import REFUSED_BY_BACKEND
 from graph.autonomy import ACTION_CASE_TYPES, CASE_TYPES, AutonomyRules, Guardrails
 
 log = logging.getLogger("caseloop.autonomy")
+_REFUSAL = json.dumps(REFUSED_BY_BACKEND)[1:-1]
+"""How a backend's refusal reads inside an audit record's detail (an outage is no refusal)."""
 
 NOTICE = ("{case_type} fell back to shadow mode: {reason}. Its replies and actions now wait "
           "as drafts for people; going back to autonomous is a deliberate act (the console, "
@@ -136,7 +141,8 @@ class LineStop:
         if actions:
             found = await self._db.fetchone(
                 "SELECT COUNT(*) AS n FROM audit WHERE outcome = 'failed' AND at >= ? "
-                f"AND action IN ({', '.join('?' for _ in actions)})", (since, *actions))
+                f"AND action IN ({', '.join('?' for _ in actions)}) AND detail LIKE ?",
+                (since, *actions, f"%{_REFUSAL}%"))
             failed = int(found["n"]) if found else 0
         assert row is not None
         average = row["satisfaction"]

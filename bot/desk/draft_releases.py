@@ -10,7 +10,7 @@ from bot.desk.drafts import Draft, DraftQueue
 from bot.identity.links import customer_thread
 from bot.runtime.customer_notes import CustomerLine
 from bot.storage.database import Connection
-from graph.actions import carry_out
+from graph.actions import REFUSED_BY_BACKEND, carry_out
 from graph.approval import FAILED, UNVERIFIED
 from graph.backend import BackendError
 from graph.catalogs import in_language
@@ -74,7 +74,8 @@ class DraftReleases:
                 description=description)
         if not result.ok:
             await self._context.audit.record(**record, outcome="failed",
-                                             detail={"error": result.error})
+                                             detail={"error": result.error,
+                                                     **REFUSED_BY_BACKEND})
             return "failed", in_language(FAILED, draft.language).format(
                 description=description, reason=result.error)
         await self._context.audit.record(**record, outcome="done",
