@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from channels.base import OutboundMessage
 from channels.voice.speech import for_the_ear, sentences
-from channels.voice.translate import Call, end_frame, text_frame
+from channels.voice.translate import CHOICES, Call, end_frame, text_frame
 
 log = logging.getLogger("caseloop.voice")
 
@@ -43,7 +43,8 @@ class CallSession:
         self._socket = socket
         self._speech = 0
         """Bumped at each interruption: a reply being spoken checks it between sentences."""
-        self._options: tuple[str, ...] = ()
+        self._options = _opening_choices(call)
+        """The choices a key names now: the last reply's, or those the call opened with."""
         self._keys = ""
         self.turns = 0
         """Inbound messages made from this call so far (their ids count on from it)."""
@@ -109,3 +110,11 @@ class CallSession:
 
     async def _send(self, frame: dict[str, Any]) -> None:
         await self._socket.send_text(json.dumps(frame, ensure_ascii=False))
+
+
+def _opening_choices(call: Call) -> tuple[str, ...]:
+    """`1`…`n` for a call that opened with `n` keypad choices (the greeting asked them)."""
+    count = call.parameters.get(CHOICES, "")
+    if not count.isdigit():
+        return ()
+    return tuple(str(number) for number in range(1, min(int(count), 9) + 1))

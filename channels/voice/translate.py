@@ -22,6 +22,13 @@ MAX_PARAMETERS = 20
 ATTESTATION = "StirVerstat"
 """Twilio's caller ID attestation of an inbound call (`TN-Validation-Passed-A`...), passed
 from the call's webhook to the relay as a custom parameter."""
+CHOICES = "choices"
+"""How many keypad choices the call opened with (an outreach call's offer), passed from its
+answer webhook to the relay: a key among them names its choice ("2")."""
+OUTREACH = "outreach"
+"""The event an outreach call was placed for, passed to the relay like `CHOICES`."""
+UNANSWERED = frozenset({"busy", "no-answer", "failed", "canceled"})
+"""A placed call's final `CallStatus` when nobody took it."""
 
 _E164 = re.compile(r"\+[1-9]\d{5,14}")
 _CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")

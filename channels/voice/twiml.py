@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import Connect, VoiceResponse
 
 RELAY_PATH = "/twilio/relay"
 HANDOFF_PATH = "/twilio/voice/handoff"
+OUTREACH_PATH = "/twilio/voice/outreach"
+"""Where Twilio asks what to say when a customer answers a call Caseloop placed."""
+OUTREACH_STATUS_PATH = "/twilio/voice/outreach/status"
+"""Where Twilio tells how a call Caseloop placed ended (answered or not)."""
 TRANSFERRING = "Connecting you now. Please stay on the line."
 CALL_BACK = ("All of my colleagues are busy right now. One of them will call you back at this "
              "number as soon as they can. Thank you for calling. Goodbye.")
@@ -40,6 +45,16 @@ def connect_relay(public_url: str, greeting: str, language: str,
         relay.parameter(name=name, value=value)
     response.append(connect)
     return str(response)
+
+
+def outreach_urls(public_url: str, event_id: str, greeting: str, choices: int
+                  ) -> tuple[str, str]:
+    """The answer URL and status URL of an outreach call: the event, what to say first and
+    how many keypad choices it offers ride in the query, which Twilio signs with the body."""
+    base = public_url.rstrip("/")
+    answer = urlencode({"event": event_id, "greeting": greeting, "choices": str(choices)})
+    return (f"{base}{OUTREACH_PATH}?{answer}",
+            f"{base}{OUTREACH_STATUS_PATH}?{urlencode({'event': event_id})}")
 
 
 def transfer(target: str, caller_id: str | None) -> str:

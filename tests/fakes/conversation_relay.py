@@ -45,12 +45,16 @@ class RelayCall:
     """
 
     def __init__(self, ws_url: str, sid: str, caller: str, attestation: str | None = None,
-                 signature: str | None = "sign") -> None:
+                 signature: str | None = "sign",
+                 parameters: dict[str, str] | None = None) -> None:
         self.ws_url = ws_url
         self.sid = sid
         self.caller = caller
         self.attestation = attestation
         self.signature = signature
+        self.parameters = parameters
+        """The TwiML's `<Parameter>`s, for a call Caseloop placed (then the caller is the
+        business's number and the call is outbound)."""
         self.frames: list[dict[str, Any]] = []
         self.socket: Any = None
 
@@ -65,10 +69,14 @@ class RelayCall:
         parameters = {"caller": self.caller}
         if self.attestation:
             parameters["StirVerstat"] = self.attestation
+        ends = (self.caller, BUSINESS_NUMBER, "inbound")
+        if self.parameters is not None:
+            parameters = self.parameters
+            ends = (BUSINESS_NUMBER, self.caller, "outbound-api")
         await self._send({"type": "setup", "sessionId": "VX" + self.sid[2:],
                           "accountSid": ACCOUNT_SID, "parentCallSid": "", "callSid": self.sid,
-                          "from": self.caller, "to": BUSINESS_NUMBER, "forwardedFrom": "",
-                          "callType": "PSTN", "callerName": "", "direction": "inbound",
+                          "from": ends[0], "to": ends[1], "forwardedFrom": "",
+                          "callType": "PSTN", "callerName": "", "direction": ends[2],
                           "callStatus": "RINGING", "customParameters": parameters})
         return self
 

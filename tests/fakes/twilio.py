@@ -1,5 +1,5 @@
-"""A local stand-in for Twilio's REST API (Messages): queued failures, recorded requests, and
-numbers that replied STOP refused as Twilio refuses them (error 21610)."""
+"""A local stand-in for Twilio's REST API (Messages, Calls): queued failures, recorded requests,
+and numbers that replied STOP refused as Twilio refuses them (error 21610)."""
 
 from __future__ import annotations
 
@@ -42,8 +42,12 @@ class FakeTwilio:
         self.plan: list[dict[str, Any] | None] = []
         self.requests: list[dict[str, Any]] = []
         self.unsubscribed: set[str] = set()
+        self.calls: list[dict[str, Any]] = []
+        """Calls placed (`Calls.json`): each with its form fields and the sid it got."""
         app = Starlette(routes=[Route("/2010-04-01/Accounts/{account}/Messages.json",
-                                      self._create_message, methods=["POST"])])
+                                      self._create_message, methods=["POST"]),
+                                Route("/2010-04-01/Accounts/{account}/Calls.json",
+                                      self._create_call, methods=["POST"])])
         self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
                                                      log_level="warning"))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
@@ -82,6 +86,7 @@ class FakeTwilio:
         self.plan.clear()
         self.requests.clear()
         self.unsubscribed.clear()
+        self.calls.clear()
 
     def unsubscribe(self, number: str) -> None:
         """The number replied STOP: messages to it are refused from now on (error 21610)."""
@@ -123,6 +128,28 @@ class FakeTwilio:
         resource = _message_resource(request.path_params["account"], form)
         record["status"], record["sid"] = 201, resource["sid"]
         return JSONResponse(resource, status_code=201)
+
+
+    def wait_for_call(self, number: str, timeout: float = 20.0) -> dict[str, Any]:
+        """Block until a call was placed to `number`; returns the first one."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [call for call in self.calls if call["form"].get("To") == number]
+            if found:
+                return found[0]
+            time.sleep(0.05)
+        raise AssertionError(f"no call reached {number} within {timeout}s: {self.calls}")
+
+    async def _create_call(self, request: Request) -> JSONResponse:
+        form = {key: str(value) for key, value in (await request.form()).items()}
+        account = request.path_params["account"]
+        sid = f"CA{next(_sids):032x}"
+        self.calls.append({"account": account, "form": form, "sid": sid,
+                           "auth": _basic_auth(request.headers.get("authorization"))})
+        return JSONResponse({
+            "account_sid": account, "api_version": "2010-04-01", "direction": "outbound-api",
+            "from": form.get("From"), "to": form.get("To"), "sid": sid, "status": "queued",
+            "uri": f"/2010-04-01/Accounts/{account}/Calls/{sid}.json"}, status_code=201)
 
 
 def _address(number: str, channel: str) -> str:
