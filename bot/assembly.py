@@ -24,7 +24,7 @@ from bot.cases.case_book import CaseBook
 from bot.cases.follow_ups import FollowUps, FollowUpStores, FollowUpTimes
 from bot.cases.lifecycle import CaseLifecycle
 from bot.cases.satisfaction import Satisfaction
-from bot.channel_setup import code_texter, configured_channels
+from bot.channel_setup import code_texter, configured_channels, outreach_calls
 from bot.config import Settings
 from bot.desk.approval_runs import ApprovalRuns
 from bot.desk.approvals import ApprovalQueue
@@ -256,7 +256,8 @@ def _outreach(settings: Settings, app: Caseloop, line: CustomerLine, context: Ca
                           channels=frozenset(app.channels),
                           quiet_hours=QuietHours.parse(settings.quiet_hours),
                           default_zone=ZoneInfo(settings.default_timezone),
-                          daily_cap=settings.outreach_daily_cap)
+                          daily_cap=settings.outreach_daily_cap,
+                          calls=outreach_calls(settings))
     return Outreach(app.database, line, context, app.cases, app.timers, rules, clock)
 
 

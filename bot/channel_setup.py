@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.config import Settings
 from bot.identity.verification import CodeTexter
+from bot.outreach.calls import CallPlan
 from bot.runtime.inbox import Inbox
 from bot.storage.database import Database
 from channels.base import Channel
@@ -64,6 +65,18 @@ def code_texter(settings: Settings) -> CodeTexter | None:
     assert settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_sms_from
     return TwilioCodeTexter(settings.twilio_account_sid, settings.twilio_auth_token,
                             settings.twilio_sms_from, settings.twilio_api_url)
+
+
+def outreach_calls(settings: Settings) -> CallPlan | None:
+    """How outreach places calls: with `CASELOOP_OUTREACH_VOICE` on and voice calls on."""
+    if not (settings.outreach_voice and settings.voice_enabled):
+        return None
+    from channels.voice.dialer import Dialer
+    from channels.voice.twiml import outreach_urls
+
+    assert settings.twilio_sms_from and settings.public_url
+    return CallPlan(Dialer(_twilio_account(settings, settings.twilio_sms_from)), outreach_urls,
+                    settings.public_url)
 
 
 def _twilio_account(settings: Settings, sender: str) -> TwilioAccount:

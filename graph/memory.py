@@ -38,11 +38,15 @@ async def remember_question(graph: CompiledStateGraph, thread: str,
 
 
 async def remember_outreach(graph: CompiledStateGraph, thread: str, message: AIMessage,
-                            note: str, offer: dict[str, Any] | None) -> None:
-    """An outreach message, with the options it offers waiting for the customer's answer."""
+                            note: str, offer: dict[str, Any] | None,
+                            call_proof: str | None = None) -> None:
+    """An outreach message, with the options it offers waiting for the customer's answer; said
+    on a call Caseloop placed to the phone on file, that call proves the customer."""
     update: dict[str, Any] = {"messages": [message], "case_notes": [note]}
     if offer is not None:
         update["pending_action"] = offer
+    if call_proof is not None:
+        update["call_proof"] = call_proof
     await _add(graph, thread, update)
 
 

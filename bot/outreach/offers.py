@@ -59,12 +59,13 @@ async def build_offer(ctx: CaseContext, playbook: Playbook, customer_id: str, or
             "options": options}
 
 
-def question(options: list[dict[str, Any]]) -> str:
-    """`Reply 1 to keep the order, or 2 to cancel it for a full refund.`"""
+def question(options: list[dict[str, Any]], verb: str = "Reply") -> str:
+    """`Reply 1 to keep the order, or 2 to cancel it for a full refund.` (`Press 1 …` on a
+    call)."""
     choices = [f"{entry['number']} to {entry['label']}" for entry in options]
     if len(choices) == 1:
-        return f"Reply {choices[0]}."
-    return f"Reply {', '.join(choices[:-1])}, or {choices[-1]}."
+        return f"{verb} {choices[0]}."
+    return f"{verb} {', '.join(choices[:-1])}, or {choices[-1]}."
 
 
 def as_pending(offer: dict[str, Any]) -> dict[str, Any]:

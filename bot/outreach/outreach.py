@@ -22,12 +22,21 @@ from langchain_core.messages import AIMessage
 
 from bot.cases.case_book import CaseBook
 from bot.identity.links import customer_thread
+from bot.outreach.calls import (
+    FALLBACK,
+    VOICE,
+    CallPlan,
+    OutreachCalls,
+    calls_instead,
+    note_unanswered,
+    spoken_offer,
+)
 from bot.outreach.consent import Consent, address_subject, customer_subject
 from bot.outreach.events import BusinessEvent, EventLog, StoredEvent, mark_sent
 from bot.outreach.offers import as_pending, build_offer
 from bot.outreach.playbooks import Playbook, message_values, render
 from bot.outreach.quiet_hours import QuietHours, zone_named
-from bot.outreach.reach import TEXT_ONLY_CHANNELS, Reach, reach_for
+from bot.outreach.reach import SMS, TEXT_ONLY_CHANNELS, Reach, reach_for
 from bot.runtime.customer_notes import CustomerLine
 from bot.runtime.outbox import enqueue
 from bot.runtime.timers import Timer, Timers
@@ -64,6 +73,8 @@ class OutreachRules:
     quiet_hours: QuietHours | None
     default_zone: ZoneInfo
     daily_cap: int
+    calls: CallPlan | None = None
+    """How outreach places calls (`CASELOOP_OUTREACH_VOICE`); None: it never calls."""
 
 
 class Outreach:
@@ -88,6 +99,7 @@ class Outreach:
         self.playbooks = rules.playbooks
         self._channels = rules.channels
         self._rules = rules
+        self._calls = OutreachCalls(database, rules.calls) if rules.calls else None
         self._queue: deque[str] = deque()
         self._worker: asyncio.Task[None] | None = None
         self._accepting = False
@@ -193,16 +205,23 @@ class Outreach:
                                                 event_id=event.id)
         text = render(playbook.message, values)
         buttons: tuple[str, ...] = ()
-        waiting = None
+        call = None
         if offer is not None:
             offer["case_id"] = case.id
+            if self._calls is not None and calls_instead(reach, offer):
+                greeting = spoken_offer(text, offer)
+                call = await self._calls.place(event.id, customer.id, reach, greeting,
+                                               len(offer["options"]))
             text = f"{text} {offer['question']}"
-            waiting = as_pending(offer)
-            if reach.channel not in TEXT_ONLY_CHANNELS:
+            if call is not None:
+                offer[FALLBACK] = {"address": reach.address, "text": text}
+                reach, text = Reach(VOICE, call), greeting
+            elif reach.channel not in TEXT_ONLY_CHANNELS:
                 buttons = tuple(o["label"][:1].upper() + o["label"][1:] for o in offer["options"])
         message = AIMessage(content=text, id=f"outreach-{event.id}",
                             additional_kwargs={"caseloop_outreach": event.id})
-        await remember_outreach(self._line.graph, thread, message, _note(event, order), waiting)
+        await remember_outreach(self._line.graph, thread, message, _note(event, order),
+                                as_pending(offer) if offer else None, call_proof=call)
         if playbook.follow_up_hours:
             await self._timers.schedule(
                 FOLLOW_UP_KIND, now + timedelta(hours=playbook.follow_up_hours),
@@ -212,11 +231,35 @@ class Outreach:
             if not await mark_sent(connection, event.id, customer.id, reach.channel, now):
                 return
             await append_lines(connection, thread, [line("bot", reach.channel, text)])
-            await enqueue(connection, OutboundMessage(
-                channel=reach.channel, recipient=reach.address, text=text, kind=MESSAGE_KIND,
-                options=buttons))
+            if call is None:
+                await enqueue(connection, OutboundMessage(
+                    channel=reach.channel, recipient=reach.address, text=text,
+                    kind=MESSAGE_KIND, options=buttons))
         log.info("Outreach for event %s sent on %s (case %s)", event.id, reach.channel, case.id)
-        await self._line.notes.courier.flush(reach.channel, reach.address)
+        if call is None:
+            await self._line.notes.courier.flush(reach.channel, reach.address)
+
+    async def call_unanswered(self, event_id: str, call_sid: str, status: str) -> None:
+        """A call placed for an event ended unanswered: the customer gets the text instead
+        (once), unless the offer is no longer waiting; the event's detail says what happened."""
+        if self._calls is None or (customer_id := await self._calls.rang(call_sid)) is None:
+            log.warning("Status %r for a call outreach did not place; ignored", status)
+            return
+        thread = customer_thread(customer_id)
+        async with self._line.locks.hold(thread):
+            offer = ((await waiting_action(self._line.graph, thread)) or {}).get("offer") or {}
+            fallback = offer.get(FALLBACK) if offer.get("event_id") == event_id else None
+            async with self._db.transaction() as connection:
+                detail = f"call {status}" + ("; texted instead" if fallback else "")
+                if not await note_unanswered(connection, event_id, detail) or not fallback:
+                    log.info("Outreach call for event %s: %s", event_id, detail)
+                    return
+                await append_lines(connection, thread, [line("bot", SMS, fallback["text"])])
+                await enqueue(connection, OutboundMessage(
+                    channel=SMS, recipient=fallback["address"], text=fallback["text"],
+                    kind=MESSAGE_KIND))
+        log.info("Outreach call for event %s: %s", event_id, detail)
+        await self._line.notes.courier.flush(SMS, fallback["address"])
 
     async def _join(self, event: BusinessEvent, playbook: Playbook, customer: Customer,
                     order: Order, case_id: int) -> str:

@@ -16,6 +16,9 @@ PHONE_CHANNELS = (WHATSAPP, SMS)
 """Channels whose address is the phone on file, in the order they are tried for it."""
 TEXT_ONLY_CHANNELS = frozenset(PHONE_CHANNELS)
 """Channels without buttons: an offer's options are read in its question ("Reply 1 to …")."""
+LIVE_ONLY_CHANNELS = frozenset({"voice"})
+"""Channels whose address lasts only as long as a conversation (a call's sid): never written
+to later (outreach calls place a new call instead, see `bot/outreach/calls.py`)."""
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,9 @@ async def reach_for(database: Database, customer: Customer,
     In order: the customer record's `preferred_channel` (at an address linked to them there, or
     for WhatsApp and SMS the phone on file); the channel they last wrote on; the address most
     recently linked to them; WhatsApp, then SMS, at the phone on file. None when there is no
-    way to reach them.
+    way to reach them. A call's sid is never a way to reach them.
     """
+    channels = [channel for channel in channels if channel not in LIVE_ONLY_CHANNELS]
     linked = await _linked_addresses(database, customer.id)
     preferred = (customer.model_extra or {}).get("preferred_channel")
     if isinstance(preferred, str) and preferred in channels:

@@ -19,7 +19,17 @@ from bot.startup import WAIT_SECONDS, running_caseloop
 from bot.web.routes.twilio import forbidden, signed_form
 from channels.twilio.signature import SIGNATURE_HEADER, SignatureChecker
 from channels.voice.channel import VoiceChannel
-from channels.voice.translate import ATTESTATION, NAME, caller_number, read_handoff
+from channels.voice.speech import spoken
+from channels.voice.translate import (
+    ATTESTATION,
+    CHOICES,
+    MAX_FIELD_CHARS,
+    NAME,
+    OUTREACH,
+    UNANSWERED,
+    caller_number,
+    read_handoff,
+)
 from channels.voice.twiml import (
     CALL_BACK,
     GOODBYE,
@@ -52,6 +62,39 @@ async def incoming_call(request: Request) -> Response:
         parameters[ATTESTATION] = form[ATTESTATION][:60]
     twiml = connect_relay(request.app.state.settings.public_url, GREETING, LANGUAGE, parameters)
     return Response(twiml, media_type="text/xml")
+
+
+@router.post("/twilio/voice/outreach")
+async def outreach_call(request: Request) -> Response:
+    """A customer answered a call outreach placed: open the relay with the event and its
+    options as the greeting, the keys that answer them passed on to the relay session."""
+    form = await signed_form(request, request.app.state.settings)
+    if form is None:
+        return forbidden()
+    query = request.query_params
+    greeting = spoken(query.get("greeting", "")[:MAX_FIELD_CHARS]) or GREETING
+    choices = query.get("choices", "")
+    parameters = {"caller": caller_number(form.get("To")) or "",
+                  CHOICES: choices if choices.isdigit() else "0",
+                  OUTREACH: query.get("event", "")[:200]}
+    twiml = connect_relay(request.app.state.settings.public_url, greeting, LANGUAGE, parameters)
+    return Response(twiml, media_type="text/xml")
+
+
+@router.post("/twilio/voice/outreach/status")
+async def outreach_call_status(request: Request) -> Response:
+    """How a call outreach placed ended: one nobody answered is followed by the text."""
+    form = await signed_form(request, request.app.state.settings)
+    if form is None:
+        return forbidden()
+    status = (form.get("CallStatus") or "").strip().lower()
+    if status in UNANSWERED:
+        caseloop = await running_caseloop(request.app.state, WAIT_SECONDS)
+        if caseloop is None or caseloop.outreach is None:
+            return Response(status_code=503)  # shown as failed in Twilio's call log
+        await caseloop.outreach.call_unanswered(request.query_params.get("event", "")[:200],
+                                                (form.get("CallSid") or "")[:64], status)
+    return Response(status_code=204)
 
 
 @router.post("/twilio/voice/handoff")
