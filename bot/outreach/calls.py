@@ -16,11 +16,16 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot.identity.links import Links
+from bot.identity.links import Links, customer_thread
 from bot.outreach.offers import question
 from bot.outreach.reach import SMS, Reach
+from bot.runtime.customer_notes import CustomerLine
+from bot.runtime.outbox import enqueue
+from bot.runtime.transcript import append_lines
+from bot.runtime.transcript import line as line_of
 from bot.storage.database import Connection, Database
-from channels.base import DeliveryError
+from channels.base import DeliveryError, OutboundMessage
+from graph.memory import waiting_action
 
 log = logging.getLogger("caseloop.outreach")
 
@@ -99,7 +104,41 @@ class OutreachCalls:
         return row["customer_id"] if row else None
 
 
-async def note_unanswered(connection: Connection, event_id: str, detail: str) -> bool:
+@dataclass(frozen=True)
+class Unanswered:
+    """How a placed call ended without an answer (Twilio's status callback)."""
+
+    event_id: str
+    call_sid: str
+    status: str
+    """`busy`, `no-answer`, `failed` or `canceled`."""
+
+
+async def text_instead(calls: OutreachCalls, line: CustomerLine, database: Database,
+                       ended: Unanswered, kind: str) -> None:
+    """Send the text a call replaced (once), unless the call was not outreach's or its offer
+    is no longer waiting; the event's detail says how the call ended either way."""
+    customer_id = await calls.rang(ended.call_sid)
+    if customer_id is None:
+        log.warning("Status %r for a call outreach did not place; ignored", ended.status)
+        return
+    thread = customer_thread(customer_id)
+    async with line.locks.hold(thread):
+        offer = ((await waiting_action(line.graph, thread)) or {}).get("offer") or {}
+        fallback = offer.get(FALLBACK) if offer.get("event_id") == ended.event_id else None
+        async with database.transaction() as connection:
+            detail = f"call {ended.status}" + ("; texted instead" if fallback else "")
+            if not await _note_unanswered(connection, ended.event_id, detail) or not fallback:
+                log.info("Outreach call for event %s: %s", ended.event_id, detail)
+                return
+            await append_lines(connection, thread, [line_of("bot", SMS, fallback["text"])])
+            await enqueue(connection, OutboundMessage(
+                channel=SMS, recipient=fallback["address"], text=fallback["text"], kind=kind))
+    log.info("Outreach call for event %s: %s", ended.event_id, detail)
+    await line.notes.courier.flush(SMS, fallback["address"])
+
+
+async def _note_unanswered(connection: Connection, event_id: str, detail: str) -> bool:
     """Inside the fallback's transaction: record how the call ended on the event; False when
     it was recorded before (Twilio retried its callback)."""
     cursor = await connection.execute(

@@ -27,16 +27,17 @@ from bot.outreach.calls import (
     VOICE,
     CallPlan,
     OutreachCalls,
+    Unanswered,
     calls_instead,
-    note_unanswered,
     spoken_offer,
+    text_instead,
 )
 from bot.outreach.consent import Consent, address_subject, customer_subject
 from bot.outreach.events import BusinessEvent, EventLog, StoredEvent, mark_sent
 from bot.outreach.offers import as_pending, build_offer
 from bot.outreach.playbooks import Playbook, message_values, render
 from bot.outreach.quiet_hours import QuietHours, zone_named
-from bot.outreach.reach import SMS, TEXT_ONLY_CHANNELS, Reach, reach_for
+from bot.outreach.reach import TEXT_ONLY_CHANNELS, Reach, reach_for
 from bot.runtime.customer_notes import CustomerLine
 from bot.runtime.outbox import enqueue
 from bot.runtime.timers import Timer, Timers
@@ -242,24 +243,11 @@ class Outreach:
     async def call_unanswered(self, event_id: str, call_sid: str, status: str) -> None:
         """A call placed for an event ended unanswered: the customer gets the text instead
         (once), unless the offer is no longer waiting; the event's detail says what happened."""
-        if self._calls is None or (customer_id := await self._calls.rang(call_sid)) is None:
+        if self._calls is None:
             log.warning("Status %r for a call outreach did not place; ignored", status)
             return
-        thread = customer_thread(customer_id)
-        async with self._line.locks.hold(thread):
-            offer = ((await waiting_action(self._line.graph, thread)) or {}).get("offer") or {}
-            fallback = offer.get(FALLBACK) if offer.get("event_id") == event_id else None
-            async with self._db.transaction() as connection:
-                detail = f"call {status}" + ("; texted instead" if fallback else "")
-                if not await note_unanswered(connection, event_id, detail) or not fallback:
-                    log.info("Outreach call for event %s: %s", event_id, detail)
-                    return
-                await append_lines(connection, thread, [line("bot", SMS, fallback["text"])])
-                await enqueue(connection, OutboundMessage(
-                    channel=SMS, recipient=fallback["address"], text=fallback["text"],
-                    kind=MESSAGE_KIND))
-        log.info("Outreach call for event %s: %s", event_id, detail)
-        await self._line.notes.courier.flush(SMS, fallback["address"])
+        await text_instead(self._calls, self._line, self._db,
+                           Unanswered(event_id, call_sid, status), MESSAGE_KIND)
 
     async def _join(self, event: BusinessEvent, playbook: Playbook, customer: Customer,
                     order: Order, case_id: int) -> str:
