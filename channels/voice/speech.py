@@ -20,7 +20,10 @@ _MARKDOWN = re.compile(r"\*{1,3}|_{2,3}|`{1,3}|^#{1,6}[ \t]*|^[ \t]*[-*•][ \t]
                        re.MULTILINE)
 _LINK_MARKUP = re.compile(r"\[([^\]\n]{0,200})\]\([^)\s]{0,500}\)")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s)>\]]{0,500}[^\s)>\].,!?;:'\"]")
-_YES_NO = re.compile(r"\s*\((?:yes|y)\s*/\s*(?:no|n)\)", re.IGNORECASE)
+_YES_NO = re.compile(r"(?<!\s)\s*+\((?:yes|y)\s*+/\s*+(?:no|n)\)", re.IGNORECASE)
+"""The "(yes / no)" of a written question, with the white space before it. The search starts
+a match only where white space begins, so a long run of it is read once, not once per
+position."""
 _ORDER_ID = re.compile(r"#?\b(?=[A-Z0-9-]{4,16}\b)(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])"
                        r"[A-Z]{1,4}-?\d{2,10}\b")
 _HASH_NUMBER = re.compile(r"#(\d{2,10})\b")
