@@ -1,0 +1,165 @@
+"""The street line of a postal address, as each country writes it: "14 Harbour Road",
+"12 rue des Lilas", "Calle Mayor 12", "Rua das Flores 45", "Hauptstraße 5"."""
+
+from __future__ import annotations
+
+import re
+
+from graph.address_places import STOP_WORDS
+from graph.flats import FLAT
+
+# Street words by where they stand. Spanish and Portuguese streets start with the word and end
+# with the number ("Calle Mayor 12", "Rua das Flores 45"); French ones follow the number ("12
+# rue des Lilas"); English ones end the name ("14 Harbour Road"); German and Dutch ones are the
+# end of one word ("Hauptstraße 5", "Lindenweg 3a", "Kerkstraat").
+_NAMED_FIRST = frozenset(
+    "calle c/ avenida avda av plaza pza paseo pº p° camino carrera cra ronda glorieta calzada "
+    "travesía travesia callejón carrer avinguda rua r travessa tv praça praca largo alameda "
+    "estrada rodovia ladeira beco".split()
+)
+_AFTER_NUMBER = frozenset(
+    "rue avenue av bd boulevard bld bvd chemin place allée allee impasse quai cours square "
+    "route calle rua avenida".split()
+)
+"""Street words that follow the house number in French ("7 avenue Foch")."""
+_ENDING = frozenset(
+    "street st road rd avenue ave av lane ln drive dr way boulevard blvd place pl close court ct "
+    "square sq terrace crescent cres grove gardens gdns mews parade highway hwy parkway pkwy "
+    "circle cir trail wharf alley esplanade embankment rise".split()
+)
+"""Street words that end an English street name ("Harbour Road")."""
+_SURE_ENDINGS = frozenset(
+    "street st road rd avenue ave lane ln boulevard blvd terrace crescent cres gardens gdns "
+    "mews highway hwy parkway pkwy alley esplanade embankment".split()
+)
+"""English street words that are seldom anything else ("drive", "way", "place" often are)."""
+_SOMETIMES_STREETS = frozenset("place square route cours av".split())
+"""French street words that are also English or French words ("2 place settings")."""
+_SHORT_ENDINGS = frozenset("st rd ln dr pl ct sq cres gdns hwy pkwy cir ave av blvd".split())
+"""Abbreviations, which end a street name but never continue one ("Church Road St Albans")."""
+_COMPOUND_ENDING = re.compile(
+    r"[\w-](?:stra(?:ß|ss)e|str\.?|weg|gasse|platz|allee|damm|chaussee|steig|pfad|zeile|ufer"
+    r"|straat|laan|gracht|plein|gade|gatan|vej)$",
+    re.I,
+)
+_HOUSE_NUMBER = re.compile(r"(?:n[º°o]\.?)?\d{1,5}[A-Za-z]?(?:-\d{1,5}[A-Za-z]?)?|s/n", re.I)
+
+
+def words_of(part: str) -> list[tuple[int, int, str]]:
+    """The part's words with their spans, trailing commas and stops left out of the word."""
+    return [(m.start(), m.end(), m.group().rstrip(".:").lower())
+            for m in re.finditer(r"\S+", part)]
+
+
+def is_house_number(word: str) -> bool:
+    return bool(_HOUSE_NUMBER.fullmatch(word)) and not word.endswith(("º", "ª", "°"))
+
+
+
+def street_line(body: str) -> tuple[int, int, bool] | None:
+    """The span of the street line, and whether a street word was found in it."""
+    parts = [(m.start(), m.end()) for m in re.finditer(r"[^,;\n]+", body)]
+    for index, (start, end) in enumerate(parts):
+        next_part = body[parts[index + 1][0]:parts[index + 1][1]] if index + 1 < len(parts) \
+            else ""
+        if (found := _street_in(body[start:end], next_part)) is not None:
+            line_start, line_end, sure = found
+            without_number = not any(ch.isdigit() for ch in body[start:end])
+            if without_number and (opens := opens_with_number(next_part)):
+                line_end = parts[index + 1][0] + opens - start  # "Rua Augusta, 1500"
+            return start + line_start, start + line_end, sure
+        words = words_of(body[start:end])
+        if len(words) == 1 and is_house_number(words[0][2]) and next_part:
+            following = words_of(next_part)
+            if following and following[0][2] in _AFTER_NUMBER:  # "12, rue des Lilas"
+                stop = french_end(next_part, following, 0)
+                return start + words[0][0], parts[index + 1][0] + stop, True
+    match = re.search(r"(?<![\w#-])\d+[A-Za-z]?\s+(?=[^\W\d])", body)
+    if match is None:
+        return None
+    end = body.find(",", match.start())
+    return match.start(), len(body) if end < 0 else end, False
+
+
+def _street_in(part: str, next_part: str) -> tuple[int, int, bool] | None:
+    """Where the street line starts and ends in one comma-separated part, or None, and
+    whether it is a street beyond doubt (else only a postcode makes it an address).
+
+    Looks once at each word: a house number before a French street word, a Spanish or
+    Portuguese street word before a house number (which may open the next part: "Rua
+    Augusta, 1500"), a German compound before its number, or an English street word with a
+    house number and a name before it (the last number before it: "send 2 parcels to 14
+    Harbour Road"). Words that are street words only sometimes ("2 place settings", "kids
+    who drive") make a street beyond doubt only before or after a capitalized name.
+    """
+    words = words_of(part)
+    last_number = -1  # index of the last house number seen
+    searched_to = -1  # a street word before this index found no number after it
+    for i, (start, end, word) in enumerate(words):
+        following = words[i + 1][2] if i + 1 < len(words) else ""
+        if is_house_number(word):
+            at = i + 2 if following in ("bis", "ter") and i + 2 < len(words) else i + 1
+            if at < len(words) and words[at][2] in _AFTER_NUMBER:
+                named = at + 1 < len(words) and part[words[at + 1][0]].isupper()
+                sure = words[at][2] not in _SOMETIMES_STREETS or named
+                return start, french_end(part, words, at), sure
+            last_number = i
+            continue
+        if word in _ENDING and last_number >= 0 and i - last_number >= 2:
+            named = all(part[begin].isupper() for begin, _, _ in words[last_number + 1:i])
+            return words[last_number][0], _english_end(words, i), word in _SURE_ENDINGS or named
+        if _COMPOUND_ENDING.search(word) and is_house_number(following):
+            return start, words[i + 1][1], True
+        if word in _NAMED_FIRST and i >= searched_to and (word != "r" or part[end - 1] == "."):
+            stop, searched_to = _number_end(part, words, i + 1, next_part)
+            if stop is not None:
+                return start, stop, True
+    return None
+
+
+def french_end(part: str, words: list[tuple[int, int, str]], street_word: int) -> int:
+    """The end of "12 rue des Lilas": before a flat, a postcode or a word that ends a city."""
+    end = words[street_word][1]
+    for start, stop, word in words[street_word + 1:]:
+        if FLAT.match(part, start) or word.isdigit() or word in STOP_WORDS:
+            break
+        end = stop
+    return end
+
+
+def _number_end(part: str, words: list[tuple[int, int, str]], begin: int,
+                next_part: str) -> tuple[int | None, int]:
+    """The end of the house number after a street word ("Calle 5 de Mayo 123" ends at 123),
+    and the index of the word where the search stopped."""
+    found = None
+    for i in range(begin, len(words)):
+        start, end, word = words[i]
+        if is_house_number(word):
+            following = words[i + 1][2] if i + 1 < len(words) else ""
+            found = end
+            if not following or not following[0].isalpha() or following in STOP_WORDS \
+                    or FLAT.match(part, words[i + 1][0]):
+                return end, i
+        elif FLAT.match(part, start):
+            return found, i
+    if found is None and opens_with_number(next_part):
+        return len(part), len(words)  # the number opens the next part: "Rua Augusta, 1500"
+    return found, len(words)
+
+
+def opens_with_number(part: str) -> int | None:
+    """The end of the house number a part starts with ("1500 - Consolação"), or None."""
+    match = re.match(r"\s*(\S+)", part)
+    if match is None or not is_house_number(match.group(1).rstrip(".")):
+        return None
+    return match.end()
+
+
+def _english_end(words: list[tuple[int, int, str]], ending: int) -> int:
+    """The end of "14 Harbour Road" or "12 Court Lane": the street words that follow each
+    other, an abbreviation ending the run."""
+    i = ending
+    while i + 1 < len(words) and words[i][2] not in _SHORT_ENDINGS \
+            and words[i + 1][2] in _ENDING and words[i + 1][2] not in _SHORT_ENDINGS:
+        i += 1
+    return words[i][1]
