@@ -56,7 +56,7 @@ def shop(customers: int) -> dict:
     people, orders = [], []
     for n in range(customers):
         people.append({"id": f"B{n}", "name": f"Customer {n}", "email": f"c{n}@example.com",
-                       "tier": "standard"})
+                       "phone": f"+1555{n:07d}", "tier": "standard"})
         orders.append({
             "id": f"Z{n:05d}", "customer_id": f"B{n}", "status": "shipped",
             "placed_at": "2026-11-20T10:00:00Z", "currency": "USD", "total": "30.00",

@@ -34,6 +34,7 @@ import websockets
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.turns import shop  # noqa: E402
 from tests.fakes.conversation_relay import RELAY_URL, sign  # noqa: E402
 from tests.fakes.whatsapp_helpers import AUTH_TOKEN as TOKEN  # noqa: E402
 from tests.fakes.whatsapp_helpers import PUBLIC_URL  # noqa: E402
@@ -41,22 +42,6 @@ from tests.fakes.whatsapp_helpers import PUBLIC_URL  # noqa: E402
 PHRASES = ("Where is my order {order}?", "What is your return policy?",
            "Has {order} shipped yet?", "How long does shipping take?",
            "What's the tracking number for {order}?")
-
-
-def shop(calls: int) -> dict:
-    people, orders = [], []
-    for n in range(calls):
-        people.append({"id": f"V{n}", "name": f"Caller {n}", "email": f"v{n}@example.com",
-                       "phone": f"+1555{n:07d}", "tier": "standard"})
-        orders.append({
-            "id": f"Z{n:05d}", "customer_id": f"V{n}", "status": "shipped",
-            "placed_at": "2026-11-20T10:00:00Z", "currency": "USD", "total": "30.00",
-            "items": [{"sku": "S", "name": "Scarf", "qty": 1, "unit_price": "30.00"}],
-            "shipping_address": {"line1": "1 High St", "city": "York", "postcode": "YO1 7HH",
-                                 "country": "GB"},
-            "tracking": {"carrier": "DHL", "number": f"T{n:06d}", "eta": "2026-11-28"},
-        })
-    return {"customers": people, "orders": orders}
 
 
 def start_server(folder: Path, calls: int, port: int) -> subprocess.Popen[bytes]:
