@@ -66,7 +66,7 @@ async def shadow(state: CaseState, config: RunnableConfig,
     said: list[Any] = [RemoveMessage(id=str(m.id)) for m in replies if m.id]
     if not waiting:
         said.append(AIMessage(content=ctx.holding_message or _(HOLDING)))
-    update: dict[str, Any] = {"messages": said,
+    update: dict[str, Any] = {"messages": said, "turn_facts": [{"kind": "drafted"}],
                               "case_notes": [f"drafted for a person to release ({case_type})"]}
     if pending:
         update["pending_action"] = None

@@ -53,10 +53,11 @@ def add_facts(left: list[TurnFact] | None, right: list[TurnFact] | None) -> list
 class TurnFact(TypedDict, total=False):
     """One thing a turn did, recorded by the node that did it (the case lifecycle reads them)."""
 
-    kind: Literal["read", "searched", "proposed", "refused", "outcome", "escalated"]
+    kind: Literal["read", "searched", "proposed", "refused", "outcome", "escalated", "drafted"]
     """`read` an order (or the list of orders), `searched` the help articles, `proposed` an
     action for the customer's yes, `refused` one (policy or the order's state), an action's
-    `outcome` once answered, or `escalated` to people."""
+    `outcome` once answered, `escalated` to people, or `drafted` for people to release
+    (shadow mode)."""
     action: str | None
     """The action (`refund`, `cancel_order`, `change_address`), where there is one."""
     order_id: str | None

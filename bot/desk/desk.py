@@ -106,7 +106,8 @@ class Desk(DeskReading):
         escalation = None if opened_now else await self._handover.holder(thread)
         for run_thread, run_state in runs:
             await self.announce_approvals(run_thread, message.channel, found_so_far(run_state))
-            await self.shadow.announce(run_thread, message.channel)
+            if any(fact.get("kind") == "drafted" for fact in run_state.get("turn_facts") or []):
+                await self.shadow.announce(run_thread, message.channel)
         if escalation is not None and escalation.mode == "bot":
             self._handover.note(escalation, "customer", message.text.strip() or "[attachment]")
             for reply in replies:
