@@ -2,11 +2,13 @@
 corpus, for the intent of a message (the offline model) and the language it is written in.
 
 The corpus is `graph/corpus/<language>.tsv`, one `<intent>\\t<message>` per line, written for
-variety in the five served languages. scikit-learn fits each model once per process (on first
-use, or when the server warms it up). Scoring one message then takes the fitted
-vectorizers' own analyzers, their vocabularies and idf weights, and one product with the
-coefficients: the same numbers `decision_function` gives, without building a sparse matrix per
-message, which is what makes a message take a fraction of a millisecond rather than about one.
+variety in the five served languages. scikit-learn fits each model when no model trained before
+is kept on disk (`classifier_cache`). Scoring one message then takes the analyzers of
+`graph/ngrams.py` (what the fitted vectorizers' own give), their vocabularies and idf weights,
+and one product with the coefficients: the same numbers `decision_function` gives, without
+building a sparse matrix per message, which is what makes a message take a fraction of a
+millisecond rather than about one. Reading with a kept model imports neither scikit-learn nor
+SciPy (about a second and a half at start).
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from graph.ngrams import CHAR_RANGE, TOKEN_PATTERN, WORD_RANGE, char_wb_ngrams, word_ngrams
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
 CLASSIFIED_ENDS = 240
@@ -70,7 +74,7 @@ def read_corpus(directory: Path = CORPUS_DIR) -> list[tuple[str, str, str]]:
 class _Features:
     """One fitted vectorizer, kept as what scoring needs."""
 
-    analyze: Any
+    analyze: Callable[[str], list[str]]
     vocabulary: dict[str, int]
     idf: list[float]
     offset: int
@@ -105,7 +109,7 @@ class NgramClassifier:
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray], *, words: bool) -> NgramClassifier:
         """A classifier as `as_arrays` kept it."""
-        parts = len(_vectorizers(words=words))
+        parts = len(_analyzers(words=words))
         fitted = [({str(gram): i for i, gram in enumerate(arrays[f"grams{n}"])},
                    arrays[f"idf{n}"].tolist()) for n in range(parts)]
         return cls._built(fitted, arrays["coef"], arrays["intercept"],
@@ -125,10 +129,8 @@ class NgramClassifier:
     def _built(cls, fitted: list[tuple[dict[str, int], list[float]]], coef: np.ndarray,
                intercept: np.ndarray, labels: list[str], *, words: bool) -> NgramClassifier:
         features, offset = [], 0
-        for (_, vectorizer), (vocabulary, idf) in zip(_vectorizers(words=words), fitted,
-                                                      strict=True):
-            # Scoring normalizes a message once for both vectorizers (see `_vector`).
-            analyze = vectorizer.set_params(preprocessor=None, lowercase=False).build_analyzer()
+        # Scoring normalizes a message once for both analyzers (see `_vector`).
+        for analyze, (vocabulary, idf) in zip(_analyzers(words=words), fitted, strict=True):
             features.append(_Features(analyze, vocabulary, idf, offset))
             offset += len(vocabulary)
         return cls(features, coef, intercept, labels)
@@ -175,13 +177,18 @@ def _vectorizers(*, words: bool) -> list[tuple[str, Any]]:
     words, and with `words` also words and pairs of words."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    parts = [("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5),
+    parts = [("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_RANGE,
                                        sublinear_tf=True, preprocessor=normalize, min_df=2))]
     if words:
         parts.append(("words", TfidfVectorizer(
-            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, preprocessor=normalize,
-            token_pattern=r"(?u)\b\w+\b")))
+            analyzer="word", ngram_range=WORD_RANGE, sublinear_tf=True, preprocessor=normalize,
+            token_pattern=TOKEN_PATTERN)))
     return parts
+
+
+def _analyzers(*, words: bool) -> list[Callable[[str], list[str]]]:
+    """What each of `_vectorizers` splits a normalized message into, in the same order."""
+    return [char_wb_ngrams, word_ngrams] if words else [char_wb_ngrams]
 
 
 @lru_cache(maxsize=1)

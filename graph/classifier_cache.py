@@ -15,6 +15,7 @@ import logging
 import os
 import tempfile
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -54,8 +55,7 @@ def keep(path: Path, arrays: dict[str, np.ndarray]) -> None:
 
 def cache_path(examples: list[tuple[str, str]], *, words: bool) -> Path:
     """Where a classifier of these examples (and features, and scikit-learn) is kept."""
-    import sklearn
-
-    recipe = json.dumps([FORMAT, sklearn.__version__, words, examples], ensure_ascii=False)
+    # The installed version, read without importing scikit-learn (and SciPy): about a second.
+    recipe = json.dumps([FORMAT, version("scikit-learn"), words, examples], ensure_ascii=False)
     digest = hashlib.sha256(recipe.encode("utf-8")).hexdigest()[:24]
     return cache_dir() / f"classifier-{digest}.npz"
