@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.audit import AuditLog
-from bot.desk.draft_releases import DraftReleases
 from bot.desk.drafts import LABELS, Draft, DraftQueue
 from bot.desk.escalations import Escalation, Escalations
 from bot.desk.handover import one_line
 from bot.desk.listeners import Notifier
 from bot.desk.operators import Approvers
+
+if TYPE_CHECKING:  # carrying out actions means the graph: loaded after the server listens
+    from bot.desk.draft_releases import DraftReleases
 
 NOT_APPROVER = ("This draft carries an action; only people who may approve actions can send "
                 "it. You can still reject it.")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-
-from langgraph.graph.state import CompiledStateGraph
+from typing import TYPE_CHECKING
 
 from bot.runtime.contacts import last_contact
 from bot.runtime.outbox import Courier, enqueue
@@ -14,6 +13,9 @@ from bot.runtime.thread_locks import ThreadLocks
 from bot.runtime.transcript import append_lines, line
 from bot.storage.database import Connection, Database
 from channels.base import OutboundMessage
+
+if TYPE_CHECKING:  # LangGraph is loaded after the server listens
+    from langgraph.graph.state import CompiledStateGraph
 
 log = logging.getLogger("caseloop.customer_notes")
 

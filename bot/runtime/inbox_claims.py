@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.runtime.leases import LEASE, release_leases
 from bot.storage.database import isoformat, utcnow
-from bot.storage.postgres import PostgresDatabase
+
+if TYPE_CHECKING:  # the PostgreSQL driver is imported only when the database is PostgreSQL
+    from bot.storage.postgres import PostgresDatabase
 
 log = logging.getLogger("caseloop.claims")
 
