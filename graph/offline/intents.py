@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,11 +36,22 @@ def tokenize(text: str) -> list[Token]:
 @lru_cache(maxsize=16)
 def _tokens(text: str) -> tuple[Token, ...]:
     """The tokens of a text, worked out once: a message is tokenized by several readers."""
-    cleaned = text.lower().replace("’", "'").replace("'", "")
+    cleaned = fold_accents(text.lower().replace("’", "'").replace("'", ""))
     tokens: list[Token] = []
     for clause, part in enumerate(_CLAUSE_BREAK.split(cleaned)):
         tokens += [Token(SHORTHAND.get(word, word), clause) for word in _WORD.findall(part)]
     return tuple(tokens)
+
+
+_LIGATURES = str.maketrans({"ß": "ss", "œ": "oe", "æ": "ae", "ø": "o", "ł": "l"})
+
+
+def fold_accents(text: str) -> str:
+    """Drop accents ("sartén" -> "sarten", "Straße" -> "strasse"), so a word is one token."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=8192)

@@ -3,13 +3,37 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz.distance import OSA
 
+from graph.offline.intents import fold_accents
 from graph.offline.lexicon import FUNCTION_WORDS, ITEM_SYNONYMS
 
-_KIND = {word: index for index, group in enumerate(ITEM_SYNONYMS) for word in group}
+PRODUCT_WORDS = Path(__file__).with_name("products.tsv")
+"""Kinds of product and what customers call them in the five languages, one kind a line."""
+_GERMAN = 2
+"""The column of German words, which also end compounds ("Beistelltisch" ends in "tisch")."""
+_MIN_COMPOUND_PART = 4
+
+
+def _read_kinds(path: Path) -> tuple[dict[str, frozenset[int]], frozenset[str]]:
+    """Each word with the kinds of product it names, and the German words among them."""
+    groups = [[cell.split() for cell in line.split("\t")]
+              for line in path.read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith("#")]
+    groups += [[list(group)] for group in ITEM_SYNONYMS]
+    kinds: dict[str, set[int]] = {}
+    german: set[str] = set()
+    for index, cells in enumerate(groups):
+        for column, cell in enumerate(cells):
+            for word in map(fold_accents, cell):
+                kinds.setdefault(word, set()).add(index)
+                kinds.setdefault(stem(word), set()).add(index)
+                if column == _GERMAN and len(word) >= _MIN_COMPOUND_PART:
+                    german.add(word)
+    return {word: frozenset(found) for word, found in kinds.items()}, frozenset(german)
 
 # Words in product names that say little about which product it is.
 _VAGUE = frozenset(
@@ -32,11 +56,21 @@ def stem(word: str) -> str:
     return word
 
 
+def _kinds_of(word: str) -> frozenset[int]:
+    """The kinds of product a word names, a German compound by its last part."""
+    if found := _KINDS.get(word):
+        return found
+    for start in range(_MIN_COMPOUND_PART - 1, len(word) - _MIN_COMPOUND_PART + 1):
+        if word[start:] in _GERMAN_WORDS:
+            return _KINDS[word[start:]]
+    return frozenset()
+
+
 @lru_cache(maxsize=8192)
 def name_similarity(name_word: str, said: str) -> float:
     """How well a word the customer wrote names a word of a product name (0 when not)."""
     a, b = stem(name_word), stem(said)
-    if a == b or _KIND.get(a, -1) == _KIND.get(b, -2):
+    if a == b or _kinds_of(a) & _kinds_of(b):
         return 1.0
     if len(a) < 4 or len(b) < 3 or b in FUNCTION_WORDS:
         return 0.0
@@ -45,6 +79,9 @@ def name_similarity(name_word: str, said: str) -> float:
     if len(b) >= 4 and a.endswith(b) and len(a) - len(b) >= 3:
         return 0.7  # "shelf" for "bookshelf", "phones" for "headphones"
     return 0.0
+
+
+_KINDS, _GERMAN_WORDS = _read_kinds(PRODUCT_WORDS)
 
 
 def _misspelt(a: str, b: str) -> bool:

@@ -64,7 +64,7 @@ def test_a_product_named_after_a_status_is_looked_up_in_the_list() -> None:
 
 def test_a_product_not_in_any_order_asks_instead_of_guessing() -> None:
     chat = Chat()
-    chat.say("is my frying pan on its way")
+    chat.say("is my toaster on its way")
     reply = chat.answer({"orders": SHOP_B})
     assert reply.tool_calls == []
-    assert '"frying"' in reply.content and "Which one" in reply.content
+    assert '"toaster"' in reply.content and "Which one" in reply.content
