@@ -55,7 +55,7 @@ from bot.storage.checkpoints import open_checkpointer
 from bot.storage.database import Database, utcnow
 from bot.web.rate_limits import TrafficLimits
 from bot.web.webchat_sessions import WebchatSessions
-from channels.base import BackgroundChannel, Channel, InboundMessage, limit_text
+from channels.base import BackgroundChannel, Channel, InboundMessage, LiveChannel, limit_text
 from channels.webchat import WebchatChannel
 from graph.agent import Agent
 from graph.approval import build_approval_graph
@@ -217,7 +217,8 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
                 DraftReleases(drafts, line, context, on_outcome=lifecycle.after_approval))
     desk.add_listener(lifecycle)  # a conversation handed back closes its escalated case
     runner = TurnRunner(TurnRecords(database, inbox, courier), Agent(graph, context),
-                        Links(database), locks, desk, lifecycle)
+                        Links(database), locks, desk, lifecycle,
+                        live={n: c for n, c in channels.items() if isinstance(c, LiveChannel)})
     dispatcher = sharing.dispatcher(inbox, runner) if sharing else Dispatcher(inbox, runner)
     app = Caseloop(settings=settings, database=database, checkpointer=checkpointer, store=store,
                    inbox=inbox, audit=audit, approvals=approvals, courier=courier,

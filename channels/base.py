@@ -182,6 +182,17 @@ class Channel(Protocol):
 
 
 @runtime_checkable
+class LiveChannel(Channel, Protocol):
+    """A channel on which the customer listens as the reply is made (a phone call): it can
+    say a reply while the model is still writing it."""
+
+    def speaker(self, recipient: str) -> Callable[[str, bool], Awaitable[None]] | None:
+        """What to tell a reply written so far (the whole text each time, growing) and
+        whether it is all, for a recipient listening here now; None when they are not."""
+        ...
+
+
+@runtime_checkable
 class BackgroundChannel(Channel, Protocol):
     """A channel with work of its own while Caseloop runs (e.g. Telegram long polling)."""
 

@@ -15,6 +15,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode
+from langgraph.runtime import Runtime
 
 from graph.catalogs import N_, _, speaking
 from graph.confirmation import ask_confirmation, confirm
@@ -25,6 +26,7 @@ from graph.identity import identify
 from graph.prompts import system_prompt
 from graph.shadow import shadow
 from graph.state import CaseState, conversation_language
+from graph.streaming import may_speak_early, speaker_of, written_aloud
 from graph.tools import TOOLS
 from graph.triage import triage
 from graph.voice import asking_on_calls, confirming_on_calls, hand_off_call
@@ -38,10 +40,15 @@ def build_graph(
     """Compile the agent graph around a chat model (offline or OpenAI-compatible)."""
     bound = model.bind_tools(TOOLS)
 
-    async def agent(state: CaseState, config: RunnableConfig) -> dict[str, Any]:
+    async def agent(state: CaseState, config: RunnableConfig,
+                    runtime: Runtime[CaseContext]) -> dict[str, Any]:
         channel = config["configurable"].get("channel", "chat")
-        prompt = SystemMessage(content=system_prompt(state, channel))
-        reply = await bound.ainvoke([prompt, *state["messages"]], config)
+        conversation = [SystemMessage(content=system_prompt(state, channel)), *state["messages"]]
+        speaker = speaker_of(config)
+        if speaker is not None and await may_speak_early(runtime.context):
+            reply = await written_aloud(bound, conversation, config, speaker)
+        else:
+            reply = await bound.ainvoke(conversation, config)
         return {"messages": [reply]}
 
     builder = StateGraph(CaseState, context_schema=CaseContext)

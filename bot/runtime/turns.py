@@ -9,6 +9,7 @@ transaction, and hands what the turn left for people to the desk.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +22,10 @@ from bot.identity.recognition import Recognizer
 from bot.runtime.inbox import InboxItem
 from bot.runtime.thread_locks import ThreadLocks
 from bot.runtime.turn_records import TurnRecords
+from channels.base import LiveChannel
 from graph.agent import Agent
 from graph.state import Arrival
+from graph.streaming import SPEAKER
 from graph.triage import ATTACHMENT
 
 log = logging.getLogger("caseloop.turns")
@@ -45,10 +48,15 @@ class Run:
 
 
 class TurnRunner:
-    """Runs the graph for inbox messages, one turn per customer at a time."""
+    """Runs the graph for inbox messages, one turn per customer at a time.
+
+    `live` are the channels on which a customer listens as the reply is made (calls): a turn
+    for one of them passes the graph a speaker, so the reply is said as the model writes it.
+    """
 
     def __init__(self, records: TurnRecords, agent: Agent, links: Links, locks: ThreadLocks,
-                 desk: Desk, lifecycle: CaseLifecycle) -> None:
+                 desk: Desk, lifecycle: CaseLifecycle,
+                 live: Mapping[str, LiveChannel] | None = None) -> None:
         self._records = records
         self._agent = agent
         self._links = links
@@ -56,6 +64,7 @@ class TurnRunner:
         self._locks = locks
         self._desk = desk
         self._lifecycle = lifecycle
+        self._live = dict(live or {})
         self._turns: dict[str, int] = {}
 
     async def process(self, item: InboxItem) -> None:
@@ -114,6 +123,10 @@ class TurnRunner:
             "human_id": human_id, "verified_phone": bool(message.verified_phone),
             "attachments": [attachment.kind for attachment in message.attachments],
         }, "recursion_limit": RECURSION_LIMIT}
+        live = self._live.get(message.channel)
+        speaker = live.speaker(message.sender) if live is not None else None
+        if speaker is not None:
+            config["configurable"][SPEAKER] = speaker
         run = {"context": self._agent.context, "durability": self._agent.durability}
         if item.status != "pending":
             snapshot = await graph.aget_state(config)

@@ -7,13 +7,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
 from channels.base import OutboundMessage, Receive
-from channels.voice.call import CallSession, Socket
+from channels.voice.call import CallSession, Heard, Socket
 from channels.voice.translate import NAME, RelayError, read_event, to_inbound
 
 log = logging.getLogger("caseloop.voice")
-
-Heard = Callable[[str, str], Awaitable[None]]
-"""Told, for a call's sid, what the caller heard of a reply before they interrupted it."""
 
 
 class RelaySocket(Socket, Protocol):
@@ -55,6 +52,21 @@ class VoiceChannel:
             return False
         return True
 
+    def speaker(self, recipient: str) -> Callable[[str, bool], Awaitable[None]] | None:
+        """Says a reply into its call while the model writes it; None when the call is not
+        connected here (the reply is then delivered as a whole, to where it is)."""
+        session = self._calls.get(recipient)
+        if session is None:
+            return None
+
+        async def tell(written: str, whole: bool) -> None:
+            try:
+                await session.stream(written, whole)
+            except Exception:  # noqa: BLE001 - a call gone mid-reply must not stop the turn
+                log.info("Call %s went away while a reply was being written", recipient)
+
+        return tell
+
     async def serve(self, socket: RelaySocket, receive: Receive, heard: Heard) -> None:
         """Run one relay session until Twilio closes it.
 
@@ -78,7 +90,7 @@ class VoiceChannel:
                     log.warning("Unusable relay message: %s", problem)
                     continue
                 if relayed.kind == "setup" and relayed.call is not None and session is None:
-                    session = CallSession(relayed.call, socket)
+                    session = CallSession(relayed.call, socket, heard)
                     self._calls[relayed.call.sid] = session
                     log.info("Call %s connected", relayed.call.sid)
                 elif session is None:
@@ -90,9 +102,8 @@ class VoiceChannel:
                     if keyed:
                         await receive(to_inbound(session.call, keyed, session.next_turn()))
                 elif relayed.kind == "interrupt":
-                    said = session.saying
                     heard_part = session.interrupted(relayed.text)
-                    if said and heard_part != said:
+                    if heard_part is not None:
                         await heard(session.call.sid, heard_part)
                 elif relayed.kind == "error":
                     log.warning("Relay error on call %s: %s", session.call.sid,

@@ -35,15 +35,15 @@ _SPACES = re.compile(r"[ \t]+")
 
 def for_the_ear(message: OutboundMessage) -> str:
     """The message as it should be spoken, with the keypad choices of a yes-or-no question."""
-    text = spoken(message.text)
-    options = [option.strip().lower() for option in message.options]
-    if options == ["yes", "no"]:
-        text = f"{text} {CONFIRM_KEYS}".strip()
-    elif options:
-        keys = " ".join(f"For {option}, press {index}." for index, option
-                        in enumerate(message.options[:9], start=1))
-        text = f"{text} {keys}".strip()
-    return text
+    return f"{spoken(message.text)} {choices_said(message.options)}".strip()
+
+
+def choices_said(options: tuple[str, ...]) -> str:
+    """The keys that answer a question with these choices, said after it ("" for none)."""
+    if [option.strip().lower() for option in options] == ["yes", "no"]:
+        return CONFIRM_KEYS
+    return " ".join(f"For {option}, press {index}." for index, option
+                    in enumerate(options[:9], start=1))
 
 
 def spoken(text: str) -> str:
@@ -79,6 +79,15 @@ def sentences(text: str) -> list[str]:
     parts = [part for part in _SENTENCE.split(text) if part.strip()]
     return [part.strip() + ("" if index == len(parts) - 1 else " ")
             for index, part in enumerate(parts)]
+
+
+def sentence_end(text: str, start: int = 0) -> int:
+    """Where the last whole sentence of `text[start:]` ends, with the space after it (`start`
+    when no sentence is whole yet): a reply still being written is said up to there."""
+    end = start
+    for match in _SENTENCE.finditer(text, start):
+        end = match.end()
+    return end
 
 
 def spell(value: str) -> str:

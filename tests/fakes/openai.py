@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from tests.fakes.ports import free_port
@@ -34,13 +35,18 @@ class FakeOpenAI:
 
     Answers are taken from a queue in order; an empty queue answers "How can I help?", or
     what `answer_with` makes of the request's body. `delay` seconds pass before each answer (to
-    hold a turn in flight).
+    hold a turn in flight). A request with `"stream": true` is answered with server-sent
+    `chat.completion.chunk` events, a word each, `word_delay` seconds apart; `streamed` keeps
+    when each streamed answer began and finished (`time.monotonic()`).
     """
 
     def __init__(self, delay: float = 0.0,
-                 answer_with: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
+                 answer_with: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+                 word_delay: float = 0.0) -> None:
         self.port = free_port()
         self.delay = delay
+        self.word_delay = word_delay
+        self.streamed: list[tuple[float, float]] = []
         self.answer_with = answer_with
         self.answers: list[dict[str, Any]] = []
         self.requests: list[dict[str, Any]] = []
@@ -63,7 +69,7 @@ class FakeOpenAI:
         self._server.should_exit = True
         self._thread.join(10)
 
-    async def _complete(self, request: Request) -> JSONResponse:
+    async def _complete(self, request: Request) -> Response:
         body = await request.json()
         self.requests.append({"body": body, "authorization": request.headers.get("authorization")})
         if self.delay:
@@ -79,10 +85,36 @@ class FakeOpenAI:
                  "function": {"name": name, "arguments": json.dumps(args)}}
                 for name, args in answer["tool_calls"]
             ]
+        finish = "tool_calls" if "tool_calls" in answer else "stop"
+        if body.get("stream"):
+            return StreamingResponse(self._chunks(body, message, finish),
+                                     media_type="text/event-stream")
         return JSONResponse({
             "id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion",
             "created": int(time.time()), "model": body.get("model", "fake"),
-            "choices": [{"index": 0, "message": message,
-                         "finish_reason": "tool_calls" if "tool_calls" in answer else "stop"}],
+            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
             "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
         })
+
+    async def _chunks(self, body: dict[str, Any], message: dict[str, Any],
+                      finish: str) -> AsyncIterator[str]:
+        """The answer as OpenAI streams it: the role, the words one by one (then the tool
+        calls), the finish reason, `[DONE]`."""
+        began = time.monotonic()
+        chunk_id, model = f"chatcmpl-{uuid.uuid4().hex[:12]}", body.get("model", "fake")
+
+        def event(delta: dict[str, Any], reason: str | None = None) -> str:
+            return "data: " + json.dumps({
+                "id": chunk_id, "object": "chat.completion.chunk", "created": int(time.time()),
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": reason}]}) + "\n\n"
+
+        yield event({"role": "assistant", "content": ""})
+        for word in re.findall(r"\S+\s*", message.get("content") or ""):
+            await asyncio.sleep(self.word_delay)
+            yield event({"content": word})
+        for index, call in enumerate(message.get("tool_calls") or []):
+            yield event({"tool_calls": [{"index": index, **call}]})
+        yield event({}, finish)
+        self.streamed.append((began, time.monotonic()))
+        yield "data: [DONE]\n\n"
