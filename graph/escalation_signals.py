@@ -31,7 +31,14 @@ _SEVERE = re.compile(
     r"diebe|idioten|verdammt\w*|verbraucherzentrale|"
     r"merde|putain|arnaque\w*|escroc\w*|avocat|voleurs?|menteurs?|"
     r"merda|porra|golpe|golpistas?|advogad[oa]s?|processar|ladr(?:ão|ões|ao|oes)|vigarist\w*|"
-    r"livro de reclama(?:ç|c)(?:õ|o)es|procon|reclame aqui)\b",
+    r"livro de reclama(?:ç|c)(?:õ|o)es|procon|reclame aqui|"
+    r"(?:revers|disput|claw)\w* (?:the|this|that|my|your|it)\b.{0,25}\b"
+    r"(?:payment|charge|money|bank)|"
+    r"(?:call|ring|phon|contact|go|going|talk)\w* (?:to |with )?my bank|dispute with my bank|"
+    r"(?:llam|habl|recl|denunci)\w* (?:a |con |en )?mi banco|retrocargo|"
+    r"r(?:ü|ue|u)ckbuch\w*|zur(?:ü|ue|u)ckbuch\w*|lastschrift zur(?:ü|ue|u)ck\w*|"
+    r"(?:appel|contact|pr(?:é|e)ven)\w* ma banque|faire opposition|r(?:é|e)trofacturation|"
+    r"(?:lig|fal|contest)\w* (?:para |com |ao |no )?(?:o )?meu banco)\b",
     re.IGNORECASE,
 )
 """Words that mean a person is needed whatever else the message says: swearing, threats."""
@@ -41,7 +48,14 @@ _STRONG = re.compile(
     r"vergüenza|inaceptable|inútil|harto|odio|"
     r"frechheit|unverschämt|inakzeptabel|nutzlos|sauer|hasse|"
     r"honte|inadmissible|inacceptable|inutile|marre|nuls?|d(?:é|e)teste|"
-    r"vergonha|inaceitável|absurdo|palhaçada|farto|odeio)\b",
+    r"vergonha|inaceitável|absurdo|palhaçada|farto|odeio|"
+    r"worst|(?:is|what|such|absolute|total|complete) a joke|beyond a joke|hell|nightmare|"
+    r"terrible|awful|horrible|rubbish|garbage|junk|ashamed|"
+    r"in tears|crying|had enough|last straw|done with you|you people|waste of (?:time|money)|"
+    r"pesadilla|llorando|vergonzos[oa]|tomadura de pelo|lo peor|cansad[oa] de|"
+    r"albtraum|katastroph\w*|zum heulen|reicht mir|schlechteste\w*|"
+    r"cauchemar|en larmes|honteux|scandaleu\w*|n'importe quoi|j'en ai assez|ras le bol|"
+    r"pesadelo|a chorar|chorando|vergonhos[oa]|rid(?:í|i)cul[oa]|o pior|cansad[oa] de)\b",
     re.IGNORECASE,
 )
 """Strong words a calm, clear request may still contain ("it's useless, I'd like a refund")."""
@@ -63,6 +77,23 @@ _DANGER = re.compile(
     re.IGNORECASE,
 )
 """A safety incident (fire, smoke, an injury, a danger): a person steps in however calm."""
+_INSISTING = re.compile(
+    r"^\W{0,3}(?:no|nope|not|nein|non|n(?:ã|a)o|i said|i mean|i told you|te dije|ya dije|"
+    r"ich sagte|ich meine|je veux dire|j'ai dit|eu disse|quero dizer)\b|\?\?|\b[A-Z]{3,}\b",
+)
+"""A message that corrects or insists: "no, I mean...", "??", a word in capitals."""
+_NOT_TOPICS = frozenset(
+    "the and you your for with that this what there are was can please thanks order orders "
+    "want need just not now one any all but have has had its it's get got que los las una "
+    "por para con del mis der die das und ich ist ein eine mit bitte les des une pour avec "
+    "est pas mon mes que com uma por meu minha não nao sim".split())
+"""Words too common to be what a customer keeps coming back to."""
+_SETTLED = re.compile(
+    r"^\W{0,3}(?:ok|okay|great|thanks|thank you|cool|perfect|fine|vale|gracias|genial|danke|"
+    r"super|prima|merci|parfait|d'accord|obrigad[oa]|beleza|certo)\b", re.IGNORECASE)
+"""A message that takes what was said and moves on."""
+SHORT_FOLLOW_UP = 6
+"""At most this many words, a message coming back to the same thing is going round."""
 _MARKS = frozenset("?!.¿¡… \t\n\r")
 CLEAR_REQUEST = 0.5
 """The intent classifier's share at which a message is a clear request the agent can serve."""
@@ -149,7 +180,13 @@ def is_stuck(text: str, earlier: list[str]) -> bool:
     answered, is not being stuck.
     """
     before = earlier[-(REPEATS_FOR_FAILURE - 1):]
-    if len(before) < REPEATS_FOR_FAILURE - 1 or _understood(text):
+    if len(before) < REPEATS_FOR_FAILURE - 1:
+        return False
+    if is_circling(text, before):
+        return True
+    if only_marks(text[:MAX_PARSED_CHARS]):
+        return True  # "??" after two messages: the customer does not follow
+    if _understood(text):
         return False
     exasperated = (_share(text, "frustration") >= EXASPERATED or "??" in text
                    or only_marks(text))
@@ -158,6 +195,33 @@ def is_stuck(text: str, earlier: list[str]) -> bool:
     asked = {_intent_of(message[:MAX_PARSED_CHARS])[0] for message in before}
     fed_up = _share(text, "frustration") >= VENTING or "??" in text  # asking again is not
     return fed_up and len(asked) == 1  # the same request again, and again, and fed up
+
+
+def is_circling(text: str, before: list[str]) -> bool:
+    """True when three messages in a row come back to the same thing ("the code", "the code
+    for it", "no not that code") and the customer insists or none of them is a request the
+    agent can act on: the customer is going round in circles."""
+    if _SETTLED.match(text):
+        return False  # "ok, thanks, and the lamp?" moves on
+    topic = _topic_words(text)
+    for message in before:
+        topic &= _topic_words(message)
+    if not topic or _numbers(text) - _numbers(" ".join(before)):
+        return False  # a new order number or house number moves things on
+    if _INSISTING.search(text[:MAX_PARSED_CHARS]):
+        return True
+    short = len(text[:MAX_PARSED_CHARS].split()) <= SHORT_FOLLOW_UP
+    return short and not any(map(_is_request, [*before, text]))
+
+
+def _numbers(text: str) -> set[str]:
+    return {word for word in _words(text[:MAX_PARSED_CHARS]).split()
+            if any(map(str.isdigit, word))}
+
+
+def _topic_words(text: str) -> set[str]:
+    words = set(_words(text[:MAX_PARSED_CHARS]).split())
+    return {word for word in words if len(word) >= 3 and not word.isdigit()} - _NOT_TOPICS
 
 
 def _understood(text: str) -> bool:

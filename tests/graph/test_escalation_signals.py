@@ -59,3 +59,38 @@ def test_insults_at_the_shop_in_any_served_language_mean_upset() -> None:
                  "ihr seid doch alle Lügner", "vous êtes des voleurs", "são uns ladrões"):
         signal = escalation_signal(text, [])
         assert signal is not None and signal.sentiment == "upset", text
+
+
+def test_a_threat_to_reverse_the_payment_means_upset() -> None:
+    for text in ("right, I'm calling my bank to reverse the charge",
+                 "voy a llamar a mi banco para que anulen esto",
+                 "dann mache ich eben eine Rückbuchung",
+                 "je vais appeler ma banque et faire opposition",
+                 "vou ligar para o meu banco e contestar a compra"):
+        signal = escalation_signal(text, [])
+        assert signal is not None and signal.sentiment == "upset", text
+
+
+def test_distress_and_exasperation_without_a_request_mean_upset() -> None:
+    for text in ("honestly this whole thing has been a nightmare, I'm in tears",
+                 "es una pesadilla, estoy llorando", "das ist ein Albtraum",
+                 "c'est un cauchemar, j'en ai assez", "isto é um pesadelo, estou a chorar"):
+        signal = escalation_signal(text, [])
+        assert signal is not None and signal.sentiment == "upset", text
+    assert escalation_signal("tell me a joke", []) is None
+
+
+def test_going_round_in_circles_about_one_thing_means_stuck() -> None:
+    earlier = ["I need the voucher", "the voucher from the email"]
+    signal = escalation_signal("no, the VOUCHER", earlier)
+    assert signal is not None and signal.sentiment == "frustrated"
+    assert escalation_signal("the voucher thing", ["can I use the voucher",
+                                                    "the voucher, how"]) is not None
+    assert escalation_signal("??", ["hello", "le truc de ma commande"]) is not None
+
+
+def test_coming_back_to_one_thing_with_something_new_is_not_being_stuck() -> None:
+    earlier = ["can I change my address", "the address on order A1001"]
+    assert escalation_signal("no, the address for A1002 actually", earlier) is None
+    earlier = ["where is my lamp", "the lamp from last week"]
+    assert escalation_signal("great, thanks, and the lamp's tracking number?", earlier) is None
