@@ -13,6 +13,7 @@ from functools import lru_cache
 from graph.address_places import place_of
 from graph.flats import flat_at_start, flat_before
 from graph.limits import MAX_PARSED_CHARS
+from graph.postcodes import postcode_in
 from graph.street_lines import street_line
 
 
@@ -66,6 +67,25 @@ _CORRECTION = re.compile(
 which is not part of the city."""
 
 
+_POSTCODE_REACH = 160
+"""How far before the street a postcode is looked for."""
+_NEGATED = re.compile(r"(?:\bnot|instead of|rather than|\bnicht|\bpas|\bn[ãa]o|\bno)\s*$",
+                      re.IGNORECASE)
+
+
+def _postcode_before(head: str) -> tuple[str, str | None] | None:
+    """A postcode of a form that names its country, written before the street ("should be
+    BN1 4GH not BN1 4HG. address is 56 Western Road, Brighton"), one not corrected away."""
+    head, offset = head[-_POSTCODE_REACH:], 0
+    while (found := postcode_in(head[offset:])) is not None:
+        code, country, start, end = found
+        if country is not None and not _NEGATED.search(head[max(0, offset + start - 15):
+                                                            offset + start]):
+            return code, country
+        offset += end
+    return None
+
+
 def _sentence_end(tail: str) -> int:
     """Where the sentence holding the address ends ("... EX1 2AB. Can you ..." ends at "B")."""
     for match in _SENTENCE_END.finditer(tail):
@@ -117,6 +137,8 @@ def _address_in(text: str) -> PostalAddress | None:
     if address is None:
         return None if not street_found else PostalAddress(line1, None, None, None, line2)
     city, postcode, country = address
+    if postcode is None and (earlier := _postcode_before(body[:start])):
+        postcode, country = earlier[0], country or earlier[1]
     if postcode is None and not street_found:
         return None
     return PostalAddress(line1, city, postcode, country, line2)

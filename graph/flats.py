@@ -14,13 +14,16 @@ _FLAT_WORDS = (
 )
 FLAT = re.compile(
     rf"(?:(?:{_FLAT_WORDS})\.?(?![^\W\d])\s?(?:n[º°o]\.?\s?)?[\w/-]{{1,8}}"
-    r"|\d{1,2}\s?[º°ª](?:\s?(?:[a-z]{1,4}|izquierda|derecha|esquerdo|direito)(?![^\W\d]))?"
+    r"|\d{1,2}\s?[º°ª](?:\s?(?:[a-z]{1,4}|izquierda|derecha|esquerdo|direito)(?![^\W\d])"
+    r"|\s\d{1,2}(?:\s?[º°ª]|(?!\w)))?"
     r"|\d{1,2}(?:\.|er|e|ème|st|nd|rd|th)\s?(?:og|stock|etage|étage|floor|piso|andar)(?!\w))",
     re.I,
 )
 """A flat, floor or door: "Apt 5", "apto 52", "3º B", "2º izq", "3. OG", "appartement 4"."""
-_FLAT_AT_END = re.compile(rf"(?<![^\W\d])(?:{_FLAT_WORDS})\.?\s?(?:n[º°o]\.?\s?)?[\w/-]{{1,8}}$",
-                           re.I)
+_FLAT_AT_END = re.compile(
+    rf"(?<![^\W\d])(?:(?:{_FLAT_WORDS})\.?(?![^\W\d])\s?(?:n[º°o]\.?\s?)?[\w/-]{{1,8}}"
+    r"|\d{1,2}(?:st|nd|rd|th|er|e|ème|\.)?\s?(?:floor|fl|og|stock|etage|étage|piso|andar))$",
+    re.I)
 
 
 def flat_at_start(segment: str, whole: bool) -> tuple[str | None, str]:

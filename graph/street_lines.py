@@ -74,11 +74,26 @@ def street_line(body: str) -> tuple[int, int, bool] | None:
             if following and following[0][2] in _AFTER_NUMBER:  # "12, rue des Lilas"
                 stop = french_end(next_part, following, 0)
                 return start + words[0][0], parts[index + 1][0] + stop, True
-    match = re.search(r"(?<![\w#-])\d+[A-Za-z]?\s+(?=[^\W\d])", body)
+    match = _house_number_guess(body)
     if match is None:
         return None
     end = body.find(",", match.start())
     return match.start(), len(body) if end < 0 else end, False
+
+
+_NUMBER_THEN_WORD = re.compile(r"(?<![\w#-])\d+[A-Za-z]?\s+(?=[^\W\d])")
+_LIKELY_HOUSE_NUMBER = 4
+"""A house number has at most four digits; an order number often has more."""
+
+
+def _house_number_guess(body: str) -> re.Match[str] | None:
+    """With no street word, the number before a word most like a house number: the first one
+    before a capitalized name ("order 58244 is wrong, it should be 42 Kingsway"), else the
+    first."""
+    found = list(_NUMBER_THEN_WORD.finditer(body))
+    named = [m for m in found if body[m.end()].isupper()
+             and sum(map(str.isdigit, m.group())) <= _LIKELY_HOUSE_NUMBER]
+    return named[0] if named else found[0] if found else None
 
 
 def _street_in(part: str, next_part: str) -> tuple[int, int, bool] | None:
@@ -100,6 +115,11 @@ def _street_in(part: str, next_part: str) -> tuple[int, int, bool] | None:
         if is_house_number(word):
             at = i + 2 if following in ("bis", "ter") and i + 2 < len(words) else i + 1
             if at < len(words) and words[at][2] in _AFTER_NUMBER:
+                if words[at][2] in _NAMED_FIRST and any(
+                        is_house_number(w) for _, _, w in words[at + 1:]):
+                    stop, _ = _number_end(part, words, at + 1, "")  # "não 23: Rua Augusta 32"
+                    if stop is not None:
+                        return words[at][0], stop, True
                 named = at + 1 < len(words) and part[words[at + 1][0]].isupper()
                 sure = words[at][2] not in _SOMETIMES_STREETS or named
                 return start, french_end(part, words, at), sure

@@ -287,3 +287,21 @@ def test_address_as_dict_and_missing_fields() -> None:
 )
 def test_extract_phone(text: str, region: str | None, expected: str | None) -> None:
     assert extract_phone(text, region) == expected
+
+
+@pytest.mark.parametrize(("text", "line1", "line2", "postcode"), [
+    ("order 48213 has the wrong address, it should be Flat 4, 7 Broadway, Leeds LS1 2AB",
+     "7 Broadway", "Flat 4", "LS1 2AB"),
+    ("deliver it to my office please: 3rd Floor, 20 Moorgate, London EC2R 6DA",
+     "20 Moorgate", "3rd Floor", "EC2R 6DA"),
+    ("perdón, es el 7 y no el 17: Calle Toledo 7, 28005 Madrid", "Calle Toledo 7", None, "28005"),
+    ("mudanza: Carrer de Sants 80, 3º 2ª, 08014 Barcelona", "Carrer de Sants 80", "3º 2ª",
+     "08014"),
+    ("the postcode is wrong, it's M1 4BT not M1 4TB. the address is 9 Mill Lane, Manchester",
+     "9 Mill Lane", None, "M1 4BT"),
+])
+def test_an_address_inside_a_correction_or_after_a_floor(
+        text: str, line1: str, line2: str | None, postcode: str) -> None:
+    address = extract_address(text)
+    assert address is not None
+    assert (address.line1, address.line2, address.postcode) == (line1, line2, postcode)
