@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from graph.classifier import normalize, read_corpus
@@ -16,12 +17,13 @@ from graph.ngrams import (
     word_ngrams,
 )
 
+Analyzer = Callable[[str], list[str]]
 ROOT = Path(__file__).resolve().parents[2]
 ODD_TEXTS = ["", " ", "a", "ab", "abcd", "  two\tspaces\n\nand\u00a0breaks  ", "x" * 600,
              "l'avoir, c'est-à-dire: 00 €!", "日本語のテキスト", "a b c d e"]
 
 
-def _scikit_learn_analyzers() -> tuple:  # type: ignore[type-arg]
+def _scikit_learn_analyzers() -> tuple[Analyzer, Analyzer]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_RANGE, lowercase=False)
