@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -46,7 +46,6 @@ from bot.runtime.customer_notes import CustomerLine, CustomerNotes
 from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.inbox import Inbox
 from bot.runtime.outbox import Courier
-from bot.runtime.sharing import Sharing
 from bot.runtime.thread_locks import ThreadLocks
 from bot.runtime.timers import Timers
 from bot.runtime.turn_records import TurnRecords
@@ -64,6 +63,9 @@ from graph.context import CaseContext
 from graph.graph import build_graph
 from graph.model import select_model
 from graph.policy import Policy
+
+if TYPE_CHECKING:
+    from bot.runtime.sharing import Sharing
 
 log = logging.getLogger("caseloop")
 
@@ -192,6 +194,8 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     cases = CaseBook(database, clock, watch=guardrails.case_moved)
     timers = Timers(database, clock)
     graph = build_graph(model, checkpointer)
+    if settings.uses_postgres:  # psycopg is imported only for a PostgreSQL database
+        from bot.runtime.sharing import Sharing
     sharing = Sharing(database, settings.database_url) if settings.uses_postgres else None
     courier = sharing.courier(channels) if sharing else Courier(database, channels)
     locks = sharing.locks() if sharing else ThreadLocks()
