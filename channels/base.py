@@ -181,14 +181,19 @@ class Channel(Protocol):
         ...
 
 
+Speaker = Callable[[str, str, bool], Awaitable[None]]
+"""Told, while the model writes a reply: its message id, its text so far (the whole text each
+time, growing), and whether that is all of it."""
+
+
 @runtime_checkable
 class LiveChannel(Channel, Protocol):
     """A channel on which the customer listens as the reply is made (a phone call): it can
-    say a reply while the model is still writing it."""
+    say a turn's replies while the model is still writing them."""
 
-    def speaker(self, recipient: str) -> Callable[[str, bool], Awaitable[None]] | None:
-        """What to tell a reply written so far (the whole text each time, growing) and
-        whether it is all, for a recipient listening here now; None when they are not."""
+    def speaker(self, recipient: str, turn: str) -> Speaker | None:
+        """Says the replies answering the message whose provider id is `turn`, to a recipient
+        listening here now; None when they are not."""
         ...
 
 

@@ -101,6 +101,10 @@ class Autonomy(Protocol):
         """`shadow` or `autonomous`."""
         ...
 
+    async def any_in_shadow(self) -> bool:
+        """True while any case type runs in shadow mode."""
+        ...
+
 
 class Drafts(Protocol):
     """Where a turn in shadow mode leaves its work for a person (see

@@ -45,7 +45,7 @@ def build_graph(
         channel = config["configurable"].get("channel", "chat")
         conversation = [SystemMessage(content=system_prompt(state, channel)), *state["messages"]]
         speaker = speaker_of(config)
-        if speaker is not None and await may_speak_early(runtime.context):
+        if speaker is not None and await may_speak_early(state, runtime.context):
             reply = await written_aloud(bound, conversation, config, speaker)
         else:
             reply = await bound.ainvoke(conversation, config)

@@ -55,10 +55,13 @@ async def remember_case_note(graph: CompiledStateGraph, thread: str, note: str) 
     await _add(graph, thread, {"case_notes": [note]})
 
 
-async def remember_interruption(graph: CompiledStateGraph, thread: str, heard: str) -> None:
-    """The latest reply, cut to what the customer heard before they interrupted it (a call)."""
+async def remember_interruption(graph: CompiledStateGraph, thread: str, said: str,
+                                heard: str) -> None:
+    """The latest reply saying `said`, cut to what the customer heard before they interrupted
+    it (a call)."""
     messages = (await graph.aget_state(_config(thread))).values.get("messages", [])
-    last = next((m for m in reversed(messages) if isinstance(m, AIMessage) and m.content), None)
+    last = next((m for m in reversed(messages)
+                 if isinstance(m, AIMessage) and m.content and str(m.content) == said), None)
     if last is not None and last.id:
         await _add(graph, thread, {"messages": [AIMessage(
             content=heard, id=last.id, additional_kwargs=last.additional_kwargs)]})

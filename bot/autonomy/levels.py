@@ -10,6 +10,7 @@ editing the file is as deliberate an act as the button. Every change is audited.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.audit import AuditLog
 from bot.storage.database import Database, isoformat, utcnow
@@ -60,17 +61,26 @@ class AutonomyLevels:
 
     async def state(self, case_type: str) -> CaseTypeLevel:
         """The case type's level and where it comes from."""
-        configured = self.configured(case_type)
         row = await self._db.fetchone("SELECT * FROM autonomy WHERE case_type = ?",
                                       (case_type,))
+        return self._level(case_type, row)
+
+    async def states(self) -> list[CaseTypeLevel]:
+        """Every case type's level, in the order of `CASE_TYPES` (one query)."""
+        rows = {row["case_type"]: row
+                for row in await self._db.fetchall("SELECT * FROM autonomy")}
+        return [self._level(case_type, rows.get(case_type)) for case_type in CASE_TYPES]
+
+    async def any_in_shadow(self) -> bool:
+        """True while any case type runs in shadow mode."""
+        return any(state.level == "shadow" for state in await self.states())
+
+    def _level(self, case_type: str, row: Any) -> CaseTypeLevel:
+        configured = self.configured(case_type)
         if row is None or row["configured"] != configured or row["level"] not in LEVELS:
             return CaseTypeLevel(case_type, configured, configured, None, None, None)
         return CaseTypeLevel(case_type, row["level"], configured, row["set_by"], row["reason"],
                              row["set_at"])
-
-    async def states(self) -> list[CaseTypeLevel]:
-        """Every case type's level, in the order of `CASE_TYPES`."""
-        return [await self.state(case_type) for case_type in CASE_TYPES]
 
     async def set(self, case_type: str, level: Level, actor: str, reason: str | None = None,
                   customer_id: str | None = None) -> bool:

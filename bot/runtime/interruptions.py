@@ -17,11 +17,11 @@ CUT_MARK = " …"
 
 
 class Interruptions:
-    """Replaces the reply a caller cut short with what they heard of it.
+    """Replaces a reply a caller cut short with what they heard of it.
 
-    The transcript's latest bot line on the call, and the thread's latest reply, become the
-    words spoken before the interruption, ending with " …": a later turn, on any channel,
-    reads what the caller was actually told.
+    The reply's line in the transcript (the latest bot line on the call with its text), and
+    the reply in the thread's memory, become the words spoken before the interruption, ending
+    with " …": a later turn, on any channel, reads what the caller was actually told.
     """
 
     def __init__(self, database: Database, graph: CompiledStateGraph) -> None:
@@ -29,14 +29,15 @@ class Interruptions:
         self._links = Links(database)
         self._graph = graph
 
-    async def heard(self, call_sid: str, heard: str) -> None:
-        """Record that the caller on `call_sid` heard only `heard` of the last reply."""
+    async def heard(self, call_sid: str, said: str, heard: str) -> None:
+        """Record that the caller on `call_sid` heard only `heard` of the reply `said`."""
         customer_id = await self._links.customer_for(CHANNEL, call_sid)
         thread = (customer_thread(customer_id) if customer_id
                   else visitor_thread(CHANNEL, call_sid))
         kept = (heard.strip() + CUT_MARK) if heard.strip() else CUT_MARK.strip()
         await self._db.execute(
             "UPDATE transcript SET text = ? WHERE id = (SELECT MAX(id) FROM transcript "
-            "WHERE thread_id = ? AND role = 'bot' AND channel = ?)", (kept, thread, CHANNEL))
-        await remember_interruption(self._graph, thread, kept)
+            "WHERE thread_id = ? AND role = 'bot' AND channel = ? AND text = ?)",
+            (kept, thread, CHANNEL, said))
+        await remember_interruption(self._graph, thread, said, kept)
         log.info("Call %s: the caller interrupted the reply", call_sid)

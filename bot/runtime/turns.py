@@ -110,12 +110,14 @@ class TurnRunner:
             second = await self._run(customer_thread(verified), item, requests, verified,
                                      {"kind": "verified", "asked": bool(requests)},
                                      human_id=f"{_human_id(item)}-continued",
-                                     language=first.state.get("language"))
+                                     language=first.state.get("language"), aloud=False)
         return [first, second]
 
     async def _run(self, thread: str, item: InboxItem, text: str, customer_id: str | None,
                    arrival: Arrival | None = None, human_id: str | None = None,
-                   language: str | None = None) -> Run:
+                   language: str | None = None, aloud: bool = True) -> Run:
+        """One run of the graph. `aloud`: a listening customer may hear its replies while
+        they are written (not in a second run, whose replies follow the first run's)."""
         human_id = human_id or _human_id(item)
         message, graph = item.message, self._agent.graph
         config: dict[str, Any] = {"configurable": {
@@ -123,8 +125,8 @@ class TurnRunner:
             "human_id": human_id, "verified_phone": bool(message.verified_phone),
             "attachments": [attachment.kind for attachment in message.attachments],
         }, "recursion_limit": RECURSION_LIMIT}
-        live = self._live.get(message.channel)
-        speaker = live.speaker(message.sender) if live is not None else None
+        live = self._live.get(message.channel) if aloud else None
+        speaker = live.speaker(message.sender, message.provider_message_id) if live else None
         if speaker is not None:
             config["configurable"][SPEAKER] = speaker
         run = {"context": self._agent.context, "durability": self._agent.durability}

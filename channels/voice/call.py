@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from channels.base import OutboundMessage
@@ -18,6 +17,7 @@ from channels.voice.speech import (
     spoken,
 )
 from channels.voice.translate import CHOICES, Call, end_frame, text_frame
+from channels.voice.turn_speech import Spoken, TurnSpeech
 
 log = logging.getLogger("caseloop.voice")
 
@@ -27,11 +27,12 @@ CODE_LENGTH = 6
 SUBMIT_KEY = "#"
 CLEAR_KEY = "*"
 MAX_KEYS = 16
-MAX_STREAMED = 4
-"""Replies said while written that one turn may leave waiting for their delivery."""
+MAX_WRITTEN_CHARS = 20_000
+"""Of a reply said while written, what is kept to be said (far more than is ever spoken)."""
 
-Heard = Callable[[str, str], Awaitable[None]]
-"""Told, for a call's sid, what the caller heard of a reply before they interrupted it."""
+Heard = Callable[[str, str, str], Awaitable[None]]
+"""Told, for a call's sid, a reply's text and what the caller heard of it before they cut
+in ("" for nothing)."""
 
 
 class Socket(Protocol):
@@ -40,28 +41,14 @@ class Socket(Protocol):
     async def send_text(self, data: str) -> None: ...
 
 
-@dataclass
-class Streamed:
-    """A reply said while the model wrote it, until it is delivered at the turn's end."""
-
-    speech: int
-    """The session's speech count when it began: an interruption since stops it."""
-    written: str = ""
-    said_up_to: int = 0
-    """How much of `written` was said (whole sentences)."""
-    spoken_chars: int = 0
-    heard: str | None = None
-    """What the caller heard of it, when they cut in before it was delivered."""
-
-
 class CallSession:
     """Speaks Caseloop's replies into one call and reads the caller's keypad.
 
     A reply goes out sentence by sentence, each as a `text` token, the last one marked `last`.
-    A reply the model is still writing (`stream`) is said as its sentences become whole; when
-    it is delivered, only the rest of it is said. When the caller interrupts, what was being
-    said stops (later sentences of that reply are not sent) and `heard` keeps what they heard
-    of it, once the reply is in the transcript.
+    A reply the model is still writing (`ahead`) is said as its sentences become whole; when
+    it is delivered, only the rest of it is said. When the caller cuts in, nothing more of
+    that turn's replies is said, and `heard` keeps what they heard of each reply, once the
+    reply is in the transcript (at its delivery).
 
     Args:
         call: The call, from the relay's `setup` message.
@@ -73,22 +60,18 @@ class CallSession:
         self.call = call
         self._socket = socket
         self._heard = heard
-        self._streamed: list[Streamed] = []
-        """This turn's replies said while written, in order, not yet delivered."""
-        self._speech = 0
-        """Bumped at each interruption: a reply being spoken checks it between sentences."""
         self._options = _opening_choices(call)
         """The choices a key names now: the last reply's, or those the call opened with."""
         self._keys = ""
+        self._turn: TurnSpeech | None = None
+        """What is being said in answer to the caller's latest turn (or said last)."""
         self.turns = 0
         """Inbound messages made from this call so far (their ids count on from it)."""
         self.ended = False
-        self.saying = ""
-        """What the reply being spoken (or spoken last) says, as spoken."""
 
     async def say(self, message: OutboundMessage) -> None:
-        """Speak a reply (what of it was not said while it was written); a hand-off reply
-        then ends the relay session.
+        """Speak a delivered reply (what of it was not said while it was written); a hand-off
+        reply then ends the relay session.
 
         Raises:
             Exception: the socket failed (the call went away).
@@ -96,64 +79,54 @@ class CallSession:
         if self.ended:
             return
         self._options = message.options
-        whole = for_the_ear(message)
-        streamed = self._delivered(message.text)
-        if streamed is None:
-            self.saying = whole
-            await self._speak(self._speech, whole, last=True)
-        elif streamed.heard is not None:
-            if streamed.heard != whole and self._heard is not None:
-                await self._heard(self.call.sid, streamed.heard)
+        turn = self._speech_for(message.in_reply_to)
+        reply = turn.delivered(message.text)
+        if turn.cut:
+            if reply.heard is not None and self._heard is not None:
+                await self._heard(self.call.sid, message.text, reply.heard)
+        elif not reply.spoken:
+            await self._speak(turn, reply, for_the_ear(message), last=True)
         else:
-            self.saying = whole
-            rest = spoken(message.text[streamed.said_up_to:])  # past the words said
-            if streamed.spoken_chars + len(rest) > MAX_SPOKEN_CHARS:
-                rest = ""
+            rest = "" if reply.complete else spoken(message.text[reply.said_up_to:])
             rest = f"{rest} {choices_said(message.options)}".strip()
-            if rest or not self._streamed:  # else what was said next closes the reply
-                await self._speak(streamed.speech, rest, last=True)
+            if rest or not turn.more_said_after(reply):
+                await self._speak(turn, reply, rest, last=True)
         if message.kind == HAND_OFF:
             self.ended = True
             await self._send(end_frame({"reason": "person", "callSid": self.call.sid}))
 
-    async def stream(self, written: str, whole: bool = False) -> None:
-        """A reply written so far: say its sentences that became whole since last time (all
-        of it when it is `whole`).
+    async def ahead(self, turn_id: str, key: str, written: str, whole: bool) -> None:
+        """A reply (message id `key`) of the turn answering `turn_id`, written so far: say its
+        sentences that became whole since last time, all of it once it is `whole`.
 
         Raises:
             Exception: the socket failed (the call went away).
         """
-        if self.ended or (whole and any(s.written == written for s in self._streamed)):
+        if self.ended:
             return
-        current = self._streamed[-1] if self._streamed else None
-        if current is None or not written.startswith(current.written):
-            current = Streamed(self._speech)
-            self._streamed = [*self._streamed[-(MAX_STREAMED - 1):], current]
-        if not current.said_up_to:
-            current.speech = self._speech  # an interruption of an earlier reply is not this one's
-        current.written = written
-        end = (len(written) if whole
-               else sentence_end(written[:MAX_SPOKEN_CHARS * 2], current.said_up_to))
-        if end == current.said_up_to or current.heard is not None:
+        turn = self._speech_for(turn_id)
+        reply = turn.ahead(key)
+        if reply is None:
             return
-        part = spoken(written[current.said_up_to:end])
-        current.said_up_to = end
-        if part and current.spoken_chars + len(part) <= MAX_SPOKEN_CHARS:
-            current.spoken_chars += len(part) + 1
-            await self._speak(current.speech, part, last=False)
+        reply.written = written[:MAX_WRITTEN_CHARS]  # what its delivery is matched against
+        if reply.complete or turn.cut:
+            return
+        end = (len(reply.written) if whole  # a sentence is looked for in what can be said
+               else sentence_end(reply.written[:MAX_SPOKEN_CHARS * 2], reply.said_up_to))
+        part = spoken(reply.written[reply.said_up_to:end]) if end > reply.said_up_to else ""
+        reply.said_up_to = max(end, reply.said_up_to)
+        reply.complete = reply.complete or whole
+        if part:
+            await self._speak(turn, reply, part, last=False)
 
-    def interrupted(self, heard: str) -> str | None:
-        """Stop what was being said. Returns what the caller heard of it to record now, or
-        None: when they heard it all, or when the reply is still being written (what they
-        heard is then recorded once it is delivered)."""
-        speech, self._speech = self._speech, self._speech + 1
-        heard = heard.strip()
-        live = next((streamed for streamed in reversed(self._streamed)
-                     if streamed.speech == speech and streamed.said_up_to), None)
-        if live is not None:
-            live.heard = heard
-            return None
-        return heard if self.saying and heard != self.saying else None
+    def interrupted(self, heard: str) -> list[tuple[str, str]]:
+        """The caller cut in: nothing more of the turn being answered is said. Returns, for
+        its delivered replies they did not hear in full, each reply's text and what they heard
+        of it, to record now (the others are recorded as they are delivered)."""
+        turn = self._turn
+        if turn is None or turn.cut:
+            return []
+        return [(reply.written, reply.heard or "") for reply in turn.cut_at(heard)]
 
     def key(self, digit: str) -> str | None:
         """A key pressed; returns the text it completes, if any.
@@ -182,31 +155,30 @@ class CallSession:
         """The number of the caller's next message on this call."""
         self.turns += 1
         self._options = ()
-        self._streamed = [s for s in self._streamed if s.heard is not None]
         return self.turns
 
-    def _delivered(self, text: str) -> Streamed | None:
-        """The reply said while written that `text` delivers (and those before it, left
-        behind), if any."""
-        for index, streamed in enumerate(self._streamed):
-            said = streamed.written[:streamed.said_up_to].rstrip()
-            if said and text.startswith(said):
-                del self._streamed[:index + 1]
-                return streamed
-        return None
+    def _speech_for(self, turn_id: str | None) -> TurnSpeech:
+        """What is said in answer to `turn_id`: begun now when something else was said last."""
+        if self._turn is None or turn_id is None or self._turn.turn != turn_id:
+            self._turn = TurnSpeech(turn_id)
+        return self._turn
 
-    async def _speak(self, speech: int, text: str, last: bool) -> None:
-        """Say `text` in sentences, unless the caller cut in since `speech`; `last` closes
-        the reply."""
+    async def _speak(self, turn: TurnSpeech, reply: Spoken, text: str, last: bool) -> None:
+        """Say `text` of `reply` in sentences, up to the length limit and while the caller
+        does not cut in; `last` closes what is said."""
+        if reply.spoken and len(reply.spoken) + len(text) > MAX_SPOKEN_CHARS:
+            reply.complete, text = True, ""
         parts = sentences(text) or [""]
         if not last:
             parts[-1] += " "
         for index, part in enumerate(parts):
-            if speech != self._speech:
-                log.info("Call %s: the caller interrupted, the rest of the reply is dropped",
+            if turn.cut:
+                log.info("Call %s: the caller cut in, the rest of the reply is dropped",
                          self.call.sid)
                 return
-            await self._send(text_frame(part, last=last and index == len(parts) - 1))
+            if part.strip() or last:
+                reply.spoken += part
+                await self._send(text_frame(part, last=last and index == len(parts) - 1))
 
     async def _send(self, frame: dict[str, Any]) -> None:
         await self._socket.send_text(json.dumps(frame, ensure_ascii=False))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Protocol
 
-from channels.base import OutboundMessage, Receive
+from channels.base import OutboundMessage, Receive, Speaker
 from channels.voice.call import CallSession, Heard, Socket
 from channels.voice.translate import NAME, RelayError, read_event, to_inbound
 
@@ -52,18 +52,22 @@ class VoiceChannel:
             return False
         return True
 
-    def speaker(self, recipient: str) -> Callable[[str, bool], Awaitable[None]] | None:
-        """Says a reply into its call while the model writes it; None when the call is not
-        connected here (the reply is then delivered as a whole, to where it is)."""
+    def speaker(self, recipient: str, turn: str) -> Speaker | None:
+        """Says the replies of the turn answering message `turn` into the call while the model
+        writes them; None when the call is not connected here (they are then delivered as a
+        whole, to where it is)."""
         session = self._calls.get(recipient)
         if session is None:
             return None
 
-        async def tell(written: str, whole: bool) -> None:
+        async def tell(key: str, written: str, whole: bool) -> None:
             try:
-                await session.stream(written, whole)
+                await session.ahead(turn, key, written, whole)
             except Exception:  # noqa: BLE001 - a call gone mid-reply must not stop the turn
                 log.info("Call %s went away while a reply was being written", recipient)
+                session.ended = True
+                if self._calls.get(recipient) is session:
+                    del self._calls[recipient]
 
         return tell
 
@@ -102,9 +106,8 @@ class VoiceChannel:
                     if keyed:
                         await receive(to_inbound(session.call, keyed, session.next_turn()))
                 elif relayed.kind == "interrupt":
-                    heard_part = session.interrupted(relayed.text)
-                    if heard_part is not None:
-                        await heard(session.call.sid, heard_part)
+                    for said, heard_part in session.interrupted(relayed.text):
+                        await heard(session.call.sid, said, heard_part)
                 elif relayed.kind == "error":
                     log.warning("Relay error on call %s: %s", session.call.sid,
                                 relayed.text[:200])
