@@ -3,6 +3,7 @@ earlier replies first, then the growing reply, then all of it; and when not to t
 
 from __future__ import annotations
 
+from itertools import pairwise
 from types import SimpleNamespace
 from typing import Any
 
@@ -33,9 +34,9 @@ async def test_earlier_replies_then_the_growing_reply_then_all_of_it_are_told() 
                     AIMessage(content="Hi Noor, I've matched this number.", id="greeting")]
     reply = await written_aloud(model, conversation, {}, speaker)
     assert told[0] == ("greeting", "Hi Noor, I've matched this number.", True)
-    growing = [text for key, text, whole in told[1:-1]]
+    growing = [text for _, text, _ in told[1:-1]]
     assert len(growing) > 3 and all(later.startswith(earlier)
-                                    for earlier, later in zip(growing, growing[1:]))
+                                    for earlier, later in pairwise(growing))
     assert told[-1] == (reply.id, ANSWER, True) and reply.content == ANSWER
     assert all(key == reply.id for key, _, _ in told[1:])
 
