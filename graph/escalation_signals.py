@@ -9,6 +9,8 @@ from rapidfuzz import fuzz
 
 from graph.classifier import has_words, intent_classifier
 from graph.limits import MAX_PARSED_CHARS
+from graph.strong_words import SEVERE, STRONG, is_shouting
+from graph.strong_words import has_strong_words as has_strong_words
 
 _PERSON = re.compile(
     r"\b(?:(?:speak|talk|chat|connect|transfer|escalate)\b.{0,30}\b"
@@ -20,45 +22,6 @@ _PERSON = re.compile(
     r"(?:stop|enough)\b.{0,20}\b(?:bot|robot|machine))",
     re.IGNORECASE,
 )
-_SEVERE = re.compile(
-    r"\b(?:f+u+c+k\w*|shit\w*|bullshit|wtf|scam\w*|pathetic|in[ck]omp[eé]ten\w*|furious|livid|"
-    r"crooks?|thie(?:f|ves)|liars?|lying|idiots?|morons?|clowns|damn\w*|"
-    r"lawyers?|solicitors?|sue|suing|chargeback|trading standards|small claims|ombudsman|"
-    r"bad reviews?|(?:1|one)[- ]star|trustpilot|consumer (?:rights|protection)|"
-    r"mierda|joder|estafa\w*|abogad[oa]s?|denuncia\w*|ladr(?:ó|o)n\w*|mentiros[oa]s|"
-    r"sinverg(?:ü|u)enzas?|maldit[oa]s?|hoja de reclamaciones|"
-    r"schei(?:ss|ß)e?\w*|betrug\w*|betr(?:ü|ue)ger\w*|anwalt|verarsch\w*|l(?:ü|ue)gner\w*|"
-    r"diebe|idioten|verdammt\w*|verbraucherzentrale|"
-    r"merde|putain|arnaque\w*|escroc\w*|avocat|voleurs?|menteurs?|"
-    r"merda|porra|golpe|golpistas?|advogad[oa]s?|processar|ladr(?:ão|ões|ao|oes)|vigarist\w*|"
-    r"livro de reclama(?:ç|c)(?:õ|o)es|procon|reclame aqui|"
-    r"(?:revers|disput|claw)\w* (?:the|this|that|my|your|it)\b.{0,25}\b"
-    r"(?:payment|charge|money|bank)|"
-    r"(?:call|ring|phon|contact|go|going|talk)\w* (?:to |with )?my bank|dispute with my bank|"
-    r"(?:llam|habl|recl|denunci)\w* (?:a |con |en )?mi banco|retrocargo|"
-    r"r(?:ü|ue|u)ckbuch\w*|zur(?:ü|ue|u)ckbuch\w*|lastschrift zur(?:ü|ue|u)ck\w*|"
-    r"(?:appel|contact|pr(?:é|e)ven)\w* ma banque|faire opposition|r(?:é|e)trofacturation|"
-    r"(?:lig|fal|contest)\w* (?:para |com |ao |no )?(?:o )?meu banco)\b",
-    re.IGNORECASE,
-)
-"""Words that mean a person is needed whatever else the message says: swearing, threats."""
-_STRONG = re.compile(
-    r"\b(?:ridiculous|unacceptable|outrageous|useless|angry|fed up|sick of|never again|"
-    r"disgrace\w*|appalling|shocking|hate|stupid|crap\w*|"
-    r"vergüenza|inaceptable|inútil|harto|odio|"
-    r"frechheit|unverschämt|inakzeptabel|nutzlos|sauer|hasse|"
-    r"honte|inadmissible|inacceptable|inutile|marre|nuls?|d(?:é|e)teste|"
-    r"vergonha|inaceitável|absurdo|palhaçada|farto|odeio|"
-    r"worst|(?:is|what|such|absolute|total|complete) a joke|beyond a joke|hell|nightmare|"
-    r"terrible|awful|horrible|rubbish|garbage|junk|ashamed|"
-    r"in tears|crying|had enough|last straw|done with you|you people|waste of (?:time|money)|"
-    r"pesadilla|llorando|vergonzos[oa]|tomadura de pelo|lo peor|cansad[oa] de|"
-    r"albtraum|katastroph\w*|zum heulen|reicht mir|schlechteste\w*|"
-    r"cauchemar|en larmes|honteux|scandaleu\w*|n'importe quoi|j'en ai assez|ras le bol|"
-    r"pesadelo|a chorar|chorando|vergonhos[oa]|rid(?:í|i)cul[oa]|o pior|cansad[oa] de)\b",
-    re.IGNORECASE,
-)
-"""Strong words a calm, clear request may still contain ("it's useless, I'd like a refund")."""
 _DANGER = re.compile(
     r"\b(?:caught fire|on fire|set fire|burst into flames|flames|smoking|burning smell|"
     r"smell(?:s|ed)? (?:of )?burning|huele a quemado|ol(?:í|i)a a quemado|riecht verbrannt|"
@@ -103,8 +66,6 @@ EXASPERATED = 0.2
 """The share of "frustration" at which an unclear message also shows the customer is fed up."""
 _REQUESTS = frozenset(
     "order_status refund cancel change_address list_orders verify knowledge complaint".split())
-SHOUTING_MIN_LETTERS = 12
-SHOUTING_RATIO = 0.8
 SAME_REQUEST_SCORE = 85
 REPEATS_FOR_FAILURE = 3
 
@@ -139,7 +100,7 @@ def escalation_signal(text: str, earlier: list[str]) -> Signal | None:
         return Signal("safety", mood, "a safety concern: fire, smoke, an injury or a danger")
     if mood == "calm":
         return None
-    if _SEVERE.search(text) or _STRONG.search(text):
+    if SEVERE.search(text) or STRONG.search(text):
         evidence = "strong words"
     elif is_shouting(text):
         evidence = "writing in capitals"
@@ -152,22 +113,17 @@ def escalation_signal(text: str, earlier: list[str]) -> Signal | None:
 
 def sentiment(text: str, earlier: list[str]) -> str:
     """`upset`, `frustrated` (stuck: not getting anywhere) or `calm`."""
-    if _SEVERE.search(text) or is_shouting(text):
+    if SEVERE.search(text) or is_shouting(text):
         return "upset"
     intent, clear = _intent_of(text)
     request = clear and intent in _REQUESTS
-    if _STRONG.search(text) and not request:
+    if STRONG.search(text) and not request:
         return "upset"
     if intent == "frustration" and _share(text, intent) >= VENTING:
         return "upset"
     if is_stuck(text, earlier):
         return "frustrated"
     return "calm"
-
-
-def has_strong_words(text: str) -> bool:
-    """True when the message swears, threatens or uses a strong word."""
-    return bool(_SEVERE.search(text) or _STRONG.search(text))
 
 
 def is_stuck(text: str, earlier: list[str]) -> bool:
@@ -255,14 +211,6 @@ def _intent_of(text: str) -> tuple[str, bool]:
         return "none", True  # a number or an emoji answers what was asked
     intent, share = intent_classifier().probabilities(text)[0]
     return intent, share >= CLEAR_REQUEST
-
-
-def is_shouting(text: str) -> bool:
-    """True for a message written (almost) all in capitals, long enough to mean it."""
-    letters = sum(map(str.isalpha, text))
-    if letters < SHOUTING_MIN_LETTERS:
-        return False
-    return sum(map(str.isupper, filter(str.isalpha, text))) / letters >= SHOUTING_RATIO
 
 
 def is_repeating(text: str, earlier: list[str]) -> bool:

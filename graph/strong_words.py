@@ -1,0 +1,61 @@
+"""Words and ways of writing that show how a customer feels: swearing and threats, strong
+words, capitals."""
+
+from __future__ import annotations
+
+import re
+
+SEVERE = re.compile(
+    r"\b(?:f+u+c+k\w*|shit\w*|bullshit|wtf|scam\w*|pathetic|in[ck]omp[eé]ten\w*|furious|livid|"
+    r"crooks?|thie(?:f|ves)|liars?|lying|idiots?|morons?|clowns|damn\w*|"
+    r"lawyers?|solicitors?|sue|suing|chargeback|trading standards|small claims|ombudsman|"
+    r"bad reviews?|(?:1|one)[- ]star|trustpilot|consumer (?:rights|protection)|"
+    r"mierda|joder|estafa\w*|abogad[oa]s?|denuncia\w*|ladr(?:ó|o)n\w*|mentiros[oa]s|"
+    r"sinverg(?:ü|u)enzas?|maldit[oa]s?|hoja de reclamaciones|"
+    r"schei(?:ss|ß)e?\w*|betrug\w*|betr(?:ü|ue)ger\w*|anwalt|verarsch\w*|l(?:ü|ue)gner\w*|"
+    r"diebe|idioten|verdammt\w*|verbraucherzentrale|"
+    r"merde|putain|arnaque\w*|escroc\w*|avocat|voleurs?|menteurs?|"
+    r"merda|porra|golpe|golpistas?|advogad[oa]s?|processar|ladr(?:ão|ões|ao|oes)|vigarist\w*|"
+    r"livro de reclama(?:ç|c)(?:õ|o)es|procon|reclame aqui|"
+    r"(?:revers|disput|claw)\w* (?:the|this|that|my|your|it)\b.{0,25}\b"
+    r"(?:payment|charge|money|bank)|"
+    r"(?:call|ring|phon|contact|go|going|talk)\w* (?:to |with )?my bank|dispute with my bank|"
+    r"(?:llam|habl|recl|denunci)\w* (?:a |con |en )?mi banco|retrocargo|"
+    r"r(?:ü|ue|u)ckbuch\w*|zur(?:ü|ue|u)ckbuch\w*|lastschrift zur(?:ü|ue|u)ck\w*|"
+    r"(?:appel|contact|pr(?:é|e)ven)\w* ma banque|faire opposition|r(?:é|e)trofacturation|"
+    r"(?:lig|fal|contest)\w* (?:para |com |ao |no )?(?:o )?meu banco)\b",
+    re.IGNORECASE,
+)
+"""Words that mean a person is needed whatever else the message says: swearing, threats."""
+STRONG = re.compile(
+    r"\b(?:ridiculous|unacceptable|outrageous|useless|angry|fed up|sick of|never again|"
+    r"disgrace\w*|appalling|shocking|hate|stupid|crap\w*|"
+    r"vergüenza|inaceptable|inútil|harto|odio|"
+    r"frechheit|unverschämt|inakzeptabel|nutzlos|sauer|hasse|"
+    r"honte|inadmissible|inacceptable|inutile|marre|nuls?|d(?:é|e)teste|"
+    r"vergonha|inaceitável|absurdo|palhaçada|farto|odeio|"
+    r"worst|(?:is|what|such|absolute|total|complete) a joke|beyond a joke|hell|nightmare|"
+    r"terrible|awful|horrible|rubbish|garbage|junk|ashamed|"
+    r"in tears|crying|had enough|last straw|done with you|you people|waste of (?:time|money)|"
+    r"pesadilla|llorando|vergonzos[oa]|tomadura de pelo|lo peor|cansad[oa] de|"
+    r"albtraum|katastroph\w*|zum heulen|reicht mir|schlechteste\w*|"
+    r"cauchemar|en larmes|honteux|scandaleu\w*|n'importe quoi|j'en ai assez|ras le bol|"
+    r"pesadelo|a chorar|chorando|vergonhos[oa]|rid(?:í|i)cul[oa]|o pior|cansad[oa] de)\b",
+    re.IGNORECASE,
+)
+"""Strong words a calm, clear request may still contain ("it's useless, I'd like a refund")."""
+SHOUTING_MIN_LETTERS = 12
+SHOUTING_RATIO = 0.8
+
+
+def has_strong_words(text: str) -> bool:
+    """True when the message swears, threatens or uses a strong word."""
+    return bool(SEVERE.search(text) or STRONG.search(text))
+
+
+def is_shouting(text: str) -> bool:
+    """True for a message written (almost) all in capitals, long enough to mean it."""
+    letters = sum(map(str.isalpha, text))
+    if letters < SHOUTING_MIN_LETTERS:
+        return False
+    return sum(map(str.isupper, filter(str.isalpha, text))) / letters >= SHOUTING_RATIO
