@@ -10,6 +10,7 @@ import pytest
 
 from graph.classifier import intent_classifier, language_classifier, normalize, read_corpus
 from graph.languages import detect_language
+from graph.mood import read_conversations
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
@@ -25,6 +26,8 @@ def test_no_sentence_is_both_in_the_training_corpus_and_in_a_held_out_set(
             held_out |= {normalize(turn) for turn in json.loads(line)["turns"]}
     shared = [text for _, _, text in read_corpus() if normalize(text) in held_out]
     assert shared == []
+    turns = [turn for _, _, conversation in read_conversations() for turn in conversation]
+    assert [turn for turn in turns if normalize(turn) in held_out] == []
 
 
 def test_the_corpus_has_every_intent_in_every_language() -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from graph.classifier import normalize, read_corpus
+from graph.mood import read_conversations
 from graph.ngrams import (
     CHAR_RANGE,
     TOKEN_PATTERN,
@@ -35,6 +36,7 @@ def _scikit_learn_analyzers() -> tuple[Analyzer, Analyzer]:
 def test_every_corpus_sentence_gives_the_n_grams_scikit_learn_gives() -> None:
     chars, words = _scikit_learn_analyzers()
     texts = [normalize(text) for _, _, text in read_corpus()] + ODD_TEXTS
+    texts += [normalize(turn) for _, _, turns in read_conversations() for turn in turns]
     assert len(texts) > 1000
     for text in texts:
         assert char_wb_ngrams(text) == chars(text), text
@@ -56,13 +58,16 @@ def test_a_long_adversarial_text_gives_one_n_gram_per_position_and_length() -> N
 def test_reading_a_message_with_kept_classifiers_imports_neither_sklearn_nor_scipy(
         tmp_path: Path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
-    train = "from graph.classifier import load; load()"
+    train = "from graph.classifier import load; from graph.mood import mood_model\n" \
+            "load(); mood_model()"
     subprocess.run([sys.executable, "-c", train], env=env, check=True, cwd=ROOT)
     read = ("import sys\n"
             "from graph.languages import detect_language\n"
             "from graph.offline.reading import read_message\n"
             "print(detect_language('Wo bleibt mein Paket??', 'en'))\n"
             "print(read_message('refund the lamp pls').intents[0][0])\n"
+            "from graph.escalation_signals import escalation_signal\n"
+            "escalation_signal('still nothing?', ['where is the lamp', 'any news?'])\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')))\n")
     shown = subprocess.run([sys.executable, "-c", read], env=env, check=True, cwd=ROOT,
                            capture_output=True, text=True).stdout.splitlines()

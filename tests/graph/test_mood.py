@@ -1,0 +1,54 @@
+"""The mood model: how a customer seems at the latest turn of a conversation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from graph.escalation_signals import escalation_signal
+from graph.mood import LABELS, MoodModel, mood_model, read_conversations
+
+
+def test_the_conversation_corpus_has_every_label_in_every_language() -> None:
+    seen: dict[str, set[str]] = {}
+    for language, label, turns in read_conversations():
+        seen.setdefault(language, set()).add(label)
+        assert 1 <= len(turns) <= 4
+    assert seen == {code: set(LABELS) for code in ("en", "es", "de", "fr", "pt")}
+
+
+def test_a_model_kept_on_disk_reads_back_the_same(tmp_path: Path) -> None:
+    model = mood_model()
+    kept = tmp_path / "mood.npz"
+    np.savez(kept, **model.as_arrays())
+    with np.load(kept, allow_pickle=False) as stored:
+        again = MoodModel.from_arrays({name: stored[name] for name in stored.files})
+    earlier = ["the kettle leaks", "I sent a photo of it yesterday"]
+    assert again.shares("and still no reply", earlier) == pytest.approx(
+        model.shares("and still no reply", earlier))
+
+
+@pytest.mark.parametrize("turns", [
+    ["my rug came with a stain", "the grey runner", "honestly I regret ever ordering from you, "
+     "nobody there seems to care"],
+])
+def test_an_upset_customer_is_noticed_without_a_listed_word(turns: list[str]) -> None:
+    signal = escalation_signal(turns[-1], turns[:-1])
+    assert signal is not None and signal.reason == "frustration"
+
+
+@pytest.mark.parametrize("turns", [
+    ["the lampshade was a total disaster, bent in half", "could you send another one?",
+     "lovely, thank you"],
+    ["where is my garden hose", "sorry, did you say monday?"],
+    ["je veux changer l'adresse", "c'est 8 rue Victor Hugo, 75011 Paris"],
+])
+def test_a_calm_customer_stays_with_the_bot(turns: list[str]) -> None:
+    assert escalation_signal(turns[-1], turns[:-1]) is None
+
+
+def test_a_long_conversation_is_read_in_bounded_time() -> None:
+    long = "ab! " * 1000
+    assert mood_model().shares(long, [long, "a" * 4000, "?" * 4000])["calm"] >= 0.0
