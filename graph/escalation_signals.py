@@ -9,7 +9,6 @@ from rapidfuzz import fuzz
 
 from graph.classifier import has_words, intent_classifier
 from graph.limits import MAX_PARSED_CHARS
-from graph.mood import mood_model
 from graph.strong_words import SEVERE, STRONG, is_shouting
 from graph.strong_words import has_strong_words as has_strong_words
 
@@ -69,8 +68,6 @@ _REQUESTS = frozenset(
     "order_status refund cancel change_address list_orders verify knowledge complaint".split())
 SAME_REQUEST_SCORE = 85
 REPEATS_FOR_FAILURE = 3
-CALM_SHARE = 0.25
-"""Below this share of "calm" from the mood model, a conversation the rules find calm is not."""
 
 
 @dataclass(frozen=True)
@@ -96,17 +93,14 @@ def escalation_signal(text: str, earlier: list[str]) -> Signal | None:
     `MAX_PARSED_CHARS` characters.
     """
     text = text[:MAX_PARSED_CHARS]
-    mood, learned = _judged(text, earlier)
+    mood = sentiment(text, earlier)
     if _PERSON.search(text) or _intent_of(text) == ("human", True):
         return Signal("asked_for_person", mood, "the customer asked for a person")
     if _DANGER.search(text):
         return Signal("safety", mood, "a safety concern: fire, smoke, an injury or a danger")
     if mood == "calm":
         return None
-    if learned:
-        evidence = ("the conversation reads as " +
-                    ("upset" if mood == "upset" else "going nowhere: the customer is stuck"))
-    elif SEVERE.search(text) or STRONG.search(text):
+    if SEVERE.search(text) or STRONG.search(text):
         evidence = "strong words"
     elif is_shouting(text):
         evidence = "writing in capitals"
@@ -118,12 +112,7 @@ def escalation_signal(text: str, earlier: list[str]) -> Signal | None:
 
 
 def sentiment(text: str, earlier: list[str]) -> str:
-    """`upset`, `frustrated` (stuck: not getting anywhere) or `calm`: by the rules below where
-    they are sure, else by the mood model on a conversation of more than one turn."""
-    return _judged(text, earlier)[0]
-
-
-def _by_rules(text: str, earlier: list[str]) -> str:
+    """`upset`, `frustrated` (stuck: not getting anywhere) or `calm`."""
     if SEVERE.search(text) or is_shouting(text):
         return "upset"
     intent, clear = _intent_of(text)
@@ -135,23 +124,6 @@ def _by_rules(text: str, earlier: list[str]) -> str:
     if is_stuck(text, earlier):
         return "frustrated"
     return "calm"
-
-
-def learned_sentiment(text: str, earlier: list[str]) -> str:
-    """The mood model's reading of the conversation (`graph/mood.py`): `upset`, `frustrated`
-    or `calm`, calm unless the model gives calm less than `CALM_SHARE`."""
-    shares = mood_model().shares(text, earlier)
-    if shares["calm"] >= CALM_SHARE:
-        return "calm"
-    return "upset" if shares["upset"] >= shares["stuck"] else "frustrated"
-
-
-def _judged(text: str, earlier: list[str]) -> tuple[str, bool]:
-    """`sentiment`, and whether only the mood model saw it."""
-    mood = _by_rules(text, earlier)
-    if mood == "calm" and earlier and (learned := learned_sentiment(text, earlier)) != "calm":
-        return learned, True
-    return mood, False
 
 
 def is_stuck(text: str, earlier: list[str]) -> bool:

@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from graph.escalation_signals import escalation_signal
 from graph.mood import LABELS, MoodModel, mood_model, read_conversations
 
 
@@ -28,25 +27,6 @@ def test_a_model_kept_on_disk_reads_back_the_same(tmp_path: Path) -> None:
     earlier = ["the kettle leaks", "I sent a photo of it yesterday"]
     assert again.shares("and still no reply", earlier) == pytest.approx(
         model.shares("and still no reply", earlier))
-
-
-@pytest.mark.parametrize("turns", [
-    ["my rug came with a stain", "the grey runner", "honestly I regret ever ordering from you, "
-     "nobody there seems to care"],
-])
-def test_an_upset_customer_is_noticed_without_a_listed_word(turns: list[str]) -> None:
-    signal = escalation_signal(turns[-1], turns[:-1])
-    assert signal is not None and signal.reason == "frustration"
-
-
-@pytest.mark.parametrize("turns", [
-    ["the lampshade was a total disaster, bent in half", "could you send another one?",
-     "lovely, thank you"],
-    ["where is my garden hose", "sorry, did you say monday?"],
-    ["je veux changer l'adresse", "c'est 8 rue Victor Hugo, 75011 Paris"],
-])
-def test_a_calm_customer_stays_with_the_bot(turns: list[str]) -> None:
-    assert escalation_signal(turns[-1], turns[:-1]) is None
 
 
 def test_a_long_conversation_is_read_in_bounded_time() -> None:
