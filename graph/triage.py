@@ -15,7 +15,7 @@ import dataclasses
 import unicodedata
 from typing import Any, Literal
 
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END
 from langgraph.runtime import Runtime
@@ -28,8 +28,10 @@ from graph.context import CaseContext
 from graph.escalation_signals import escalation_signal
 from graph.languages import LANGUAGE_NAMES, LANGUAGES, OTHER_LANGUAGES, detect_language
 from graph.limits import MAX_PARSED_CHARS
+from graph.offline.state import previous_state
 from graph.opt_out import OPTED_IN, OPTED_OUT, consent_keyword
 from graph.rating import MARK, ONE_TO_FIVE, THANKS, asked_case, read_score
+from graph.slots import extract_code, extract_email
 from graph.state import CaseState, Escalation, conversation_language
 
 Route = Command[Literal["identify", "escalate", "__end__"]]
@@ -67,6 +69,8 @@ NOT_SERVED = N_(
 """The answer to a message in a language the agent does not serve, said in that language."""
 PERSON_OFFERED = "caseloop_person_offered"
 """`additional_kwargs` key on `NOT_SERVED`: the language it was said in."""
+QUESTION_MARKS = ("?", "¿")
+"""A bot message with one of these asks the customer something."""
 TAKE_THE_OFFER = "1"
 ATTACHMENT = "[attachment]"
 """How a message with no text is kept in the conversation."""
@@ -132,12 +136,33 @@ def _escalation(state: CaseState, text: str, holder: Any | None
                 ) -> tuple[str, Escalation] | None:
     """What to say and what to open when the message calls for a person, else None (`holder`:
     the thread's open escalation, if people have it already)."""
-    signal = escalation_signal(text, customer_texts(state)[:-1])
+    signal = escalation_signal(text, customer_texts(state)[:-1], awaited(state, text))
     if signal is None or (holder is not None and signal.reason != "asked_for_person"):
         return None
     reply = BRINGING_IN[signal.sentiment] if holder is None else ALREADY_COMING
     return _(reply), {"reason": signal.reason, "sentiment": signal.sentiment,
                       "evidence": signal.evidence, "by_customer": True}
+
+
+def awaited(state: CaseState, text: str) -> str | None:
+    """What the bot is waiting for that this message may answer, else None.
+
+    `confirmation`: an action proposed awaits a yes or no; `verification`: a visitor types an
+    e-mail address or a code; a piece of a task the agent asked for (`order_id`, `amount`,
+    `address`... as its dialogue state records); `question`: the bot's last message asks
+    something. Such a turn is a short answer more often than a mood.
+    """
+    if state.get("pending_action"):
+        return "confirmation"
+    if not state.get("verified") and (extract_email(text) or extract_code(text)):
+        return "verification"
+    messages: list[BaseMessage] = [*state.get("messages", [])]
+    dialogue, current = previous_state(messages)
+    if current and dialogue.awaiting:
+        return dialogue.awaiting
+    last = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
+    said = str(last.content) if last is not None else ""
+    return "question" if any(mark in said for mark in QUESTION_MARKS) else None
 
 
 def person_offered_in(state: CaseState) -> str | None:

@@ -7,7 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from graph.escalation_signals import escalation_signal
 from graph.mood import LABELS, MoodModel, mood_model, read_conversations
+
+UNHEARD = ["the parcel never came", "it was meant to be here on friday",
+           "I've waited all week and nobody tells me anything, I'm so disappointed"]
+"""Upset without a word the rules know: only the model of the conversation sees it."""
 
 
 def test_the_conversation_corpus_has_every_label_in_every_language() -> None:
@@ -27,6 +32,42 @@ def test_a_model_kept_on_disk_reads_back_the_same(tmp_path: Path) -> None:
     earlier = ["the kettle leaks", "I sent a photo of it yesterday"]
     assert again.shares("and still no reply", earlier) == pytest.approx(
         model.shares("and still no reply", earlier))
+
+
+def test_an_upset_customer_is_noticed_without_a_listed_word() -> None:
+    signal = escalation_signal(UNHEARD[-1], UNHEARD[:-1])
+    assert signal is not None and signal.reason == "frustration"
+    assert signal.evidence == "the conversation reads as upset"
+
+
+def test_the_rules_alone_judge_a_first_message() -> None:
+    assert escalation_signal(UNHEARD[-1], []) is None
+
+
+def test_the_rules_alone_judge_an_answer_to_what_the_bot_asked() -> None:
+    assert escalation_signal(UNHEARD[-1], UNHEARD[:-1], answering="question") is None
+
+
+@pytest.mark.parametrize("turns", [
+    # Short answers to the bot's own questions (issue 12): an amount, an order, a yes, a code,
+    # an e-mail address after codes, an address, no thanks.
+    ["I want a refund for the toaster", "all of it"],
+    ["refund the vase please", "£7.50"],
+    ["where is my parcel", "the second one"],
+    ["can you cancel the grill", "yes go ahead"],
+    ["I'd like to cancel", "371904", "652018", "dana.lee@example.com"],
+    ["change my delivery address", "27 Quarry Lane, Sheffield S11 8PL"],
+    ["where is my order", "ok lovely", "no thanks"],
+    ["quiero un reembolso de la lámpara", "todo"],
+    ["ich möchte die Bestellung stornieren", "ja, gerne"],
+    ["je veux changer l'adresse", "c'est 8 rue Victor Hugo, 75011 Paris"],
+    ["onde está a minha encomenda", "a 55213"],
+    ["the lampshade was a total disaster, bent in half", "could you send another one?",
+     "lovely, thank you"],
+    ["where is my garden hose", "sorry, did you say monday?"],
+])
+def test_a_calm_customer_stays_with_the_bot(turns: list[str]) -> None:
+    assert escalation_signal(turns[-1], turns[:-1]) is None
 
 
 def test_a_long_conversation_is_read_in_bounded_time() -> None:

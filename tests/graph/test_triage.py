@@ -8,9 +8,10 @@ from langchain_core.messages import AIMessage
 from bot.desk.escalations import Escalation
 from graph.arrival import RECOGNIZED, WAITING_FOR_YES
 from graph.memory import remember_question
+from graph.offline.state import STATE_KEY, DialogueState
 from graph.opt_out import OPTED_IN, OPTED_OUT
 from graph.rating import MARK, ONE_TO_FIVE, THANKS
-from graph.triage import ALREADY_COMING, BRINGING_IN, MEDIA_ONLY
+from graph.triage import ALREADY_COMING, BRINGING_IN, MEDIA_ONLY, awaited
 from tests.graph.agent_rig import Rig, customer, visitor
 
 NOOR = customer("K-77")
@@ -139,3 +140,32 @@ async def test_an_arriving_customer_hears_what_waits_and_keeps_it(rig: Rig) -> N
     assert (await rig.state(NOOR))["pending_action"]["key"] == pending["key"]
     [done] = await rig.say(NOOR, "yes")
     assert done.startswith("Done: I've refunded 38.40 EUR on order Q5521")
+
+
+ASKED_AMOUNT = AIMessage(content="How much would you like refunded?", additional_kwargs={
+    STATE_KEY: DialogueState(intent="refund", awaiting="amount").to_dict()})
+
+
+@pytest.mark.parametrize(("state", "text", "waiting_for"), [
+    ({"pending_action": {"key": "a1"}, "verified": True}, "fine by me", "confirmation"),
+    ({"verified": False}, "it's ana.m@example.com", "verification"),
+    ({"verified": False}, "code 402913", "verification"),
+    ({"verified": True, "messages": [ASKED_AMOUNT]}, "the lot", "amount"),
+    ({"verified": True, "messages": [AIMessage(content="Which order is this about? The order "
+                                                       "number is in your confirmation e-mail.")]},
+     "the blue one", "question"),
+    ({"verified": True, "messages": [AIMessage(content="Your refund of £12 is on its way.")]},
+     "and nobody told me", None),
+])
+def test_what_the_bot_waits_for_is_read_from_the_conversation(
+        state: dict, text: str, waiting_for: str | None) -> None:
+    assert awaited(state, text) == waiting_for  # type: ignore[arg-type]
+
+
+async def test_an_e_mail_typed_after_codes_is_verification_not_a_mood(rig: Rig) -> None:
+    rig_visitor = visitor("chat:s-12")
+    for text in ("I need to cancel an order", "093812", "172093"):
+        await rig.say(rig_visitor, text)
+    replies = await rig.say(rig_visitor, "noor.k@example.com")
+    assert not any(reply in BRINGING_IN.values() for reply in replies)
+    assert await _open_escalations(rig) == []
