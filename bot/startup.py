@@ -70,13 +70,16 @@ def import_all(names: list[str]) -> None:
 
 
 def load_readers() -> None:
-    """Train the classifiers that read every message (what it asks, which language it is in)
-    and load the language identifier, so that the first customer does not wait for them."""
+    """Train the classifiers that read every message (what it asks, which language it is in,
+    how the customer seems) and load the language identifier, so that the first customer does
+    not wait for them."""
     from graph.classifier import load as load_classifiers
     from graph.languages import load as load_languages
+    from graph.mood import mood_model
 
     load_classifiers()
     load_languages()
+    mood_model()
 
 
 class Startup:
