@@ -191,6 +191,8 @@ async def main() -> None:
         print(f"  durable / no checkpointer: caseloop {statistics.median(ratios):.2f}x "
               f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)}); "
               f"stock AsyncSqliteSaver {stock:.2f}x")
+        if args.long < 10:
+            return  # too short a conversation to compare its 10th turn with its last
         print(f"(2) one customer, {args.long} turns through the whole runtime")
         long = await long_conversation(root, args.long)
         print(f"  turn 10: {long['turn_10_ms']:.1f} ms   turn {args.long}: "
