@@ -31,6 +31,9 @@ from graph.context import CaseContext
 SPEAKER = "speaker"
 """The config key (under `configurable`) of a turn's speaker, when someone listens live."""
 
+MAX_TOLD_CHARS = 20_000
+"""Of a reply, what is told at most while it is written (far more than is ever spoken)."""
+
 Speaker = Callable[[str, str, bool], Awaitable[None]]
 """Told a reply's message id, its text written so far (the whole text each time, growing),
 and whether that is all of it."""
@@ -54,35 +57,45 @@ async def may_speak_early(state: Mapping[str, Any], context: CaseContext | None)
 async def written_aloud(model: Runnable[Any, Any], conversation: Sequence[BaseMessage],
                         config: RunnableConfig, speaker: Speaker) -> BaseMessage:
     """The model's reply, read as a stream; the turn's earlier replies, then its words, told
-    to `speaker` as they come.
+    to `speaker` as they come. The reply gets an id of its own, the one it was told under.
 
     A model that does not stream gives its reply in one piece, told at once.
     """
-    for said in _said_this_turn(conversation):
+    human_id = str((config.get("configurable") or {}).get("human_id") or "")
+    for said in _said_this_turn(conversation, human_id):
         await speaker(str(said.id), str(said.content), True)
-    whole: Any = None
     key = f"written-{uuid.uuid4().hex}"
+    pieces: list[Any] = []
+    text = ""
     async for piece in model.astream(list(conversation), config):
-        whole = piece if whole is None else whole + piece
-        text = whole.content if isinstance(whole, AIMessage) else None
-        if isinstance(text, str) and text and getattr(piece, "content", None):
-            await speaker(whole.id or key, text, False)
-    if whole is None:
+        pieces.append(piece)
+        content = getattr(piece, "content", None)
+        if isinstance(content, str) and content and len(text) < MAX_TOLD_CHARS:
+            text += content
+            await speaker(key, text, False)
+    if not pieces:
         return AIMessage(content="", id=key)
+    whole = pieces[0] if len(pieces) == 1 else pieces[0] + pieces[1:]
     message = message_chunk_to_message(whole) if isinstance(whole, AIMessageChunk) else whole
-    if not message.id:
-        message = message.model_copy(update={"id": key})
+    message = message.model_copy(update={"id": key})
     if isinstance(message.content, str) and message.content.strip():
-        await speaker(str(message.id), message.content, True)
+        await speaker(key, message.content, True)
     return message
 
 
-def _said_this_turn(conversation: Sequence[BaseMessage]) -> list[BaseMessage]:
-    """The replies made since the customer's last message, oldest first."""
-    said: list[BaseMessage] = []
-    for message in reversed(conversation):
-        if isinstance(message, HumanMessage):
-            break
-        if isinstance(message, AIMessage) and message.id and str(message.content).strip():
-            said.append(message)
-    return said[::-1]
+def _said_this_turn(conversation: Sequence[BaseMessage], human_id: str) -> list[BaseMessage]:
+    """The replies this turn made so far: after the customer's message (`human_id`), or, in a
+    turn with no message of theirs, those marked with its id."""
+    ids = [message.id for message in conversation]
+    if human_id and human_id in ids:
+        later = list(conversation[ids.index(human_id) + 1:])
+    elif human_id:
+        later = [m for m in conversation if str(m.id or "").startswith(f"{human_id}-")]
+    else:
+        later = []
+        for message in reversed(conversation):
+            if isinstance(message, HumanMessage):
+                break
+            later.insert(0, message)
+    return [m for m in later
+            if isinstance(m, AIMessage) and m.id and str(m.content).strip()]

@@ -30,14 +30,20 @@ class Interruptions:
         self._graph = graph
 
     async def heard(self, call_sid: str, said: str, heard: str) -> None:
-        """Record that the caller on `call_sid` heard only `heard` of the reply `said`."""
+        """Record that the caller on `call_sid` heard only `heard` of the reply `said`.
+
+        The reply is looked for in the caller's thread and, for a caller who proved who they
+        are during the call, in the thread they had before (its replies stay there)."""
         customer_id = await self._links.customer_for(CHANNEL, call_sid)
-        thread = (customer_thread(customer_id) if customer_id
-                  else visitor_thread(CHANNEL, call_sid))
+        threads = [customer_thread(customer_id)] if customer_id else []
+        threads.append(visitor_thread(CHANNEL, call_sid))
         kept = (heard.strip() + CUT_MARK) if heard.strip() else CUT_MARK.strip()
-        await self._db.execute(
-            "UPDATE transcript SET text = ? WHERE id = (SELECT MAX(id) FROM transcript "
-            "WHERE thread_id = ? AND role = 'bot' AND channel = ? AND text = ?)",
-            (kept, thread, CHANNEL, said))
-        await remember_interruption(self._graph, thread, said, kept)
+        marks = ", ".join("?" for _ in threads)
+        line = await self._db.fetchone(
+            f"SELECT id, thread_id FROM transcript WHERE thread_id IN ({marks}) AND role = 'bot' "
+            "AND channel = ? AND text = ? ORDER BY id DESC LIMIT 1", (*threads, CHANNEL, said))
+        if line is None:
+            return
+        await self._db.execute("UPDATE transcript SET text = ? WHERE id = ?", (kept, line["id"]))
+        await remember_interruption(self._graph, line["thread_id"], said, kept)
         log.info("Call %s: the caller interrupted the reply", call_sid)

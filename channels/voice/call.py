@@ -27,6 +27,8 @@ CODE_LENGTH = 6
 SUBMIT_KEY = "#"
 CLEAR_KEY = "*"
 MAX_KEYS = 16
+KEPT_TURNS = 4
+"""The caller's latest turns whose speech is kept (a turn's replies come soon after it)."""
 MAX_WRITTEN_CHARS = 20_000
 """Of a reply said while written, what is kept to be said (far more than is ever spoken)."""
 
@@ -63,8 +65,10 @@ class CallSession:
         self._options = _opening_choices(call)
         """The choices a key names now: the last reply's, or those the call opened with."""
         self._keys = ""
-        self._turn: TurnSpeech | None = None
-        """What is being said in answer to the caller's latest turn (or said last)."""
+        self._turns: dict[str, TurnSpeech] = {}
+        """What was said in answer to the caller's latest turns, by the id of their message."""
+        self._speaking: TurnSpeech | None = None
+        """What was said last: what a cut-in cuts."""
         self.turns = 0
         """Inbound messages made from this call so far (their ids count on from it)."""
         self.ended = False
@@ -109,21 +113,22 @@ class CallSession:
         if reply is None:
             return
         reply.written = written[:MAX_WRITTEN_CHARS]  # what its delivery is matched against
+        reply.truncated = len(written) > MAX_WRITTEN_CHARS
         if reply.complete or turn.cut:
             return
         end = (len(reply.written) if whole  # a sentence is looked for in what can be said
                else sentence_end(reply.written[:MAX_SPOKEN_CHARS * 2], reply.said_up_to))
         part = spoken(reply.written[reply.said_up_to:end]) if end > reply.said_up_to else ""
         reply.said_up_to = max(end, reply.said_up_to)
-        reply.complete = reply.complete or whole
         if part:
             await self._speak(turn, reply, part, last=False)
+        reply.complete = reply.complete or (whole and not turn.cut)
 
     def interrupted(self, heard: str) -> list[tuple[str, str]]:
         """The caller cut in: nothing more of the turn being answered is said. Returns, for
         its delivered replies they did not hear in full, each reply's text and what they heard
         of it, to record now (the others are recorded as they are delivered)."""
-        turn = self._turn
+        turn = self._speaking
         if turn is None or turn.cut:
             return []
         return [(reply.written, reply.heard or "") for reply in turn.cut_at(heard)]
@@ -158,10 +163,14 @@ class CallSession:
         return self.turns
 
     def _speech_for(self, turn_id: str | None) -> TurnSpeech:
-        """What is said in answer to `turn_id`: begun now when something else was said last."""
-        if self._turn is None or turn_id is None or self._turn.turn != turn_id:
-            self._turn = TurnSpeech(turn_id)
-        return self._turn
+        """What is said in answer to message `turn_id` (a message answering none, like a
+        colleague's, is said on its own)."""
+        if turn_id is None:
+            return TurnSpeech(None)
+        if turn_id not in self._turns:
+            self._turns = {**dict(list(self._turns.items())[-(KEPT_TURNS - 1):]),
+                           turn_id: TurnSpeech(turn_id)}
+        return self._turns[turn_id]
 
     async def _speak(self, turn: TurnSpeech, reply: Spoken, text: str, last: bool) -> None:
         """Say `text` of `reply` in sentences, up to the length limit and while the caller
@@ -177,6 +186,7 @@ class CallSession:
                          self.call.sid)
                 return
             if part.strip() or last:
+                self._speaking = turn
                 reply.spoken += part
                 await self._send(text_frame(part, last=last and index == len(parts) - 1))
 

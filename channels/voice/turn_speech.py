@@ -25,11 +25,15 @@ class Spoken:
     """The reply's text: as written so far while said ahead, then as delivered."""
     said_up_to: int = 0
     """How much of `written` was said ahead."""
+    truncated: bool = False
+    """Only the start of the reply was kept in `written` (it was that long)."""
     spoken: str = ""
     """What was said of it, as sent to be spoken."""
     complete: bool = False
     """Nothing more of it will be said (all of it was, or it reached the length limit)."""
     delivered: bool = False
+    superseded: bool = False
+    """Said ahead, but what was delivered differs: it has no line of its own."""
     heard: str | None = None
     """What the caller heard of it when they cut in ("" for nothing); None when they heard
     it all, or did not cut in."""
@@ -53,21 +57,23 @@ class TurnSpeech:
             if reply.key == key:
                 return reply
         if (self.cut or len(self.replies) >= MAX_REPLIES
-                or any(reply.delivered for reply in self.replies)):
+                or any(reply.delivered or reply.superseded for reply in self.replies)):
             return None
         self.replies.append(Spoken(key))
         return self.replies[-1]
 
     def delivered(self, text: str) -> Spoken:
         """The reply that `text` delivers: the next one said ahead when it is that text; else
-        a new one (and what was said ahead beyond it is forgotten)."""
-        for index, reply in enumerate(self.replies):
-            if reply.delivered:
+        a new one (and what was said ahead beyond it is superseded: said, but with no line)."""
+        for reply in self.replies:
+            if reply.delivered or reply.superseded:
                 continue
-            if reply.written == text:
+            if reply.key is not None and reply.written == text[:len(reply.written)] and (
+                    len(text) == len(reply.written) or reply.truncated):
                 reply.delivered = True
                 return reply
-            del self.replies[index:]
+            for later in self.replies[self.replies.index(reply):]:
+                later.superseded = not later.delivered
             break
         reply = Spoken(None, written=text, delivered=True)
         if self.cut:
@@ -78,7 +84,7 @@ class TurnSpeech:
     def more_said_after(self, reply: Spoken) -> bool:
         """Whether a later reply was already said ahead (it then closes what is said)."""
         later = self.replies[self.replies.index(reply) + 1:]
-        return any(r.spoken for r in later)
+        return any(r.spoken and not r.superseded for r in later)
 
     def cut_at(self, heard: str) -> list[Spoken]:
         """The caller cut in after hearing `heard`: each reply learns what they heard of it.

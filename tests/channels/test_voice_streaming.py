@@ -196,3 +196,32 @@ async def test_a_reply_written_without_a_sentence_end_is_read_in_linear_time() -
         written += "word "
         await session.ahead(TURN, "m1", written, False)
     assert time.perf_counter() - started < 2.0 and socket.frames == []
+
+
+async def test_a_colleagues_message_in_between_does_not_restart_a_reply() -> None:
+    socket = Recorder()
+    session = CallSession(Call(CALL_SID, None), socket)
+    await write(session, "m1", REPLY, upto=50)
+    await session.say(reply("A colleague approved your refund.", turn=None))
+    await write(session, "m1", REPLY)
+    await session.say(reply())
+    said = heard_words(socket)
+    assert said.count("delivered on Monday") == 1 and "A colleague approved" in said
+
+
+async def test_a_very_long_reply_is_matched_to_its_delivery_and_said_once() -> None:
+    socket = Recorder()
+    session = CallSession(Call(CALL_SID, None), socket)
+    text = "Hello there. " + "x" * 25_000
+    await session.ahead(TURN, "m1", text, True)
+    await session.say(reply(text))
+    assert heard_words(socket).count("Hello there.") == 1
+
+
+async def test_words_heard_of_a_reply_rewritten_at_delivery_are_kept_for_the_new_one() -> None:
+    socket, listener = Recorder(), Listener()
+    session = CallSession(Call(CALL_SID, None), socket, listener)
+    await session.ahead(TURN, "m1", "Let me look that up for you.", True)
+    await session.say(reply("I'm passing your call to a colleague."))
+    cut = session.interrupted("Let me look that up for you. I'm passing")
+    assert cut == [("I'm passing your call to a colleague.", "I'm passing")]

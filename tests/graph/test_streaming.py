@@ -41,6 +41,20 @@ async def test_earlier_replies_then_the_growing_reply_then_all_of_it_are_told() 
     assert all(key == reply.id for key, _, _ in told[1:])
 
 
+async def test_a_turn_with_no_message_of_the_customers_tells_only_its_own_replies() -> None:
+    told: list[tuple[str, str, bool]] = []
+
+    async def speaker(key: str, text: str, whole: bool) -> None:
+        told.append((key, text, whole))
+
+    model = GenericFakeChatModel(messages=iter([AIMessage(content=ANSWER)]))
+    conversation = [HumanMessage("hello", id="in-6"), AIMessage(content="Hi!", id="old"),
+                    AIMessage(content="Welcome back, Noor.", id="in-7-arrival")]
+    await written_aloud(model, conversation, {"configurable": {"human_id": "in-7"}}, speaker)
+    assert told[0] == ("in-7-arrival", "Welcome back, Noor.", True)
+    assert all(key != "old" for key, _, _ in told)
+
+
 async def test_nothing_is_told_early_on_the_way_to_people_or_while_a_case_type_is_in_shadow(
 ) -> None:
     calm: dict[str, Any] = {"escalation": None}
