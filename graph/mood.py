@@ -14,6 +14,8 @@ and one product with the coefficients, importing neither scikit-learn nor SciPy.
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import math
 import re
 import threading
@@ -25,6 +27,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz
 
+from graph import ngrams, strong_words
 from graph.classifier import CORPUS_DIR, has_words, intent_classifier, normalize, read_corpus
 from graph.limits import MAX_PARSED_CHARS
 from graph.ngrams import CHAR_RANGE, TOKEN_PATTERN, WORD_RANGE, char_wb_ngrams, word_ngrams
@@ -158,6 +161,10 @@ class MoodModel:
         """A model as `as_arrays` kept it."""
         vocabularies = [{str(gram): i for i, gram in enumerate(arrays[f"grams{n}"])}
                         for n in range(len(_ANALYZERS))]
+        features = sum(map(len, vocabularies)) + len(_measures("", []))
+        labels = len(arrays["labels"])
+        if arrays["coef"].shape != (labels, features) or arrays["intercept"].shape != (labels,):
+            raise ValueError("kept coefficients do not match the vocabularies and measures")
         return cls(vocabularies, [arrays[f"idf{n}"] for n in range(len(_ANALYZERS))],
                    arrays["coef"], arrays["intercept"], [str(x) for x in arrays["labels"]])
 
@@ -212,6 +219,7 @@ def mood_model() -> MoodModel:
         conversations = [(label, turns) for _, label, turns in read_conversations()]
         intents = [(intent, text) for _, intent, text in read_corpus()]
         recipe = [("mood", f"{FEATURES_VERSION} {REGULARIZATION} {EARLIER_TURNS}"),
+                  ("features", _features_digest()),
                   ("intents", cache_path(intents, words=True).name),
                   *[(label, "\t".join(turns)) for label, turns in conversations]]
         path = cache_path(recipe, words=True)
@@ -219,8 +227,17 @@ def mood_model() -> MoodModel:
         if arrays is not None:
             try:
                 return MoodModel.from_arrays(arrays)
-            except (KeyError, ValueError):
+            except (KeyError, ValueError, IndexError):
                 pass  # kept by another version: train again
         model = MoodModel.train(conversations)
         keep(path, model.as_arrays())
         return model
+
+
+def _features_digest() -> str:
+    """A digest of everything a conversation is read as: the source of this module, of the
+    strong words and of the n-grams (constants, patterns, `_measures` itself), and of
+    `normalize`. A model kept before any of them changed is then never read back."""
+    sources = [Path(str(module.__file__)).read_bytes() for module in (ngrams, strong_words)]
+    sources += [Path(__file__).read_bytes(), inspect.getsource(normalize).encode("utf-8")]
+    return hashlib.sha256(b"\0".join(sources)).hexdigest()

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import pytest
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, HumanMessage
 
 from bot.desk.escalations import Escalation
 from graph.arrival import RECOGNIZED, WAITING_FOR_YES
+from graph.catalogs import in_language
+from graph.identity import CODE_RESENT, CODE_SENT
 from graph.memory import remember_question
 from graph.offline.state import STATE_KEY, DialogueState
 from graph.opt_out import OPTED_IN, OPTED_OUT
 from graph.rating import MARK, ONE_TO_FIVE, THANKS
-from graph.triage import ALREADY_COMING, BRINGING_IN, MEDIA_ONLY, awaited
+from graph.triage import (
+    ALREADY_COMING,
+    BRINGING_IN,
+    MEDIA_ONLY,
+    SESSION_TURNS,
+    awaited,
+    session_texts,
+)
+from graph.voice import HAND_OFF
 from tests.graph.agent_rig import Rig, customer, visitor
 
 NOOR = customer("K-77")
@@ -156,6 +166,17 @@ ASKED_AMOUNT = AIMessage(content="How much would you like refunded?", additional
      "the blue one", "question"),
     ({"verified": True, "messages": [AIMessage(content="Your refund of £12 is on its way.")]},
      "and nobody told me", None),
+    # Waits without a question mark: a code sent, a request, a question cut short on a call.
+    ({"verified": False, "messages": [AIMessage(content=CODE_RESENT)]},
+     "not in my spam either", "verification"),
+    ({"verified": False, "messages": [AIMessage(content=in_language(CODE_SENT, "de")),
+                                      HumanMessage(content="hallo?"),
+                                      AIMessage(content="Gern geschehen.")]},
+     "immer noch nichts da", "verification"),
+    ({"verified": True, "messages": [AIMessage(content="Please share your order number.")]},
+     "it's on the receipt somewhere", "question"),
+    ({"verified": True, "messages": [AIMessage(content="Which of your two orders do you …")]},
+     "the lamp", "question"),
 ])
 def test_what_the_bot_waits_for_is_read_from_the_conversation(
         state: dict, text: str, waiting_for: str | None) -> None:
@@ -169,3 +190,34 @@ async def test_an_e_mail_typed_after_codes_is_verification_not_a_mood(rig: Rig) 
     replies = await rig.say(rig_visitor, "noor.k@example.com")
     assert not any(reply in BRINGING_IN.values() for reply in replies)
     assert await _open_escalations(rig) == []
+
+
+def test_a_code_on_its_way_is_awaited_and_not_read_as_frustration() -> None:
+    state = {"verified": False, "messages": [
+        HumanMessage(content="I need to cancel an order"), AIMessage(content="Your e-mail?"),
+        HumanMessage(content="dana.lee@example.com"), AIMessage(content=CODE_SENT),
+        HumanMessage(content="nothing yet"), AIMessage(content=CODE_RESENT),
+        HumanMessage(content="not in my spam either")]}
+    assert awaited(state, "not in my spam either") == "verification"  # type: ignore[arg-type]
+
+
+def test_turns_before_a_hand_over_or_a_closed_case_are_not_read_with_a_new_one() -> None:
+    passed_on = AIMessage(content="Passing you on", additional_kwargs={HAND_OFF: True})
+    before = [HumanMessage(content="THIS IS A JOKE"), passed_on]
+    after = [HumanMessage(content="hi again"), AIMessage(content="Hello!"),
+             HumanMessage(content="where is Q5521")]
+    assert session_texts({"messages": [*before, *after]}) == ["hi again", "where is Q5521"]
+    closed = AIMessage(content="How would you rate the help?", additional_kwargs={MARK: 7})
+    assert session_texts({"messages": [*after, closed, HumanMessage(content="4")]}) == ["4"]
+
+
+def test_only_the_latest_turns_are_read_with_a_new_one() -> None:
+    said = [HumanMessage(content=f"message {n}") for n in range(20)]
+    assert session_texts({"messages": said}) == [f"message {n}"
+                                                 for n in range(19 - SESSION_TURNS, 20)]
+
+
+async def test_the_hand_over_starts_a_new_session(rig: Rig) -> None:
+    await rig.say(NOOR, "THIS IS RIDICULOUS, WHERE IS MY PARCEL?")
+    await rig.say(NOOR, "where is my order Q5521?")
+    assert session_texts(await rig.state(NOOR)) == ["where is my order Q5521?"]
