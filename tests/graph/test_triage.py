@@ -7,20 +7,14 @@ from langchain_core.messages import AIMessage, HumanMessage
 
 from bot.desk.escalations import Escalation
 from graph.arrival import RECOGNIZED, WAITING_FOR_YES
+from graph.awaiting import SESSION_TURNS, awaited, session_texts
 from graph.catalogs import in_language
 from graph.identity import CODE_RESENT, CODE_SENT
 from graph.memory import remember_question
 from graph.offline.state import STATE_KEY, DialogueState
 from graph.opt_out import OPTED_IN, OPTED_OUT
 from graph.rating import MARK, ONE_TO_FIVE, THANKS
-from graph.triage import (
-    ALREADY_COMING,
-    BRINGING_IN,
-    MEDIA_ONLY,
-    SESSION_TURNS,
-    awaited,
-    session_texts,
-)
+from graph.triage import ALREADY_COMING, BRINGING_IN, MEDIA_ONLY
 from graph.voice import HAND_OFF
 from tests.graph.agent_rig import Rig, customer, visitor
 
