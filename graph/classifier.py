@@ -141,13 +141,9 @@ class NgramClassifier:
         values: list[float] = []
         text = normalize(text)
         for part in self._features:
-            vocabulary, idf = part.vocabulary, part.idf
-            found = {column: (1.0 + math.log(count) if count > 1 else 1.0) * idf[column]
-                     for gram, count in Counter(part.analyze(text)).items()
-                     if (column := vocabulary.get(gram)) is not None}
-            norm = math.sqrt(sum(v * v for v in found.values())) or 1.0
+            found, weights = tfidf(part.analyze(text), part.vocabulary, part.idf)
             columns += [part.offset + column for column in found]
-            values += [value / norm for value in found.values()]
+            values += weights
         return columns, values
 
     def decision(self, text: str) -> np.ndarray:
@@ -170,6 +166,17 @@ class NgramClassifier:
         ranked = sorted(zip(self.labels, shares.tolist(), strict=True),
                         key=lambda pair: pair[1], reverse=True)
         return tuple((label, float(share)) for label, share in ranked)
+
+
+def tfidf(grams: list[str], vocabulary: dict[str, int],
+          idf: list[float]) -> tuple[list[int], list[float]]:
+    """The columns and weights of `grams` as a fitted `TfidfVectorizer(sublinear_tf=True)`
+    gives them: 1 + log of each known n-gram's count, times its idf, scaled to unit length."""
+    found = {column: (1.0 + math.log(count)) * idf[column]
+             for gram, count in Counter(grams).items()
+             if (column := vocabulary.get(gram)) is not None}
+    norm = math.sqrt(sum(value * value for value in found.values())) or 1.0
+    return list(found), [value / norm for value in found.values()]
 
 
 def _vectorizers(*, words: bool) -> list[tuple[str, Any]]:

@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import math
 import re
 import threading
-from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +26,14 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from graph import ngrams, strong_words
-from graph.classifier import CORPUS_DIR, has_words, intent_classifier, normalize, read_corpus
+from graph.classifier import (
+    CORPUS_DIR,
+    has_words,
+    intent_classifier,
+    normalize,
+    read_corpus,
+    tfidf,
+)
 from graph.limits import MAX_PARSED_CHARS
 from graph.ngrams import CHAR_RANGE, TOKEN_PATTERN, WORD_RANGE, char_wb_ngrams, word_ngrams
 from graph.strong_words import SEVERE, STRONG, is_shouting
@@ -182,13 +187,9 @@ class MoodModel:
         columns: list[int] = []
         values: list[float] = []
         for n, part in enumerate(_texts(text, earlier)):
-            vocabulary, idf = self._vocabularies[n], self._idfs[n]
-            found = {column: (1.0 + math.log(count)) * idf[column]
-                     for gram, count in Counter(_ANALYZERS[n](part)).items()
-                     if (column := vocabulary.get(gram)) is not None}
-            norm = math.sqrt(sum(v * v for v in found.values())) or 1.0
+            found, weights = tfidf(_ANALYZERS[n](part), self._vocabularies[n], self._idfs[n])
             columns += [self._offsets[n] + column for column in found]
-            values += [value / norm for value in found.values()]
+            values += weights
         measures = _measures(text, earlier)
         columns += range(self._offsets[-1], self._offsets[-1] + len(measures))
         return np.asarray(values + measures) @ self._weights[columns] + self._intercept
