@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import re
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from graph.accents import strip_accents
 from graph.ngrams import CHAR_RANGE, TOKEN_PATTERN, WORD_RANGE, char_wb_ngrams, word_ngrams
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
@@ -46,9 +46,7 @@ def normalize(text: str) -> str:
     """Lower-case, accents dropped, every digit a 0: "Où est A1002?" -> "ou est a0000?"."""
     if len(text) > 2 * CLASSIFIED_ENDS:
         text = f"{text[:CLASSIFIED_ENDS]} {text[-CLASSIFIED_ENDS:]}"
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _DIGITS.sub("0", stripped.replace("’", "'"))
+    return _DIGITS.sub("0", strip_accents(text.lower()).replace("’", "'"))
 
 
 def has_words(text: str) -> bool:

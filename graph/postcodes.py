@@ -4,9 +4,10 @@ Portugal and the 4-6 digit ones, and country names in the five served languages.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from babel import Locale
+
+from graph.accents import strip_accents
 
 UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.I)
 """A UK postcode ("NW1 6XE"), which also marks digits that are never an order id or code."""
@@ -32,8 +33,7 @@ def _country_names() -> dict[str, str]:
         territories = Locale.parse(language).territories
         for code in SHIPPING_COUNTRIES:
             name = territories[code].lower()
-            plain = "".join(c for c in unicodedata.normalize("NFKD", name)
-                            if not unicodedata.combining(c))
+            plain = strip_accents(name)
             names |= {name: code, plain: code, name.replace("-", " "): code,
                       name.replace("ö", "oe"): code}
     return names | _COLLOQUIAL

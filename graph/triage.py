@@ -12,7 +12,6 @@ stuck). Anything else goes on to identity and the agent.
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, HumanMessage
@@ -21,6 +20,7 @@ from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
+from graph.accents import strip_accents
 from graph.affirmation import classify_reply
 from graph.arrival import answers, greeting, waiting
 from graph.awaiting import HANDED_OVER, awaited, session_texts
@@ -151,8 +151,7 @@ def person_offered_in(state: CaseState) -> str | None:
 
 def _takes_the_offer(text: str, written_in: str) -> bool:
     """A "1", a plain yes ("sì", "ja", "ok"), or another message in the language not served."""
-    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text[:MAX_PARSED_CHARS])
-                    if not unicodedata.combining(ch))
+    plain = strip_accents(text[:MAX_PARSED_CHARS])
     return (text.strip(" .!") == TAKE_THE_OFFER or written_in in OTHER_LANGUAGES
             or classify_reply(plain) == "yes")
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from graph.accents import strip_accents
 from graph.offline.lexicon import (
     COMMON_WORDS,
     INTENT_CUES,
@@ -48,10 +48,7 @@ _LIGATURES = str.maketrans({"ß": "ss", "œ": "oe", "æ": "ae", "ø": "o", "ł":
 
 def fold_accents(text: str) -> str:
     """Drop accents ("sartén" -> "sarten", "Straße" -> "strasse"), so a word is one token."""
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return strip_accents(text.translate(_LIGATURES))
 
 
 @lru_cache(maxsize=8192)
