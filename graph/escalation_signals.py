@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 
 from graph.classifier import has_words, intent_classifier
 from graph.limits import MAX_PARSED_CHARS
-from graph.mood import mood_model
+from graph.mood import mood_model, plain_words
 from graph.strong_words import SEVERE, STRONG, is_shouting
 from graph.strong_words import has_strong_words as has_strong_words
 
@@ -175,9 +175,9 @@ def is_hinted(text: str, earlier: list[str]) -> bool:
     if any(has_strong_words(turn) or _EXASPERATION.search(turn) or _CAPITAL_WORD.search(turn)
            for turn in [*recent, text]):
         return True
-    said = _words(text)
+    said = plain_words(text)
     return len(said.split()) >= 3 and any(
-        fuzz.token_set_ratio(said, _words(turn)) >= SAME_REQUEST_SCORE for turn in recent)
+        fuzz.token_set_ratio(said, plain_words(turn)) >= SAME_REQUEST_SCORE for turn in recent)
 
 
 def _sighs(text: str, share: float = EXASPERATED) -> bool:
@@ -244,12 +244,12 @@ def is_circling(text: str, before: list[str]) -> bool:
 
 
 def _numbers(text: str) -> set[str]:
-    return {word for word in _words(text[:MAX_PARSED_CHARS]).split()
+    return {word for word in plain_words(text[:MAX_PARSED_CHARS]).split()
             if any(map(str.isdigit, word))}
 
 
 def _topic_words(text: str) -> set[str]:
-    words = set(_words(text[:MAX_PARSED_CHARS]).split())
+    words = set(plain_words(text[:MAX_PARSED_CHARS]).split())
     return {word for word in words if len(word) >= 3 and not word.isdigit()} - _NOT_TOPICS
 
 
@@ -291,10 +291,6 @@ def is_repeating(text: str, earlier: list[str]) -> bool:
     recent = earlier[-(REPEATS_FOR_FAILURE - 1):]
     if len(recent) < REPEATS_FOR_FAILURE - 1 or len(text.split()) < 3:
         return False
-    return all(fuzz.token_set_ratio(_words(text[:MAX_PARSED_CHARS]),
-                                    _words(other[:MAX_PARSED_CHARS])) >= SAME_REQUEST_SCORE
+    return all(fuzz.token_set_ratio(plain_words(text[:MAX_PARSED_CHARS]),
+                                    plain_words(other[:MAX_PARSED_CHARS])) >= SAME_REQUEST_SCORE
                for other in recent)
-
-
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))

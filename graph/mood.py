@@ -96,7 +96,8 @@ def _frustration(text: str) -> float:
     return dict(intent_classifier().probabilities(text))["frustration"]
 
 
-def _words(text: str) -> str:
+def plain_words(text: str) -> str:
+    """The message's words, lower-cased, one space apart: what two turns are compared by."""
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
@@ -104,8 +105,8 @@ def _measures(text: str, earlier: list[str]) -> list[float]:
     """What the conversation shows besides its words, each between 0 and 1."""
     text = text[:MAX_PARSED_CHARS]
     before = [turn[:MAX_PARSED_CHARS] for turn in earlier[-EARLIER_TURNS:]]
-    said = _words(text)
-    repeats = [fuzz.token_set_ratio(said, _words(turn)) / 100 for turn in before]
+    said = plain_words(text)
+    repeats = [fuzz.token_set_ratio(said, plain_words(turn)) / 100 for turn in before]
     numbers = set(_NUMBER.findall(text)) - set(_NUMBER.findall(" ".join(before)))
     intent, share = _reading(text)
     requests = [i in REQUESTS and s >= CLEAR for i, s in map(_reading, before)]
