@@ -44,6 +44,12 @@ async def write(session: CallSession, key: str, text: str, upto: int | None = No
         await session.ahead(turn, key, text, True)
 
 
+async def answer(session: CallSession, text: str, turn: str) -> None:
+    """The model writes a reply to the caller's message `turn`, then it is delivered."""
+    await write(session, "m2", text, turn=turn)
+    await session.say(reply(text, turn=turn))
+
+
 class Listener:
     def __init__(self) -> None:
         self.heard: list[tuple[str, str, str]] = []
@@ -134,8 +140,7 @@ async def test_a_failed_turn_after_a_cut_leaves_the_next_turn_whole() -> None:
     session.interrupted("Let me")
     await session.say(reply("Sorry, something went wrong on our side."))
     assert listener.heard == [(CALL_SID, "Sorry, something went wrong on our side.", "")]
-    await write(session, "m2", "Let me check. It shipped today.", turn=f"{CALL_SID}:2")
-    await session.say(reply("Let me check. It shipped today.", turn=f"{CALL_SID}:2"))
+    await answer(session, "Let me check. It shipped today.", f"{CALL_SID}:2")
     assert heard_words(socket).endswith("Let me check. It shipped today. ")
 
 
@@ -145,8 +150,7 @@ async def test_an_interruption_of_an_earlier_reply_does_not_silence_the_next_tur
     await session.say(reply("First answer. With two sentences."))
     assert session.interrupted("First answer.") == [("First answer. With two sentences.",
                                                      "First answer.")]
-    await write(session, "m2", "Second answer is here. And more.", turn=f"{CALL_SID}:2")
-    await session.say(reply("Second answer is here. And more.", turn=f"{CALL_SID}:2"))
+    await answer(session, "Second answer is here. And more.", f"{CALL_SID}:2")
     assert heard_words(socket).endswith("Second answer is here. And more. ")
 
 
