@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
@@ -116,12 +117,46 @@ class Backend(Protocol):
 
     async def get_order(self, order_id: str) -> Order | None: ...
 
+    def operations(self) -> frozenset[str]:
+        """The operationIds of the writes this backend can perform."""
+        ...
+
+    async def perform(self, operation: str, target: str, args: Mapping[str, Any],
+                      idempotency_key: str) -> ActionResult:
+        """Run one write of the business on an order or a customer.
+
+        Args:
+            operation: An operationId of the backend's OpenAPI document, one of `operations()`.
+            target: The order's id for operations under `/orders/{order_id}`, the customer's id
+                under `/customers/{customer_id}`.
+            args: The action's other arguments, JSON values (the request body).
+            idempotency_key: The action's key: the same key again changes nothing and returns
+                the first answer.
+
+        Returns:
+            What was done; a refusal (unknown id, the order's state, the amount) is `ok` false
+            with `error` the message for the customer.
+
+        Raises:
+            ValueError: `operation` is not one of `operations()`, or `args` lack a path
+                parameter it needs.
+            BackendError: The backend is down, failed, or could not read the request; nothing
+                changed.
+        """
+        ...
+
     async def refund(
         self, order_id: str, amount: Decimal, idempotency_key: str
-    ) -> ActionResult: ...
+    ) -> ActionResult:
+        """`perform("refundOrder", order_id, {"amount": "12.50"}, idempotency_key)`."""
+        ...
 
-    async def cancel_order(self, order_id: str, idempotency_key: str) -> ActionResult: ...
+    async def cancel_order(self, order_id: str, idempotency_key: str) -> ActionResult:
+        """`perform("cancelOrder", order_id, {}, idempotency_key)`."""
+        ...
 
     async def change_address(
         self, order_id: str, address: Address, idempotency_key: str
-    ) -> ActionResult: ...
+    ) -> ActionResult:
+        """`perform("changeShippingAddress", order_id, <the address's fields>, idempotency_key)`."""
+        ...

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bot.business.demo_writes import WRITES, DemoWrite, InvalidRequest, WriteRequest
 from bot.storage.database import Connection, Database, Row, isoformat, utcnow
-from graph.backend import ActionResult, Address, Customer, Order
+from graph.backend import ActionResult, Address, BackendError, Customer, Order
 
 _CUSTOMER_FIELDS = {"id", "name", "email", "phone", "tier"}
 KEY_REUSED = "idempotency key already used for a different request"
@@ -19,6 +21,8 @@ _ORDER_COLUMNS = (
     "id, customer_id, status, placed_at, delivered_at, currency, total, refunded, items, "
     "shipping_address, tracking, extra"
 )
+_UPDATE_ORDER = "UPDATE store_orders SET {} WHERE id = ?".format(
+    ", ".join(f"{name.strip()} = ?" for name in _ORDER_COLUMNS.split(",")[1:]))
 
 
 class DemoDataError(ValueError):
@@ -95,56 +99,38 @@ class DemoStore:
         )
         return _order(row) if row else None
 
-    async def refund(self, order_id: str, amount: Decimal, idempotency_key: str) -> ActionResult:
-        async def apply(connection: Connection, order: Order) -> ActionResult:
-            if order.status != "delivered":
-                return ActionResult(ok=False, error=f"order is {order.status}, not delivered")
-            if amount <= 0 or amount > order.refundable:
-                return ActionResult(ok=False,
-                                    error=f"amount must be within 0 and {order.refundable}")
-            refunded = order.refunded + amount
-            await connection.execute(
-                "UPDATE store_orders SET refunded = ? WHERE id = ?", (f"{refunded:.2f}", order.id)
-            )
-            return ActionResult(ok=True, reference=f"RF-{idempotency_key[:8].upper()}",
-                                detail={"refunded_total": f"{refunded:.2f}"})
+    def operations(self) -> frozenset[str]:
+        return frozenset(WRITES)
 
-        return await self._apply("refund", order_id, {"amount": f"{amount:f}"},
-                                 idempotency_key, apply)
+    async def perform(self, operation: str, target: str, args: Mapping[str, Any],
+                      idempotency_key: str) -> ActionResult:
+        write = WRITES.get(operation)
+        if write is None:
+            raise ValueError(f"the demo store has no operation {operation!r} "
+                             f"(it has {', '.join(sorted(WRITES))})")
+        try:
+            return await self._apply(write, target, dict(args), idempotency_key)
+        except InvalidRequest as problem:
+            raise BackendError(f"{operation} on {target}: invalid request: {problem}") from None
+
+    async def refund(self, order_id: str, amount: Decimal, idempotency_key: str) -> ActionResult:
+        return await self.perform("refundOrder", order_id, {"amount": f"{amount:f}"},
+                                  idempotency_key)
 
     async def cancel_order(self, order_id: str, idempotency_key: str) -> ActionResult:
-        async def apply(connection: Connection, order: Order) -> ActionResult:
-            if order.status != "processing":
-                return ActionResult(ok=False, error=f"order is {order.status}, not processing")
-            await connection.execute(
-                "UPDATE store_orders SET status = 'cancelled', refunded = total WHERE id = ?",
-                (order.id,),
-            )
-            return ActionResult(ok=True, reference=f"CX-{idempotency_key[:8].upper()}",
-                                detail={"refunded_total": f"{order.total:.2f}"})
-
-        return await self._apply("cancel_order", order_id, {}, idempotency_key, apply)
+        return await self.perform("cancelOrder", order_id, {}, idempotency_key)
 
     async def change_address(
         self, order_id: str, address: Address, idempotency_key: str
     ) -> ActionResult:
-        async def apply(connection: Connection, order: Order) -> ActionResult:
-            if order.status != "processing":
-                return ActionResult(ok=False, error=f"order is {order.status}, not processing")
-            await connection.execute(
-                "UPDATE store_orders SET shipping_address = ? WHERE id = ?",
-                (address.model_dump_json(exclude_none=True), order.id),
-            )
-            return ActionResult(ok=True, reference=f"AD-{idempotency_key[:8].upper()}")
+        return await self.perform("changeShippingAddress", order_id,
+                                  address.model_dump(mode="json", exclude_none=True),
+                                  idempotency_key)
 
-        return await self._apply("change_address", order_id,
-                                 address.model_dump(mode="json", exclude_none=True),
-                                 idempotency_key, apply)
-
-    async def _apply(self, action: str, order_id: str, params: dict[str, Any], key: str,
-                     apply: Any) -> ActionResult:
-        """Apply an action once per key; the same key for a different request changes nothing."""
-        request = _fingerprint(action, order_id, params)
+    async def _apply(self, write: DemoWrite, target: str, args: dict[str, Any],
+                     key: str) -> ActionResult:
+        """Apply a write once per key; the same key for a different request changes nothing."""
+        request = _fingerprint(write.name, target, args)
         async with self._db.transaction() as connection:
             cursor = await connection.execute(
                 "SELECT result FROM store_actions WHERE idempotency_key = ?", (key,)
@@ -155,27 +141,59 @@ class DemoStore:
                 if first is not None and first != request:
                     return ActionResult(ok=False, error=KEY_REUSED)
                 return ActionResult.model_validate_json(done[0])
-            cursor = await connection.execute(
-                f"SELECT {_ORDER_COLUMNS} FROM store_orders WHERE id = ?", (order_id,)
-            )
-            row = await cursor.fetchone()
-            if row is None:
-                return ActionResult(ok=False, error="no such order")
-            result: ActionResult = await apply(connection, _order(row))
+            found = await _load(connection, write.target, target)
+            if found is None:
+                return ActionResult(ok=False, error=f"no such {write.target}")
+            record, email = found
+            result = write.rule(WriteRequest(record, args, f"{write.prefix}-{key[:8].upper()}",
+                                             email))
             if result.ok:
+                await _save(connection, write.target, record)
                 await connection.execute(
                     "INSERT INTO store_actions (idempotency_key, action, order_id, result, at) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    (key, action, order_id,
+                    (key, write.name, target,
                      json.dumps({**result.model_dump(mode="json"), "request": request}),
                      isoformat(utcnow())),
                 )
             return result
 
 
-def _fingerprint(action: str, order_id: str, params: dict[str, Any]) -> str:
+async def _load(connection: Connection, kind: str, target: str,
+                ) -> tuple[dict[str, Any], str] | None:
+    """The order or customer a write is on, as JSON values, and the customer's e-mail."""
+    if kind == "customer":
+        cursor = await connection.execute("SELECT * FROM store_customers WHERE id = ?", (target,))
+        row = await cursor.fetchone()
+        return None if row is None else (_customer(row).model_dump(mode="json"), row["email"])
+    cursor = await connection.execute(
+        f"SELECT {_ORDER_COLUMNS} FROM store_orders WHERE id = ? COLLATE NOCASE", (target.strip(),)
+    )
+    row = await cursor.fetchone()
+    if row is None:
+        return None
+    order = _order(row)
+    cursor = await connection.execute("SELECT email FROM store_customers WHERE id = ?",
+                                      (order.customer_id,))
+    owner = await cursor.fetchone()
+    return order.model_dump(mode="json"), owner[0] if owner else ""
+
+
+async def _save(connection: Connection, kind: str, record: dict[str, Any]) -> None:
+    """Write back what a write changed: an order's state and lists, a customer's extra fields."""
+    if kind == "customer":
+        customer = Customer.model_validate(record)
+        await connection.execute("UPDATE store_customers SET extra = ? WHERE id = ?",
+                                 (json.dumps(customer.model_dump(exclude=_CUSTOMER_FIELDS)),
+                                  customer.id))
+        return
+    order_id, *columns = _order_row(Order.model_validate(record))
+    await connection.execute(_UPDATE_ORDER, (*columns, order_id))
+
+
+def _fingerprint(action: str, target: str, params: dict[str, Any]) -> str:
     """What a request asked for, kept beside its result to recognize a reused key."""
-    payload = json.dumps([action, order_id, params], sort_keys=True, separators=(",", ":"))
+    payload = json.dumps([action, target, params], sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -13,11 +15,13 @@ import httpx
 from pydantic import BaseModel, Field, ValidationError
 
 from bot.business.backend_calls import BackendCalls
+from bot.business.operations import CONTRACT, read_operations
 from graph.backend import ActionResult, Address, BackendError, Customer, Order
 
 log = logging.getLogger("caseloop.backend")
 
 NO_SUCH_ORDER = "no such order"
+NO_SUCH_CUSTOMER = "no such customer"
 KEY_PREFIX = "caseloop-"
 _SAFE_KEY = re.compile(r"[A-Za-z0-9._:-]{1,200}")
 
@@ -35,20 +39,28 @@ class HttpBackend:
     Reads that find nothing (404) are `None` or empty; a write the backend refuses (404, 422)
     is an `ActionResult` with `ok` false and the backend's reason. A backend that cannot be
     reached, keeps failing, or answers anything else raises `BackendError`: no outcome is ever
-    made up.
+    made up. Its writes (`operations()`) are the POST, PUT, PATCH and DELETE operations on an
+    order or a customer of the backend's OpenAPI document, read once, here.
 
     Args:
         base_url: `CASELOOP_BACKEND_URL`.
         token: `CASELOOP_BACKEND_TOKEN`, sent as a bearer token.
+        openapi: `CASELOOP_BACKEND_OPENAPI`, the backend's OpenAPI document: `perform` calls its
+            operations by `operationId`.
         timeout: Seconds each attempt may take.
         attempts: How many times a call is tried on timeouts, broken connections, 5xx and 409.
         backoff: Seconds before the first retry (doubling after that).
         transport: An httpx transport to use instead of the network.
+
+    Raises:
+        ValueError: the OpenAPI document cannot be read.
     """
 
-    def __init__(self, base_url: str, token: str | None = None, *, timeout: float = 5.0,
-                 attempts: int = 3, backoff: float = 0.25,
+    def __init__(self, base_url: str, token: str | None = None, *, openapi: Path = CONTRACT,
+                 timeout: float = 5.0, attempts: int = 3, backoff: float = 0.25,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self._writes = {name: operation for name, operation in read_operations(openapi).items()
+                        if operation.is_write}
         self._calls = BackendCalls(base_url, token, timeout=timeout, attempts=attempts,
                                    backoff=backoff, transport=transport)
 
@@ -71,19 +83,43 @@ class HttpBackend:
         body = await self._read(f"orders/{_segment(order_id.strip())}")
         return None if body is None else _parse(Order, body)
 
+    def operations(self) -> frozenset[str]:
+        return frozenset(self._writes)
+
+    async def perform(self, operation: str, target: str, args: Mapping[str, Any],
+                      idempotency_key: str) -> ActionResult:
+        found = self._writes.get(operation)
+        if found is None:
+            raise ValueError(f"the backend's OpenAPI document has no write {operation!r} "
+                             f"(it has {', '.join(sorted(self._writes))})")
+        path, body = found.request(target, args)
+        response = await self._calls.request(
+            found.method, path, body=body if body or found.method != "DELETE" else None,
+            idempotency_key=http_idempotency_key(idempotency_key))
+        if response.is_success:
+            outcome = _parse(_Outcome, _json(response))
+            return ActionResult(ok=True, reference=outcome.reference,
+                                detail=outcome.detail or {})
+        if response.status_code == 404:
+            unknown = NO_SUCH_ORDER if found.target == "order_id" else NO_SUCH_CUSTOMER
+            return ActionResult(ok=False, error=_error_message(response) or unknown)
+        if response.status_code == 422:
+            return ActionResult(ok=False, error=_error_message(response) or "refused")
+        raise _unexpected(response)
+
     async def refund(self, order_id: str, amount: Decimal, idempotency_key: str) -> ActionResult:
-        return await self._write(f"orders/{_segment(order_id)}/refunds",
-                                 {"amount": f"{amount:f}"}, idempotency_key)
+        return await self.perform("refundOrder", order_id, {"amount": f"{amount:f}"},
+                                  idempotency_key)
 
     async def cancel_order(self, order_id: str, idempotency_key: str) -> ActionResult:
-        return await self._write(f"orders/{_segment(order_id)}/cancel", {}, idempotency_key)
+        return await self.perform("cancelOrder", order_id, {}, idempotency_key)
 
     async def change_address(
         self, order_id: str, address: Address, idempotency_key: str
     ) -> ActionResult:
-        return await self._write(f"orders/{_segment(order_id)}/shipping-address",
-                                 address.model_dump(mode="json", exclude_none=True),
-                                 idempotency_key)
+        return await self.perform("changeShippingAddress", order_id,
+                                  address.model_dump(mode="json", exclude_none=True),
+                                  idempotency_key)
 
     async def close(self) -> None:
         """Close the connections to the backend."""
@@ -102,19 +138,6 @@ class HttpBackend:
         if response.status_code != 200:
             raise _unexpected(response)
         return _json(response)
-
-    async def _write(self, path: str, body: dict[str, Any], key: str) -> ActionResult:
-        response = await self._calls.request("POST", path, body=body,
-                                             idempotency_key=http_idempotency_key(key))
-        if response.is_success:
-            outcome = _parse(_Outcome, _json(response))
-            return ActionResult(ok=True, reference=outcome.reference,
-                                detail=outcome.detail or {})
-        if response.status_code == 404:
-            return ActionResult(ok=False, error=_error_message(response) or NO_SUCH_ORDER)
-        if response.status_code == 422:
-            return ActionResult(ok=False, error=_error_message(response) or "refused")
-        raise _unexpected(response)
 
 
 def http_idempotency_key(key: str) -> str:

@@ -12,6 +12,7 @@ from bot.business.demo_store import DemoStore
 from bot.business.http_backend import HttpBackend
 from bot.storage.database import Database
 from graph.backend import Backend
+from tests.databases import database_url
 from tests.factories import customer, shop, write_shop
 from tests.fakes.backend_server import ReferenceBackend
 
@@ -55,7 +56,7 @@ def http_backend_for(server: ReferenceBackend, **options: float) -> HttpBackend:
 
 
 async def open_demo_store(folder: Path) -> tuple[DemoStore, Database]:
-    database = await Database.open(folder / "store.db")
+    database = await Database.open(database_url(folder))
     store = DemoStore(database)
     await store.seed(write_shop(folder, contract_shop()))
     return store, database
