@@ -30,11 +30,18 @@ def contract_shop() -> dict:
 def _contract_shop() -> dict:
     data = shop()
     data["customers"][0]["phone"] = "+33612345678"
+    data["customers"][0]["store_credit"] = "0.00"
     data["customers"][1]["phone"] = "+15550001111"
     data["customers"][2]["phone"] = "+15550001111"
     data["customers"].append(customer("K-55", "Ines Duarte", "Ines.Duarte@Example.com",
                                       loyalty="gold"))
+    lamp = next(o for o in data["orders"] if o["id"] == "Q5521")
+    lamp["items"][0].update(variant="brass", variants=["brass", "black", "white"])
+    lamp["invoice"] = {"number": "INV-5521", "url": INVOICE_URL}
     return data
+
+
+INVOICE_URL = "https://shop.example/invoices/INV-5521.pdf"
 
 
 _CONTRACT_SHOP = _contract_shop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -158,7 +159,8 @@ async def test_both_backends_answer_a_whole_session_alike(reference, tmp_path: P
     assert answers[0] == answers[1]
 
 
-async def _session(backend: Backend) -> list[object]:
+async def _session(backend: Backend) -> str:
+    """What a backend answers to a session of calls, as JSON with its references numbered."""
     steps = [
         backend.find_customer_by_email("Noor.Haddad@example.org"),
         backend.find_customers_by_phone("+15550001111"),
@@ -172,12 +174,30 @@ async def _session(backend: Backend) -> list[object]:
         backend.cancel_order("Q5530", "s-6"),
         backend.change_address("Q5530", NEW_ADDRESS, "s-7"),
         backend.cancel_order("Q5544", "s-8"),
+        backend.perform("startReturn", "Q5560", {"sku": "SKU-Q5560"}, "s-9"),
+        backend.perform("startReturn", "Q5560", {"sku": "SKU-Q5560"}, "s-10"),
+        backend.perform("exchangeItem", "Q5521", {"sku": "SKU-Q5521", "variant": "white"},
+                        "s-11"),
+        backend.perform("exchangeItem", "Q5521", {"sku": "SKU-Q5521", "variant": "red"}, "s-12"),
+        backend.perform("reshipOrder", "Q5544", {"reason": "lost"}, "s-13"),
+        backend.perform("reshipOrder", "Q5530", {"reason": "lost"}, "s-14"),
+        backend.perform("resendInvoice", "Q5521", {}, "s-15"),
+        backend.perform("resendInvoice", "Q5544", {}, "s-16"),
+        backend.perform("goodwillCredit", "K-88",
+                        {"amount": "15", "currency": "EUR", "reason": "broken candle"}, "s-17"),
+        backend.perform("goodwillCredit", "K-88",
+                        {"amount": "15", "currency": "EUR", "reason": "broken candle"}, "s-17"),
         backend.list_orders("K-77"),
+        backend.get_customer("K-88"),
     ]
     answers = []
+    references: list[str] = []
     for step in steps:
         answer = await step
-        if isinstance(answer, ActionResult):
-            answer = answer.model_copy(update={"reference": bool(answer.reference)})
+        if isinstance(answer, ActionResult) and answer.reference:
+            references.append(answer.reference)
         answers.append(answer)
-    return answers
+    text = json.dumps(answers, default=lambda model: model.model_dump(mode="json"))
+    for number, reference in enumerate(dict.fromkeys(references)):
+        text = text.replace(json.dumps(reference), f'"reference {number}"')
+    return text

@@ -19,7 +19,9 @@ from tests.fakes.backend_server import ReferenceBackend
 
 SPEC = yaml.safe_load((Path(__file__).parents[2] / "deploy" / "backend-openapi.yaml")
                       .read_text())
-WRITES = {"refundOrder", "cancelOrder", "changeShippingAddress"}
+WRITES = {"refundOrder", "cancelOrder", "changeShippingAddress", "startReturn", "exchangeItem",
+          "reshipOrder", "resendInvoice", "goodwillCredit"}
+CREDIT = {"amount": "4.00", "currency": "EUR", "reason": "late delivery"}
 
 
 def test_the_contract_is_a_valid_openapi_3_1_document():
@@ -60,6 +62,18 @@ async def test_caseloop_and_the_reference_speak_exactly_the_contract(reference: 
         await backend.cancel_order("Q5544", "k4")
         await backend.change_address("Q5530", new, "k5")
         await backend.cancel_order("Q5530", "k6")
+        await backend.perform("startReturn", "Q5521", {"sku": "SKU-Q5521", "reason": "dim"}, "k7")
+        await backend.perform("startReturn", "Q5530", {"sku": "SKU-Q5530"}, "k8")
+        await backend.perform("exchangeItem", "Q5521", {"sku": "SKU-Q5521", "variant": "white"},
+                              "k9")
+        await backend.perform("reshipOrder", "Q5544", {"reason": "damaged"}, "k10")
+        await backend.perform("resendInvoice", "Q5521", {}, "k11")
+        await backend.perform("resendInvoice", "Q5560", {}, "k12")
+        await backend.perform("goodwillCredit", "K-77", CREDIT, "k13")
+        await backend.perform("goodwillCredit", "K-00", CREDIT, "k14")
+        await backend.get_order("Q5521")
+        await backend.get_order("Q5544")
+        await backend.get_customer("K-77")
         try:
             await stranger.get_order("Q5521")
         except BackendError:
@@ -78,6 +92,8 @@ async def test_caseloop_and_the_reference_speak_exactly_the_contract(reference: 
     every = {op["operationId"] for methods in SPEC["paths"].values() for op in methods.values()}
     assert used == every
     assert {("refundOrder", s) for s in (200, 404, 409, 422)} <= statuses
+    assert {(op, 200) for op in WRITES} <= statuses
+    assert {("startReturn", 422), ("resendInvoice", 422), ("goodwillCredit", 404)} <= statuses
     assert ("getOrder", 401) in statuses
 
 

@@ -12,6 +12,7 @@ import copy
 import hashlib
 import json
 import logging
+import re
 import threading
 import time
 from decimal import Decimal, InvalidOperation
@@ -26,6 +27,8 @@ from starlette.routing import Route
 from tests.fakes.ports import free_port
 
 _KEY_REUSED = "idempotency key already used for a different request"
+LABELS = "https://returns.example.com/labels"
+"""Where the return labels of both the reference and the demo store are."""
 
 
 class _Dropped(Exception):
@@ -64,7 +67,7 @@ class ReferenceBackend:
         self.orders = {o["id"]: {"refunded": "0.00", **o} for o in copy.deepcopy(shop["orders"])}
         self.requests: list[dict[str, Any]] = []
         self.effects: list[dict[str, Any]] = []
-        """Every write that changed an order, once each."""
+        """Every write that changed an order or a customer, once each."""
         self._plan: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._done: dict[str, tuple[str, JSONResponse]] = {}
@@ -77,6 +80,11 @@ class ReferenceBackend:
             Route("/orders/{order_id}/refunds", self._refund, methods=["POST"]),
             Route("/orders/{order_id}/cancel", self._cancel, methods=["POST"]),
             Route("/orders/{order_id}/shipping-address", self._address, methods=["POST"]),
+            Route("/orders/{order_id}/returns", self._return, methods=["POST"]),
+            Route("/orders/{order_id}/exchanges", self._exchange, methods=["POST"]),
+            Route("/orders/{order_id}/reships", self._reship, methods=["POST"]),
+            Route("/orders/{order_id}/invoice/resend", self._invoice, methods=["POST"]),
+            Route("/customers/{customer_id}/credits", self._credit, methods=["POST"]),
         ]
         self._app = Starlette(routes=routes)
         self._server = uvicorn.Server(uvicorn.Config(self._asgi, host="127.0.0.1", port=self.port,
@@ -221,9 +229,13 @@ class ReferenceBackend:
 
     async def _refund(self, request: Request) -> JSONResponse:
         async def work(order: dict[str, Any], body: Any) -> JSONResponse:
+            if not isinstance(body, dict) or body.keys() != {"amount"}:
+                return error(400, "invalid_request", "amount needed, and nothing else")
             try:
                 amount = Decimal(str(body["amount"]))
-            except (KeyError, TypeError, InvalidOperation):
+            except InvalidOperation:
+                return error(400, "invalid_request", "amount must be a decimal string")
+            if not amount.is_finite():
                 return error(400, "invalid_request", "amount must be a decimal string")
             if order["status"] != "delivered":
                 return error(422, "order_not_eligible",
@@ -238,6 +250,8 @@ class ReferenceBackend:
 
     async def _cancel(self, request: Request) -> JSONResponse:
         async def work(order: dict[str, Any], body: Any) -> JSONResponse:
+            if not _fields(body, set()):
+                return error(400, "invalid_request", "no fields expected")
             if order["status"] != "processing":
                 return error(422, "order_not_eligible",
                              f"order is {order['status']}, not processing")
@@ -260,15 +274,107 @@ class ReferenceBackend:
 
         return await self._write(request, "change_address", work)
 
-    async def _write(self, request: Request, action: str, work: Any) -> JSONResponse:
+    async def _return(self, request: Request) -> JSONResponse:
+        async def work(order: dict[str, Any], body: Any) -> JSONResponse:
+            if not _fields(body, {"sku"}, {"reason"}):
+                return error(400, "invalid_request", "sku (and optionally reason) needed")
+            if order["status"] != "delivered":
+                return error(422, "not_delivered", f"order is {order['status']}, not delivered")
+            if (item := _item(order, body["sku"])) is None:
+                return error(422, "unknown_item", f"item {body['sku']} is not in this order")
+            if any(r["sku"] == item["sku"] for r in order.get("returns", [])):
+                return error(422, "already_returned", f"{item['name']} is already being returned")
+            reference = _reference("RT", request)
+            label = f"{LABELS}/{order['id']}-{item['sku']}.pdf"
+            order["returns"] = [*order.get("returns", []), {
+                "reference": reference, "sku": item["sku"], "reason": body.get("reason"),
+                "label_url": label, "status": "label_sent"}]
+            return _answer(reference, {"return_id": reference, "label_url": label})
+
+        return await self._write(request, "start_return", work)
+
+    async def _exchange(self, request: Request) -> JSONResponse:
+        async def work(order: dict[str, Any], body: Any) -> JSONResponse:
+            if not _fields(body, {"sku", "variant"}):
+                return error(400, "invalid_request", "sku and variant needed")
+            if order["status"] != "delivered":
+                return error(422, "not_delivered", f"order is {order['status']}, not delivered")
+            if (item := _item(order, body["sku"])) is None:
+                return error(422, "unknown_item", f"item {body['sku']} is not in this order")
+            others = [v for v in item.get("variants", []) if v != item.get("variant")]
+            if body["variant"] not in others:
+                return error(422, "unknown_variant", (
+                    f"{item['name']} can only be exchanged for {' or '.join(others)}" if others
+                    else f"{item['name']} cannot be exchanged for another variant"))
+            reference = _reference("EX", request)
+            order["exchanges"] = [*order.get("exchanges", []), {
+                "reference": reference, "sku": item["sku"], "variant": body["variant"]}]
+            return _answer(reference, {"sku": item["sku"], "variant": body["variant"]})
+
+        return await self._write(request, "exchange_item", work)
+
+    async def _reship(self, request: Request) -> JSONResponse:
+        async def work(order: dict[str, Any], body: Any) -> JSONResponse:
+            if not _fields(body, {"reason"}) or body["reason"] not in ("lost", "damaged"):
+                return error(400, "invalid_request", "reason must be lost or damaged")
+            if order["status"] not in ("shipped", "delivered"):
+                return error(422, "not_shipped", f"order is {order['status']}, not shipped")
+            if order.get("reships"):
+                return error(422, "already_reshipped", "order was already sent again once")
+            reference = _reference("RS", request)
+            order["reships"] = [{"reference": reference, "reason": body["reason"]}]
+            return _answer(reference, {"reason": body["reason"]})
+
+        return await self._write(request, "reship_order", work)
+
+    async def _invoice(self, request: Request) -> JSONResponse:
+        async def work(order: dict[str, Any], body: Any) -> JSONResponse:
+            if not _fields(body, set()):
+                return error(400, "invalid_request", "no fields expected")
+            if not order.get("invoice"):
+                return error(422, "no_invoice", "order has no invoice yet")
+            reference = _reference("IN", request)
+            email = self.customers[order["customer_id"]]["email"]
+            order["invoices_sent"] = [*order.get("invoices_sent", []),
+                                      {"reference": reference, "sent_to": email}]
+            return _answer(reference, {"invoice_url": order["invoice"]["url"]})
+
+        return await self._write(request, "resend_invoice", work)
+
+    async def _credit(self, request: Request) -> JSONResponse:
+        async def work(customer: dict[str, Any], body: Any) -> JSONResponse:
+            if not _fields(body, {"amount", "currency", "reason"}) or not re.fullmatch(
+                    "[A-Z]{3}", body["currency"]):
+                return error(400, "invalid_request", "amount, currency and reason needed")
+            try:
+                amount = Decimal(body["amount"])
+            except InvalidOperation:
+                return error(400, "invalid_request", "amount must be a decimal string")
+            if not amount.is_finite():
+                return error(400, "invalid_request", "amount must be a decimal string")
+            if amount <= 0:
+                return error(422, "amount_out_of_range", "amount must be more than 0")
+            reference = _reference("GC", request)
+            balance = Decimal(customer.get("store_credit") or "0") + amount
+            customer["credits"] = [*customer.get("credits", []), {
+                "reference": reference, "amount": f"{amount:.2f}",
+                "currency": body["currency"], "reason": body["reason"]}]
+            customer["store_credit"] = f"{balance:.2f}"
+            return _answer(reference, {"store_credit": customer["store_credit"]})
+
+        return await self._write(request, "goodwill_credit", work, target="customer")
+
+    async def _write(self, request: Request, action: str, work: Any,
+                     target: str = "order") -> JSONResponse:
+        """Do `work` on the order (or customer) once per Idempotency-Key, as the contract asks."""
         if (refused := await self._refuse(request, wait=False)) is not None:
             return refused
         key = request.headers.get("idempotency-key")
         if not key:
             return error(400, "invalid_request", "an Idempotency-Key header is required")
         body = await _body(request)
-        order_id = request.path_params["order_id"]
-        fingerprint = json.dumps([action, order_id, body], sort_keys=True)
+        target_id = request.path_params[f"{target}_id"]
+        fingerprint = json.dumps([action, target_id, body], sort_keys=True)
         if key in self._done:
             first, answer = self._done[key]
             if first != fingerprint:
@@ -279,13 +385,14 @@ class ReferenceBackend:
         self._running[key] = fingerprint
         try:
             await asyncio.sleep(request.state.delay)
-            order = self._find_order(order_id)
-            if order is None:
-                return error(404, "not_found", "no such order")
-            answer = await work(order, body)
+            found = (self._find_order(target_id) if target == "order"
+                     else self.customers.get(target_id))
+            if found is None:
+                return error(404, "not_found", f"no such {target}")
+            answer = await work(found, body)
             if answer.status_code == 200:
                 self._done[key] = (fingerprint, answer)
-                self.effects.append({"action": action, "order_id": order["id"], "key": key})
+                self.effects.append({"action": action, f"{target}_id": found["id"], "key": key})
             return answer
         finally:
             del self._running[key]
@@ -306,9 +413,29 @@ class ReferenceBackend:
 
 
 def _done(prefix: str, request: Request, detail: dict[str, Any]) -> JSONResponse:
+    return _answer(_reference(prefix, request), detail)
+
+
+def _reference(prefix: str, request: Request) -> str:
     key = request.headers["idempotency-key"]
-    reference = f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:8].upper()}"
+    return f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:8].upper()}"
+
+
+def _answer(reference: str, detail: dict[str, Any]) -> JSONResponse:
     return JSONResponse({"reference": reference, "detail": detail})
+
+
+def _fields(body: Any, required: set[str], optional: frozenset[str] | set[str] = frozenset(),
+            ) -> bool:
+    """Whether a body has every required field, a non-empty string, and no unknown field (an
+    optional one is a string or null)."""
+    return (isinstance(body, dict) and required <= body.keys() <= required | optional
+            and all(isinstance(body[k], str) and body[k].strip() for k in required)
+            and all(isinstance(body.get(k), str | None) for k in optional))
+
+
+def _item(order: dict[str, Any], sku: str) -> dict[str, Any] | None:
+    return next((item for item in order["items"] if item["sku"] == sku), None)
 
 
 async def _body(request: Request) -> Any:
