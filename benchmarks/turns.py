@@ -38,6 +38,7 @@ from bot.storage.checkpoints import open_checkpointer  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
 from channels.base import InboundMessage, OutboundMessage  # noqa: E402
 from graph.context import CaseContext  # noqa: E402
+from graph.declarations.loading import load_actions  # noqa: E402
 from graph.graph import build_graph  # noqa: E402
 from graph.model import select_model  # noqa: E402
 from graph.policy import Policy  # noqa: E402
@@ -75,8 +76,10 @@ async def graph_throughput(folder: Path, customers: int, turns: int, mode: str) 
     database = await Database.open(folder / f"app-{mode}.db")
     store = DemoStore(database)
     await store.seed(data)
+    actions = load_actions(DEFAULTS_DIR / "actions.toml")
     context = CaseContext(
-        backend=store, policy=Policy.load(DEFAULTS_DIR / "policy.toml"),
+        backend=store, policy=Policy.load(DEFAULTS_DIR / "policy.toml", actions.names),
+        actions=actions,
         verification=Verifier(database, store, Mailer(None, "x@example.com")),
         audit=AuditLog(database), approvals=ApprovalQueue(database),
         knowledge=KnowledgeBase(DEFAULTS_DIR / "knowledge"),
@@ -87,7 +90,7 @@ async def graph_throughput(folder: Path, customers: int, turns: int, mode: str) 
     elif mode == "stock":
         saver_cm = AsyncSqliteSaver.from_conn_string(str(folder / "checkpoints-stock.db"))
         saver = await saver_cm.__aenter__()
-    graph = build_graph(select_model("offline"), saver)
+    graph = build_graph(select_model("offline"), actions, saver)
     options = {"durability": "exit"} if mode == "caseloop" else {}
     latencies: list[float] = []
 

@@ -27,14 +27,16 @@ from langchain_core.messages import HumanMessage, ToolMessage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.config import DEFAULTS_DIR  # noqa: E402
 from graph.catalogs import speaking  # noqa: E402
 from graph.classifier import intent_classifier, normalize, read_corpus  # noqa: E402
+from graph.declarations.loading import load_actions  # noqa: E402
 from graph.escalation_signals import escalation_signal  # noqa: E402
 from graph.languages import detect_language  # noqa: E402
 from graph.offline.lexicon import DISMISS  # noqa: E402
 from graph.offline.model import OfflineChatModel  # noqa: E402
 from graph.offline.reading import read_message  # noqa: E402
-from graph.tools import TOOLS  # noqa: E402
+from graph.tools import agent_tools  # noqa: E402
 
 HELDOUT = Path(__file__).resolve().parent / "heldout"
 ACTIONS = ("refund", "cancel_order", "change_address")
@@ -160,7 +162,8 @@ def main() -> None:
     slots: dict[str, list[str]] = defaultdict(list)
     named: dict[str, list[bool]] = defaultdict(list)
     misses: list[str] = []
-    model = OfflineChatModel().bind_tools(TOOLS)
+    model = OfflineChatModel().bind_tools(
+        agent_tools(load_actions(DEFAULTS_DIR / "actions.toml")))
     listed = _after_orders_listed(model, orders)
     totals = {order["id"]: Decimal(order["total"]) for order in orders}
     for item in messages:

@@ -60,6 +60,7 @@ from graph.agent import Agent
 from graph.approval import build_approval_graph
 from graph.backend import Backend
 from graph.context import CaseContext
+from graph.declarations.loading import DeclarationError, check_operations, load_actions
 from graph.graph import build_graph
 from graph.model import select_model
 from graph.policy import Policy
@@ -174,12 +175,18 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
         mailer: What sends verification codes, when not the one the settings describe
             (`caseloop eval` reads the codes from its own).
     """
-    policy = Policy.load(settings.policy_file)
+    actions = load_actions(settings.actions_file)
+    policy = Policy.load(settings.policy_file, actions.names)
     knowledge = KnowledgeBase(settings.knowledge_dir)
     model = select_model(settings.model_name, settings.openai_api_key, settings.openai_base_url)
     database = await Database.open(settings.database_url)
     checkpointer = await _open_checkpointer(settings)
     store = await open_backend(settings, database)
+    try:
+        check_operations(actions, store.operations())
+    except DeclarationError:
+        await _release(store, checkpointer, database)
+        raise
     inbox, audit = Inbox(database), AuditLog(database)
     approvals = ApprovalQueue(database, timedelta(hours=settings.approval_ttl_hours),
                               settings.two_approvers_above)
@@ -190,10 +197,10 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
                         codes_per_hour=settings.codes_per_hour, texter=code_texter(settings))
     notifier = Notifier()
     autonomy = AutonomyLevels(database, policy.autonomy, settings.autonomy, audit)
-    guardrails = LineStop(database, autonomy, policy.autonomy, notifier)
+    guardrails = LineStop(database, autonomy, policy.autonomy, notifier, actions)
     cases = CaseBook(database, clock, watch=guardrails.case_moved)
     timers = Timers(database, clock)
-    graph = build_graph(model, checkpointer)
+    graph = build_graph(model, actions, checkpointer)
     if settings.uses_postgres:  # psycopg is imported only for a PostgreSQL database
         from bot.runtime.sharing import Sharing
     sharing = Sharing(database, settings.database_url) if settings.uses_postgres else None
@@ -206,14 +213,16 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     handover = Handover(escalations, audit, notifier, store, knowledge)
     drafts = DraftQueue(database, settings.two_approvers_above)
     context = CaseContext(backend=store, policy=policy, verification=verifier, audit=audit,
-                          approvals=approvals, knowledge=knowledge, cases=satisfaction,
+                          approvals=approvals, knowledge=knowledge, actions=actions,
+                          cases=satisfaction,
                           people=handover, consent=Consent(database), autonomy=autonomy,
                           drafts=drafts, holding_message=settings.holding_message)
     follow_ups = FollowUps(
         FollowUpStores(database, cases, timers, audit), store, handover, satisfaction,
         FollowUpTimes(refund_check_after=timedelta(hours=settings.refund_check_hours),
                       quiet_after=quiet))
-    lifecycle = CaseLifecycle(cases, follow_ups, satisfaction, watch=guardrails.case_moved)
+    lifecycle = CaseLifecycle(cases, follow_ups, satisfaction, actions,
+                              watch=guardrails.case_moved)
     runs = ApprovalRuns(approvals, line, build_approval_graph(checkpointer), context,
                         on_outcome=lifecycle.after_approval)
     desk = Desk(DeskStores(database, escalations, approvals, audit, drafts), line, runs,
@@ -272,10 +281,19 @@ async def open_backend(settings: Settings, database: Database) -> Backend:
         assert settings.backend_url is not None
         log.info("Customers and orders from the backend at %s", settings.backend_url)
         return HttpBackend(settings.backend_url, settings.backend_token,
-                           timeout=settings.backend_timeout)
+                           openapi=settings.backend_openapi, timeout=settings.backend_timeout)
     store = DemoStore(database)
     await store.seed(settings.demo_data)
     return store
+
+
+async def _release(store: Backend, checkpointer: BaseCheckpointSaver,
+                   database: Database) -> None:
+    """Close what a start that stops early had opened."""
+    if isinstance(store, HttpBackend):
+        await store.close()
+    await checkpointer.conn.close()  # type: ignore[attr-defined]
+    await database.close()
 
 
 async def _open_checkpointer(settings: Settings) -> BaseCheckpointSaver:

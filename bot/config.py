@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot import setting_values as check
+from bot.business.operations import CONTRACT
 from bot.storage.database_url import (
     check_database_url,
     checkpoints_beside,
@@ -43,6 +44,9 @@ class Settings(BaseSettings):
                          AfterValidator(check.existing_file)] = DEFAULTS_DIR / "demo.json"
     policy_file: Annotated[Path, Field(alias="CASELOOP_POLICY"),
                            AfterValidator(check.existing_file)] = DEFAULTS_DIR / "policy.toml"
+    actions_file: Annotated[Path, Field(alias="CASELOOP_ACTIONS"),
+                            AfterValidator(check.existing_file)] = DEFAULTS_DIR / "actions.toml"
+    """The actions the agent may take (TOML or YAML): see "Your actions" in the README."""
     knowledge_dir: Annotated[Path, Field(alias="CASELOOP_KNOWLEDGE_DIR"),
                              AfterValidator(check.existing_dir)] = DEFAULTS_DIR / "knowledge"
     model: Annotated[str | None, Field(alias="CASELOOP_MODEL"),
@@ -69,6 +73,10 @@ class Settings(BaseSettings):
     backend_token: Annotated[str | None, Field(alias="CASELOOP_BACKEND_TOKEN")] = None
     backend_timeout: Annotated[float, Field(alias="CASELOOP_BACKEND_TIMEOUT", gt=0)] = 5.0
     """Seconds each attempt of a backend call may take."""
+    backend_openapi: Annotated[Path, Field(alias="CASELOOP_BACKEND_OPENAPI"),
+                               AfterValidator(check.existing_file)] = CONTRACT
+    """The backend's OpenAPI document: a declared action names one of its operations by
+    `operationId` (default: Caseloop's own contract, `deploy/backend-openapi.yaml`)."""
     public_url: Annotated[str | None, Field(alias="CASELOOP_PUBLIC_URL"), _HTTP_URL] = None
     log_format: Annotated[LogFormat, Field(alias="CASELOOP_LOG_FORMAT")] = "json"
     """How `caseloop serve` writes its log: one JSON object per line, or plain text."""

@@ -16,7 +16,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
-from graph.actions import REFUSED_BY_BACKEND, carry_out, worded
+from graph.actions import REFUSED_BY_BACKEND, carry_out, result_values, worded
 from graph.backend import BackendError
 from graph.catalogs import N_, _, in_language
 from graph.context import CaseContext
@@ -145,7 +145,8 @@ async def carry_out_approved(state: ApprovalState,
     await ctx.audit.record(**record, outcome="done",
                            detail={"reference": result.reference, **result.detail})
     return {"outcome": "done",
-            "message": _(APPROVED).format(done=worded(request, "done"), ref=result.reference)}
+            "message": _(APPROVED).format(done=worded(request, "done", result_values(result)),
+                                          ref=result.reference)}
 
 
 def report_denied(state: ApprovalState) -> dict[str, Any]:

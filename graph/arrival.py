@@ -16,6 +16,7 @@ from graph.actions import worded
 from graph.affirmation import classify_reply
 from graph.catalogs import N_, _
 from graph.context import CaseContext
+from graph.declarations.templates import fields_of, fill
 from graph.offers import answers_offer
 from graph.state import CaseState
 
@@ -29,14 +30,6 @@ WAITING_FOR_CHOICE = N_(
 WAITING_FOR_APPROVAL = N_("Your request to {description} is waiting for a colleague's approval.")
 RECOGNIZED = N_("Hi {name}, I've matched this number to your account.")
 RECOGNIZED_NAMELESS = N_("Hi there, I've matched this number to your account.")
-WAITING_ACTIONS = {
-    "refund": N_("refund {amount} on order {order_id}"),
-    "cancel_order": N_("cancel order {order_id}"),
-    "change_address": N_("change the delivery address of order {order_id}"),
-}
-"""An action waiting for people, completing "Your request to ..."."""
-
-
 @dataclass(frozen=True)
 class Waiting:
     """What waits for the arriving customer, and how this turn's words relate to it."""
@@ -73,7 +66,7 @@ async def waiting(state: CaseState, ctx: CaseContext) -> Waiting | None:
     waiting_for_people = await ctx.approvals.pending_for(customer_id) if customer_id else []
     if waiting_for_people:
         latest = waiting_for_people[-1]
-        description = _describe(latest["action"], latest["args"])
+        description = _describe(ctx, latest)
         return Waiting(AIMessage(
             content=_(WAITING_FOR_APPROVAL).format(description=description)), None)
     return None
@@ -88,6 +81,15 @@ def answers(pending: dict[str, Any] | None, text: str) -> bool:
     return classify_reply(text) != "other"
 
 
-def _describe(action: str, args: dict[str, Any]) -> str:
-    text = WAITING_ACTIONS.get(action, WAITING_ACTIONS["change_address"])
-    return _(text).format(order_id=args.get("order_id", ""), amount=args.get("amount"))
+def _describe(ctx: CaseContext, waiting: dict[str, Any]) -> str:
+    """An action waiting for people, completing "Your request to ...": its declared sentence
+    in the conversation's language when the arguments it was asked with fill it, else the
+    description people approve (in English)."""
+    declared = ctx.actions.get(waiting["action"])
+    args = waiting.get("args") or {}
+    if declared is None:
+        return str(waiting.get("description") or "")
+    values = {**args, "money": args.get("amount", "")}
+    if fields_of(declared.confirm) <= set(values):
+        return fill(_(declared.confirm), values)
+    return str(waiting.get("description") or "")

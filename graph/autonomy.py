@@ -10,18 +10,18 @@ type where they differ) says when a case type falls back to shadow on its own.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
 Level = Literal["shadow", "autonomous"]
 LEVELS: tuple[Level, ...] = ("shadow", "autonomous")
-ACTION_CASE_TYPES = {"refund": "refund", "cancel_order": "cancellation",
-                     "change_address": "address_change"}
-"""The case type of each action."""
-CASE_TYPES: tuple[str, ...] = ("order_status", "refund", "cancellation", "address_change",
-                               "policy_question")
+ACTION_CASE_TYPES: tuple[str, ...] = ("refund", "cancellation", "address_change", "return",
+                                      "exchange", "reship", "invoice", "goodwill", "other")
+"""The case types a declared action may open (its `case_type`); `other` for any kind of action
+without one of its own."""
+CASE_TYPES: tuple[str, ...] = ("order_status", *ACTION_CASE_TYPES, "policy_question")
 
 
 @dataclass(frozen=True)
@@ -85,15 +85,17 @@ def parse_rules(data: Mapping[str, Any], path: Path) -> AutonomyRules:
         default_guardrails=default)
 
 
-def case_type_of(facts: Iterable[Mapping[str, Any]]) -> str | None:
-    """The case type a turn worked on, from its facts: an action proposed or refused first,
-    then an order read, then a help article searched. None for anything else (a greeting,
-    proving who one is)."""
+def case_type_of(facts: Iterable[Mapping[str, Any]],
+                 case_type_of_action: Callable[[str | None], str | None]) -> str | None:
+    """The case type a turn worked on, from its facts: an action proposed or refused first
+    (its declared case type), then an order read, then a help article searched. None for
+    anything else (a greeting, proving who one is)."""
     found: list[str] = []
     for fact in facts:
         kind, action = fact.get("kind"), fact.get("action")
-        if kind in ("proposed", "refused") and action in ACTION_CASE_TYPES:
-            return ACTION_CASE_TYPES[str(action)]
+        declared = case_type_of_action(action) if kind in ("proposed", "refused") else None
+        if declared is not None:
+            return declared
         if kind == "read":
             found.append("order_status")
         elif kind == "searched":

@@ -10,9 +10,8 @@ from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
-from graph.actions import REFUSED_BY_BACKEND, carry_out, worded
+from graph.actions import REFUSED_BY_BACKEND, carry_out, result_values, worded
 from graph.affirmation import classify_reply
-from graph.autonomy import ACTION_CASE_TYPES
 from graph.backend import BackendError
 from graph.catalogs import N_, _
 from graph.context import CaseContext
@@ -110,7 +109,8 @@ async def confirm(
                     turn_facts=_outcome(pending, "failed"))
     await ctx.audit.record(**record, outcome="done",
                            detail={"reference": result.reference, **result.detail})
-    return _say(_(DONE).format(done=worded(pending, "done"), reference=result.reference),
+    return _say(_(DONE).format(done=worded(pending, "done", result_values(result)),
+                               reference=result.reference),
                 pending_action=None, turn_facts=_outcome(pending, "done"),
                 case_notes=[f"done ({result.reference}): {pending['description']}"])
 
@@ -118,7 +118,7 @@ async def confirm(
 async def _in_shadow(ctx: CaseContext, pending: dict[str, Any]) -> bool:
     """Whether the action's case type fell back to shadow mode since it was proposed: a yes
     then makes it a draft for a person, not an action."""
-    case_type = ACTION_CASE_TYPES.get(pending.get("action") or "")
+    case_type = ctx.actions.case_type(pending.get("action"))
     return bool(ctx.autonomy is not None and ctx.drafts is not None and case_type
                 and await ctx.autonomy.level(case_type) == "shadow")
 

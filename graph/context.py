@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from graph.backend import Backend
+from graph.declarations.model import Actions
 from graph.policy import Policy
 
 
@@ -123,7 +124,7 @@ class Drafts(Protocol):
 class CaseContext:
     """Passed to every run of the graph as its runtime context.
 
-    The services after `knowledge` are optional so the graph also runs on its own (in a test
+    The services after `actions` are optional so the graph also runs on its own (in a test
     or an evaluation); a deployment passes all of them.
     """
 
@@ -133,6 +134,8 @@ class CaseContext:
     audit: Audit
     approvals: Approvals
     knowledge: Knowledge
+    actions: Actions
+    """The actions the business declared (`graph/declarations/`)."""
     cases: Cases | None = None
     """Closes cases (an offer kept as it is) and keeps satisfaction ratings."""
     people: People | None = None

@@ -16,7 +16,7 @@ from graph.backend import BackendError
 from graph.catalogs import N_, _
 from graph.policy import ActionFacts
 from graph.state import BACKEND_FAILED, TurnFact, found_by_agent, latest_customer_text
-from graph.tools import ACCOUNT_TOOLS, ACTION_TOOLS, error
+from graph.tools import READ_TOOLS, error
 
 VERIFY_FIRST = N_(
     "To look into your account I first need to confirm it's you. "
@@ -45,18 +45,19 @@ async def gate_tool_call(request: ToolCallRequest, execute: Execute) -> ToolMess
     """
     call = request.tool_call
     state = request.state
+    actions = request.runtime.context.actions.names
     if request.tool is None:
         return _reply(call["id"], error("invalid", UNKNOWN_TOOL.format(name=call["name"])))
-    if call["name"] in ACCOUNT_TOOLS and not state.get("verified"):
+    if (call["name"] in READ_TOOLS or call["name"] in actions) and not state.get("verified"):
         return Command(update={
             "messages": [_reply(call["id"], error("verification_required", _(VERIFY_FIRST)))],
             "carry_over": [latest_customer_text(state)],
         })
-    if call["name"] not in ACTION_TOOLS:
+    if call["name"] not in actions:
         return _with_read(call, await _run(request, execute))
     if state.get("pending_action"):
         return _reply(call["id"], error("invalid", _(ALREADY_PENDING)))
-    siblings = [c for c in _calls_in_turn(state) if c["name"] in ACTION_TOOLS]
+    siblings = [c for c in _calls_in_turn(state) if c["name"] in actions]
     if siblings and siblings[0]["id"] != call["id"]:
         return _reply(call["id"], error("invalid", _(ONE_AT_A_TIME)))
     outcome = await _run(request, execute)

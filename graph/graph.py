@@ -20,6 +20,7 @@ from langgraph.runtime import Runtime
 from graph.catalogs import N_, _, speaking
 from graph.confirmation import ask_confirmation, confirm
 from graph.context import CaseContext
+from graph.declarations.model import Actions
 from graph.escalation import escalate
 from graph.gate import gate_tool_call
 from graph.identity import identify
@@ -27,7 +28,7 @@ from graph.prompts import system_prompt
 from graph.shadow import shadow
 from graph.state import CaseState, conversation_language
 from graph.streaming import may_speak_early, speaker_of, written_aloud
-from graph.tools import TOOLS
+from graph.tools import agent_tools
 from graph.triage import triage
 from graph.voice import asking_on_calls, confirming_on_calls, hand_off_call
 
@@ -35,10 +36,12 @@ EMPTY_REPLY = N_("Sorry, I lost my train of thought there. Could you say that ag
 
 
 def build_graph(
-    model: BaseChatModel, checkpointer: BaseCheckpointSaver | None = None
+    model: BaseChatModel, actions: Actions, checkpointer: BaseCheckpointSaver | None = None
 ) -> CompiledStateGraph:
-    """Compile the agent graph around a chat model (offline or OpenAI-compatible)."""
-    bound = model.bind_tools(TOOLS)
+    """Compile the agent graph around a chat model (offline or OpenAI-compatible), with a tool
+    for each of the declared actions (the same `actions` as the runs' `CaseContext`)."""
+    tools = agent_tools(actions)
+    bound = model.bind_tools(tools)
 
     async def agent(state: CaseState, config: RunnableConfig,
                     runtime: Runtime[CaseContext]) -> dict[str, Any]:
@@ -55,7 +58,7 @@ def build_graph(
     for name, node in (("triage", triage), ("identify", identify),
                        ("confirm", confirming_on_calls(confirm, ask_confirmation)),
                        ("agent", agent),
-                       ("tools", ToolNode(TOOLS, awrap_tool_call=gate_tool_call)),
+                       ("tools", ToolNode(tools, awrap_tool_call=gate_tool_call)),
                        ("ask_confirmation", asking_on_calls(ask_confirmation)),
                        ("respond", respond), ("shadow", shadow), ("escalate", escalate),
                        ("hand_off_call", hand_off_call)):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
@@ -14,7 +15,6 @@ import yaml
 from graph.autonomy import AutonomyError, AutonomyRules, parse_rules
 
 Decision = Literal["auto", "approve", "forbid"]
-ACTIONS = ("refund", "cancel_order", "change_address")
 DEFAULT_RULE = "default-needs-approval"
 
 
@@ -31,6 +31,9 @@ class ActionFacts:
     amount: Decimal | None = None
     order_age_days: float | None = None
     days_since_delivery: float | None = None
+    item_count: int | None = None
+    arguments: Mapping[str, Any] = field(default_factory=dict)
+    """The arguments the action's declaration names as dimensions of the policy."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,10 @@ class Rule:
     max_order_age_days: float | None = None
     min_days_since_delivery: float | None = None
     max_days_since_delivery: float | None = None
+    min_item_count: float | None = None
+    max_item_count: float | None = None
+    arguments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Arguments that must have one of these values (as text)."""
 
     def matches(self, facts: ActionFacts) -> bool:
         """True when every condition of the rule holds for these facts."""
@@ -62,6 +69,9 @@ class Rule:
             return False
         if self.tiers and facts.tier not in self.tiers:
             return False
+        for name, allowed in self.arguments.items():
+            if name not in facts.arguments or str(facts.arguments[name]) not in allowed:
+                return False
         return (
             _above(facts.amount, self.min_amount)
             and _at_most(facts.amount, self.max_amount)
@@ -69,6 +79,8 @@ class Rule:
             and _at_most(facts.order_age_days, self.max_order_age_days)
             and _above(facts.days_since_delivery, self.min_days_since_delivery)
             and _at_most(facts.days_since_delivery, self.max_days_since_delivery)
+            and _above(facts.item_count, self.min_item_count)
+            and _at_most(facts.item_count, self.max_item_count)
         )
 
 
@@ -90,8 +102,9 @@ class Policy:
         return Ruling("approve", DEFAULT_RULE)
 
     @classmethod
-    def load(cls, path: Path) -> Policy:
-        """Read a policy from a TOML or YAML file (by its suffix)."""
+    def load(cls, path: Path, actions: Collection[str] | None = None) -> Policy:
+        """Read a policy from a TOML or YAML file (by its suffix); a rule may name only one of
+        `actions` (the declared ones), when they are given."""
         try:
             text = path.read_text(encoding="utf-8")
             data = yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else tomllib.loads(text)
@@ -104,8 +117,8 @@ class Policy:
             autonomy = parse_rules(data, path)
         except AutonomyError as error:
             raise PolicyError(str(error)) from None
-        return cls(tuple(_parse_rule(entry, path, index) for index, entry in enumerate(entries)),
-                   autonomy)
+        return cls(tuple(_parse_rule(entry, path, index, actions)
+                         for index, entry in enumerate(entries)), autonomy)
 
 
 def _above(value: Any, bound: Any) -> bool:
@@ -118,12 +131,13 @@ def _at_most(value: Any, bound: Any) -> bool:
 
 _NUMBER_KEYS = {
     "min_order_age_days", "max_order_age_days", "min_days_since_delivery",
-    "max_days_since_delivery",
+    "max_days_since_delivery", "min_item_count", "max_item_count",
 }
-_KNOWN_KEYS = {"name", "decision", "action", "tier", "min_amount", "max_amount"} | _NUMBER_KEYS
+_KNOWN_KEYS = {"name", "decision", "action", "tier", "min_amount", "max_amount",
+               "arguments"} | _NUMBER_KEYS
 
 
-def _parse_rule(entry: Any, path: Path, index: int) -> Rule:
+def _parse_rule(entry: Any, path: Path, index: int, actions: Collection[str] | None) -> Rule:
     where = f"{path}: rule {index + 1}"
     if not isinstance(entry, dict):
         raise PolicyError(f"{where}: expected a table of conditions")
@@ -132,8 +146,15 @@ def _parse_rule(entry: Any, path: Path, index: int) -> Rule:
         raise PolicyError(f"{where}: unknown keys {sorted(unknown)}")
     if entry.get("decision") not in ("auto", "approve", "forbid"):
         raise PolicyError(f"{where}: decision must be auto, approve or forbid")
-    if entry.get("action") not in (None, *ACTIONS):
-        raise PolicyError(f"{where}: action must be one of {', '.join(ACTIONS)}")
+    action = entry.get("action")
+    if action is not None and (not isinstance(action, str) or (
+            actions is not None and action not in actions)):
+        raise PolicyError(f"{where}: action must be one of the declared actions "
+                          f"({', '.join(sorted(actions or ()))})")
+    arguments = entry.get("arguments", {})
+    if not isinstance(arguments, dict) or not all(
+            isinstance(v, str | int | float | bool | list) for v in arguments.values()):
+        raise PolicyError(f"{where}: arguments must be a table of values (or lists of them)")
     tier = entry.get("tier", ())
     try:
         amounts = {k: Decimal(str(entry[k])) for k in ("min_amount", "max_amount") if k in entry}
@@ -148,6 +169,8 @@ def _parse_rule(entry: Any, path: Path, index: int) -> Rule:
         decision=entry["decision"],
         action=entry.get("action"),
         tiers=(tier,) if isinstance(tier, str) else tuple(tier),
+        arguments={str(k): tuple(str(x) for x in (v if isinstance(v, list) else [v]))
+                   for k, v in arguments.items()},
         **amounts,
         **numbers,
     )

@@ -37,7 +37,7 @@ async def shadow(state: CaseState, config: RunnableConfig,
     runs in shadow mode; else change nothing."""
     ctx = runtime.context
     facts = state.get("turn_facts") or []
-    case_type = case_type_of(facts)
+    case_type = case_type_of(facts, runtime.context.actions.case_type)
     if (ctx.autonomy is None or ctx.drafts is None or case_type is None
             or state.get("escalation") or await ctx.autonomy.level(case_type) != "shadow"):
         return {}

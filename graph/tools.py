@@ -1,4 +1,5 @@
-"""The tools the model may call. Reads answer directly; actions only propose (see `gate`)."""
+"""The tools the model may call. Reads answer directly; declared actions only propose (see
+`gate`)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,17 @@ import json
 from typing import Any
 
 from langchain_core.messages import ToolMessage
-from langchain_core.tools import tool
+from langchain_core.tools import BaseTool, StructuredTool, tool
 from langgraph.prebuilt import ToolRuntime
 from langgraph.types import Command
 
 from graph.actions import ActionRejected, propose
 from graph.backend import Order
 from graph.catalogs import N_, _
+from graph.declarations.model import Actions, Declaration
 from graph.state import conversation_language, found_by_agent
 
 READ_TOOLS = frozenset({"list_orders", "get_order"})
-ACTION_TOOLS = frozenset({"refund", "cancel_order", "change_address"})
-ACCOUNT_TOOLS = READ_TOOLS | ACTION_TOOLS
 ORDER_NOT_FOUND = N_("I couldn't find order {order_id} on your account.")
 FLAGGED = N_("I have flagged this conversation for a colleague, who will reply here.")
 
@@ -73,40 +73,20 @@ async def _propose(
                        "wording": proposal.wording, "facts": facts}), None
 
 
-@tool(response_format="content_and_artifact")
-async def refund(
-    order_id: str,
-    runtime: ToolRuntime[Any],
-    amount: str | float | None = None,
-    reason: str | None = None,
-) -> tuple[str, dict[str, str] | None]:
-    """Refund a delivered order, in whole (no amount) or in part (amount as a decimal string)."""
-    return await _propose(runtime, "refund", {"order_id": order_id, "amount": amount})
+def declared_tool(declared: Declaration) -> StructuredTool:
+    """The tool that proposes a declared action, with the declaration's arguments as its
+    schema (the model reads them; the gate and `propose` check them)."""
 
+    async def run(runtime: ToolRuntime[Any], **arguments: Any) -> tuple[str, dict | None]:
+        return await _propose(runtime, declared.name, arguments)
 
-@tool
-async def cancel_order(
-    order_id: str, runtime: ToolRuntime[Any], reason: str | None = None
-) -> str:
-    """Cancel an order that has not shipped yet; its full amount is refunded."""
-    return (await _propose(runtime, "cancel_order", {"order_id": order_id}))[0]
-
-
-@tool
-async def change_address(
-    order_id: str,
-    line1: str,
-    city: str,
-    postcode: str,
-    country: str,
-    runtime: ToolRuntime[Any],
-    line2: str | None = None,
-) -> str:
-    """Change the delivery address of an order that has not shipped yet."""
-    return (await _propose(runtime, "change_address", {
-        "order_id": order_id, "line1": line1, "line2": line2, "city": city,
-        "postcode": postcode, "country": country,
-    }))[0]
+    return StructuredTool(
+        name=declared.name, description=declared.description,
+        args_schema=dict(declared.arguments), coroutine=run,
+        response_format="content_and_artifact",
+        metadata={"caseloop_action": declared.name, "caseloop_examples": declared.examples,
+                  "caseloop_applies_to": declared.applies_to, "caseloop_item": declared.item,
+                  "caseloop_amount": declared.amount.argument if declared.amount else None})
 
 
 @tool
@@ -131,5 +111,8 @@ async def request_human(reason: str, runtime: ToolRuntime[Any]) -> Command:
     })
 
 
-TOOLS = [list_orders, get_order, refund, cancel_order, change_address, search_knowledge,
-         request_human]
+def agent_tools(actions: Actions) -> list[BaseTool]:
+    """Every tool the model may call: the reads, one tool per declared action, the help
+    articles and a person."""
+    return [list_orders, get_order, *(declared_tool(d) for d in actions), search_knowledge,
+            request_human]

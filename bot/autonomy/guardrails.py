@@ -36,7 +36,8 @@ from bot.cases.case import Case
 from bot.desk.listeners import Notifier
 from bot.storage.database import Database
 from graph.actions import REFUSED_BY_BACKEND
-from graph.autonomy import ACTION_CASE_TYPES, CASE_TYPES, AutonomyRules, Guardrails
+from graph.autonomy import CASE_TYPES, AutonomyRules, Guardrails
+from graph.declarations.model import Actions
 
 log = logging.getLogger("caseloop.autonomy")
 _REFUSAL = json.dumps(REFUSED_BY_BACKEND)[1:-1]
@@ -92,11 +93,12 @@ class LineStop:
     """
 
     def __init__(self, database: Database, levels: AutonomyLevels, rules: AutonomyRules,
-                 notifier: Notifier) -> None:
+                 notifier: Notifier, actions: Actions) -> None:
         self._db = database
         self._levels = levels
         self._rules = rules
         self._notifier = notifier
+        self._actions = actions
         self._lock = asyncio.Lock()
 
     async def case_moved(self, case: Case, event: str) -> None:
@@ -136,7 +138,7 @@ class LineStop:
             "AND COALESCE(closed_at, reopened_at) >= ? "
             "ORDER BY COALESCE(closed_at, reopened_at) DESC, id DESC LIMIT ?) AS latest",
             (since, case_type, since, max(1, window)))
-        actions = [action for action, kind in ACTION_CASE_TYPES.items() if kind == case_type]
+        actions = [d.name for d in self._actions if d.case_type == case_type]
         failed = 0
         if actions:
             found = await self._db.fetchone(

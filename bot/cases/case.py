@@ -17,15 +17,18 @@ from bot.storage.database import Row
 
 Stage = Literal["intake", "investigation", "execution", "verification", "follow_up", "closed",
                 "escalated"]
-Reason = Literal["order_status", "refund", "cancellation", "address_change", "delay", "payment",
-                 "other"]
+Reason = Literal["order_status", "refund", "cancellation", "address_change", "return", "exchange",
+                 "reship", "invoice", "goodwill", "delay", "payment", "other"]
 Origin = Literal["customer", "outreach"]
 
 STAGES: tuple[str, ...] = ("intake", "investigation", "execution", "verification", "follow_up",
                            "closed")
 """The forward path of a case; `escalated` sits beside it."""
-REASONS: tuple[str, ...] = ("order_status", "refund", "cancellation", "address_change", "delay",
-                            "payment", "other")
+REASONS: tuple[str, ...] = ("order_status", "refund", "cancellation", "address_change", "return",
+                            "exchange", "reship", "invoice", "goodwill", "delay", "payment",
+                            "other")
+"""Why a case is open: a declared action's case type (`graph.autonomy.ACTION_CASE_TYPES`),
+a status question, or what an outreach was about."""
 ORIGINS: tuple[str, ...] = ("customer", "outreach")
 RESOLVED_STAGES = ("follow_up",)
 """Stages whose reaching sets `resolved_at` (once)."""

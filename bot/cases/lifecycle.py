@@ -30,12 +30,11 @@ from bot.cases.case_book import CaseBook, CaseWatch
 from bot.cases.follow_ups import FollowUps
 from bot.cases.satisfaction import Satisfaction
 from bot.desk.escalations import Escalation
+from graph.declarations.model import Actions
 from graph.state import TurnFact
 
 log = logging.getLogger("caseloop.lifecycle")
 
-ACTION_REASONS = {"refund": "refund", "cancel_order": "cancellation",
-                  "change_address": "address_change"}
 QUIET_RESOLUTIONS = {"declined": "declined", "dropped": "declined", "failed": "failed"}
 FAILED = ("failed", "unverified")
 """Outcomes of an action the backend refused or that could not be verified."""
@@ -47,31 +46,38 @@ class TurnFacts:
 
     reads: list[str | None] = field(default_factory=list)
     """Orders read (None: the list of orders)."""
-    proposed: list[tuple[str, str, str]] = field(default_factory=list)
+    proposed: list[tuple[str, str | None, str]] = field(default_factory=list)
     """Actions proposed and waiting for a yes: (action, order id, idempotency key)."""
-    refused: list[tuple[str, str]] = field(default_factory=list)
+    refused: list[tuple[str, str | None]] = field(default_factory=list)
     """Actions refused by the policy or the order's state: (action, order id)."""
     outcome: TurnFact | None = None
     """The answered action's outcome."""
     escalated: bool = False
 
 
-def sort_facts(facts: list[TurnFact]) -> TurnFacts:
-    """A turn's facts (`CaseState.turn_facts`) by kind."""
+def sort_facts(facts: list[TurnFact], actions: Actions) -> TurnFacts:
+    """A turn's facts (`CaseState.turn_facts`) by kind; only declared actions count, on an
+    order they name or on the customer's account."""
     sorted_facts = TurnFacts()
     for fact in facts:
         kind, action, order_id = fact.get("kind"), fact.get("action"), fact.get("order_id")
         if kind == "read":
             sorted_facts.reads.append(order_id)
-        elif kind == "proposed" and action in ACTION_REASONS and order_id and fact.get("key"):
-            sorted_facts.proposed.append((action, order_id, str(fact["key"])))
-        elif kind == "refused" and action in ACTION_REASONS and order_id:
-            sorted_facts.refused.append((action, order_id))
-        elif kind == "outcome":
+        elif kind == "proposed" and _about(actions, action, order_id) and fact.get("key"):
+            sorted_facts.proposed.append((str(action), order_id, str(fact["key"])))
+        elif kind == "refused" and _about(actions, action, order_id):
+            sorted_facts.refused.append((str(action), order_id))
+        elif kind == "outcome" and _about(actions, action, order_id):
             sorted_facts.outcome = fact
         elif kind == "escalated":
             sorted_facts.escalated = True
     return sorted_facts
+
+
+def _about(actions: Actions, action: Any, order_id: str | None) -> bool:
+    """Whether a fact is of a declared action on a named order or on the account."""
+    declared = actions.get(str(action))
+    return declared is not None and (bool(order_id) or declared.applies_to == "account")
 
 
 class CaseLifecycle:
@@ -82,8 +88,9 @@ class CaseLifecycle:
     """
 
     def __init__(self, cases: CaseBook, follow_ups: FollowUps, satisfaction: Satisfaction,
-                 watch: CaseWatch | None = None) -> None:
+                 actions: Actions, watch: CaseWatch | None = None) -> None:
         self._cases = cases
+        self._actions = actions
         self._follow_ups = follow_ups
         self._satisfaction = satisfaction
         self._watch = watch
@@ -93,7 +100,7 @@ class CaseLifecycle:
         customer_id = state.get("customer_id")
         if not customer_id or not state.get("verified"):
             return
-        facts = sort_facts(state.get("turn_facts") or [])
+        facts = sort_facts(state.get("turn_facts") or [], self._actions)
         quiet: dict[int, str | None] = {}
         """Cases whose outcome is known and that need nothing more: id → resolution."""
         busy: set[int] = set()
@@ -104,14 +111,14 @@ class CaseLifecycle:
             last = await self._cases.advance(last.id, "investigation") or last
             quiet.setdefault(last.id, None)
         for action, order_id in facts.refused:
-            last = await self._open(customer_id, order_id, ACTION_REASONS[action], channel)
+            last = await self._open(customer_id, order_id, self._reason(action), channel)
             last = await self._cases.advance(last.id, "investigation") or last
             quiet[last.id] = "refused"
         for action, order_id, key in facts.proposed:
-            last = await self._open(customer_id, order_id, ACTION_REASONS[action], channel)
+            last = await self._open(customer_id, order_id, self._reason(action), channel)
             last = await self._cases.advance(last.id, "execution", action_key=key) or last
             busy.add(last.id)
-        if facts.outcome and facts.outcome.get("order_id"):
+        if facts.outcome:
             last = await self._apply_outcome(customer_id, channel, facts.outcome)
             result = str(facts.outcome.get("outcome"))
             if result in FAILED:
@@ -128,12 +135,16 @@ class CaseLifecycle:
             if case_id not in busy:
                 await self._close_when_quiet(case_id, resolution)
 
+    def _reason(self, action: str) -> str:
+        """The case reason of an action: its declared case type."""
+        return self._actions.case_type(action) or "other"
+
     async def after_approval(self, request: dict[str, Any], outcome: str) -> None:
         """An approval request was decided (or expired) and the customer told the outcome."""
         customer_id, key = request["customer_id"], request["idempotency_key"]
         order_id = request["args"].get("order_id")
         case = await self._cases.find_by_action(key) or await self._open(
-            customer_id, order_id, ACTION_REASONS.get(request["action"], "other"), None)
+            customer_id, order_id, self._reason(request["action"]), None)
         if outcome == "done":
             await self._verified(case, request["action"], order_id, key)
         elif outcome in ("denied", "expired"):
@@ -165,21 +176,22 @@ class CaseLifecycle:
                     await self._follow_ups.close_when_quiet(moved)
 
     async def _apply_outcome(self, customer_id: str, channel: str, outcome: TurnFact) -> Case:
-        action, order_id = str(outcome["action"]), str(outcome["order_id"])
+        action, order_id = str(outcome["action"]), outcome.get("order_id")
         key = str(outcome["key"])
         case = await self._cases.find_by_action(key) or await self._open(
-            customer_id, order_id, ACTION_REASONS.get(action, "other"), channel)
+            customer_id, order_id, self._reason(action), channel)
         result = outcome["outcome"]
         if result == "done":
             return await self._verified(case, action, order_id, key)
         stage = "escalated" if result == "unverified" else "execution"
         return await self._cases.advance(case.id, stage, action_key=key) or case
 
-    async def _verified(self, case: Case, action: str, order_id: str,
+    async def _verified(self, case: Case, action: str, order_id: str | None,
                         key: str) -> Case:
         """The action's outcome was read back from the backend: follow up, or close."""
         await self._cases.advance(case.id, "verification", action_key=key)
-        if action == "refund":
+        declared = self._actions.get(action)
+        if declared is not None and declared.settles_later and order_id:
             moved = await self._cases.advance(case.id, "follow_up", resolution="done")
             assert moved is not None
             await self._follow_ups.refund_settled_later(moved, order_id, key)

@@ -9,10 +9,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot.audit import AuditRecord
-from bot.evaluation.scenarios import ActionRecord, Expect
+from bot.evaluation.scenarios import DECLARED_ACTIONS, ActionRecord, Expect
 from graph.backend import Order
 
-ACTIONS = ("refund", "cancel_order", "change_address")
+ACTIONS = DECLARED_ACTIONS
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.config import DEFAULTS_DIR
+from graph.declarations.loading import load_actions
 
 BUNDLED = Path(__file__).parent / "scenarios"
 """The bundled suite: `caseloop eval` with no paths."""
@@ -52,12 +53,24 @@ class OrderState(_Strict):
     address: dict[Literal["line1", "line2", "city", "postcode", "country"], str] | None = None
 
 
+DECLARED_ACTIONS = load_actions(DEFAULTS_DIR / "actions.toml").names
+"""The actions a scenario may expect: the bundled ones, which the evaluation runs with."""
+
+
 class ActionRecord(_Strict):
     """An audit record that must exist: the action, how it went, and (a subset of) its args."""
 
-    action: Literal["refund", "cancel_order", "change_address"]
+    action: str
+    """One of the bundled declared actions (`bot/defaults/actions.toml`)."""
     outcome: Outcome
     args: dict[str, str | int | float] = Field(default_factory=dict)
+
+    @field_validator("action")
+    @classmethod
+    def _declared(cls, action: str) -> str:
+        if action not in DECLARED_ACTIONS:
+            raise ValueError(f"must be one of {', '.join(sorted(DECLARED_ACTIONS))}")
+        return action
 
 
 class Replies(_Strict):

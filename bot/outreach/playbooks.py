@@ -17,12 +17,12 @@ from typing import Any
 
 import yaml
 
+from bot.cases.case import REASONS as CASE_REASONS
 from graph.backend import Customer, Order
 
 OPTION_ACTIONS = ("keep", "cancel_order", "refund")
 """`keep`: nothing changes (the customer accepts); the others run through the policy gate."""
-REASONS = ("order_status", "refund", "cancellation", "address_change", "delay", "payment",
-           "other")
+REASONS = CASE_REASONS
 """The case reasons a playbook may give (as the case book knows them)."""
 BUILT_IN_NAMES = ("first_name", "name", "order_id", "items", "total", "status")
 """Placeholders every message may use; a playbook's `needs` adds fields of the event's data."""

@@ -15,6 +15,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -54,12 +55,14 @@ class ReferenceBackend:
     Args:
         shop: `{"customers": [...], "orders": [...]}` as in the demo data file.
         token: The bearer token requests must carry.
+        routes: More operations, a business's own (their handlers may change `orders`).
 
     Failures are planned with `fail`, `drop` and `slow`; each planned failure is used by the
     next request it matches (`match` is a prefix of `"METHOD /path"`, e.g. `"POST /orders"`).
     """
 
-    def __init__(self, shop: dict[str, Any], token: str = "backend-token") -> None:
+    def __init__(self, shop: dict[str, Any], token: str = "backend-token",
+                 routes: Sequence[Route] = ()) -> None:
         self.port = free_port()
         self.token = token
         self.customers = {c["id"]: {"phone": None, "tier": "standard", **c}
@@ -72,6 +75,7 @@ class ReferenceBackend:
         self._lock = threading.Lock()
         self._done: dict[str, tuple[str, JSONResponse]] = {}
         self._running: dict[str, str] = {}
+        extra = routes
         routes = [
             Route("/customers/lookup", self._lookup, methods=["POST"]),
             Route("/customers/{customer_id}", self._customer, methods=["GET"]),
@@ -86,7 +90,7 @@ class ReferenceBackend:
             Route("/orders/{order_id}/invoice/resend", self._invoice, methods=["POST"]),
             Route("/customers/{customer_id}/credits", self._credit, methods=["POST"]),
         ]
-        self._app = Starlette(routes=routes)
+        self._app = Starlette(routes=[*routes, *extra])
         self._server = uvicorn.Server(uvicorn.Config(self._asgi, host="127.0.0.1", port=self.port,
                                                      interface="asgi3", log_level="warning"))
         self._thread = threading.Thread(target=self._server.run, daemon=True)

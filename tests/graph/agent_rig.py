@@ -40,6 +40,7 @@ from bot.runtime.timers import Timers
 from bot.storage.database import Database
 from graph.backend import Order
 from graph.context import CaseContext
+from graph.declarations.loading import load_actions
 from graph.graph import build_graph
 from graph.model import select_model
 from graph.policy import Policy
@@ -175,13 +176,15 @@ async def agent_rig(tmp_path: Path, *, shop: dict | None = None,
     verifier = Verifier(database, store, Mailer(None, "support@caseloop.local"), clock=clock)
     audit, approvals = AuditLog(database), ApprovalQueue(database)
     knowledge = KnowledgeBase(DEFAULTS_DIR / "knowledge")
-    graph = build_graph(select_model("offline"), InMemorySaver())
+    actions = load_actions(DEFAULTS_DIR / "actions.toml")
+    graph = build_graph(select_model("offline"), actions, InMemorySaver())
     cases, timers = CaseBook(database, clock), Timers(database, clock)
     line = CustomerLine(CustomerNotes(database, Courier(database, {})), ThreadLocks(), graph)
     stores = Stores(Escalations(database, store, approvals), Notifier(), Consent(database), cases)
     context = CaseContext(
-        backend=store, policy=Policy.load(policy or DEFAULTS_DIR / "policy.toml"),
+        backend=store, policy=Policy.load(policy or DEFAULTS_DIR / "policy.toml", actions.names),
         verification=verifier, audit=audit, approvals=approvals, knowledge=knowledge,
+        actions=actions,
         cases=Satisfaction(cases, timers, line, ask_after=timedelta(minutes=5)),
         people=Handover(stores.escalations, audit, stores.notifier, store, knowledge),
         consent=stores.consent,

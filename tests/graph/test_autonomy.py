@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import DEFAULTS_DIR
 from graph.autonomy import Guardrails, case_type_of
+from graph.declarations.loading import load_actions
 from graph.policy import Policy, PolicyError
 
 RULES = '[[rule]]\nname = "all-auto"\ndecision = "auto"\n'
@@ -77,4 +79,5 @@ def test_a_yaml_policy_sets_levels_too(tmp_path):
     ([], None),
 ])
 def test_the_case_type_of_a_turn_comes_from_what_it_did(facts, case_type):
-    assert case_type_of(facts) == case_type
+    actions = load_actions(DEFAULTS_DIR / "actions.toml")
+    assert case_type_of(facts, actions.case_type) == case_type

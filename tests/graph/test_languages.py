@@ -120,7 +120,8 @@ async def test_a_hosted_model_is_told_the_language_and_reads_tool_results_in_it(
     rig: Rig, fake_openai: FakeOpenAI
 ) -> None:
     model = select_model("openai:gpt-test", api_key="sk-test", base_url=fake_openai.base_url)
-    hosted = dataclasses.replace(rig, graph=build_graph(model, InMemorySaver()))
+    graph = build_graph(model, rig.context.actions, InMemorySaver())
+    hosted = dataclasses.replace(rig, graph=graph)
     fake_openai.answers = [tool_call("get_order", order_id="Q5521")]
     await hosted.say(visitor("fr-1"), "Bonjour, je voudrais savoir où en est ma commande Q5521")
     first, second = (request["body"]["messages"] for request in fake_openai.requests)

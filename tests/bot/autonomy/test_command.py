@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
+from graph.autonomy import CASE_TYPES
 from tests.bot.autonomy.conftest import APPROVER, noor, start
 from tests.fakes.smtp import SmtpSink
 
@@ -45,8 +46,9 @@ def test_the_table_shows_each_case_type_and_what_it_recommends(capsys: Any) -> N
                                "sent unchanged, at a rate of at least 95 %")
     header = lines[2].split()
     assert header[:6] == ["CASE", "TYPE", "LEVEL", "DRAFTS", "SENT", "UNCHANGED"]
-    rows = {line.split()[0]: line for line in lines[3:8]}
-    assert list(rows) == ["order_status", "refund", "cancellation", "address_change",
+    rows = {line.split()[0]: line for line in lines[3:3 + len(CASE_TYPES)]}
+    assert list(rows) == ["order_status", "refund", "cancellation", "address_change", "return",
+                          "exchange", "reship", "invoice", "goodwill", "other",
                           "policy_question"]
     assert rows["refund"].split()[:9] == ["refund", "shadow", "1", "1", "(100", "%)", "0",
                                           "0", "0"]
@@ -54,7 +56,7 @@ def test_the_table_shows_each_case_type_and_what_it_recommends(capsys: Any) -> N
     assert rows["order_status"].endswith("not ready: no drafts decided in the last 30 days")
 
     assert main(["autonomy", "--min-drafts", "1", "--days", "7"]) == 0
-    rows = {line.split()[0]: line for line in _lines(capsys)[3:8]}
+    rows = {line.split()[0]: line for line in _lines(capsys)[3:3 + len(CASE_TYPES)]}
     assert rows["refund"].endswith("ready for autonomy")
 
 
@@ -101,7 +103,8 @@ def test_the_table_names_who_changed_a_level(capsys: Any) -> None:
 @pytest.mark.parametrize(("argv", "message"), [
     (["autonomy", "promote", "refunds"],
      "caseloop autonomy: unknown case type 'refunds': one of order_status, refund, "
-     "cancellation, address_change, policy_question"),
+     "cancellation, address_change, return, exchange, reship, invoice, goodwill, other, "
+     "policy_question"),
     (["autonomy", "--days", "0"], "caseloop autonomy: --days must be above 0"),
     (["autonomy", "--min-drafts", "0"], "caseloop autonomy: --min-drafts must be at least 1"),
     (["autonomy", "--min-rate", "95"],

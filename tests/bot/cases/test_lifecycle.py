@@ -182,10 +182,10 @@ async def test_an_action_that_does_not_show_is_escalated_never_done(app, noor, c
     running, _ = app
     monkeypatch.setattr(graph.actions, "READ_BACK_WAITS", (0.0, 0.0, 0.0))
 
-    async def says_done(order_id: str, key: str) -> ActionResult:
+    async def says_done(operation: str, target: str, args: dict, key: str) -> ActionResult:
         return ActionResult(ok=True, reference="CX-1")
 
-    monkeypatch.setattr(running.store, "cancel_order", says_done)
+    monkeypatch.setattr(running.store, "perform", says_done)
     await noor.say("please cancel Q5530")
     reply = " ".join(await noor.say("yes"))
     assert "Done" not in reply and "can't tell you it's done" in reply

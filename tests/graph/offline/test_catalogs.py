@@ -13,7 +13,9 @@ from babel.messages.pofile import read_po
 from langchain_core.messages import HumanMessage
 
 import graph
+from bot.config import DEFAULTS_DIR
 from graph.catalogs import DOMAINS, LOCALE_DIR, speaking
+from graph.declarations.loading import declared_texts, load_actions
 from graph.languages import DEFAULT_LANGUAGE, LANGUAGES
 from graph.offline.model import OfflineChatModel
 from tests.graph.offline.conversation import TOOLS, Chat, order
@@ -97,6 +99,26 @@ def test_every_text_in_graph_is_translated_with_the_same_placeholders(
             untranslated += [f"{where}: {problem}"
                              for problem in _problems(message_id, entry.string,
                                                       catalog.num_plurals)]
+    assert not untranslated, "\n".join(untranslated)
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_sentence_of_the_bundled_actions_is_translated_with_the_same_placeholders(
+    language: str
+) -> None:
+    catalog = _catalog("agent", language)
+    untranslated = []
+    for action, sentences in declared_texts(load_actions(DEFAULTS_DIR / "actions.toml")).items():
+        for sentence in sentences:
+            entry = catalog.get(sentence)
+            if entry is None:
+                untranslated.append(f"{action}: not in the catalog: {sentence!r}")
+            elif entry.fuzzy:
+                untranslated.append(f"{action}: fuzzy: {sentence!r}")
+            else:
+                untranslated += [f"{action}: {problem}"
+                                 for problem in _problems(sentence, entry.string,
+                                                          catalog.num_plurals)]
     assert not untranslated, "\n".join(untranslated)
 
 
