@@ -59,3 +59,11 @@ def cache_path(examples: list[tuple[str, str]], *, words: bool) -> Path:
     recipe = json.dumps([FORMAT, version("scikit-learn"), words, examples], ensure_ascii=False)
     digest = hashlib.sha256(recipe.encode("utf-8")).hexdigest()[:24]
     return cache_dir() / f"classifier-{digest}.npz"
+
+
+def kept_path(kind: str, recipe: object) -> Path:
+    """Where something else computed from the corpus (`kind`, e.g. n-gram counts) is kept,
+    under a name made from everything that decides it (`recipe`, JSON-serializable)."""
+    text = json.dumps([FORMAT, kind, recipe], ensure_ascii=False)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+    return cache_dir() / f"{kind}-{digest}.npz"

@@ -7,6 +7,13 @@ import re
 from graph.catalogs import _
 from graph.offline import replies
 from graph.offline.amounts import blank, share_of, unread_amounts
+from graph.offline.declared import DeclaredAction
+from graph.offline.declared_task import (
+    amend_declared,
+    continue_declared,
+    is_declared,
+    start_declared,
+)
 from graph.offline.lexicon import (
     CANCEL,
     CAPABILITIES,
@@ -24,6 +31,7 @@ from graph.offline.lexicon import (
 from graph.offline.new_address import complete_address, new_address
 from graph.offline.quantities import unit_price, units_affected
 from graph.offline.reading import ORDER_TASKS, Reading, read_message
+from graph.offline.recognition import recognised
 from graph.offline.references import Mention, choose_option, find_mention, resolve_order_ids
 from graph.offline.smalltalk import attitude_reply, social_reply
 from graph.offline.state import DialogueState
@@ -237,7 +245,7 @@ def _known_ids_in(text: str, known: list[str]) -> list[str]:
 
 def respond_to_customer(
     text: str, state: DialogueState, current: bool, offered: set[str], *,
-    confirming: bool = False,
+    confirming: bool = False, declared: tuple[DeclaredAction, ...] = (),
 ) -> Decision:
     """Decide the reply or tool call for a new customer message.
 
@@ -249,6 +257,8 @@ def respond_to_customer(
         offered: Names of the tools the model may call.
         confirming: The customer was just asked to confirm the action in progress, so a
             new amount, order or address amends that action.
+        declared: The business's declared actions among the tools, recognised from their
+            examples when the message asks for none of the model's own tasks.
     """
     expecting = state.awaiting if current else None
     mention = find_mention(text, state)
@@ -266,9 +276,21 @@ def respond_to_customer(
         decision = _amend(state, reading, order_ids, mention, offered, prefix)
         if decision is not None:
             return decision
-    if current and state.awaiting:
+    action = recognised(reading, declared) if declared else None
+    switching = action is not None and action.intent != state.intent
+    if confirming and is_declared(state.intent) and not switching:
+        decision = amend_declared(state, reading, offered, prefix)
+        if decision is not None:
+            return decision
+    if current and state.awaiting and is_declared(state.intent) and not switching:
+        decision = continue_declared(state, reading, offered, prefix)
+        if decision is not None:
+            return decision
+    if current and state.awaiting and not switching:
         decision = _continue_pending(state, reading, order_ids, offered, prefix)
         if decision is not None:
             return decision
     state.awaiting, state.proposal, state.options = None, None, []
+    if action is not None:  # a declared action the model has no intent of its own for
+        return start_declared(state, reading, order_ids, mention, action, offered, prefix)
     return _start_task(state, reading, order_ids, mention, offered, prefix)

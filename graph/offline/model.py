@@ -19,7 +19,9 @@ from pydantic import Field
 
 from graph.catalogs import _
 from graph.limits import MAX_PARSED_CHARS
+from graph.offline.declared import DeclaredAction, declared_action
 from graph.offline.dialogue import respond_to_customer
+from graph.offline.matcher import matcher_for
 from graph.offline.replies import GREETING_REPLY
 from graph.offline.results import respond_to_results
 from graph.offline.state import STATE_KEY, find_tool_call, parse_tool_content, previous_state
@@ -75,6 +77,8 @@ class OfflineChatModel(BaseChatModel):
 
     offered_tools: list[str] = Field(default_factory=list)
     """Names of the tools this model may call."""
+    declared_actions: tuple[DeclaredAction, ...] = ()
+    """The business's declared actions among those tools: their examples and arguments."""
 
     @property
     def _llm_type(self) -> str:
@@ -92,7 +96,10 @@ class OfflineChatModel(BaseChatModel):
             **kwargs: Accepted for interface compatibility (e.g. ``tool_choice``); ignored.
         """
         names = [name for tool in tools if (name := tool_name(tool))]
-        return self.model_copy(update={"offered_tools": names})
+        declared = tuple(action for tool in tools if (action := declared_action(tool)))
+        if declared:
+            matcher_for(declared)  # built once for these actions, not on a customer's message
+        return self.model_copy(update={"offered_tools": names, "declared_actions": declared})
 
     def decide(self, messages: list[BaseMessage]) -> Decision:
         """Return the model's next step for a conversation (exposed for inspection)."""
@@ -116,7 +123,8 @@ class OfflineChatModel(BaseChatModel):
         latest_ai = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
         confirming = latest_ai is not None and CONFIRMATION_KEY in latest_ai.additional_kwargs
         return respond_to_customer(_readable_part(_text_of(last_human)), state, current,
-                                   offered, confirming=confirming)
+                                   offered, confirming=confirming,
+                                   declared=self.declared_actions)
 
     def _generate(
         self,

@@ -6,6 +6,7 @@ from typing import Any
 
 from graph.catalogs import N_, _
 from graph.offline import replies
+from graph.offline.declared import PREFIX, active
 from graph.offline.lexicon import CANCEL, CHANGE_ADDRESS, LIST_ORDERS, ORDER_STATUS, REFUND
 from graph.offline.references import choose_option
 from graph.offline.state import DialogueState
@@ -52,6 +53,9 @@ def _plausible_order(state: DialogueState, orders: list[dict[str, Any]]) -> str 
 def _after_list(state: DialogueState, result: dict[str, Any], offered: set[str]) -> Decision:
     orders = [o for o in result.get("orders") or [] if isinstance(o, dict) and o.get("id")]
     state.remember_orders(orders)
+    declared = active(state.slots)
+    if declared is not None and declared.applies_to != "order":
+        return advance(state, offered)  # an account's action: its orders tell the currency
     if state.intent in (None, LIST_ORDERS) or not orders:
         state.intent = None
         state.listed = [o["id"] for o in orders]
@@ -82,7 +86,8 @@ def _after_error(state: DialogueState, call: dict[str, Any], result: dict[str, A
         state.slots.pop("amount", None)
         state.slots["wants_partial"] = True
         return Decision(f"{message} {_(replies.ASK_AMOUNT_AGAIN)}".strip(), [], state)
-    if code == "not_found" and call["name"] in ("get_order", *ACTION_TOOLS):
+    if code == "not_found" and (call["name"] in ("get_order", *ACTION_TOOLS)
+                                or _is_declared_call(state, call)):
         state.slots.pop("order_id", None)
         state.awaiting, state.options = "order_id", []
         ask = _("Could you double-check the order number?")
@@ -114,8 +119,16 @@ def _after_action(call: dict[str, Any], result: dict[str, Any]) -> str:
                  ).format(order_id=order_id)
     if call["name"] == "cancel_order":
         return _("Done — order {order_id} is cancelled.").format(order_id=order_id)
+    if call["name"] != "change_address":
+        return _("Done.")
     return _("Done — order {order_id} will now go to {line1}, {city}.").format(
         order_id=order_id, line1=args.get("line1"), city=args.get("city"))
+
+
+def _is_declared_call(state: DialogueState, call: dict[str, Any]) -> bool:
+    """The call was to the declared action in progress."""
+    declared = active(state.slots)
+    return declared is not None and declared.name == call["name"]
 
 
 def _after_one(
@@ -132,8 +145,9 @@ def _after_one(
         if isinstance(order, dict) and order.get("id"):
             state.remember_orders([order])
             state.slots["order_id"] = state.focus = str(order["id"])
-            if state.intent == REFUND and state.slots.get("looked_up"):
-                return advance(state, offered)  # read to work out the amount; now propose it
+            working = state.intent == REFUND or str(state.intent).startswith(PREFIX)
+            if working and state.slots.get("looked_up"):
+                return advance(state, offered)  # read for the amount, item or variant: go on
             return Decision(replies.order_status_reply(order), [], state)
     if name == "search_knowledge":
         articles = [a for a in result.get("articles") or [] if isinstance(a, dict)]
@@ -145,7 +159,7 @@ def _after_one(
         return Decision(replies.knowledge_reply(articles, call["args"].get("query", "")), [], state)
     if name == "request_human":
         return Decision(str(result.get("message") or _(replies.HUMAN_REPLY)), [], state)
-    if name in ACTION_TOOLS:
+    if name in ACTION_TOOLS or _is_declared_call(state, call):
         if result.get("status") != "awaiting_confirmation":
             state.intent = None
         return Decision(_after_action(call, result), [], state)

@@ -19,9 +19,13 @@ class DialogueState:
     Attributes:
         intent: The task in progress (an intent name from the lexicon), if any.
         awaiting: The missing piece the last reply asked for: "order_id", "order_choice",
-            "amount", "address", "confirm" or "email"; None when nothing is pending.
+            "amount", "address", "confirm", "email", or for a declared action "item" or
+            "argument"; None when nothing is pending.
         options: Order ids offered to the customer to choose from, in the order shown.
-        slots: What is known so far: "order_id", "amount", "address", "reason", "query".
+        slots: What is known so far: "order_id", "amount", "address", "reason", "query";
+            for a declared action also "declared" (what the model needs of it), "args" (the
+            arguments filled), "asking" (the argument asked for) and "answers" (what the
+            customer said since the request).
         orders: Short summaries of the customer's orders seen in tool results.
         proposal: A tool call the model offered and will make if the customer says yes.
         focus: The order the conversation is about now, which "it" and "that order" mean.
@@ -73,10 +77,20 @@ def summarize_order(order: dict[str, Any]) -> dict[str, Any]:
         "total": order.get("total"),
         "currency": order.get("currency"),
         "items": items,
-        "lines": [{"name": str(item.get("name", "")), "qty": item.get("qty", 1),
-                   "unit_price": item.get("unit_price")}
-                  for item in order.get("items") or [] if isinstance(item, dict)],
+        "lines": [_line(item) for item in order.get("items") or [] if isinstance(item, dict)],
     }
+
+
+_LINE_EXTRAS = ("sku", "variant", "variants")
+"""What an order line may also tell, kept when given: an item's SKU, and the variant it is
+with the others it comes in (for a declared action that names an item or another variant)."""
+
+
+def _line(item: dict[str, Any]) -> dict[str, Any]:
+    line = {"name": str(item.get("name", "")), "qty": item.get("qty", 1),
+            "unit_price": item.get("unit_price")}
+    line.update({key: item[key] for key in _LINE_EXTRAS if item.get(key) is not None})
+    return line
 
 
 def previous_state(messages: list[BaseMessage]) -> tuple[DialogueState, bool]:

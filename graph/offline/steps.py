@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
 from graph.catalogs import _
 from graph.offline import replies
 from graph.offline.amounts import share_of
+from graph.offline.decision import Decision, ask, call_tool
+from graph.offline.declared import PREFIX
+from graph.offline.filling import advance_declared
 from graph.offline.intents import tokenize
 from graph.offline.lexicon import (
     CANCEL,
@@ -22,43 +23,6 @@ from graph.offline.lexicon import (
 from graph.offline.quantities import item_amount
 from graph.offline.references import named_product
 from graph.offline.state import DialogueState
-
-
-@dataclass
-class Decision:
-    """What the model says or calls next, and the state it remembers.
-
-    Attributes:
-        content: Text for the customer (may be empty when only calling tools).
-        calls: Tool calls as {"name", "args"} dicts.
-        state: The dialogue state to store with the reply.
-    """
-
-    content: str = ""
-    calls: list[dict[str, Any]] = field(default_factory=list)
-    state: DialogueState = field(default_factory=DialogueState)
-
-
-def call_tool(
-    state: DialogueState, offered: set[str], name: str, prefix: str, **args: Any
-) -> Decision:
-    """Call a tool, or say it is out of reach when it was not offered."""
-    state.awaiting = None
-    if name not in offered:
-        text = _("I'm not able to do that from here, but a person from our team can help.")
-        return Decision(f"{prefix}{text}", [], state)
-    if prefix:
-        state.slots["prefix"] = prefix
-    clean = {key: value for key, value in args.items() if value is not None}
-    if clean.get("order_id"):
-        state.focus = str(clean["order_id"])
-    return Decision("", [{"name": name, "args": clean}], state)
-
-
-def ask(state: DialogueState, awaiting: str, text: str) -> Decision:
-    """Ask the customer for a missing piece and remember what was asked."""
-    state.awaiting = awaiting
-    return Decision(text, [], state)
 
 
 def _address_reply(state: DialogueState, offered: set[str], prefix: str) -> Decision:
@@ -75,6 +39,8 @@ def _address_reply(state: DialogueState, offered: set[str], prefix: str) -> Deci
 def advance(state: DialogueState, offered: set[str], prefix: str = "") -> Decision:
     """Take the next step of the task in ``state`` with what is known so far."""
     slots, intent = state.slots, state.intent
+    if intent and intent.startswith(PREFIX):
+        return advance_declared(state, offered, prefix)
     if intent == HUMAN:
         reason = slots.get("query") or "Customer asked to speak with a person."
         return call_tool(state, offered, "request_human", prefix, reason=reason[:300])

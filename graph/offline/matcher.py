@@ -1,0 +1,138 @@
+"""Which declared action a message asks for, by its nearness to the actions' example requests.
+
+Each example, and a message, is read as the intent classifier reads text (`graph/ngrams.py`:
+character n-grams within words, words and pairs of words, tf-idf weighted), after the shop
+words it names are added as the English concepts they stand for (`glossary`), so "quiero
+devolver el jersey" is near "I want to send the kettle back". How rare an n-gram is comes from
+the classifier's corpus and the examples together: "can you" says little, "invoice" a lot.
+An action scores the better of its nearest example and the centre of all its examples.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from graph.classifier import normalize, read_corpus, tfidf
+from graph.classifier_cache import keep, kept, kept_path
+from graph.limits import MAX_PARSED_CHARS
+from graph.ngrams import char_wb_ngrams, word_ngrams
+from graph.offline.declared import DeclaredAction
+from graph.offline.glossary import glossed
+
+Vector = dict[int, float]
+_PARTS = (char_wb_ngrams, word_ngrams)
+
+
+@dataclass(frozen=True)
+class Match:
+    """How near a message is to one action's examples (cosine similarity, 0 to 1)."""
+
+    action: str
+    score: float
+
+
+@lru_cache(maxsize=1)
+def _corpus_counts() -> tuple[int, tuple[Counter[str], ...]]:
+    """How many corpus messages hold each n-gram, per kind of n-gram: counted once and kept on
+    disk beside the trained classifiers, so a later start reads them back (a few milliseconds
+    instead of a third of a second)."""
+    texts = [normalize(text) for _, _, text in read_corpus()]
+    path = kept_path("ngram-counts", texts)
+    arrays = kept(path)
+    if arrays is not None and all(f"grams{n}" in arrays for n in range(len(_PARTS))):
+        return len(texts), tuple(
+            Counter(dict(zip(arrays[f"grams{n}"].tolist(), arrays[f"counts{n}"].tolist(),
+                             strict=True))) for n in range(len(_PARTS)))
+    counts: tuple[Counter[str], ...] = tuple(Counter() for _ in _PARTS)
+    for text in texts:
+        for count, analyze in zip(counts, _PARTS, strict=True):
+            count.update(set(analyze(text)))
+    keep(path, {**{f"grams{n}": np.asarray(list(count)) for n, count in enumerate(counts)},
+                **{f"counts{n}": np.asarray(list(count.values()), dtype=np.int64)
+                   for n, count in enumerate(counts)}})
+    return len(texts), counts
+
+
+def _prepared(text: str) -> str:
+    return normalize(glossed(text[:MAX_PARSED_CHARS]))
+
+
+class ExampleMatcher:
+    """Scores a message against the example requests of each declared action."""
+
+    def __init__(self, examples: dict[str, tuple[str, ...]]) -> None:
+        documents = [_prepared(text) for texts in examples.values() for text in texts]
+        total, corpus = _corpus_counts()
+        self._spaces: list[tuple[dict[str, int], list[float]]] = []
+        for count, analyze in zip(corpus, _PARTS, strict=True):
+            frequency = Counter(count)
+            for document in documents:
+                frequency.update(set(analyze(document)))
+            vocabulary = {gram: column for column, gram in enumerate(frequency)}
+            size = total + len(documents)
+            idf = [math.log((1 + size) / (1 + frequency[gram])) + 1 for gram in frequency]
+            self._spaces.append((vocabulary, idf))
+        examples_of = {action: [self.vector(text) for text in texts]
+                       for action, texts in examples.items() if texts}
+        self._rows: list[str] = []
+        """The action of each example and each centre, in the order their scores are kept."""
+        self._postings: list[dict[int, list[tuple[int, float]]]] = [{} for _ in _PARTS]
+        """For each kind of n-gram, each column's rows and weights (an inverted index)."""
+        for action, vectors in examples_of.items():
+            for vector in [*vectors, _centre(vectors)]:
+                row = len(self._rows)
+                self._rows.append(action)
+                for postings, part in zip(self._postings, vector, strict=True):
+                    for column, weight in part.items():
+                        postings.setdefault(column, []).append((row, weight))
+
+    def vector(self, text: str) -> list[Vector]:
+        """A text's tf-idf weights, one unit vector per kind of n-gram."""
+        prepared = _prepared(text)
+        vectors = []
+        for (vocabulary, idf), analyze in zip(self._spaces, _PARTS, strict=True):
+            columns, weights = tfidf(analyze(prepared), vocabulary, idf)
+            vectors.append(dict(zip(columns, weights, strict=True)))
+        return vectors
+
+    def ranked(self, text: str) -> list[Match]:
+        """Every action with how near the text is to it (its nearest example, or the centre of
+        its examples), nearest first."""
+        scores = [0.0] * len(self._rows)
+        for postings, part in zip(self._postings, self.vector(text), strict=True):
+            for column, weight in part.items():
+                for row, other in postings.get(column, ()):
+                    scores[row] += weight * other
+        best: dict[str, float] = {}
+        for action, score in zip(self._rows, scores, strict=True):
+            best[action] = max(best.get(action, 0.0), score / len(_PARTS))
+        return sorted((Match(action, score) for action, score in best.items()),
+                      key=lambda match: match.score, reverse=True)
+
+
+def _centre(vectors: list[list[Vector]]) -> list[Vector]:
+    """The mean of the vectors, each part scaled back to unit length."""
+    centre = []
+    for part in range(len(vectors[0])):
+        summed: Counter[int] = Counter()
+        for vector in vectors:
+            summed.update(vector[part])
+        norm = math.sqrt(sum(value * value for value in summed.values())) or 1.0
+        centre.append({column: value / norm for column, value in summed.items()})
+    return centre
+
+
+@lru_cache(maxsize=32)
+def matcher_for(actions: tuple[DeclaredAction, ...]) -> ExampleMatcher:
+    """The matcher of a set of declared actions, built once for each set."""
+    return ExampleMatcher({action.name: _documents(action) for action in actions})
+
+
+def _documents(action: DeclaredAction) -> tuple[str, ...]:
+    """An action's example requests, and its name read as words ("start return")."""
+    return (*action.examples, action.name.replace("_", " "))

@@ -1,0 +1,60 @@
+"""When a message asks for a declared action the model has no intent of its own for.
+
+The intent classifier reads what it was trained for: a refund, a cancellation, a new address,
+where an order is, a question about how things work... A declared action ("start a return",
+"send the invoice again") is recognised from its example requests (`matcher`), and only where
+the classifier's own reading is weak: no request at all, a complaint, or a request read with
+little confidence. The more sure the classifier is, the nearer to the examples a message must
+be; the action must also stand out from the others, the model's own among them. The figures
+below were chosen on requests written for the bundled actions and on held-out sets A and B,
+none of whose messages may be taken over.
+"""
+
+from __future__ import annotations
+
+from graph.classifier import has_words, intent_classifier
+from graph.offline.declared import OWN_ACTIONS, DeclaredAction
+from graph.offline.lexicon import COMPLAINT, FRUSTRATION
+from graph.offline.matcher import matcher_for
+from graph.offline.reading import NO_INTENT, Reading
+
+NEAR = 0.34
+"""How near (cosine) a message must be to an action's examples when the classifier finds no
+request of its own in it."""
+SURE_COST = 0.35
+"""How much nearer it must be for each unit of the classifier's share for its own request."""
+AHEAD = 0.05
+"""How far ahead of the next action (declared or the model's own) it must be."""
+WEAK_READINGS = (COMPLAINT, FRUSTRATION, NO_INTENT)
+"""Readings without a request of the model's own kind: a problem reported, feelings, or
+nothing the classifier knows; a declared remedy may be what is asked."""
+
+
+def _own_share(reading: Reading) -> float:
+    """How sure the classifier is that the message says something of its own kind (0 to 1):
+    its largest share for anything but a complaint, frustration or no request at all."""
+    if not has_words(reading.text):
+        return 0.0
+    return max((share for intent, share in intent_classifier().probabilities(reading.text)
+                if intent not in WEAK_READINGS), default=0.0)
+
+
+def recognised(reading: Reading, actions: tuple[DeclaredAction, ...]) -> DeclaredAction | None:
+    """The declared action the message asks for, when it is not one of the model's own.
+
+    Args:
+        reading: The message as the model read it.
+        actions: The declared actions the model was given.
+    """
+    if not any(action.name not in OWN_ACTIONS for action in actions):
+        return None
+    ranked = matcher_for(actions).ranked(reading.text)
+    if not ranked or ranked[0].action in OWN_ACTIONS:
+        return None
+    best = ranked[0]
+    runner_up = next((match.score for match in ranked[1:] if match.action in OWN_ACTIONS), 0.0)
+    if best.score < NEAR or best.score - runner_up < AHEAD:
+        return None  # (the classifier is asked only when the examples are near)
+    if best.score < NEAR + SURE_COST * _own_share(reading):
+        return None
+    return next(action for action in actions if action.name == best.action)
