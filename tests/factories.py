@@ -90,3 +90,27 @@ def env_for(settings: Settings) -> dict[str, str]:
         if value:
             env[name] = value
     return env
+
+
+WARRANTY_ACTION = '''
+[[action]]
+name = "extend_warranty"
+description = "Extend the warranty of a delivered order by a year."
+applies_to = "order"
+statuses = ["delivered"]
+confirm = "extend the warranty of order {order_id} by a year"
+done = "extended the warranty of order {order_id}; it now runs until {until}"
+result = ["until"]
+operation = "extendWarranty"
+verify = { read = "order", field = "warranty.until", equals = "{until}" }
+
+[action.arguments]
+type = "object"
+required = ["order_id"]
+properties.order_id = { type = "string" }
+
+[action.refusals]
+processing = "Order {order_id} hasn't arrived yet; its warranty starts on delivery."
+'''
+"""A declaration of an action no bundled file has (its backend operation is `extendWarranty`)."""
+

@@ -17,32 +17,13 @@ from graph.declarations.loading import DeclarationError
 from graph.policy import PolicyError
 from tests.backend.conftest import TOKEN, contract_shop
 from tests.conftest import Customer, verify
-from tests.factories import make_settings
+from tests.factories import WARRANTY_ACTION, make_settings
 from tests.fakes.backend_server import ReferenceBackend
 from tests.fakes.capture import CaptureChannel
 from tests.fakes.openai import FakeOpenAI, text, tool_call
 from tests.fakes.smtp import SmtpSink
 
-ACTIONS = '''
-[[action]]
-name = "extend_warranty"
-description = "Extend the warranty of a delivered order by a year."
-applies_to = "order"
-statuses = ["delivered"]
-confirm = "extend the warranty of order {order_id} by a year"
-done = "extended the warranty of order {order_id}; it now runs until {until}"
-result = ["until"]
-operation = "extendWarranty"
-verify = { read = "order", field = "warranty.until", equals = "{until}" }
-
-[action.arguments]
-type = "object"
-required = ["order_id"]
-properties.order_id = { type = "string" }
-
-[action.refusals]
-processing = "Order {order_id} hasn't arrived yet; its warranty starts on delivery."
-'''
+ACTIONS = WARRANTY_ACTION
 DOCUMENT = '''
 openapi: 3.1.0
 info: {title: A shop's own backend, version: '1'}

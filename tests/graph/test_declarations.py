@@ -10,24 +10,9 @@ import pytest
 from bot.config import DEFAULTS_DIR
 from graph.declarations.loading import DeclarationError, check_operations, load_actions
 from graph.policy import Policy, PolicyError
+from tests.factories import WARRANTY_ACTION
 
-GOOD = '''
-[[action]]
-name = "extend_warranty"
-description = "Extend the warranty of a delivered order by a year."
-applies_to = "order"
-statuses = ["delivered"]
-confirm = "extend the warranty of order {order_id} by a year"
-done = "extended the warranty of order {order_id} until {until}"
-result = ["until"]
-operation = "extendWarranty"
-verify = { read = "order", field = "warranty.until", equals = "{until}" }
-
-[action.arguments]
-type = "object"
-required = ["order_id"]
-properties.order_id = { type = "string" }
-'''
+GOOD = WARRANTY_ACTION
 
 
 def _file(tmp_path: Path, text: str, name: str = "actions.toml") -> Path:
