@@ -30,6 +30,8 @@ WAITING_FOR_CHOICE = N_(
 WAITING_FOR_APPROVAL = N_("Your request to {description} is waiting for a colleague's approval.")
 RECOGNIZED = N_("Hi {name}, I've matched this number to your account.")
 RECOGNIZED_NAMELESS = N_("Hi there, I've matched this number to your account.")
+
+
 @dataclass(frozen=True)
 class Waiting:
     """What waits for the arriving customer, and how this turn's words relate to it."""

@@ -144,19 +144,3 @@ class Backend(Protocol):
                 changed.
         """
         ...
-
-    async def refund(
-        self, order_id: str, amount: Decimal, idempotency_key: str
-    ) -> ActionResult:
-        """`perform("refundOrder", order_id, {"amount": "12.50"}, idempotency_key)`."""
-        ...
-
-    async def cancel_order(self, order_id: str, idempotency_key: str) -> ActionResult:
-        """`perform("cancelOrder", order_id, {}, idempotency_key)`."""
-        ...
-
-    async def change_address(
-        self, order_id: str, address: Address, idempotency_key: str
-    ) -> ActionResult:
-        """`perform("changeShippingAddress", order_id, <the address's fields>, idempotency_key)`."""
-        ...
