@@ -78,7 +78,7 @@ async def graph_throughput(folder: Path, customers: int, turns: int, mode: str) 
     await store.seed(data)
     actions = load_actions(DEFAULTS_DIR / "actions.toml")
     context = CaseContext(
-        backend=store, policy=Policy.load(DEFAULTS_DIR / "policy.toml", actions.names),
+        backend=store, policy=Policy.load(DEFAULTS_DIR / "policy.toml", actions.dimensions),
         actions=actions,
         verification=Verifier(database, store, Mailer(None, "x@example.com")),
         audit=AuditLog(database), approvals=ApprovalQueue(database),

@@ -176,7 +176,7 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
             (`caseloop eval` reads the codes from its own).
     """
     actions = load_actions(settings.actions_file)
-    policy = Policy.load(settings.policy_file, actions.names)
+    policy = Policy.load(settings.policy_file, actions.dimensions)
     knowledge = KnowledgeBase(settings.knowledge_dir)
     model = select_model(settings.model_name, settings.openai_api_key, settings.openai_base_url)
     database = await Database.open(settings.database_url)

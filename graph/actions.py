@@ -61,16 +61,20 @@ def worded(action: Mapping[str, Any], part: Literal["description", "done"],
     language, with the backend's `result` values once it is done; its English `description`
     or `done` when it carries no `wording`."""
     wording = action.get("wording")
-    if not wording:
-        return fill(str(action[part]), result or {})
+    if not wording:  # filled already, perhaps with the customer's words: never parsed again
+        said = str(action[part])
+        for name, value in (result or {}).items():
+            said = said.replace("{" + name + "}", str(value))
+        return said
     return fill(_(wording[part]), {**wording["values"], **(result or {})})
 
 
-def result_values(result: ActionResult) -> dict[str, str]:
-    """What a sentence may say of a backend's answer: its reference and its detail's texts."""
-    values = {key: str(value)[:MAX_RESULT_CHARS] for key, value in result.detail.items()
+def result_values(result: ActionResult, limit: int | None = MAX_RESULT_CHARS) -> dict[str, str]:
+    """What a sentence may say of a backend's answer: its reference and its detail's texts,
+    each cut to `limit` characters (None: whole, for the read-back)."""
+    values = {key: str(value)[:limit] for key, value in result.detail.items()
               if isinstance(value, str | int | float) and not isinstance(value, bool)}
-    return {**values, "reference": str(result.reference or "")[:MAX_RESULT_CHARS]}
+    return {**values, "reference": str(result.reference or "")[:limit]}
 
 
 async def propose(
@@ -130,8 +134,10 @@ async def carry_out(ctx: CaseContext, customer_id: str, pending: dict[str, Any])
     result = await ctx.backend.perform(declared.operation, target, body, key)
     if not result.ok:
         return result
-    values = {**dict.fromkeys(declared.argument_names, ""), **args,
-              **(pending.get("wording") or {}).get("values", {}), **result_values(result)}
+    values = {**dict.fromkeys(declared.argument_names, ""),
+              **(pending.get("wording") or {}).get("values", {}),
+              **{k: v for k, v in result_values(result, None).items() if k in declared.result
+                 or k == "reference"}, **args}
     for wait in READ_BACK_WAITS:
         await asyncio.sleep(wait)
         if await _shows(ctx, declared, target, customer_id, values):

@@ -102,9 +102,14 @@ class Policy:
         return Ruling("approve", DEFAULT_RULE)
 
     @classmethod
-    def load(cls, path: Path, actions: Collection[str] | None = None) -> Policy:
-        """Read a policy from a TOML or YAML file (by its suffix); a rule may name only one of
-        `actions` (the declared ones), when they are given."""
+    def load(cls, path: Path, actions: Mapping[str, Collection[str]] | None = None) -> Policy:
+        """Read a policy from a TOML or YAML file (by its suffix).
+
+        Args:
+            actions: The declared actions and the arguments each exposes to the policy (its
+                dimensions), when known: a rule may then name only one of them, and judge
+                only those arguments.
+        """
         try:
             text = path.read_text(encoding="utf-8")
             data = yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else tomllib.loads(text)
@@ -137,7 +142,8 @@ _KNOWN_KEYS = {"name", "decision", "action", "tier", "min_amount", "max_amount",
                "arguments"} | _NUMBER_KEYS
 
 
-def _parse_rule(entry: Any, path: Path, index: int, actions: Collection[str] | None) -> Rule:
+def _parse_rule(entry: Any, path: Path, index: int,
+                actions: Mapping[str, Collection[str]] | None) -> Rule:
     where = f"{path}: rule {index + 1}"
     if not isinstance(entry, dict):
         raise PolicyError(f"{where}: expected a table of conditions")
@@ -155,6 +161,10 @@ def _parse_rule(entry: Any, path: Path, index: int, actions: Collection[str] | N
     if not isinstance(arguments, dict) or not all(
             isinstance(v, str | int | float | bool | list) for v in arguments.values()):
         raise PolicyError(f"{where}: arguments must be a table of values (or lists of them)")
+    if arguments and actions is not None and (action is None or not set(arguments) <= set(
+            actions[action])):
+        raise PolicyError(f"{where}: arguments must name the action and only the arguments "
+                          "it declares as dimensions")
     tier = entry.get("tier", ())
     try:
         amounts = {k: Decimal(str(entry[k])) for k in ("min_amount", "max_amount") if k in entry}

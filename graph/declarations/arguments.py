@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 from graph.backend import Order
 from graph.catalogs import N_, _
 from graph.declarations.model import Declaration
+from graph.declarations.templates import fill
 
 INCOMPLETE = N_("I need a few more details to do that. Could you tell me what you'd like?")
 WRONG_ARGUMENT = N_("I couldn't use the {argument} given for that. Could you tell me again?")
@@ -23,6 +24,8 @@ NOTHING_LEFT = N_("Order {order_id} has already been refunded in full.")
 TOO_MUCH = N_("The most I can refund on order {order_id} is {left} {currency}.")
 BAD_AMOUNT = N_("The amount must be between 0.01 and {left} {currency} for order {order_id}.")
 CENT = Decimal("0.01")
+LARGEST = Decimal(10) ** 12
+"""No sum of money in a customer's request is this large: it is refused, not rounded."""
 MAX_ARGUMENT_CHARS = 1000
 """A longer argument is refused unread (no pattern of the declaration runs on it)."""
 MAX_AMOUNT_CHARS = 32
@@ -62,12 +65,12 @@ def check_arguments(declared: Declaration, given: dict[str, Any], order: Order |
     Raises:
         ActionRejected: what is wrong, in words for the customer.
     """
-    incomplete = _(declared.incomplete or INCOMPLETE)
     values: dict[str, Any] = {}
     if order is not None:
         values.update(order_id=order.id, currency=order.currency, status=order.status,
                       total=f"{order.total:.2f} {order.currency}")
         _check_status(declared, order, values)
+    incomplete = fill(_(declared.incomplete or INCOMPLETE), values)
     args = _cleaned(declared, given, incomplete)
     if order is not None:
         args["order_id"] = order.id
@@ -78,8 +81,8 @@ def check_arguments(declared: Declaration, given: dict[str, Any], order: Order |
         since = age if declared.window.since == "placed_at" else delivered
         days = f"{declared.window.days:g}"
         if since is None or since > declared.window.days:
-            raise ActionRejected(_(declared.window.refusal or PAST_WINDOW).format(
-                **values, days=days))
+            raise ActionRejected(fill(_(declared.window.refusal or PAST_WINDOW),
+                                      {**values, "days": days}))
     if declared.item is not None and order is not None:
         item = _item(order, str(args.get(declared.item, "")))
         if item is None:
@@ -119,7 +122,7 @@ def _check_status(declared: Declaration, order: Order, values: dict[str, Any]) -
     if order.status in declared.statuses:
         return
     said = declared.refusals.get(order.status) or (NOT_NOW,)
-    raise ActionRejected(" ".join(_(sentence).format(**values) for sentence in said))
+    raise ActionRejected(" ".join(fill(_(sentence), values) for sentence in said))
 
 
 def _item(order: Order, named: str) -> Any:
@@ -174,7 +177,7 @@ def _money(amount: Any) -> Decimal | None:
         value = Decimal(text)
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    return value if value.is_finite() and abs(value) < LARGEST else None
 
 
 def _days_between(moment: str, now: datetime) -> float | None:

@@ -162,6 +162,12 @@ class Actions:
         return declared.case_type if declared else None
 
     @property
+    def dimensions(self) -> dict[str, tuple[str, ...]]:
+        """Each action's name with the arguments it exposes to the policy."""
+        return {d.name: tuple(x for x in d.dimensions if x in d.argument_names)
+                for d in self.declared.values()}
+
+    @property
     def case_types(self) -> tuple[str, ...]:
         """Every declared case type, once, in declaration order."""
         return tuple(dict.fromkeys(d.case_type for d in self.declared.values()))

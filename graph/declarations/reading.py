@@ -25,6 +25,10 @@ NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 RESERVED = frozenset({"list_orders", "get_order", "search_knowledge", "request_human"})
 """The agent's own tools: no action may take their names."""
 SCALARS = frozenset({"string", "number", "integer", "boolean"})
+TAKEN = frozenset({"customer", "customer_id", "money", "item_name", "reference", "days"})
+"""Names no argument may take (nor, on an order, any of `ORDER_VALUES`): values the sentences
+get from the order and the backend, and the customer, who is always the one verified (never an
+argument the model could set)."""
 MAX_TEXT = 1000
 MAX_EXAMPLES = 40
 _KEYS = frozenset({
@@ -78,6 +82,9 @@ class EntryReader:
         names = tuple(arguments.get("properties", {}))
         amount, item, joined = self._amount(names), self._optional_name("item", names), \
             self._joined(names)
+        if "amount" in names and amount is None:
+            raise self.fail("amount", "an argument named amount needs amount = { argument = "
+                            "\"amount\" } (a sum of money, checked and bounded)")
         result = self._names("result")
         values = set(names) | set(joined) | {"customer"} | ({"money"} if amount else set())
         values |= set(ORDER_VALUES) if applies_to == "order" else set()
@@ -106,9 +113,11 @@ class EntryReader:
         except SchemaError as error:
             raise self.fail("arguments", error.message) from None
         properties = schema.get("properties", {})
+        taken = TAKEN | (set(ORDER_VALUES) - {"order_id"} if applies_to == "order" else set())
         for key, prop in properties.items():
-            if not NAME.fullmatch(key):
-                raise self.fail(f"arguments.properties.{key}", "expected a lower-case name")
+            if not NAME.fullmatch(key) or key in taken:
+                raise self.fail(f"arguments.properties.{key}", "expected a lower-case name "
+                                f"other than {', '.join(sorted(taken))}")
             kinds = prop.get("type") if isinstance(prop, dict) else None
             kinds = kinds if isinstance(kinds, list) else [kinds]
             if not kinds or not set(kinds) <= SCALARS | {"null"}:
@@ -221,6 +230,8 @@ class EntryReader:
             raise self.fail("amount", "expected argument, at_most and default")
         if table.get("argument") not in names:
             raise self.fail("amount.argument", "expected one of the arguments")
+        if "amount" in names and table["argument"] != "amount":
+            raise self.fail("amount.argument", "an argument named amount must be the sum")
         for key in ("at_most", "default"):
             if table.get(key) not in (None, "refundable", "total"):
                 raise self.fail(f"amount.{key}", "expected 'refundable' or 'total'")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from graph.classifier import has_words, intent_classifier
 from graph.offline.declared import OWN_ACTIONS, DeclaredAction
-from graph.offline.lexicon import COMPLAINT, FRUSTRATION
+from graph.offline.lexicon import COMPLAINT, FRUSTRATION, KNOWLEDGE
 from graph.offline.matcher import matcher_for
 from graph.offline.reading import NO_INTENT, Reading
 
@@ -25,6 +25,8 @@ SURE_COST = 0.35
 """How much nearer it must be for each unit of the classifier's share for its own request."""
 AHEAD = 0.05
 """How far ahead of the next action (declared or the model's own) it must be."""
+SURE_QUESTION = 0.5
+"""A question about how things work read with at least this share is never an action."""
 WEAK_READINGS = (COMPLAINT, FRUSTRATION, NO_INTENT)
 """Readings without a request of the model's own kind: a problem reported, feelings, or
 nothing the classifier knows; a declared remedy may be what is asked."""
@@ -39,6 +41,13 @@ def _own_share(reading: Reading) -> float:
                 if intent not in WEAK_READINGS), default=0.0)
 
 
+def _a_question(reading: Reading) -> bool:
+    """Whether the classifier is sure the message asks how things work ("return policy"),
+    rather than asking in question form for something done ("could my warranty be extended?")."""
+    return reading.task == KNOWLEDGE and dict(
+        intent_classifier().probabilities(reading.text)).get(KNOWLEDGE, 0.0) >= SURE_QUESTION
+
+
 def recognised(reading: Reading, actions: tuple[DeclaredAction, ...]) -> DeclaredAction | None:
     """The declared action the message asks for, when it is not one of the model's own.
 
@@ -46,8 +55,8 @@ def recognised(reading: Reading, actions: tuple[DeclaredAction, ...]) -> Declare
         reading: The message as the model read it.
         actions: The declared actions the model was given.
     """
-    if not any(action.name not in OWN_ACTIONS for action in actions):
-        return None
+    if _a_question(reading) or not any(a.name not in OWN_ACTIONS for a in actions):
+        return None  # a question about how things work is answered, never acted on
     ranked = matcher_for(actions).ranked(reading.text)
     if not ranked or ranked[0].action in OWN_ACTIONS:
         return None

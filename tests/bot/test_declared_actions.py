@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bot.assembly import Caseloop, assemble
+from bot.config import DEFAULTS_DIR
 from tests.backend.conftest import TOKEN, contract_shop
 from tests.conftest import Customer, verify
 from tests.factories import days_ago, make_settings, order, write_shop
@@ -20,6 +21,14 @@ from tests.fakes.backend_server import ReferenceBackend
 from tests.fakes.capture import CaptureChannel
 from tests.fakes.openai import FakeOpenAI, text, tool_call
 from tests.fakes.smtp import SmtpSink
+
+GOODWILL_UP_TO_10 = """
+[[rule]]
+name = "goodwill-up-to-10-auto"
+action = "goodwill_credit"
+max_amount = "10.00"
+decision = "auto"
+"""
 
 
 def _shop() -> dict[str, Any]:
@@ -80,10 +89,13 @@ async def shop(request: pytest.FixtureRequest, tmp_path: Path, smtp: SmtpSink,
                        write_shop(tmp_path, _shop()))}
     else:
         backend = {"CASELOOP_DEMO_DATA": str(write_shop(tmp_path, _shop()))}
+    policy = tmp_path / "policy.toml"  # the bundled one, with small store credits automatic
+    policy.write_text(GOODWILL_UP_TO_10 + (DEFAULTS_DIR / "policy.toml").read_text())
     channel = CaptureChannel()
     app = await assemble(make_settings(
         tmp_path, CASELOOP_SMTP_URL=smtp.url, CASELOOP_MODEL="openai:gpt-test",
-        OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=fake_openai.base_url, **backend,
+        OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=fake_openai.base_url,
+        CASELOOP_POLICY=str(policy), **backend,
     ), extra_channels=[channel])
     noor = Customer(app, channel, "noor")
     await verify(noor, smtp, "noor.haddad@example.org")

@@ -182,7 +182,8 @@ async def agent_rig(tmp_path: Path, *, shop: dict | None = None,
     line = CustomerLine(CustomerNotes(database, Courier(database, {})), ThreadLocks(), graph)
     stores = Stores(Escalations(database, store, approvals), Notifier(), Consent(database), cases)
     context = CaseContext(
-        backend=store, policy=Policy.load(policy or DEFAULTS_DIR / "policy.toml", actions.names),
+        backend=store,
+        policy=Policy.load(policy or DEFAULTS_DIR / "policy.toml", actions.dimensions),
         verification=verifier, audit=audit, approvals=approvals, knowledge=knowledge,
         actions=actions,
         cases=Satisfaction(cases, timers, line, ask_after=timedelta(minutes=5)),

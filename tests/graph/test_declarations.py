@@ -3,13 +3,17 @@ the action and the field named."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from bot.config import DEFAULTS_DIR
+from graph.actions import worded
+from graph.declarations.arguments import ActionRejected, check_arguments
 from graph.declarations.loading import DeclarationError, check_operations, load_actions
-from graph.policy import Policy, PolicyError
+from graph.policy import ActionFacts, Policy, PolicyError
 from tests.factories import WARRANTY_ACTION
 
 GOOD = WARRANTY_ACTION
@@ -29,6 +33,14 @@ def test_the_bundled_file_declares_the_eight_actions() -> None:
     assert actions.case_type("cancel_order") == "cancellation"
     assert actions.get("start_return").window.days == 30
     assert actions.get("refund").settles_later
+
+
+def test_the_bundled_policy_sends_every_store_credit_to_a_person() -> None:
+    actions = load_actions(DEFAULTS_DIR / "actions.toml")
+    policy = Policy.load(DEFAULTS_DIR / "policy.toml", actions.dimensions)
+    ruling = policy.decide(ActionFacts(action="goodwill_credit", tier="standard",
+                                       amount=Decimal("1.00")))
+    assert (ruling.decision, ruling.rule) == ("approve", "goodwill-needs-approval")
 
 
 def test_an_action_of_its_own_is_read_with_its_case_type_defaulting_to_other(
@@ -61,6 +73,12 @@ def test_an_action_of_its_own_is_read_with_its_case_type_defaulting_to_other(
     (('properties.order_id = { type = "string" }',
       'properties.order_id = { type = "strng" }'), "arguments: "),
     (('result = ["until"]', 'result = ["until"]\ncolour = "red"'), "colour: unknown field"),
+    (('properties.order_id = { type = "string" }',
+      'properties.order_id = { type = "string" }\nproperties.customer_id = { type = "string" }'),
+     "arguments.properties.customer_id: expected a lower-case name other than"),
+    (('properties.order_id = { type = "string" }',
+      'properties.order_id = { type = "string" }\nproperties.amount = { type = "string" }'),
+     "amount: an argument named amount needs"),
     (('statuses = ["delivered"]', 'statuses = ["delivered"]\nundo = "nothing"'),
      "undo: 'nothing' is not a declared action"),
 ])
@@ -107,4 +125,37 @@ def test_an_operation_the_backend_lacks_and_a_rule_for_an_undeclared_action_stop
     policy = _file(tmp_path, '[[rule]]\nname = "x"\naction = "refund"\ndecision = "auto"\n',
                    "policy.toml")
     with pytest.raises(PolicyError, match="action must be one of the declared actions"):
-        Policy.load(policy, actions.names)
+        Policy.load(policy, actions.dimensions)
+
+
+def test_a_rule_may_judge_only_the_arguments_an_action_declares_as_dimensions(
+        tmp_path: Path) -> None:
+    actions = load_actions(DEFAULTS_DIR / "actions.toml")
+    policy = _file(tmp_path, '[[rule]]\nname = "x"\naction = "start_return"\n'
+                   'arguments = { sku = "GIFT-1" }\ndecision = "forbid"\n', "policy.toml")
+    with pytest.raises(PolicyError, match="only the arguments it declares as dimensions"):
+        Policy.load(policy, actions.dimensions)
+    policy.write_text('[[rule]]\nname = "x"\naction = "reship_order"\n'
+                      'arguments = { reason = "lost" }\ndecision = "forbid"\n')
+    rule = Policy.load(policy, actions.dimensions)
+    assert rule.decide(ActionFacts(action="reship_order", tier="standard",
+                                   arguments={"reason": "lost"})).decision == "forbid"
+    assert rule.decide(ActionFacts(action="reship_order", tier="standard",
+                                   arguments={"reason": "damaged"})).decision == "approve"
+
+
+@pytest.mark.parametrize("amount", ["1e30", "99999999999999999999999999999", "-5", "NaN"])
+def test_a_sum_no_customer_could_mean_is_refused_in_words(amount: str) -> None:
+    declared = load_actions(DEFAULTS_DIR / "actions.toml").get("goodwill_credit")
+    with pytest.raises(ActionRejected) as refused:
+        check_arguments(declared, {"amount": amount, "currency": "EUR", "reason": "late"}, None,
+                        datetime.now(UTC))
+    assert "Could you tell me" in str(refused.value)
+
+
+def test_a_sentence_filled_with_the_customers_words_is_never_parsed_again() -> None:
+    approved = {"description": "change the address to Flat {0} 3}", "done": "changed it to "
+                "Flat {0} 3} {a.b}; label {label_url}"}
+    assert worded(approved, "done", {"label_url": "https://x.example/l"}) == (
+        "changed it to Flat {0} 3} {a.b}; label https://x.example/l")
+
