@@ -26,6 +26,8 @@ from graph.offline.glossary import glossed
 
 Vector = dict[int, float]
 _PARTS = (char_wb_ngrams, word_ngrams)
+CUE_SHARE = 0.005
+"""A word in fewer than this share of the corpus's messages is a cue of the examples."""
 
 
 @dataclass(frozen=True)
@@ -77,19 +79,29 @@ class ExampleMatcher:
             size = total + len(documents)
             idf = [math.log((1 + size) / (1 + frequency[gram])) + 1 for gram in frequency]
             self._spaces.append((vocabulary, idf))
+        words, word_counts = self._spaces[1][0], corpus[1]
+        self._cues = frozenset(
+            word for document in documents for word in document.split()
+            if word in words and word_counts.get(word, 0) < total * CUE_SHARE)
+        """Words of the examples that few corpus messages use: a message with none of them is
+        not near any example, and is not scored at all."""
         examples_of = {action: [self.vector(text) for text in texts]
                        for action, texts in examples.items() if texts}
         self._rows: list[str] = []
         """The action of each example and each centre, in the order their scores are kept."""
-        self._postings: list[dict[int, list[tuple[int, float]]]] = [{} for _ in _PARTS]
-        """For each kind of n-gram, each column's rows and weights (an inverted index)."""
+        postings: list[dict[int, list[tuple[int, float]]]] = [{} for _ in _PARTS]
         for action, vectors in examples_of.items():
             for vector in [*vectors, _centre(vectors)]:
                 row = len(self._rows)
                 self._rows.append(action)
-                for postings, part in zip(self._postings, vector, strict=True):
+                for index, part in zip(postings, vector, strict=True):
                     for column, weight in part.items():
-                        postings.setdefault(column, []).append((row, weight))
+                        index.setdefault(column, []).append((row, weight))
+        self._postings = [
+            {column: (np.array([row for row, _ in hits], dtype=np.intp),
+                      np.array([weight for _, weight in hits])) for column, hits in index.items()}
+            for index in postings]
+        """For each kind of n-gram, each column's rows and weights (an inverted index)."""
 
     def vector(self, text: str) -> list[Vector]:
         """A text's tf-idf weights, one unit vector per kind of n-gram."""
@@ -100,14 +112,24 @@ class ExampleMatcher:
             vectors.append(dict(zip(columns, weights, strict=True)))
         return vectors
 
+    def cued(self, text: str) -> bool:
+        """Whether the text has a word of the examples that few corpus messages use."""
+        return not self._cues.isdisjoint(_prepared(text).split())
+
     def ranked(self, text: str) -> list[Match]:
         """Every action with how near the text is to it (its nearest example, or the centre of
         its examples), nearest first."""
-        scores = [0.0] * len(self._rows)
+        rows: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
         for postings, part in zip(self._postings, self.vector(text), strict=True):
             for column, weight in part.items():
-                for row, other in postings.get(column, ()):
-                    scores[row] += weight * other
+                hit = postings.get(column)
+                if hit is not None:
+                    rows.append(hit[0])
+                    weights.append(hit[1] * weight)
+        scores = np.bincount(np.concatenate(rows), weights=np.concatenate(weights),
+                             minlength=len(self._rows)).tolist() if rows else [0.0] * len(
+            self._rows)
         best: dict[str, float] = {}
         for action, score in zip(self._rows, scores, strict=True):
             best[action] = max(best.get(action, 0.0), score / len(_PARTS))

@@ -57,7 +57,10 @@ def recognised(reading: Reading, actions: tuple[DeclaredAction, ...]) -> Declare
     """
     if _a_question(reading) or not any(a.name not in OWN_ACTIONS for a in actions):
         return None  # a question about how things work is answered, never acted on
-    ranked = matcher_for(actions).ranked(reading.text)
+    matcher = matcher_for(actions)
+    if not matcher.cued(reading.text):
+        return None
+    ranked = matcher.ranked(reading.text)
     if not ranked or ranked[0].action in OWN_ACTIONS:
         return None
     best = ranked[0]
