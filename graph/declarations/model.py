@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any, Literal
 
 from graph.declarations.templates import fill
@@ -151,7 +152,7 @@ class Actions:
         """The declaration of that name, if there is one."""
         return self.declared.get(name)
 
-    @property
+    @cached_property
     def names(self) -> frozenset[str]:
         """The declared actions' names."""
         return frozenset(self.declared)
@@ -161,13 +162,13 @@ class Actions:
         declared = self.declared.get(action or "")
         return declared.case_type if declared else None
 
-    @property
+    @cached_property
     def dimensions(self) -> dict[str, tuple[str, ...]]:
         """Each action's name with the arguments it exposes to the policy."""
         return {d.name: tuple(x for x in d.dimensions if x in d.argument_names)
                 for d in self.declared.values()}
 
-    @property
+    @cached_property
     def case_types(self) -> tuple[str, ...]:
         """Every declared case type, once, in declaration order."""
         return tuple(dict.fromkeys(d.case_type for d in self.declared.values()))
