@@ -55,17 +55,20 @@ def has_words(text: str) -> bool:
     return any(c.isalpha() for c in text[:MAX_LETTERS_SCAN])
 
 
-def read_corpus(directory: Path = CORPUS_DIR) -> list[tuple[str, str, str]]:
-    """(language, intent, message) for every line of every corpus file; `#` lines skipped."""
+@lru_cache(maxsize=4)
+def read_corpus(directory: Path = CORPUS_DIR) -> tuple[tuple[str, str, str], ...]:
+    """(language, intent, message) for every line of every corpus file; `#` lines skipped.
+    Read once per process: the classifiers, the mood model and the matcher all start from it."""
     examples = []
     for path in sorted(directory.glob("*.tsv")):
+        language = path.stem
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
             intent, _, message = line.partition("\t")
             if message.strip():
-                examples.append((path.stem, intent.strip(), message.strip()))
-    return examples
+                examples.append((language, intent.strip(), message.strip()))
+    return tuple(examples)
 
 
 @dataclass(frozen=True)

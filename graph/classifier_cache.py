@@ -1,5 +1,7 @@
 """Trained classifiers kept on disk, so that a process starting again reads them in a few
-milliseconds instead of training them again (about a second of CPU for the two).
+milliseconds instead of training them again (about a second of CPU for the two); the same
+folder keeps what else is slow to compute at each start (n-gram counts, the language identifier
+uncompressed).
 
 They are kept in `$XDG_CACHE_HOME/caseloop` (else `~/.cache/caseloop`) under a name made from
 everything that decides the model: the corpus, the features, the scikit-learn version. A corpus

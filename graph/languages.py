@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 import threading
+from array import array
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 
+import numpy as np
+
 from graph.classifier import language_classifier
+from graph.classifier_cache import keep, kept, kept_path
 
 LANGUAGES = ("en", "es", "de", "fr", "pt")
 """Languages the agent reads and answers in; the first is the default."""
@@ -37,11 +42,44 @@ def _identifier():  # type: ignore[no-untyped-def]
     """py3langid's identifier, restricted to the languages above (loaded once, on first use)."""
     import py3langid.langid as langid
 
+    served = list(LANGUAGES + OTHER_LANGUAGES)
     with _LOCK:
+        path = kept_path("langid", [version("py3langid"), langid.MODEL_FILE, served])
+        arrays = kept(path)
+        if arrays is not None:
+            try:
+                return _from_arrays(langid.LanguageIdentifier, arrays)
+            except (KeyError, TypeError, ValueError):
+                pass  # kept by another version: read the shipped model again
         identifier = langid.LanguageIdentifier.from_modelpath(
             Path(langid.__file__).parent / langid.MODEL_FILE, norm_probs=True)
-        identifier.set_languages(list(LANGUAGES + OTHER_LANGUAGES))
+        identifier.set_languages(served)
+        keep(path, _as_arrays(identifier))
         return identifier
+
+
+def _as_arrays(identifier):  # type: ignore[no-untyped-def]
+    """What the identifier needs for the served languages, uncompressed: the shipped model is
+    LZMA-compressed, and decompressing it costs about half a second at every start."""
+    return {"ptc": identifier.nb_ptc, "pc": identifier.nb_pc,
+            "classes": np.array(identifier.nb_classes),
+            "nextmove": _unsigned(identifier.tk_nextmove), "row": _unsigned(identifier.tk_row),
+            "output": np.array(identifier.tk_output, dtype=np.int64)}
+
+
+def _from_arrays(identifier_class, arrays):  # type: ignore[no-untyped-def]
+    """An identifier as `_as_arrays` kept it."""
+    return identifier_class(arrays["ptc"], arrays["pc"], arrays["classes"].tolist(),
+                            _packed(arrays["nextmove"]), arrays["output"].tolist(),
+                            norm_probs=True, tk_row=_packed(arrays["row"]))
+
+
+def _unsigned(packed: array) -> np.ndarray:
+    return np.frombuffer(packed, dtype=f"u{packed.itemsize}")
+
+
+def _packed(values: np.ndarray) -> array:
+    return array({2: "H", 4: "I", 8: "L"}[values.dtype.itemsize], values.tobytes())
 
 
 def load() -> None:

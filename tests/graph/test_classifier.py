@@ -106,3 +106,27 @@ def test_a_classifier_kept_on_disk_reads_back_the_same(tmp_path: Path,
     assert cache_path(examples[1:], words=True) != path  # another corpus is another model
     path.write_bytes(b"PK\x03\x04 cut short")
     assert kept(path) is None  # a damaged file is trained again
+
+
+def test_the_language_identifier_kept_on_disk_tells_languages_as_the_shipped_model_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import py3langid.langid as langid
+
+    from graph import languages
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    sentences = ("ciao, vorrei sapere dove si trova il mio pacco",
+                 "hej, jag vill avbeställa min beställning tack",
+                 "where is the parcel I ordered last week")
+    languages._identifier.cache_clear()
+    try:
+        shipped = [languages._identifier().classify(text) for text in sentences]
+        assert [name.name.split("-")[0] for name in (tmp_path / "caseloop").iterdir()] == ["langid"]
+        languages._identifier.cache_clear()
+        monkeypatch.setattr(langid.LanguageIdentifier, "from_modelpath",
+                            classmethod(lambda *_, **__: pytest.fail("decompressed again")))
+        again = [languages._identifier().classify(text) for text in sentences]
+    finally:
+        languages._identifier.cache_clear()
+    assert [language for language, _ in shipped] == ["it", "sv", "en"]
+    assert again == shipped
