@@ -38,26 +38,34 @@ class Match:
     score: float
 
 
+@dataclass(frozen=True)
+class _Counts:
+    """How many corpus messages hold each n-gram of one kind: its column, and the counts."""
+
+    columns: dict[str, int]
+    counts: np.ndarray
+
+
 @lru_cache(maxsize=1)
-def _corpus_counts() -> tuple[int, tuple[Counter[str], ...]]:
+def _corpus_counts() -> tuple[int, tuple[_Counts, ...]]:
     """How many corpus messages hold each n-gram, per kind of n-gram: counted once and kept on
     disk beside the trained classifiers, so a later start reads them back (a few milliseconds
     instead of a third of a second)."""
     texts = [normalize(text) for _, _, text in read_corpus()]
     path = kept_path("ngram-counts", texts)
     arrays = kept(path)
-    if arrays is not None and all(f"grams{n}" in arrays for n in range(len(_PARTS))):
-        return len(texts), tuple(
-            Counter(dict(zip(arrays[f"grams{n}"].tolist(), arrays[f"counts{n}"].tolist(),
-                             strict=True))) for n in range(len(_PARTS)))
-    counts: tuple[Counter[str], ...] = tuple(Counter() for _ in _PARTS)
-    for text in texts:
-        for count, analyze in zip(counts, _PARTS, strict=True):
-            count.update(set(analyze(text)))
-    keep(path, {**{f"grams{n}": np.asarray(list(count)) for n, count in enumerate(counts)},
-                **{f"counts{n}": np.asarray(list(count.values()), dtype=np.int64)
-                   for n, count in enumerate(counts)}})
-    return len(texts), counts
+    if arrays is None or not all(f"grams{n}" in arrays for n in range(len(_PARTS))):
+        counters: tuple[Counter[str], ...] = tuple(Counter() for _ in _PARTS)
+        for text in texts:
+            for counter, analyze in zip(counters, _PARTS, strict=True):
+                counter.update(set(analyze(text)))
+        arrays = {**{f"grams{n}": np.asarray(list(c)) for n, c in enumerate(counters)},
+                  **{f"counts{n}": np.asarray(list(c.values()), dtype=np.int64)
+                     for n, c in enumerate(counters)}}
+        keep(path, arrays)
+    return len(texts), tuple(
+        _Counts({gram: column for column, gram in enumerate(arrays[f"grams{n}"].tolist())},
+                arrays[f"counts{n}"]) for n in range(len(_PARTS)))
 
 
 def _prepared(text: str) -> str:
@@ -70,19 +78,25 @@ class ExampleMatcher:
     def __init__(self, examples: dict[str, tuple[str, ...]]) -> None:
         documents = [_prepared(text) for texts in examples.values() for text in texts]
         total, corpus = _corpus_counts()
+        size = total + len(documents)
         self._spaces: list[tuple[dict[str, int], list[float]]] = []
-        for count, analyze in zip(corpus, _PARTS, strict=True):
-            frequency = Counter(count)
+        for counted, analyze in zip(corpus, _PARTS, strict=True):
+            in_documents: Counter[str] = Counter()
             for document in documents:
-                frequency.update(set(analyze(document)))
-            vocabulary = {gram: column for column, gram in enumerate(frequency)}
-            size = total + len(documents)
-            idf = [math.log((1 + size) / (1 + frequency[gram])) + 1 for gram in frequency]
+                in_documents.update(set(analyze(document)))
+            vocabulary = dict(counted.columns)
+            for gram in in_documents:
+                vocabulary.setdefault(gram, len(vocabulary))
+            frequency = np.zeros(len(vocabulary))
+            frequency[:len(counted.counts)] = counted.counts
+            for gram, count in in_documents.items():
+                frequency[vocabulary[gram]] += count
+            idf = (np.log((1 + size) / (1 + frequency)) + 1).tolist()
             self._spaces.append((vocabulary, idf))
         words, word_counts = self._spaces[1][0], corpus[1]
         self._cues = frozenset(
             word for document in documents for word in document.split()
-            if word in words and word_counts.get(word, 0) < total * CUE_SHARE)
+            if word in words and _held(word_counts, word) < total * CUE_SHARE)
         """Words of the examples that few corpus messages use: a message with none of them is
         not near any example, and is not scored at all."""
         examples_of = {action: [self.vector(text) for text in texts]
@@ -135,6 +149,12 @@ class ExampleMatcher:
             best[action] = max(best.get(action, 0.0), score / len(_PARTS))
         return sorted((Match(action, score) for action, score in best.items()),
                       key=lambda match: match.score, reverse=True)
+
+
+def _held(counted: _Counts, gram: str) -> int:
+    """How many corpus messages hold `gram`."""
+    column = counted.columns.get(gram)
+    return 0 if column is None else int(counted.counts[column])
 
 
 def _centre(vectors: list[list[Vector]]) -> list[Vector]:
