@@ -20,6 +20,7 @@ from bot.autonomy.levels import AutonomyLevels
 from bot.business.demo_store import DemoStore
 from bot.business.http_backend import HttpBackend
 from bot.business.knowledge import KnowledgeBase
+from bot.cases.case import case_reasons
 from bot.cases.case_book import CaseBook
 from bot.cases.follow_ups import FollowUps, FollowUpStores, FollowUpTimes
 from bot.cases.lifecycle import CaseLifecycle
@@ -40,7 +41,7 @@ from bot.identity.mailer import Mailer
 from bot.identity.verification import Verifier
 from bot.outreach.consent import Consent
 from bot.outreach.outreach import Outreach, OutreachRules
-from bot.outreach.playbooks import load_playbooks
+from bot.outreach.playbooks import Playbook, load_playbooks
 from bot.outreach.quiet_hours import QuietHours
 from bot.runtime.customer_notes import CustomerLine, CustomerNotes
 from bot.runtime.dispatcher import Dispatcher
@@ -58,6 +59,7 @@ from channels.base import BackgroundChannel, Channel, InboundMessage, LiveChanne
 from channels.webchat import WebchatChannel
 from graph.agent import Agent
 from graph.approval import build_approval_graph
+from graph.autonomy import case_types
 from graph.backend import Backend
 from graph.context import CaseContext
 from graph.declarations.loading import DeclarationError, check_operations, load_actions
@@ -176,7 +178,10 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
             (`caseloop eval` reads the codes from its own).
     """
     actions = load_actions(settings.actions_file)
-    policy = Policy.load(settings.policy_file, actions.dimensions)
+    kinds = case_types(actions)  # the bot's own and the declared actions', built once
+    policy = Policy.load(settings.policy_file, actions.dimensions, kinds)
+    reasons = case_reasons(kinds)
+    playbooks = load_playbooks(settings.playbooks_file, reasons)
     knowledge = KnowledgeBase(settings.knowledge_dir)
     model = select_model(settings.model_name, settings.openai_api_key, settings.openai_base_url)
     database = await Database.open(settings.database_url)
@@ -196,9 +201,9 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     verifier = Verifier(database, store, mailer or Mailer(settings.smtp_url, settings.smtp_sender),
                         codes_per_hour=settings.codes_per_hour, texter=code_texter(settings))
     notifier = Notifier()
-    autonomy = AutonomyLevels(database, policy.autonomy, settings.autonomy, audit)
+    autonomy = AutonomyLevels(database, kinds, policy.autonomy, settings.autonomy, audit)
     guardrails = LineStop(database, autonomy, policy.autonomy, notifier, actions)
-    cases = CaseBook(database, clock, watch=guardrails.case_moved)
+    cases = CaseBook(database, reasons, clock, watch=guardrails.case_moved)
     timers = Timers(database, clock)
     graph = build_graph(model, actions, checkpointer)
     if settings.uses_postgres:  # psycopg is imported only for a PostgreSQL database
@@ -251,7 +256,7 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     await courier.flush_all()
     await app.timers.start()
     if settings.outreach_enabled:
-        app.outreach = _outreach(settings, app, line, context, clock)
+        app.outreach = _outreach(settings, app, line, context, playbooks, clock)
         await app.outreach.start()
     for channel in channels.values():
         if isinstance(channel, BackgroundChannel):
@@ -265,8 +270,8 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
 
 
 def _outreach(settings: Settings, app: Caseloop, line: CustomerLine, context: CaseContext,
-              clock: Callable[[], datetime]) -> Outreach:
-    rules = OutreachRules(playbooks=load_playbooks(settings.playbooks_file),
+              playbooks: dict[str, Playbook], clock: Callable[[], datetime]) -> Outreach:
+    rules = OutreachRules(playbooks=playbooks,
                           channels=frozenset(app.channels),
                           quiet_hours=QuietHours.parse(settings.quiet_hours),
                           default_zone=ZoneInfo(settings.default_timezone),

@@ -176,7 +176,8 @@ async def _report(settings: Settings, as_json: bool) -> int:
 
     database = await Database.open(settings.database_url)
     try:
-        report = await kpi_report(CaseBook(database), AuditLog(database))
+        book = CaseBook(database, reasons=())  # the report reads cases; it opens none
+        report = await kpi_report(book, AuditLog(database))
     finally:
         await database.close()
     if as_json:

@@ -2,26 +2,45 @@
 drafts for a person to release (shadow mode), with the guardrails that stop the line.
 
 The case types are the reasons the case lifecycle assigns, plus questions answered from the
-help articles. The policy file's `[autonomy]` table sets them one by one (over the
-deployment's `CASELOOP_AUTONOMY`), and its `[guardrails]` table (with one sub-table per case
-type where they differ) says when a case type falls back to shadow on its own.
+help articles: a deployment's are `case_types(actions)`, the bot's own and its declared
+actions' (any name a declaration gives). The policy file's `[autonomy]` table sets them one by
+one (over the deployment's `CASELOOP_AUTONOMY`), and its `[guardrails]` table (with one
+sub-table per case type where they differ) says when a case type falls back to shadow on its
+own.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from graph.declarations.model import Actions
 
 Level = Literal["shadow", "autonomous"]
 LEVELS: tuple[Level, ...] = ("shadow", "autonomous")
-ACTION_CASE_TYPES: tuple[str, ...] = ("refund", "cancellation", "address_change", "return",
-                                      "exchange", "reship", "invoice", "goodwill", "other")
-"""The case types a declared action may open (its `case_type`); `other` for any kind of action
-without one of its own."""
-CASE_TYPES: tuple[str, ...] = ("order_status", *ACTION_CASE_TYPES, "policy_question")
+ORDER_STATUS = "order_status"
+"""The case type of a question about an order (an order read, no action)."""
+POLICY_QUESTION = "policy_question"
+"""The case type of a question answered from the help articles."""
+OTHER = "other"
+"""The case type of a declared action that names none of its own."""
+NOT_ACTIONS: tuple[str, ...] = (ORDER_STATUS, POLICY_QUESTION)
+"""The bot's own case types, which no declared action may open."""
+
+
+def case_types(actions: Actions) -> tuple[str, ...]:
+    """The deployment's case types, each once: a status question, the declared actions' case
+    types in declaration order, `other`, and a policy question.
+
+    With the bundled declarations: order_status, refund, cancellation, address_change, return,
+    exchange, reship, invoice, goodwill, other, policy_question.
+    """
+    declared = (kind for kind in actions.case_types if kind != OTHER)
+    return (ORDER_STATUS, *declared, OTHER, POLICY_QUESTION)
 
 
 @dataclass(frozen=True)
@@ -60,13 +79,19 @@ class AutonomyError(ValueError):
     """The `[autonomy]` or `[guardrails]` table cannot be used; the message says where."""
 
 
-def parse_rules(data: Mapping[str, Any], path: Path) -> AutonomyRules:
-    """Read the `[autonomy]` and `[guardrails]` tables of a policy file (both optional)."""
+def parse_rules(data: Mapping[str, Any], path: Path,
+                known: Collection[str] | None = None) -> AutonomyRules:
+    """Read the `[autonomy]` and `[guardrails]` tables of a policy file (both optional).
+
+    Args:
+        known: The deployment's case types (`case_types`), when known: the tables may then
+            name only these.
+    """
     levels = data.get("autonomy") or {}
     if not isinstance(levels, dict):
         raise AutonomyError(f"{path}: autonomy: expected a table of case type = level")
     for case_type, level in levels.items():
-        _known(case_type, path, "autonomy")
+        _known(case_type, known, path, "autonomy")
         if level not in LEVELS:
             raise AutonomyError(f"{path}: autonomy.{case_type}: level must be shadow or "
                                 "autonomous")
@@ -77,7 +102,7 @@ def parse_rules(data: Mapping[str, Any], path: Path) -> AutonomyRules:
     default = _guardrails(Guardrails(), {k: v for k, v in table.items() if k not in own},
                           path, "guardrails")
     for case_type in own:
-        _known(case_type, path, "guardrails")
+        _known(case_type, known, path, "guardrails")
     return AutonomyRules(
         levels=dict(levels),
         guardrails={case_type: _guardrails(default, values, path, f"guardrails.{case_type}")
@@ -97,16 +122,16 @@ def case_type_of(facts: Iterable[Mapping[str, Any]],
         if declared is not None:
             return declared
         if kind == "read":
-            found.append("order_status")
+            found.append(ORDER_STATUS)
         elif kind == "searched":
-            found.append("policy_question")
-    return "order_status" if "order_status" in found else (found[0] if found else None)
+            found.append(POLICY_QUESTION)
+    return ORDER_STATUS if ORDER_STATUS in found else (found[0] if found else None)
 
 
-def _known(case_type: str, path: Path, table: str) -> None:
-    if case_type not in CASE_TYPES:
+def _known(case_type: str, known: Collection[str] | None, path: Path, table: str) -> None:
+    if known is not None and case_type not in known:
         raise AutonomyError(f"{path}: {table}.{case_type}: unknown case type (one of "
-                            f"{', '.join(CASE_TYPES)})")
+                            f"{', '.join(known)})")
 
 
 def _guardrails(base: Guardrails, values: Mapping[str, Any], path: Path,

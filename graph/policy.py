@@ -102,13 +102,16 @@ class Policy:
         return Ruling("approve", DEFAULT_RULE)
 
     @classmethod
-    def load(cls, path: Path, actions: Mapping[str, Collection[str]] | None = None) -> Policy:
+    def load(cls, path: Path, actions: Mapping[str, Collection[str]] | None = None,
+             case_types: Collection[str] | None = None) -> Policy:
         """Read a policy from a TOML or YAML file (by its suffix).
 
         Args:
             actions: The declared actions and the arguments each exposes to the policy (its
                 dimensions), when known: a rule may then name only one of them, and judge
                 only those arguments.
+            case_types: The deployment's case types (`graph.autonomy.case_types`), when
+                known: the `[autonomy]` and `[guardrails]` tables may then name only these.
         """
         try:
             text = path.read_text(encoding="utf-8")
@@ -119,7 +122,7 @@ class Policy:
         if not isinstance(entries, list) or not entries:
             raise PolicyError(f"{path}: expected a list of rules under 'rule'")
         try:
-            autonomy = parse_rules(data, path)
+            autonomy = parse_rules(data, path, case_types)
         except AutonomyError as error:
             raise PolicyError(str(error)) from None
         return cls(tuple(_parse_rule(entry, path, index, actions)

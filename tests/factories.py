@@ -114,3 +114,10 @@ processing = "Order {order_id} hasn't arrived yet; its warranty starts on delive
 '''
 """A declaration of an action no bundled file has (its backend operation is `extendWarranty`)."""
 
+
+BUNDLED_CASE_TYPES = ("order_status", "refund", "cancellation", "address_change", "return",
+                      "exchange", "reship", "invoice", "goodwill", "other", "policy_question")
+"""The case types with the bundled declarations, in the order they are listed."""
+BUNDLED_REASONS = (*BUNDLED_CASE_TYPES[:-1], "delay", "payment")
+"""The case reasons with the bundled declarations (a policy question opens no case; outreach
+adds its own)."""

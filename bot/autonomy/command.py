@@ -11,7 +11,6 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from graph.autonomy import CASE_TYPES
 
 if TYPE_CHECKING:
     from bot.autonomy.levels import AutonomyLevels, CaseTypeLevel
@@ -45,30 +44,38 @@ def add_autonomy_command(commands: argparse._SubParsersAction) -> None:
     for name, what in (("promote", "let a case type handle its cases on its own"),
                        ("shadow", "send a case type back to drafting for people")):
         change = changes.add_parser(name, help=f"{what} (audited)")
-        change.add_argument("case_type", help=f"one of {', '.join(CASE_TYPES)}")
+        change.add_argument("case_type", help="a case type as the table lists it: the bot's "
+                            "own (order_status, other, policy_question) or a declared action's")
         change.add_argument("--reason", help="why, for the audit log")
 
 
 def run_autonomy(settings: Settings, args: argparse.Namespace) -> int:
     """Print the readiness table, or change a case type's level. Exit status: 0, or 2 for a
-    bad case type, option or policy file."""
+    bad case type, option, declarations or policy file.
+
+    The case types are the deployment's: the bot's own and its declared actions'
+    (`CASELOOP_ACTIONS`), as `caseloop serve` has them."""
+    from graph.autonomy import case_types
+    from graph.declarations.loading import DeclarationError, load_actions
     from graph.policy import Policy, PolicyError
 
-    problem = _bad_option(args)
+    try:
+        actions = load_actions(settings.actions_file)
+        kinds = case_types(actions)
+        policy = Policy.load(settings.policy_file, actions.dimensions, kinds)
+    except (DeclarationError, PolicyError) as error:
+        print(f"caseloop autonomy: {error}", file=sys.stderr)
+        return 2
+    problem = _bad_option(args, kinds)
     if problem:
         print(f"caseloop autonomy: {problem}", file=sys.stderr)
         return 2
-    try:
-        policy = Policy.load(settings.policy_file)
-    except PolicyError as error:
-        print(f"caseloop autonomy: {error}", file=sys.stderr)
-        return 2
-    return asyncio.run(_run(settings, policy.autonomy, args))
+    return asyncio.run(_run(settings, kinds, policy.autonomy, args))
 
 
-def _bad_option(args: argparse.Namespace) -> str | None:
-    if args.autonomy_command and args.case_type not in CASE_TYPES:
-        return f"unknown case type {args.case_type!r}: one of {', '.join(CASE_TYPES)}"
+def _bad_option(args: argparse.Namespace, kinds: tuple[str, ...]) -> str | None:
+    if args.autonomy_command and args.case_type not in kinds:
+        return f"unknown case type {args.case_type!r}: one of {', '.join(kinds)}"
     if not args.days > 0:
         return "--days must be above 0"
     if args.min_drafts < 1:
@@ -78,14 +85,15 @@ def _bad_option(args: argparse.Namespace) -> str | None:
     return None
 
 
-async def _run(settings: Settings, rules: AutonomyRules, args: argparse.Namespace) -> int:
+async def _run(settings: Settings, kinds: tuple[str, ...], rules: AutonomyRules,
+               args: argparse.Namespace) -> int:
     from bot.audit import AuditLog
     from bot.autonomy.levels import AutonomyLevels
     from bot.storage.database import Database
 
     database = await Database.open(settings.database_url)
     try:
-        levels = AutonomyLevels(database, rules, settings.autonomy, AuditLog(database))
+        levels = AutonomyLevels(database, kinds, rules, settings.autonomy, AuditLog(database))
         if args.autonomy_command:
             return await _change(database, levels, args)
         return await _show(database, levels, args)

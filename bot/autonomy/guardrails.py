@@ -36,7 +36,7 @@ from bot.cases.case import Case
 from bot.desk.listeners import Notifier
 from bot.storage.database import Database
 from graph.actions import REFUSED_BY_BACKEND
-from graph.autonomy import CASE_TYPES, AutonomyRules, Guardrails
+from graph.autonomy import AutonomyRules, Guardrails
 from graph.declarations.model import Actions
 
 log = logging.getLogger("caseloop.autonomy")
@@ -105,7 +105,7 @@ class LineStop:
         """The case book's and lifecycle's watch: a case `closed`, `reopened` or `rated`, or
         its action failed (`action_failed`). Never raises: a guardrail that cannot be
         evaluated is logged, and the case moves on."""
-        if case.reason not in CASE_TYPES:
+        if case.reason not in self._levels.case_types:
             return
         try:
             await self.check(case.reason)

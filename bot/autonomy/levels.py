@@ -9,12 +9,13 @@ editing the file is as deliberate an act as the button. Every change is audited.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.audit import AuditLog
 from bot.storage.database import Database, isoformat, utcnow
-from graph.autonomy import CASE_TYPES, LEVELS, AutonomyRules, Level
+from graph.autonomy import LEVELS, AutonomyRules, Level
 
 CHANGED = "autonomy_changed"
 """The audit log's action for a change of level."""
@@ -40,13 +41,17 @@ class AutonomyLevels:
     """Reads and changes the autonomy of each case type.
 
     Args:
+        case_types: The deployment's case types (`graph.autonomy.case_types`), in the order
+            they are listed.
         rules: The policy file's `[autonomy]` table.
         default: `CASELOOP_AUTONOMY`, for the case types the file does not name.
     """
 
-    def __init__(self, database: Database, rules: AutonomyRules, default: Level,
-                 audit: AuditLog) -> None:
+    def __init__(self, database: Database, case_types: Sequence[str], rules: AutonomyRules,
+                 default: Level, audit: AuditLog) -> None:
         self._db = database
+        self.case_types: tuple[str, ...] = tuple(case_types)
+        """The deployment's case types, in the order they are listed."""
         self._rules = rules
         self._default = default
         self._audit = audit
@@ -66,10 +71,10 @@ class AutonomyLevels:
         return self._level(case_type, row)
 
     async def states(self) -> list[CaseTypeLevel]:
-        """Every case type's level, in the order of `CASE_TYPES` (one query)."""
+        """Every case type's level, in the order of `case_types` (one query)."""
         rows = {row["case_type"]: row
                 for row in await self._db.fetchall("SELECT * FROM autonomy")}
-        return [self._level(case_type, rows.get(case_type)) for case_type in CASE_TYPES]
+        return [self._level(case_type, rows.get(case_type)) for case_type in self.case_types]
 
     async def any_in_shadow(self) -> bool:
         """True while any case type runs in shadow mode."""
@@ -85,7 +90,7 @@ class AutonomyLevels:
     async def set(self, case_type: str, level: Level, actor: str, reason: str | None = None,
                   customer_id: str | None = None) -> bool:
         """Change a case type's level (audited); False when it already was at that level."""
-        if case_type not in CASE_TYPES or level not in LEVELS:
+        if case_type not in self.case_types or level not in LEVELS:
             raise ValueError(f"unknown case type or level: {case_type} {level}")
         if await self.level(case_type) == level:
             return False

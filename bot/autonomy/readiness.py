@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from bot.autonomy.levels import AutonomyLevels
 from bot.desk.drafts import RELEASED
 from bot.storage.database import Database, isoformat, utcnow
-from graph.autonomy import CASE_TYPES
 
 BLOCKING_LABELS = ("wrong policy", "bad action suggestion")
 """A rejection with one of these labels in the window keeps a case type in shadow."""
@@ -55,7 +54,7 @@ class CaseTypeReadiness:
 async def readiness(database: Database, levels: AutonomyLevels, *, days: float = 30,
                     min_drafts: int = 50, min_rate: float = 0.95,
                     now: datetime | None = None) -> list[CaseTypeReadiness]:
-    """Each case type's readiness over the last `days`, in the order of `CASE_TYPES`.
+    """Each case type's readiness over the last `days`, in the order of `levels.case_types`.
 
     Raises:
         ValueError: `days` is not above 0, `min_drafts` is below 1 or `min_rate` is not
@@ -67,7 +66,7 @@ async def readiness(database: Database, levels: AutonomyLevels, *, days: float =
     since = isoformat((now or utcnow()) - timedelta(days=days))
     counts = await _counts(database, since)
     found = []
-    for case_type in CASE_TYPES:
+    for case_type in levels.case_types:
         by_status = counts.get(case_type, {})
         rejected = {str(label): n for (status, label), n in sorted(by_status.items())
                     if status == "rejected"}

@@ -10,29 +10,27 @@ An escalated case moves on again once something is done (execution or later).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from bot.storage.database import Row
+from graph.autonomy import ORDER_STATUS, OTHER, POLICY_QUESTION
 
 Stage = Literal["intake", "investigation", "execution", "verification", "follow_up", "closed",
                 "escalated"]
-Reason = Literal["order_status", "refund", "cancellation", "address_change", "return", "exchange",
-                 "reship", "invoice", "goodwill", "delay", "payment", "other"]
 Origin = Literal["customer", "outreach"]
 
 STAGES: tuple[str, ...] = ("intake", "investigation", "execution", "verification", "follow_up",
                            "closed")
 """The forward path of a case; `escalated` sits beside it."""
-REASONS: tuple[str, ...] = ("order_status", "refund", "cancellation", "address_change", "return",
-                            "exchange", "reship", "invoice", "goodwill", "delay", "payment",
-                            "other")
-"""Why a case is open: a declared action's case type (`graph.autonomy.ACTION_CASE_TYPES`),
-a status question, or what an outreach was about."""
+OUTREACH_REASONS: tuple[str, ...] = ("delay", "payment")
+"""What an outreach may be about besides a case type: an order running late, a payment that
+failed."""
 ORIGINS: tuple[str, ...] = ("customer", "outreach")
 RESOLVED_STAGES = ("follow_up",)
 """Stages whose reaching sets `resolved_at` (once)."""
-_VAGUE = ("order_status", "other")
+_VAGUE = (ORDER_STATUS, OTHER)
 """Reasons a more specific one replaces on the same open case (a status question that turns
 into a refund is a refund case)."""
 
@@ -46,7 +44,7 @@ class Case:
     order_id: str | None
     """The order the case is about; None for a case about the account as a whole."""
     reason: str
-    """One of `REASONS`."""
+    """Why it is open: one of the deployment's `case_reasons`."""
     stage: str
     """One of `STAGES`, or `escalated`."""
     origin: str
@@ -86,6 +84,15 @@ class Case:
 def case_from_row(row: Row) -> Case:
     """A `cases` row as a `Case`."""
     return Case(**{name: row[name] for name in Case.__dataclass_fields__})
+
+
+def case_reasons(case_types: Iterable[str]) -> tuple[str, ...]:
+    """Why a case may be open in a deployment: one of its case types
+    (`graph.autonomy.case_types`: a status question, a declared action's case type, `other`)
+    but a policy question, which is answered and opens no case, or what an outreach was about
+    (`OUTREACH_REASONS`). Each once, in that order."""
+    kinds = (kind for kind in case_types if kind != POLICY_QUESTION)
+    return tuple(dict.fromkeys((*kinds, *OUTREACH_REASONS)))
 
 
 def moves_forward(current: str, target: str) -> bool:

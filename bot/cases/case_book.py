@@ -23,12 +23,11 @@ Typical use (the outreach side):
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
 
 from bot.cases.case import (
     ORIGINS,
-    REASONS,
     RESOLVED_STAGES,
     STAGES,
     Case,
@@ -49,13 +48,16 @@ class CaseBook:
     """Opens, advances and closes cases; every change is one statement or one transaction.
 
     Args:
+        reasons: The reasons a case may have (`bot.cases.case.case_reasons` of the
+            deployment's case types); a book that only reads opens none.
         clock: Returns the current time (timezone-aware); tests pass a clock they move.
         watch: Called after a case was closed, reopened or rated, with the case as it is now.
     """
 
-    def __init__(self, database: Database, clock: Callable[[], datetime] = utcnow,
-                 watch: CaseWatch | None = None) -> None:
+    def __init__(self, database: Database, reasons: Collection[str],
+                 clock: Callable[[], datetime] = utcnow, watch: CaseWatch | None = None) -> None:
         self._db = database
+        self._reasons = tuple(reasons)
         self._clock = clock
         self._watch = watch
 
@@ -78,12 +80,12 @@ class CaseBook:
 
         Args:
             order_id: The order, or None for a case about the account as a whole.
-            reason: One of `REASONS`.
+            reason: One of the book's `reasons`.
             origin: `customer` or `outreach`.
             channel: The channel the case starts (or continues) on.
             event_id: The business event behind an outreach.
         """
-        check_value(reason, REASONS, "reason")
+        check_value(reason, self._reasons, "reason")
         check_value(origin, ORIGINS, "origin")
         async with self._db.transaction() as connection:
             case, reopened = await open_or_reopen_in(

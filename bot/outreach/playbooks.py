@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import string
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,13 +18,12 @@ from typing import Any
 
 import yaml
 
-from bot.cases.case import REASONS as CASE_REASONS
 from graph.backend import Customer, Order
 
 OPTION_ACTIONS = ("keep", "cancel_order", "refund")
 """`keep`: nothing changes (the customer accepts); the others run through the policy gate."""
-REASONS = CASE_REASONS
-"""The case reasons a playbook may give (as the case book knows them)."""
+MAX_REASON = 40
+"""The longest reason (a case type's name), checked before its pattern runs."""
 BUILT_IN_NAMES = ("first_name", "name", "order_id", "items", "total", "status")
 """Placeholders every message may use; a playbook's `needs` adds fields of the event's data."""
 MAX_OPTIONS = 9
@@ -31,6 +31,7 @@ MAX_LABEL_BYTES = 64
 """Telegram's limit on a button's callback data, which carries the label back."""
 _EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_REASON = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _PLAYBOOK_KEYS = {"reason", "message", "needs", "options", "follow_up_hours"}
 _OPTION_KEYS = {"label", "action", "words", "reply"}
 KEPT_REPLY = "Thanks, I've noted that. Order {order_id} stays as it is."
@@ -60,7 +61,8 @@ class Playbook:
 
     event_type: str
     reason: str
-    """The case reason of the outreach case, one of `REASONS`."""
+    """The case reason of the outreach case, one of the deployment's case reasons
+    (`bot.cases.case.case_reasons`)."""
     message: str
     """The message template, with `{placeholders}`."""
     needs: tuple[str, ...] = ()
@@ -74,8 +76,12 @@ class Playbook:
         return [name for name in self.needs if data.get(name) in (None, "")]
 
 
-def load_playbooks(path: Path) -> dict[str, Playbook]:
+def load_playbooks(path: Path, reasons: Collection[str] | None = None) -> dict[str, Playbook]:
     """Read and check a playbook file (TOML, or YAML by its suffix).
+
+    Args:
+        reasons: The deployment's case reasons, when known (they follow from its declared
+            actions): each playbook's reason must then be one of them; else only a name.
 
     Raises:
         PlaybookError: the file cannot be read or an entry is wrong; the message says where.
@@ -87,7 +93,7 @@ def load_playbooks(path: Path) -> dict[str, Playbook]:
         raise PlaybookError(f"{path}: {error}") from None
     if not isinstance(data, dict) or not data:
         raise PlaybookError(f"{path}: expected one table per event type")
-    return {name: _parse_playbook(path, name, entry) for name, entry in data.items()}
+    return {name: _parse_playbook(path, name, entry, reasons) for name, entry in data.items()}
 
 
 def message_values(customer: Customer | None, order: Order,
@@ -108,7 +114,8 @@ def render(template: str, values: dict[str, str]) -> str:
     return template.format_map(values)
 
 
-def _parse_playbook(path: Path, name: Any, entry: Any) -> Playbook:
+def _parse_playbook(path: Path, name: Any, entry: Any,
+                    reasons: Collection[str] | None) -> Playbook:
     where = f"{path}: playbook {name!r}"
     if not isinstance(name, str) or not _EVENT_TYPE.match(name):
         raise PlaybookError(f"{where}: an event type is lower case letters, digits, _ . or -")
@@ -118,8 +125,11 @@ def _parse_playbook(path: Path, name: Any, entry: Any) -> Playbook:
     if unknown:
         raise PlaybookError(f"{where}: unknown keys {sorted(unknown)}")
     reason = entry.get("reason", "other")
-    if reason not in REASONS:
-        raise PlaybookError(f"{where}: reason must be one of {', '.join(REASONS)}")
+    if not isinstance(reason, str) or len(reason) > MAX_REASON or not _REASON.fullmatch(reason):
+        raise PlaybookError(f"{where}: reason must be a case reason's name (lower-case letters, "
+                            f"digits and _, at most {MAX_REASON})")
+    if reasons is not None and reason not in reasons:
+        raise PlaybookError(f"{where}: reason must be one of {', '.join(reasons)}")
     needs = entry.get("needs", [])
     if not isinstance(needs, list) or not all(isinstance(n, str) and _FIELD.match(n)
                                               for n in needs):

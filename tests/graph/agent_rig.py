@@ -22,6 +22,7 @@ from langgraph.graph.state import CompiledStateGraph
 from bot.audit import AuditLog, AuditRecord
 from bot.business.demo_store import DemoStore
 from bot.business.knowledge import KnowledgeBase
+from bot.cases.case import case_reasons
 from bot.cases.case_book import CaseBook
 from bot.cases.satisfaction import Satisfaction
 from bot.config import DEFAULTS_DIR
@@ -38,6 +39,7 @@ from bot.runtime.outbox import Courier
 from bot.runtime.thread_locks import ThreadLocks
 from bot.runtime.timers import Timers
 from bot.storage.database import Database
+from graph.autonomy import case_types
 from graph.backend import Order
 from graph.context import CaseContext
 from graph.declarations.loading import load_actions
@@ -178,12 +180,13 @@ async def agent_rig(tmp_path: Path, *, shop: dict | None = None,
     knowledge = KnowledgeBase(DEFAULTS_DIR / "knowledge")
     actions = load_actions(DEFAULTS_DIR / "actions.toml")
     graph = build_graph(select_model("offline"), actions, InMemorySaver())
-    cases, timers = CaseBook(database, clock), Timers(database, clock)
+    kinds = case_types(actions)
+    cases, timers = CaseBook(database, case_reasons(kinds), clock), Timers(database, clock)
     line = CustomerLine(CustomerNotes(database, Courier(database, {})), ThreadLocks(), graph)
     stores = Stores(Escalations(database, store, approvals), Notifier(), Consent(database), cases)
     context = CaseContext(
         backend=store,
-        policy=Policy.load(policy or DEFAULTS_DIR / "policy.toml", actions.dimensions),
+        policy=Policy.load(policy or DEFAULTS_DIR / "policy.toml", actions.dimensions, kinds),
         verification=verifier, audit=audit, approvals=approvals, knowledge=knowledge,
         actions=actions,
         cases=Satisfaction(cases, timers, line, ask_after=timedelta(minutes=5)),

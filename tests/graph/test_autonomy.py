@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.config import DEFAULTS_DIR
-from graph.autonomy import Guardrails, case_type_of
+from graph.autonomy import Guardrails, case_type_of, case_types
 from graph.declarations.loading import load_actions
 from graph.policy import Policy, PolicyError
+from tests.factories import BUNDLED_CASE_TYPES, WARRANTY_ACTION
 
 RULES = '[[rule]]\nname = "all-auto"\ndecision = "auto"\n'
 
@@ -17,7 +18,7 @@ RULES = '[[rule]]\nname = "all-auto"\ndecision = "auto"\n'
 def _policy(tmp_path: Path, text: str, suffix: str = ".toml") -> Policy:
     path = tmp_path / f"policy{suffix}"
     path.write_text(text)
-    return Policy.load(path)
+    return Policy.load(path, case_types=BUNDLED_CASE_TYPES)
 
 
 def test_the_file_sets_levels_and_guardrails_case_type_by_case_type(tmp_path):
@@ -81,3 +82,19 @@ def test_a_yaml_policy_sets_levels_too(tmp_path):
 def test_the_case_type_of_a_turn_comes_from_what_it_did(facts, case_type):
     actions = load_actions(DEFAULTS_DIR / "actions.toml")
     assert case_type_of(facts, actions.case_type) == case_type
+
+
+def test_the_case_types_are_the_bots_own_and_the_declared_ones_in_a_stable_order(tmp_path):
+    assert case_types(load_actions(DEFAULTS_DIR / "actions.toml")) == BUNDLED_CASE_TYPES
+    other = WARRANTY_ACTION.replace('name = "extend_warranty"', 'name = "extend_cover"')
+    warranty = WARRANTY_ACTION.replace('applies_to = "order"',
+                                       'applies_to = "order"\ncase_type = "warranty"')
+    path = tmp_path / "actions.toml"
+    path.write_text(other + warranty.replace("extendWarranty", "extendOther"))
+    kinds = case_types(load_actions(path))
+    assert kinds == ("order_status", "warranty", "other", "policy_question")
+    (tmp_path / "policy.toml").write_text(RULES + '[autonomy]\nwarranty = "shadow"\n'
+                                          '[guardrails.warranty]\nwindow = 5\n')
+    rules = Policy.load(tmp_path / "policy.toml", case_types=kinds).autonomy
+    assert dict(rules.levels) == {"warranty": "shadow"}
+    assert rules.guardrails_for("warranty").window == 5

@@ -56,8 +56,17 @@ def test_an_action_of_its_own_is_read_with_its_case_type_defaulting_to_other(
 @pytest.mark.parametrize(("change", "complaint"), [
     (('name = "extend_warranty"', 'name = "Extend Warranty"'),
      "action Extend Warranty: name: expected"),
-    (('name = "extend_warranty"', 'name = "extend_warranty"\ncase_type = "x"'),
-     "case_type: expected one of"),
+    (('name = "extend_warranty"', 'name = "extend_warranty"\ncase_type = "Warranty!"'),
+     "action extend_warranty: case_type: expected a name of lower-case letters, digits and _"),
+    (('name = "extend_warranty"', f'name = "extend_warranty"\ncase_type = "{"w" * 500}"'),
+     "action extend_warranty: case_type: expected a name of lower-case letters"),
+    (('name = "extend_warranty"', 'name = "extend_warranty"\ncase_type = 7'),
+     "action extend_warranty: case_type: expected a name"),
+    (('name = "extend_warranty"', 'name = "extend_warranty"\ncase_type = "order_status"'),
+     "action extend_warranty: case_type: 'order_status' is the bot's own case type for a "
+     "question it answers, not a kind of action"),
+    (('name = "extend_warranty"', 'name = "extend_warranty"\ncase_type = "policy_question"'),
+     "case_type: 'policy_question' is the bot's own case type"),
     (('name = "extend_warranty"', 'name = "get_order"'), "name: expected"),
     (('applies_to = "order"', 'applies_to = "shop"'), "applies_to: expected 'order'"),
     (('statuses = ["delivered"]', 'statuses = ["lost"]'), "statuses: expected a list"),
@@ -90,6 +99,17 @@ def test_a_mistake_stops_the_start_naming_file_action_and_field(
         load_actions(path)
     assert str(raised.value).startswith(str(path))
     assert complaint in str(raised.value)
+
+
+def test_a_case_type_of_its_own_is_any_lower_case_name(tmp_path: Path) -> None:
+    for kind in ("warranty", "w" * 40, "gift_wrap_2"):
+        text = GOOD.replace('name = "extend_warranty"',
+                            f'name = "extend_warranty"\ncase_type = "{kind}"')
+        actions = load_actions(_file(tmp_path, text))
+        assert actions.case_type("extend_warranty") == kind and actions.case_types == (kind,)
+    with pytest.raises(DeclarationError, match="case_type: expected a name"):
+        load_actions(_file(tmp_path, GOOD.replace(
+            'name = "extend_warranty"', f'name = "extend_warranty"\ncase_type = "{"w" * 41}"')))
 
 
 def test_the_same_name_twice_an_empty_file_and_bad_syntax_are_refused(tmp_path: Path) -> None:

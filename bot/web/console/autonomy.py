@@ -19,7 +19,7 @@ from bot.web.console.html import case_type_label
 from bot.web.console.problems import Problem
 from bot.web.console.routing import Operating, Posting, answer, stopped_case_types
 from bot.web.console.web import ConsoleRoute, csrf_for, wants_json, with_flash
-from graph.autonomy import CASE_TYPES, LEVELS
+from graph.autonomy import LEVELS
 
 PAGE = "/console/autonomy"
 PROMOTED = ("{case_type} is now autonomous: the bot answers and acts on its own, under its "
@@ -57,16 +57,16 @@ async def change(request: Request, case_type: str, post: Posting) -> Response:
     """Set a case type's level (`level`: `autonomous` or `shadow`), with an optional reason."""
     if not post.operator.approver:
         raise Problem(403, "Approvers only", APPROVERS_ONLY)
-    if case_type not in CASE_TYPES:
+    autonomy = request.app.state.caseloop.autonomy
+    if case_type not in autonomy.case_types:
         raise Problem(404, "No such case type", "There is no case type by that name; it is one "
-                      f"of {', '.join(CASE_TYPES)}.")
+                      f"of {', '.join(autonomy.case_types)}.")
     level = post.fields.get("level", "")
     if level not in LEVELS:
         raise Problem(400, "Which level?", f"The level is one of {', '.join(LEVELS)}.")
     reason = post.fields.get("reason", "").strip() or None
     if reason is not None and len(reason) > REASON_MAX_CHARS:
         raise Problem(400, "Too long", f"A reason is at most {REASON_MAX_CHARS} characters.")
-    autonomy = request.app.state.caseloop.autonomy
     changed = await autonomy.set(case_type, level, post.operator.actor, reason)
     words = case_type_label(case_type)
     message = (UNCHANGED.format(case_type=words, level=level) if not changed

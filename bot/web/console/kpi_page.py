@@ -8,7 +8,7 @@ from bot.autonomy.levels import CaseTypeLevel
 from bot.cases.kpi_export import duration, percent, report_lines
 from bot.cases.kpis import WITHIN, Figures, KpiReport
 from bot.web.console.charts import BAR_COLOR, WARN_COLOR, bar_chart
-from bot.web.console.html import e, page, when
+from bot.web.console.html import case_type_label, e, page, when
 
 RATES = (
     ("journey_completion_rate", "Journey completion", BAR_COLOR),
@@ -77,7 +77,8 @@ def _groups(kind: str, groups: dict[str, Figures]) -> str:
     if not groups:
         return '<p class="empty">No cases yet.</p>'
     rows = "".join(
-        f'<tr data-{kind}="{e(name)}"><th scope="row">{e(name)}</th><td>{f.cases}</td>'
+        f'<tr data-{kind}="{e(name)}"><th scope="row">{e(_named(kind, name))}</th>'
+        f"<td>{f.cases}</td>"
         + "".join(f"<td>{percent(getattr(f, metric))}</td>" for metric, _, _ in RATES)
         + f"<td>{percent(f.resolved_within['24h'])}</td>"
         f"<td>{duration(f.approval_latency.median_seconds)}</td>"
@@ -89,11 +90,17 @@ def _groups(kind: str, groups: dict[str, Figures]) -> str:
              f"<th>Cases</th>{heads}<th>Within 24 h</th><th>Approval (median)</th>"
              f"<th>Satisfaction</th></tr></thead><tbody>{rows}</tbody></table>")
     charts = "".join(
-        bar_chart(f"rates-{kind}-{name}", f"{name}: {_cases(f.cases)}",
+        bar_chart(f"rates-{kind}-{name}", f"{_named(kind, name)}: {_cases(f.cases)}",
                    [(metric, label, getattr(f, metric), percent(getattr(f, metric)), color)
                     for metric, label, color in RATES])
         for name, f in groups.items())
     return f'{table}<div class="charts">{charts}</div>'
+
+
+def _named(kind: str, name: str) -> str:
+    """A group's name as people read it: a reason in words (`address_change`: Address
+    change), a channel as it is."""
+    return case_type_label(name) if kind == "reason" else name
 
 
 def _cases(count: int) -> str:

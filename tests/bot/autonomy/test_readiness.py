@@ -14,9 +14,10 @@ from bot.autonomy.levels import AutonomyLevels
 from bot.autonomy.readiness import readiness
 from bot.desk.drafts import DraftQueue
 from bot.storage.database import Database, isoformat, utcnow
-from graph.autonomy import CASE_TYPES, AutonomyRules
+from graph.autonomy import AutonomyRules
 from tests.bot.autonomy.conftest import APPROVER, noor, start
 from tests.databases import database_url, query
+from tests.factories import BUNDLED_CASE_TYPES
 from tests.fakes.smtp import SmtpSink
 
 PERSON = "console:jon"
@@ -26,8 +27,9 @@ _keys = itertools.count(1)
 @pytest.fixture
 async def stores(tmp_path: Path) -> AsyncIterator[tuple[Database, DraftQueue, AutonomyLevels]]:
     database = await Database.open(database_url(tmp_path))
-    levels = AutonomyLevels(database, AutonomyRules(levels={"cancellation": "autonomous"}),
-                            "shadow", AuditLog(database))
+    levels = AutonomyLevels(database, BUNDLED_CASE_TYPES,
+                            AutonomyRules(levels={"cancellation": "autonomous"}), "shadow",
+                            AuditLog(database))
     yield database, DraftQueue(database), levels
     await database.close()
 
@@ -60,7 +62,7 @@ async def test_figures_by_case_type_and_the_recommendation(stores, tmp_path):
           isoformat(utcnow() - timedelta(days=31)))
 
     found = {r.case_type: r for r in await readiness(database, levels, min_drafts=19)}
-    assert list(found) == list(CASE_TYPES)
+    assert list(found) == list(BUNDLED_CASE_TYPES)
     status = found["order_status"]
     assert (status.level, status.drafts, status.sent_unchanged, status.edited, status.rejected,
             status.pending, status.unchanged_rate) == ("shadow", 20, 19, 1, {}, 0, 0.95)

@@ -7,17 +7,19 @@ from pathlib import Path
 
 import pytest
 
+from bot.cases.case import case_reasons
 from bot.cases.case_book import CaseBook
 from bot.storage.database import Database
 from tests.clock import TestClock
 from tests.databases import database_url
+from tests.factories import BUNDLED_REASONS
 
 
 @pytest.fixture
 async def book(tmp_path: Path) -> AsyncIterator[tuple[CaseBook, TestClock]]:
     database = await Database.open(database_url(tmp_path))
     clock = TestClock()
-    yield CaseBook(database, clock), clock
+    yield CaseBook(database, BUNDLED_REASONS, clock), clock
     await database.close()
 
 
@@ -56,6 +58,20 @@ async def test_stages_only_move_forward_and_escalation_is_kept(book) -> None:
         await cases.advance(case.id, "pondering")
     with pytest.raises(ValueError):
         await cases.open_or_reopen("C1", "A1001", "whim")
+
+
+async def test_a_declared_case_type_is_a_reason_and_a_policy_question_is_not(tmp_path) -> None:
+    database = await Database.open(database_url(tmp_path))
+    try:
+        cases = CaseBook(database, case_reasons(("order_status", "warranty", "other",
+                                                 "policy_question")))
+        assert (await cases.open_or_reopen("C1", "A1001", "warranty")).reason == "warranty"
+        assert (await cases.open_or_reopen("C1", "A1002", "delay")).reason == "delay"
+        for reason in ("policy_question", "refund"):
+            with pytest.raises(ValueError, match="unknown case reason"):
+                await cases.open_or_reopen("C2", "A1003", reason)
+    finally:
+        await database.close()
 
 
 async def test_one_open_case_per_order_and_a_vague_reason_is_refined(book) -> None:

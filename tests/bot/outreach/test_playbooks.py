@@ -10,7 +10,7 @@ import pytest
 from bot.config import DEFAULTS_DIR, SettingsError
 from bot.outreach.playbooks import PlaybookError, load_playbooks, message_values, render
 from graph.backend import Customer, Order
-from tests.factories import make_settings, order
+from tests.factories import BUNDLED_REASONS, make_settings, order
 
 GOOD = """
 [parcel_lost]
@@ -32,7 +32,7 @@ def write(folder: Path, text: str, name: str = "playbooks.toml") -> Path:
 
 
 def test_the_bundled_playbooks_cover_delays_and_failed_payments() -> None:
-    playbooks = load_playbooks(DEFAULTS_DIR / "playbooks.toml")
+    playbooks = load_playbooks(DEFAULTS_DIR / "playbooks.toml", BUNDLED_REASONS)
     delay, payment = playbooks["shipment_delayed"], playbooks["payment_failed"]
     assert delay.reason == "delay" and delay.needs == ("new_eta",)
     assert [(o.label, o.action) for o in delay.options] == [
@@ -59,7 +59,11 @@ def test_iso_dates_read_as_dates() -> None:
 
 @pytest.mark.parametrize(("text", "problem"), [
     ("[x]\nmessage = 'Hi {nickname}'", "playbook 'x': message: unknown placeholder {nickname}"),
-    ("[x]\nmessage = 'Hi'\nreason = 'weather'", "playbook 'x': reason must be one of"),
+    ("[x]\nmessage = 'Hi'\nreason = 'weather'", "playbook 'x': reason must be one of "
+     "order_status, refund, cancellation, address_change, return, exchange, reship, invoice, "
+     "goodwill, other, delay, payment"),
+    ("[x]\nmessage = 'Hi'\nreason = 'policy_question'", "playbook 'x': reason must be one of"),
+    ("[x]\nmessage = 'Hi'\nreason = 'Delay!'", "playbook 'x': reason must be a case reason's"),
     ("[x]\nmessage = 'Hi'\n[[x.options]]\nlabel = 'go'\naction = 'teleport'",
      "playbook 'x': option 1: action must be one of keep, cancel_order, refund"),
     ("[x]\nmessage = 'Hi'\n[[x.options]]\naction = 'keep'",
@@ -78,7 +82,7 @@ def test_iso_dates_read_as_dates() -> None:
 def test_a_wrong_entry_is_named_with_its_file(tmp_path: Path, text: str, problem: str) -> None:
     path = write(tmp_path, text)
     with pytest.raises(PlaybookError) as raised:
-        load_playbooks(path)
+        load_playbooks(path, BUNDLED_REASONS)
     assert str(raised.value).startswith(str(path))
     assert problem in str(raised.value)
 
