@@ -10,7 +10,7 @@ from bot.desk.drafts import Draft, DraftQueue
 from bot.identity.links import customer_thread
 from bot.runtime.customer_notes import CustomerLine
 from bot.storage.database import Connection
-from graph.actions import REFUSED_BY_BACKEND, carry_out
+from graph.actions import REFUSED_BY_BACKEND, carry_out, result_values, worded
 from graph.approval import FAILED, UNVERIFIED
 from graph.backend import BackendError
 from graph.catalogs import in_language
@@ -82,7 +82,8 @@ class DraftReleases:
                                          detail={"reference": result.reference, **result.detail,
                                                  "draft": draft.id})
         reference = in_language(REFERENCE, draft.language).format(reference=result.reference)
-        return "done", f"{text.rstrip()} {reference}"
+        said = worded({"done": text}, "done", result_values(result))  # {until}: what it gave
+        return "done", f"{said.rstrip()} {reference}"
 
     async def _tell(self, draft: Draft, text: str, outcome: str) -> None:
         threads = ([customer_thread(draft.customer_id)] if draft.customer_id else [])
