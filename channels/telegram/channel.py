@@ -7,36 +7,26 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
-from aiogram.exceptions import (
-    AiogramError,
-    ClientDecodeError,
-    TelegramAPIError,
-    TelegramConflictError,
-    TelegramEntityTooLarge,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-    TelegramUnauthorizedError,
-)
-from aiogram.types import Update
-from pydantic import ValidationError
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 
 from channels.base import DeliveryError, OutboundMessage, Receive
-from channels.telegram.bot import ALLOWED_UPDATES, build_bot, build_dispatcher
+from channels.telegram.bot import ALLOWED_UPDATES, BotSession, handle
+from channels.telegram.request import UnexpectedAnswer, is_transient, retry_seconds
 from channels.telegram.translate import NAME, to_send_requests
+from channels.telegram.updates import UpdateError, check_update, parse_update
+
+__all__ = ["TelegramChannel", "UpdateError", "delivery_error"]
 
 log = logging.getLogger("caseloop.telegram")
 
 POLL_TIMEOUT = 25
 """Seconds one `getUpdates` long poll may wait for news."""
+POLL_GRACE = 30
+"""Seconds past `POLL_TIMEOUT` to wait for Telegram's answer to a long poll."""
 POLL_BACKOFF = (1.0, 2.0, 5.0, 15.0, 30.0)
 MAX_UPDATE_ATTEMPTS = 5
 """Tries to store one polled update before it is skipped (logged) so polling goes on."""
-_TRANSIENT = (TelegramNetworkError, TelegramServerError, TelegramRetryAfter, ClientDecodeError)
-
-
-class UpdateError(ValueError):
-    """A webhook body that is not a Telegram update."""
 
 
 class TelegramChannel:
@@ -53,8 +43,8 @@ class TelegramChannel:
 
     def __init__(self, token: str, api_url: str, polling: bool = False) -> None:
         self.polling = polling
-        self._bot = build_bot(token, api_url)
-        self._dispatcher = build_dispatcher(self._spawn)
+        self._session = BotSession.open(token, api_url)
+        self._bot = self._session.bot
         self._tasks: set[asyncio.Task[Any]] = set()
         self._poller: asyncio.Task[None] | None = None
         self._parts_sent: dict[str, int] = {}
@@ -73,10 +63,8 @@ class TelegramChannel:
         for index in range(self._parts_sent.get(key, 0), len(requests)):
             try:
                 await self._bot.send_message(**requests[index])
-            except TelegramAPIError as problem:
+            except TelegramError as problem:
                 raise delivery_error(problem) from problem
-            except AiogramError as problem:
-                raise DeliveryError(f"Telegram answered unexpectedly: {problem}") from problem
             if key:
                 self._parts_sent[key] = index + 1
         self._parts_sent.pop(key, None)
@@ -88,12 +76,7 @@ class TelegramChannel:
         Raises:
             UpdateError: the body is not a Telegram update.
         """
-        try:
-            parsed = Update.model_validate(update, context={"bot": self._bot})
-        except ValidationError as problem:
-            count = problem.error_count()
-            raise UpdateError(f"not a Telegram update: {count} problem(s)") from None
-        await self._dispatcher.feed_update(self._bot, parsed, receive=receive)
+        await handle(parse_update(update, self._bot), self._bot, receive, self._spawn)
 
     async def start(self, receive: Receive) -> None:
         """In polling mode, begin long polling in the background; otherwise nothing to do."""
@@ -101,7 +84,7 @@ class TelegramChannel:
             self._poller = asyncio.create_task(self._poll(receive), name="telegram-polling")
 
     async def close(self) -> None:
-        """Stop polling, let courtesy calls finish briefly, and close the HTTP session."""
+        """Stop polling, let courtesy calls finish briefly, and close the HTTP clients."""
         if self._poller is not None:
             self._poller.cancel()
             await asyncio.gather(self._poller, return_exceptions=True)
@@ -111,7 +94,7 @@ class TelegramChannel:
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
-        await self._bot.session.close()
+        await self._session.close()
 
     async def _poll(self, receive: Receive) -> None:
         """Fetch updates with `getUpdates` and store each before confirming it to Telegram.
@@ -124,13 +107,13 @@ class TelegramChannel:
         failures = attempts = 0
         while True:
             try:
-                updates = await self._bot.get_updates(
-                    offset=offset, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES,
-                    request_timeout=POLL_TIMEOUT + 30)
-            except TelegramUnauthorizedError:
+                updates = await self._get_updates(offset)
+            except InvalidToken:
                 log.error("Telegram refused the bot token; polling stopped")
                 return
-            except (*_TRANSIENT, TelegramConflictError) as problem:
+            except TelegramError as problem:
+                if not (is_transient(problem) or isinstance(problem, Conflict)):
+                    raise
                 await asyncio.sleep(_pause(problem, failures))
                 failures += 1
                 log.warning("Telegram polling failed (%s); trying again", problem)
@@ -138,7 +121,13 @@ class TelegramChannel:
             failures = 0
             for update in updates:
                 try:
-                    await self._dispatcher.feed_update(self._bot, update, receive=receive)
+                    check_update(update.to_dict())
+                except UpdateError as problem:
+                    log.error("Skipping Telegram update %s: %s", update.update_id, problem)
+                    offset = update.update_id + 1
+                    continue
+                try:
+                    await handle(update, self._bot, receive, self._spawn)
                 except Exception:  # noqa: BLE001 - try the same update again, then move on
                     attempts += 1
                     log.exception("Could not take Telegram update %s (attempt %d of %d)",
@@ -150,13 +139,32 @@ class TelegramChannel:
                 attempts = 0
                 offset = update.update_id + 1
 
+    async def _get_updates(self, offset: int | None) -> tuple[Update, ...]:
+        """The next updates after `offset`, waiting up to `POLL_TIMEOUT` seconds for news.
+
+        Raises:
+            TelegramError: the call failed; `UnexpectedAnswer` when PTB could not read an
+                update of the batch (it reads them all at once).
+        """
+        try:
+            return await self._bot.get_updates(
+                offset=offset, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES,
+                read_timeout=POLL_GRACE)
+        except TelegramError:
+            raise
+        except Exception as problem:  # noqa: BLE001 - de_list has no error of its own
+            raise UnexpectedAnswer(f"updates PTB could not read ({type(problem).__name__})"
+                                   ) from problem
+
     async def _drop_webhook(self) -> None:
         """Telegram serves `getUpdates` only while no webhook is set: remove it, keep updates."""
         for failures in range(len(POLL_BACKOFF) + 1):
             try:
                 await self._bot.delete_webhook(drop_pending_updates=False)
                 return
-            except _TRANSIENT as problem:
+            except TelegramError as problem:
+                if not is_transient(problem):
+                    raise
                 log.warning("Could not remove the Telegram webhook (%s); trying again", problem)
                 await asyncio.sleep(_pause(problem, failures))
         log.error("Could not remove the Telegram webhook; polling anyway")
@@ -167,20 +175,21 @@ class TelegramChannel:
         task.add_done_callback(self._tasks.discard)
 
 
-def delivery_error(problem: TelegramAPIError) -> DeliveryError:
+def delivery_error(problem: TelegramError) -> DeliveryError:
     """Classify a Bot API failure: worth retrying later, or final."""
-    if isinstance(problem, TelegramRetryAfter):
-        return DeliveryError(f"Telegram asks to wait {problem.retry_after}s: {problem.message}")
-    if isinstance(problem, TelegramEntityTooLarge):
-        return DeliveryError(f"Telegram refused the message: {problem.message}", permanent=True)
-    if isinstance(problem, TelegramNetworkError | TelegramServerError):
+    if isinstance(problem, RetryAfter):
+        return DeliveryError(
+            f"Telegram asks to wait {retry_seconds(problem):g}s: {problem.message}")
+    if isinstance(problem, UnexpectedAnswer):
+        return DeliveryError(f"Telegram answered unexpectedly: {problem.message}")
+    if is_transient(problem):
         return DeliveryError(f"Telegram unreachable: {problem.message}")
     # Forbidden (blocked, deactivated), Bad Request (chat not found...), Unauthorized (bad
-    # token), Not Found: sending the same request again cannot succeed.
+    # token), Not Found, Request Entity Too Large: the same request again cannot succeed.
     return DeliveryError(f"Telegram refused the message: {problem.message}", permanent=True)
 
 
 def _pause(problem: BaseException | None, failures: int) -> float:
-    if isinstance(problem, TelegramRetryAfter):
-        return float(problem.retry_after)
+    if isinstance(problem, RetryAfter):
+        return retry_seconds(problem)
     return POLL_BACKOFF[min(failures, len(POLL_BACKOFF) - 1)]

@@ -20,12 +20,13 @@ then line, then sentence, then word boundaries. Keyboards ride on the last part:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import phonenumbers
-from aiogram.types import (
+from telegram import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -263,7 +264,9 @@ def _full_name(user: User) -> str:
 
 
 def _raw(update: Update) -> dict[str, Any]:
-    return update.model_dump(mode="json", exclude_none=True)
+    """The update as Bot API JSON (PTB's `to_dict` keeps its enums and tuples)."""
+    raw: dict[str, Any] = json.loads(update.to_json())
+    return raw
 
 
 def _is_int(value: str) -> bool:

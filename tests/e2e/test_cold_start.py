@@ -1,8 +1,9 @@
 """Ready in under two seconds with every channel on: webhooks during the background load.
 
-The server listens before aiogram, bolt and LangGraph are loaded. A Telegram update and a Slack
-event sent right after `/healthz` first answers, while `/readyz` still says not ready, are
-verified, stored and answered once; the same deliveries sent again later are recognized.
+The server listens before python-telegram-bot, bolt and LangGraph are loaded. A Telegram update
+and a Slack event sent right after `/healthz` first answers, while `/readyz` still says not
+ready, are verified, stored and answered once; the same deliveries sent again later are
+recognized.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Telegram end to end: the real server, aiogram inside it, a local Bot API server outside it."""
+"""Telegram end to end: the real server, python-telegram-bot inside it, a local Bot API outside."""
 
 from __future__ import annotations
 
@@ -136,6 +136,9 @@ def test_malformed_bodies_are_refused_with_400_and_nothing_stored(
         b"{not json", b"", b"\xff\xfe", b"[]", b'"hello"', b"null", b'{"message": {"text": "hi"}}',
         b'{"update_id": "seven"}', b'{"update_id": 5, "message": {"text": "no chat or date"}}',
         b'{"update_id": 6, "callback_query": {"id": "1"}}',
+        json.dumps(text_update(NOOR, "hi") | {"update_id": True}).encode(),
+        json.dumps(text_update(NOOR, "hi")).replace('"text": "hi"', '"text": 7').encode(),
+        json.dumps(text_update(NOOR, "hi")).replace(f'"id": {NOOR}', f'"id": "{NOOR}"').encode(),
     ):
         response = deliver(server, None, content=body)
         assert response.status_code == 400, body

@@ -1,8 +1,8 @@
 """A local stand-in for the Telegram Bot API: `POST /bot<token>/<method>`, recorded requests.
 
-Speaks the real wire format: form data or JSON in (aiogram sends form fields, every value a
-string, `reply_markup` as JSON text), `{"ok": true, "result": ...}` out, and Telegram's error
-bodies with the matching HTTP status. Updates queued with `push_update` are served by
+Speaks the real wire format: form data or JSON in (python-telegram-bot sends form fields, every
+value a string, `reply_markup` as JSON text), `{"ok": true, "result": ...}` out, and Telegram's
+error bodies with the matching HTTP status. Updates queued with `push_update` are served by
 `getUpdates` (long-polling briefly); failures queued with `fail_next` answer the next call.
 """
 

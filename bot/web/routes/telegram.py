@@ -1,7 +1,7 @@
 """Telegram webhook: check the secret, store the update in the inbox, answer at once.
 
-While the process is still starting (aiogram loads in the background), an update whose secret
-is right waits for the start, bounded, and is then taken like any other.
+While the process is still starting (python-telegram-bot loads in the background), an update
+whose secret is right waits for the start, bounded, and is then taken like any other.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 HEAVY = ("langgraph", "langchain_core", "langchain_openai", "openai", "sklearn", "scipy",
-         "numpy", "psycopg", "aiogram", "slack_bolt", "twilio", "py3langid")
+         "numpy", "psycopg", "telegram", "slack_bolt", "twilio", "py3langid")
 """Packages that take from tens of milliseconds to seconds to import."""
 
 
@@ -26,7 +26,7 @@ def test_the_app_loads_no_graph_model_or_driver_code_so_the_server_listens_at_on
 
 def test_the_routes_of_channels_load_no_graph_code() -> None:
     routes = "bot.web.routes.voice, bot.web.routes.sms, bot.web.routes.telegram"
-    assert loaded_by(routes, ("langgraph", "langchain_core", "aiogram")) == []
+    assert loaded_by(routes, ("langgraph", "langchain_core", "telegram")) == []
 
 
 def test_on_sqlite_the_background_load_leaves_the_postgresql_driver_out() -> None:

@@ -1,4 +1,4 @@
-"""TelegramChannel through aiogram against a local Bot API server: sending, feeding, polling."""
+"""TelegramChannel through python-telegram-bot against a local Bot API server: send, feed, poll."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,8 +87,12 @@ async def test_confirmation_buttons_reach_telegram_as_an_inline_keyboard(
     (403, "Forbidden: user is deactivated", True),
     (400, "Bad Request: chat not found", True),
     (401, "Unauthorized", True),
+    (404, "Not Found", True),
+    (409, "Conflict: terminated by other getUpdates request", True),
+    (413, "Request Entity Too Large", True),
     (500, "Internal Server Error", False),
     (502, "Bad Gateway", False),
+    (503, "Service Unavailable", False),
 ])
 async def test_failures_are_classified(
     channel: TelegramChannel, telegram: FakeTelegram, code: int, description: str,
@@ -110,13 +115,27 @@ async def test_flood_control_is_transient(
 
 
 async def test_unreachable_server_is_transient() -> None:
-    nowhere = TelegramChannel(TOKEN, f"http://127.0.0.1:{free_port()}")
+    port = free_port()
+    nowhere = TelegramChannel(TOKEN, f"http://127.0.0.1:{port}")
     try:
         with pytest.raises(DeliveryError) as failed:
             await nowhere.send(reply())
         assert not failed.value.permanent
+        assert f"Cannot connect to host 127.0.0.1:{port}" in str(failed.value)
+        assert TOKEN not in str(failed.value)
     finally:
         await nowhere.close()
+
+
+async def test_a_server_that_is_not_the_bot_api_is_transient(telegram: FakeTelegram) -> None:
+    wrong = TelegramChannel(TOKEN, f"{telegram.api_url}/not-the-bot-api")  # 404, plain text
+    try:
+        with pytest.raises(DeliveryError) as failed:
+            await wrong.send(reply())
+        assert not failed.value.permanent
+        assert "answered unexpectedly" in str(failed.value)
+    finally:
+        await wrong.close()
 
 
 async def test_a_retried_split_message_does_not_repeat_parts_already_sent(
@@ -149,6 +168,48 @@ async def test_what_is_not_an_update_is_refused(channel: TelegramChannel, body: 
     assert inbox.messages == []
 
 
+def with_field(name: str, path: tuple[str, ...], value: object) -> dict[str, Any]:
+    """A captured update with one field (by its path) set to `value`."""
+    update = payload(name)
+    target = update
+    for key in path[:-1]:
+        target = target[key] if isinstance(target, dict) else target[int(key)]
+    target[path[-1] if isinstance(target, dict) else int(path[-1])] = value
+    return update
+
+
+@pytest.mark.parametrize(("name", "path", "value"), [
+    ("inbound_text", ("update_id",), True),
+    ("inbound_text", ("message", "text"), 7),
+    ("inbound_text", ("message", "text"), ["Where is my order?"]),
+    ("inbound_text", ("message", "from", "id"), "6120458873"),
+    ("inbound_text", ("message", "from", "is_bot"), "no"),
+    ("inbound_text", ("message", "from", "first_name"), {"first": "Noor"}),
+    ("inbound_text", ("message", "chat"), "private"),
+    ("inbound_text", ("message", "chat", "type"), 1),
+    ("inbound_text", ("message", "date"), "yesterday"),
+    ("inbound_text", ("message", "date"), 10**30),
+    ("inbound_text", ("message", "entities"), [{"type": "bold"}]),
+    ("inbound_photo", ("message", "photo"), {"file_id": "x"}),
+    ("inbound_photo", ("message", "photo", "0", "width"), "90"),
+    ("inbound_sticker", ("message", "sticker", "emoji"), 1),
+    ("inbound_contact_own", ("message", "contact", "user_id"), "6120458873"),
+    ("inbound_contact_own", ("message", "contact", "phone_number"), 447700900123),
+    ("inbound_callback_query", ("callback_query", "data"), 1),
+    ("inbound_callback_query", ("callback_query", "from"), None),
+    ("inbound_callback_query", ("callback_query", "message", "chat", "id"), 6.5),
+])
+async def test_an_update_with_a_field_of_the_wrong_type_is_refused(
+    channel: TelegramChannel, telegram: FakeTelegram, name: str, path: tuple[str, ...],
+    value: object
+) -> None:
+    inbox = Inbox()
+    with pytest.raises(UpdateError):
+        await channel.feed(with_field(name, path, value), inbox.receive)
+    await channel.close()
+    assert inbox.messages == [] and telegram.calls == []
+
+
 async def test_a_button_press_is_stored_then_answered_and_its_buttons_removed(
     channel: TelegramChannel, telegram: FakeTelegram
 ) -> None:
@@ -175,14 +236,26 @@ async def test_a_failed_store_leaves_the_button_unanswered(
     assert telegram.calls_to("answerCallbackQuery") == []
 
 
+@pytest.mark.parametrize("text", ["/start", "/start@caseloop_test_bot", "/start ref-42"])
 async def test_start_is_greeted_and_not_stored(
-    channel: TelegramChannel, telegram: FakeTelegram
+    channel: TelegramChannel, telegram: FakeTelegram, text: str
 ) -> None:
     inbox = Inbox()
-    await channel.feed(payload("inbound_start"), inbox.receive)
+    await channel.feed(with_field("inbound_start", ("message", "text"), text), inbox.receive)
     await channel.close()
     assert inbox.messages == []
     assert telegram.texts_to(USER) == [GREETING]
+
+
+async def test_other_commands_are_taken_as_text(
+    channel: TelegramChannel, telegram: FakeTelegram
+) -> None:
+    inbox = Inbox()
+    await channel.feed(with_field("inbound_start", ("message", "text"), "/started"),
+                       inbox.receive)
+    await channel.close()
+    assert [m.text for m in inbox.messages] == ["/started"]
+    assert telegram.calls_to("sendMessage") == []
 
 
 async def test_group_messages_are_ignored(channel: TelegramChannel, telegram: FakeTelegram) -> None:
@@ -214,6 +287,52 @@ async def test_polling_removes_the_webhook_and_stores_each_update_once(
     polls = telegram.calls_to("getUpdates")
     assert polls[0].params["allowed_updates"] == ["message", "callback_query"]
     assert polls[-1].params["offset"] == "904117206"
+
+
+async def test_polling_skips_an_update_with_a_field_of_the_wrong_type(
+    telegram: FakeTelegram
+) -> None:
+    telegram.push_update(with_field("inbound_text", ("message", "text"), 7))
+    telegram.push_update(payload("inbound_sticker"))
+    inbox = Inbox()
+    polling = TelegramChannel(TOKEN, telegram.api_url, polling=True)
+    await polling.start(inbox.receive)
+    try:
+        await inbox.wait_for(1)
+        await asyncio.sleep(0.3)
+    finally:
+        await polling.close()
+    assert [m.provider_message_id for m in inbox.messages] == ["904117202"]
+    assert telegram.calls_to("getUpdates")[-1].params["offset"] == "904117203"
+
+
+async def test_polling_waits_out_a_conflict_with_another_poller(telegram: FakeTelegram) -> None:
+    telegram.fail_next("getUpdates", 409, "Conflict: terminated by other getUpdates request; "
+                                          "make sure that only one bot instance is running")
+    telegram.push_update(payload("inbound_text"))
+    inbox = Inbox()
+    polling = TelegramChannel(TOKEN, telegram.api_url, polling=True)
+    await polling.start(inbox.receive)
+    try:
+        await inbox.wait_for(1)
+    finally:
+        await polling.close()
+    assert [m.provider_message_id for m in inbox.messages] == ["904117201"]
+    assert [call.ok for call in telegram.calls_to("getUpdates")][:2] == [False, True]
+
+
+async def test_polling_stops_when_the_token_is_refused(telegram: FakeTelegram) -> None:
+    telegram.fail_next("getUpdates", 401, "Unauthorized")
+    telegram.push_update(payload("inbound_text"))
+    inbox = Inbox()
+    polling = TelegramChannel(TOKEN, telegram.api_url, polling=True)
+    await polling.start(inbox.receive)
+    try:
+        await asyncio.sleep(1.5)
+    finally:
+        await polling.close()
+    assert inbox.messages == []
+    assert len(telegram.calls_to("getUpdates")) == 1
 
 
 async def test_polling_keeps_an_update_it_could_not_store(telegram: FakeTelegram) -> None:
