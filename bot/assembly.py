@@ -17,15 +17,14 @@ from langgraph.graph.state import CompiledStateGraph
 from bot.audit import AuditLog
 from bot.autonomy.guardrails import LineStop
 from bot.autonomy.levels import AutonomyLevels
-from bot.business.demo_store import DemoStore
-from bot.business.http_backend import HttpBackend
 from bot.business.knowledge import KnowledgeBase
+from bot.business.opening import close_backend, open_backend
 from bot.cases.case import case_reasons
 from bot.cases.case_book import CaseBook
 from bot.cases.follow_ups import FollowUps, FollowUpStores, FollowUpTimes
 from bot.cases.lifecycle import CaseLifecycle
 from bot.cases.satisfaction import Satisfaction
-from bot.channel_setup import code_texter, configured_channels, outreach_calls
+from bot.channel_setup import code_texter, configured_channels, connect_slack, outreach_calls
 from bot.config import Settings
 from bot.desk.approval_runs import ApprovalRuns
 from bot.desk.approvals import ApprovalQueue
@@ -159,8 +158,7 @@ class Caseloop:
         for channel in self.channels.values():
             if isinstance(channel, BackgroundChannel):
                 await channel.close()
-        if isinstance(self.store, HttpBackend):
-            await self.store.close()
+        await close_backend(self.store)
         if self.sharing is not None:
             await self.sharing.close()
         await self.checkpointer.conn.close()  # type: ignore[attr-defined]
@@ -250,7 +248,7 @@ async def assemble(settings: Settings, extra_channels: list[Channel] | None = No
     if sharing is not None:
         await sharing.start()
     if settings.slack_enabled:
-        app.slack = await _connect_slack(settings, desk)
+        app.slack = await connect_slack(settings, desk)
     await desk.recover()
     await dispatcher.recover()
     await courier.flush_all()
@@ -280,23 +278,10 @@ def _outreach(settings: Settings, app: Caseloop, line: CustomerLine, context: Ca
     return Outreach(app.database, line, context, app.cases, app.timers, rules, clock)
 
 
-async def open_backend(settings: Settings, database: Database) -> Backend:
-    """The business's own backend over HTTP when configured, else the seeded demo store."""
-    if settings.backend == "http":
-        assert settings.backend_url is not None
-        log.info("Customers and orders from the backend at %s", settings.backend_url)
-        return HttpBackend(settings.backend_url, settings.backend_token,
-                           openapi=settings.backend_openapi, timeout=settings.backend_timeout)
-    store = DemoStore(database)
-    await store.seed(settings.demo_data)
-    return store
-
-
 async def _release(store: Backend, checkpointer: BaseCheckpointSaver,
                    database: Database) -> None:
     """Close what a start that stops early had opened."""
-    if isinstance(store, HttpBackend):
-        await store.close()
+    await close_backend(store)
     await checkpointer.conn.close()  # type: ignore[attr-defined]
     await database.close()
 
@@ -307,19 +292,3 @@ async def _open_checkpointer(settings: Settings) -> BaseCheckpointSaver:
 
         return await open_postgres_checkpointer(settings.database_url)
     return await open_checkpointer(settings.checkpoints_path)
-
-
-async def _connect_slack(settings: Settings, desk: Desk) -> Any:
-    from channels.slack.app_settings import SlackApp
-    from channels.slack.connector import SlackConnector
-
-    assert settings.slack_bot_token and settings.slack_escalation_channel
-    slack_app = SlackApp(token=settings.slack_bot_token,
-                         signing_secret=settings.slack_signing_secret,
-                         app_token=settings.slack_app_token, api_url=settings.slack_api_url,
-                         mode=settings.slack_mode)
-    connector = SlackConnector(desk, slack_app, channel_id=settings.slack_escalation_channel,
-                               agents=settings.slack_agent_ids)
-    desk.add_listener(connector)
-    await connector.start()
-    return connector

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.config import Settings
+from bot.desk.desk import Desk
 from bot.identity.verification import CodeTexter
 from bot.outreach.calls import CallPlan
 from bot.runtime.inbox import Inbox
@@ -89,3 +92,20 @@ def _twilio_account(settings: Settings, sender: str) -> TwilioAccount:
         api_url=settings.twilio_api_url,
         status_callback=f"{settings.public_url}/twilio/status",
     )
+
+
+async def connect_slack(settings: Settings, desk: Desk) -> Any:
+    """The Slack connector of the people's desk, started (Slack's SDK loads only here)."""
+    from channels.slack.app_settings import SlackApp
+    from channels.slack.connector import SlackConnector
+
+    assert settings.slack_bot_token and settings.slack_escalation_channel
+    slack_app = SlackApp(token=settings.slack_bot_token,
+                         signing_secret=settings.slack_signing_secret,
+                         app_token=settings.slack_app_token, api_url=settings.slack_api_url,
+                         mode=settings.slack_mode)
+    connector = SlackConnector(desk, slack_app, channel_id=settings.slack_escalation_channel,
+                               agents=settings.slack_agent_ids)
+    desk.add_listener(connector)
+    await connector.start()
+    return connector

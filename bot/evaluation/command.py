@@ -111,7 +111,7 @@ def _model(settings: Settings, choice: str | None) -> Model:
 
 
 async def _replay(settings: Settings, args: argparse.Namespace, model: Model) -> int:
-    from bot.assembly import open_backend
+    from bot.business.opening import open_backend
     from bot.evaluation.replay import conversations, replay
     from bot.storage.database import Database
 
