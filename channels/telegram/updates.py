@@ -2,61 +2,58 @@
 
 PTB's `Update.de_json` checks no types (`{"update_id": "x"}` parses, a `text` of 7 stays 7), so
 the parts of an update Caseloop reads — who sent it, in which chat, the text, the media, a
-contact, a button's data — are checked against the Bot API's types first. Anything else in the
-update is left to PTB, and a body PTB cannot build an `Update` from is refused as well.
+contact, a button's data — are checked first against a JSON Schema of the Bot API's types
+(`UPDATE`). Anything else in the update is left to PTB, and a body PTB cannot build an `Update`
+from is refused as well.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any
 
+from jsonschema import Draft202012Validator
 from telegram import Bot, Update
+
+MAX_PHOTO_SIZES = 20
+"""Telegram sends a photo in a few sizes; a longer list is refused before its items are read."""
 
 
 class UpdateError(ValueError):
     """A body that is not a Telegram update; the message says what is wrong, not what it held."""
 
 
-@dataclass(frozen=True)
-class Shape:
-    """A JSON object: the fields it must have, and those it may have (absent, or null)."""
-
-    required: Mapping[str, Spec]
-    optional: Mapping[str, Spec] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ListOf:
-    """A JSON array whose every item is `item`."""
-
-    item: Spec
+def _object(required: dict[str, Any], optional: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A JSON object with `required` fields; `optional` ones may be absent or null."""
+    properties = dict(required)
+    for name, schema in (optional or {}).items():
+        properties[name] = {**schema, "type": [schema["type"], "null"]}
+    return {"type": "object", "required": list(required), "properties": properties}
 
 
-Spec: TypeAlias = "type | tuple[type, ...] | Shape | ListOf"
-"""A JSON type (`int` never matches a boolean), an object, or an array."""
-
-_NUMBER = (int, float)
-_USER = Shape({"id": int, "is_bot": bool, "first_name": str}, {"last_name": str})
-_CHAT = Shape({"id": int, "type": str})
-_FILE = Shape({"file_id": str}, {"mime_type": str})
-_MARKUP = Shape({})
-_MESSAGE = Shape({"message_id": int, "date": int, "chat": _CHAT}, {
-    "from": _USER, "text": str, "caption": str, "reply_markup": _MARKUP,
-    "contact": Shape({"phone_number": str, "first_name": str}, {"user_id": int}),
-    "sticker": Shape({"file_id": str}, {"emoji": str}),
-    "photo": ListOf(Shape({"file_id": str, "width": int, "height": int})),
+_INTEGER, _STRING, _BOOLEAN = {"type": "integer"}, {"type": "string"}, {"type": "boolean"}
+_USER = _object({"id": _INTEGER, "is_bot": _BOOLEAN, "first_name": _STRING},
+                {"last_name": _STRING})
+_CHAT = _object({"id": _INTEGER, "type": _STRING})
+_FILE = _object({"file_id": _STRING}, {"mime_type": _STRING})
+_MARKUP = {"type": "object"}
+_MESSAGE = _object({"message_id": _INTEGER, "date": _INTEGER, "chat": _CHAT}, {
+    "from": _USER, "text": _STRING, "caption": _STRING, "reply_markup": _MARKUP,
+    "contact": _object({"phone_number": _STRING, "first_name": _STRING}, {"user_id": _INTEGER}),
+    "sticker": _object({"file_id": _STRING}, {"emoji": _STRING}),
+    "photo": {"type": "array", "maxItems": MAX_PHOTO_SIZES, "items": _object(
+        {"file_id": _STRING, "width": _INTEGER, "height": _INTEGER})},
     "voice": _FILE, "audio": _FILE, "video": _FILE, "video_note": _FILE, "animation": _FILE,
     "document": _FILE,
-    "location": Shape({"latitude": _NUMBER, "longitude": _NUMBER}),
+    "location": _object({"latitude": {"type": "number"}, "longitude": {"type": "number"}}),
 })
-_CALLBACK_QUERY = Shape({"id": str, "from": _USER, "chat_instance": str}, {
-    "data": str,
-    "message": Shape({"message_id": int, "date": int, "chat": _CHAT}, {"reply_markup": _MARKUP}),
+_CALLBACK_QUERY = _object({"id": _STRING, "from": _USER, "chat_instance": _STRING}, {
+    "data": _STRING,
+    "message": _object({"message_id": _INTEGER, "date": _INTEGER, "chat": _CHAT},
+                       {"reply_markup": _MARKUP}),
 })
-UPDATE = Shape({"update_id": int}, {"message": _MESSAGE, "callback_query": _CALLBACK_QUERY})
-"""What Caseloop reads of an update, with the Bot API's types."""
+UPDATE = _object({"update_id": _INTEGER}, {"message": _MESSAGE, "callback_query": _CALLBACK_QUERY})
+"""What Caseloop reads of an update, with the Bot API's types (JSON Schema)."""
+_VALIDATOR = Draft202012Validator(UPDATE)
 
 
 def parse_update(data: object, bot: Bot | None) -> Update:
@@ -76,39 +73,17 @@ def parse_update(data: object, bot: Bot | None) -> Update:
 def check_update(data: object) -> dict[str, Any]:
     """The update (as JSON), once the fields Caseloop reads are checked.
 
+    The schema is as deep as the few objects it names, and its one list is bounded before its
+    items are read, so checking is bounded by the schema, not by the body; it stops at the
+    first problem.
+
     Raises:
-        UpdateError: the first field missing or of the wrong type, named by its path.
+        UpdateError: a field missing or of the wrong type, named by its path (never its value).
     """
-    problem = _problem(data, UPDATE, "update")
-    if problem is not None or not isinstance(data, dict):  # an object, when there is no problem
-        raise UpdateError(f"not a Telegram update: {problem}")
+    error = next(_VALIDATOR.iter_errors(data), None)
+    if error is not None or not isinstance(data, dict):
+        if error is not None and error.validator == "required":  # names a field of the schema
+            raise UpdateError(f"not a Telegram update: {error.json_path}: {error.message}")
+        where = error.json_path if error is not None else "$"
+        raise UpdateError(f"not a Telegram update: {where} is not of the Bot API's type")
     return data
-
-
-def _problem(value: object, spec: Spec, path: str) -> str | None:
-    """What is wrong with `value` as `spec`, or None. Recursion is as deep as the spec only."""
-    if isinstance(spec, Shape):
-        if not isinstance(value, dict):
-            return f"{path} is not an object"
-        for name in spec.required:
-            if value.get(name) is None:
-                return f"{path}.{name} is missing"
-        for name, item in (*spec.required.items(), *spec.optional.items()):
-            if value.get(name) is not None:
-                found = _problem(value[name], item, f"{path}.{name}")
-                if found is not None:
-                    return found
-        return None
-    if isinstance(spec, ListOf):
-        if not isinstance(value, list):
-            return f"{path} is not an array"
-        for index, item in enumerate(value):
-            found = _problem(item, spec.item, f"{path}[{index}]")
-            if found is not None:
-                return found
-        return None
-    kinds = spec if isinstance(spec, tuple) else (spec,)
-    if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
-        names = " or ".join(kind.__name__ for kind in kinds)
-        return f"{path} is not of type {names}"
-    return None

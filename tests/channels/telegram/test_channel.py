@@ -192,6 +192,7 @@ def with_field(name: str, path: tuple[str, ...], value: object) -> dict[str, Any
     ("inbound_text", ("message", "entities"), [{"type": "bold"}]),
     ("inbound_photo", ("message", "photo"), {"file_id": "x"}),
     ("inbound_photo", ("message", "photo", "0", "width"), "90"),
+    ("inbound_photo", ("message", "photo"), [{"file_id": "x", "width": 9, "height": 9}] * 20_000),
     ("inbound_sticker", ("message", "sticker", "emoji"), 1),
     ("inbound_contact_own", ("message", "contact", "user_id"), "6120458873"),
     ("inbound_contact_own", ("message", "contact", "phone_number"), 447700900123),
