@@ -57,16 +57,9 @@ def modules_needed(settings: Settings) -> list[str]:
 
 
 def import_all(names: list[str]) -> None:
-    """Import `names`, with the garbage collector paused: building hundreds of pydantic models
-    makes garbage-free allocations that would otherwise start full collections over and over."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        for name in names:
-            importlib.import_module(name)
-    finally:
-        if paused:
-            gc.enable()
+    """Import `names`."""
+    for name in names:
+        importlib.import_module(name)
 
 
 def load_readers() -> None:
@@ -145,8 +138,11 @@ class Startup:
             return
         self.seconds = time.monotonic() - began
         # What is loaded by now lives as long as the process: keep it out of full collections
-        # (as `caseloop serve` does for what it loaded before listening).
+        # (as `caseloop serve` does for what it loaded before listening), and collect again
+        # from here on (`caseloop serve` pauses the collector while it starts: building
+        # hundreds of modules and pydantic models allocates much and frees little).
         gc.freeze()
+        gc.enable()
         log.info("Caseloop started in %.2f s after the server began listening", self.seconds)
         self._done.set()
 

@@ -45,24 +45,25 @@ Spawn = Callable[[Coroutine[Any, Any, Any]], None]
 class BotSession:
     """A PTB `Bot` talking to the Bot API server at `api_url`, and the HTTP clients it uses.
 
-    Sending and `getUpdates` have a client each, so a long poll never waits for a free
-    connection behind replies, nor replies behind it.
+    When polling, sending and `getUpdates` have a client each, so a long poll never waits for
+    a free connection behind replies, nor replies behind it. With the webhook, one client is
+    enough (each client costs a TLS context at start).
     """
 
     bot: Bot
-    requests: tuple[BotAPIRequest, BotAPIRequest]
+    requests: tuple[BotAPIRequest, ...]
 
     @classmethod
-    def open(cls, token: str, api_url: str) -> BotSession:
+    def open(cls, token: str, api_url: str, polling: bool = False) -> BotSession:
         """A session with Telegram's server, a self-hosted one, or a local stand-in."""
         base = api_url.rstrip("/")
         calls = BotAPIRequest(connection_pool_size=CONNECTIONS, read_timeout=TIMEOUT,
                               write_timeout=TIMEOUT, connect_timeout=TIMEOUT, pool_timeout=TIMEOUT)
         polls = BotAPIRequest(connection_pool_size=1, write_timeout=TIMEOUT,
-                              connect_timeout=TIMEOUT, pool_timeout=TIMEOUT)
+                              connect_timeout=TIMEOUT, pool_timeout=TIMEOUT) if polling else calls
         bot = Bot(token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot",
                   request=calls, get_updates_request=polls)
-        return cls(bot=bot, requests=(calls, polls))
+        return cls(bot=bot, requests=(calls, polls) if polling else (calls,))
 
     async def close(self) -> None:
         """Close both HTTP clients."""

@@ -43,7 +43,7 @@ class TelegramChannel:
 
     def __init__(self, token: str, api_url: str, polling: bool = False) -> None:
         self.polling = polling
-        self._session = BotSession.open(token, api_url)
+        self._session = BotSession.open(token, api_url, polling)
         self._bot = self._session.bot
         self._tasks: set[asyncio.Task[Any]] = set()
         self._poller: asyncio.Task[None] | None = None
