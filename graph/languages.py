@@ -79,7 +79,9 @@ def _unsigned(packed: array) -> np.ndarray:
 
 
 def _packed(values: np.ndarray) -> array:
-    return array({2: "H", 4: "I", 8: "L"}[values.dtype.itemsize], values.tobytes())
+    packed = array({2: "H", 4: "I", 8: "L"}[values.dtype.itemsize])
+    packed.frombytes(memoryview(np.ascontiguousarray(values)).cast("B"))
+    return packed
 
 
 def load() -> None:
