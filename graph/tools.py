@@ -11,6 +11,7 @@ from langchain_core.messages import ToolMessage
 from langchain_core.tools import BaseTool, StructuredTool, tool
 from langgraph.prebuilt import ToolRuntime
 from langgraph.types import Command
+from pydantic import BaseModel
 
 from graph.actions import ActionRejected, propose
 from graph.backend import Order
@@ -21,6 +22,27 @@ from graph.state import conversation_language, found_by_agent
 READ_TOOLS = frozenset({"list_orders", "get_order"})
 ORDER_NOT_FOUND = N_("I couldn't find order {order_id} on your account.")
 FLAGGED = N_("I have flagged this conversation for a colleague, who will reply here.")
+
+
+NO_ARGUMENTS = {"type": "object", "properties": {}}
+"""What the model passes to a tool that takes nothing (anything else it passes is ignored).
+
+Each tool's arguments are a schema or a model of their own, without the injected `runtime`:
+LangChain validates and then dumps an arguments model on every call, and a `runtime` among
+them would be dumped whole (the graph's state, its config, and the context with every
+service). The runtime is still injected, from the function's signature."""
+
+
+class _OrderId(BaseModel):
+    order_id: str
+
+
+class _Query(BaseModel):
+    query: str
+
+
+class _Reason(BaseModel):
+    reason: str
 
 
 def error(code: str, message: str) -> str:
@@ -40,14 +62,14 @@ def _order_summary(order: Order) -> dict[str, Any]:
     }
 
 
-@tool
-async def list_orders(runtime: ToolRuntime[Any]) -> str:
+@tool(args_schema=NO_ARGUMENTS)
+async def list_orders(runtime: ToolRuntime[Any], **_: Any) -> str:
     """List the customer's orders, newest first."""
     orders = await runtime.context.backend.list_orders(_customer(runtime))
     return json.dumps({"orders": [_order_summary(order) for order in orders]})
 
 
-@tool
+@tool(args_schema=_OrderId)
 async def get_order(order_id: str, runtime: ToolRuntime[Any]) -> str:
     """Read one of the customer's orders: status, items, delivery address and tracking."""
     order = await runtime.context.backend.get_order(order_id.strip().lstrip("#").upper())
@@ -89,7 +111,7 @@ def declared_tool(declared: Declaration) -> StructuredTool:
                   "caseloop_amount": declared.amount.argument if declared.amount else None})
 
 
-@tool
+@tool(args_schema=_Query)
 async def search_knowledge(query: str, runtime: ToolRuntime[Any]) -> str:
     """Search the help articles (returns, shipping, refunds...) for a customer's question."""
     articles = runtime.context.knowledge.search(
@@ -97,7 +119,7 @@ async def search_knowledge(query: str, runtime: ToolRuntime[Any]) -> str:
     return json.dumps({"articles": [{"title": a.title, "snippet": a.snippet} for a in articles]})
 
 
-@tool
+@tool(args_schema=_Reason)
 async def request_human(reason: str, runtime: ToolRuntime[Any]) -> Command:
     """Hand the conversation to a human colleague, when the customer asks or you cannot help."""
     await runtime.context.audit.record(

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any, Literal
 
 from graph.declarations.templates import fill
@@ -139,8 +140,14 @@ class Actions:
     """Every declared action, by name."""
 
     declared: Mapping[str, Declaration]
+    """Read-only once made: a deployment's actions never change while it runs. As a mapping
+    proxy it is also taken as it is, not copied field by field, when LangChain dumps a tool's
+    runtime (which carries the whole context) on every tool call."""
     source: str = ""
     """The file they came from (named in errors)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "declared", MappingProxyType(dict(self.declared)))
 
     def __iter__(self) -> Iterator[Declaration]:
         return iter(self.declared.values())
