@@ -80,8 +80,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(settings: Settings, host: str | None, port: int | None) -> int:
-    # Starting allocates much and frees little: the collector's passes over it would cost a
-    # tenth of the start. It runs again once the start is done (`bot.startup.Startup`).
+    # Loading modules allocates much and frees little: the collector's passes over it would
+    # cost a tenth of the start. It runs again once they are in (`bot.startup.Startup`).
     gc.disable()
     from bot.web.app import create_app
 

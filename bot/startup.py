@@ -123,8 +123,17 @@ class Startup:
     async def _run(self) -> None:
         began = time.monotonic()
         try:
-            await asyncio.gather(asyncio.to_thread(import_all, modules_needed(self.settings)),
-                                 asyncio.to_thread(load_readers))
+            try:
+                await asyncio.gather(asyncio.to_thread(import_all, modules_needed(self.settings)),
+                                     asyncio.to_thread(load_readers))
+            finally:
+                # What is loaded by now lives as long as the process: keep it out of full
+                # collections (as `caseloop serve` does for what it loaded before listening),
+                # and collect again from here on (`caseloop serve` pauses the collector while
+                # modules load: building hundreds of modules and pydantic models allocates
+                # much and frees little).
+                gc.freeze()
+                gc.enable()
             from bot.assembly import assemble
 
             self._state.caseloop = await assemble(self.settings)
@@ -137,12 +146,7 @@ class Startup:
             signal.raise_signal(signal.SIGTERM)
             return
         self.seconds = time.monotonic() - began
-        # What is loaded by now lives as long as the process: keep it out of full collections
-        # (as `caseloop serve` does for what it loaded before listening), and collect again
-        # from here on (`caseloop serve` pauses the collector while it starts: building
-        # hundreds of modules and pydantic models allocates much and frees little).
-        gc.freeze()
-        gc.enable()
+        gc.freeze()  # and what assembling made, the services, as long-lived
         log.info("Caseloop started in %.2f s after the server began listening", self.seconds)
         self._done.set()
 

@@ -223,8 +223,8 @@ def _kept_or_trained(examples: list[tuple[str, str]], *, words: bool) -> NgramCl
     if arrays is not None:
         try:
             return NgramClassifier.from_arrays(arrays, words=words)
-        except (KeyError, ValueError):
-            pass  # kept by another version: train again
+        except Exception:  # noqa: BLE001 - kept by another version, or damaged: train again
+            pass
     classifier = NgramClassifier.train(examples, words=words)
     keep(path, classifier.as_arrays())
     return classifier

@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import tempfile
-import zipfile
 from importlib.metadata import version
 from pathlib import Path
 
@@ -39,8 +38,12 @@ def kept(path: Path) -> dict[str, np.ndarray] | None:
     try:
         with np.load(path, allow_pickle=False) as stored:
             return {name: stored[name] for name in stored.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
-        return None  # none kept, or a file cut short: train again
+    except FileNotFoundError:
+        return None  # none kept yet
+    except Exception as problem:  # noqa: BLE001 - a damaged file fails in many ways: build again
+        log.info("A kept model at %s could not be read (%s): building it again", path,
+                 type(problem).__name__)
+        return None
 
 
 def keep(path: Path, arrays: dict[str, np.ndarray]) -> None:

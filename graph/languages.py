@@ -49,8 +49,8 @@ def _identifier():  # type: ignore[no-untyped-def]
         if arrays is not None:
             try:
                 return _from_arrays(langid.LanguageIdentifier, arrays)
-            except (KeyError, TypeError, ValueError):
-                pass  # kept by another version: read the shipped model again
+            except Exception:  # noqa: BLE001 - kept by another version, or damaged: read again
+                pass
         identifier = langid.LanguageIdentifier.from_modelpath(
             Path(langid.__file__).parent / langid.MODEL_FILE, norm_probs=True)
         identifier.set_languages(served)
@@ -79,7 +79,7 @@ def _unsigned(packed: array) -> np.ndarray:
 
 
 def _packed(values: np.ndarray) -> array:
-    packed = array({2: "H", 4: "I", 8: "L"}[values.dtype.itemsize])
+    packed = array({2: "H", 4: "I", 8: "Q"}[values.dtype.itemsize])
     packed.frombytes(memoryview(np.ascontiguousarray(values)).cast("B"))
     return packed
 

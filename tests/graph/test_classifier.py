@@ -106,6 +106,11 @@ def test_a_classifier_kept_on_disk_reads_back_the_same(tmp_path: Path,
     assert cache_path(examples[1:], words=True) != path  # another corpus is another model
     path.write_bytes(b"PK\x03\x04 cut short")
     assert kept(path) is None  # a damaged file is trained again
+    keep(path, trained.as_arrays())
+    damaged = bytearray(path.read_bytes())
+    damaged[100:150] = bytes(50)  # inside the first array's header
+    path.write_bytes(bytes(damaged))
+    assert kept(path) is None
 
 
 def test_the_language_identifier_kept_on_disk_tells_languages_as_the_shipped_model_does(
