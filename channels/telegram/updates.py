@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from telegram import Bot, Update
 
 MAX_PHOTO_SIZES = 20
@@ -53,7 +53,11 @@ _CALLBACK_QUERY = _object({"id": _STRING, "from": _USER, "chat_instance": _STRIN
 })
 UPDATE = _object({"update_id": _INTEGER}, {"message": _MESSAGE, "callback_query": _CALLBACK_QUERY})
 """What Caseloop reads of an update, with the Bot API's types (JSON Schema)."""
-_VALIDATOR = Draft202012Validator(UPDATE)
+_BOT_API_TYPES = Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool))
+"""JSON Schema counts 5.0 as an integer; the Bot API's integers are written without a point
+(an id of 6120458873.0 would be another sender, and another update to deduplicate)."""
+_VALIDATOR = validators.extend(Draft202012Validator, type_checker=_BOT_API_TYPES)(UPDATE)
 
 
 def parse_update(data: object, bot: Bot | None) -> Update:

@@ -183,6 +183,8 @@ def with_field(name: str, path: tuple[str, ...], value: object) -> dict[str, Any
     ("inbound_text", ("message", "text"), 7),
     ("inbound_text", ("message", "text"), ["Where is my order?"]),
     ("inbound_text", ("message", "from", "id"), "6120458873"),
+    ("inbound_text", ("message", "from", "id"), 6120458873.0),
+    ("inbound_text", ("update_id",), 904117201.0),
     ("inbound_text", ("message", "from", "is_bot"), "no"),
     ("inbound_text", ("message", "from", "first_name"), {"first": "Noor"}),
     ("inbound_text", ("message", "chat"), "private"),
