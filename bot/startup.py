@@ -64,15 +64,18 @@ def import_all(names: list[str]) -> None:
 
 def load_readers() -> None:
     """Train the classifiers that read every message (what it asks, which language it is in,
-    how the customer seems) and load the language identifier, so that the first customer does
-    not wait for them."""
+    how the customer seems), load the language identifier and count the corpus's n-grams for
+    the declared actions' matcher, so that the first customer does not wait for them (and a
+    Docker image keeps them all from its build)."""
     from graph.classifier import load as load_classifiers
     from graph.languages import load as load_languages
     from graph.mood import mood_model
+    from graph.offline.matcher import load as load_counts
 
     load_classifiers()
     load_languages()
     mood_model()
+    load_counts()
 
 
 class Startup:

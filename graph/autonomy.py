@@ -28,8 +28,11 @@ POLICY_QUESTION = "policy_question"
 """The case type of a question answered from the help articles."""
 OTHER = "other"
 """The case type of a declared action that names none of its own."""
-NOT_ACTIONS: tuple[str, ...] = (ORDER_STATUS, POLICY_QUESTION)
-"""The bot's own case types, which no declared action may open."""
+OUTREACH_REASONS: tuple[str, ...] = ("delay", "payment")
+"""What an outreach may be about besides a case type: an order running late, a payment that
+failed."""
+NOT_ACTIONS: tuple[str, ...] = (ORDER_STATUS, POLICY_QUESTION, *OUTREACH_REASONS)
+"""The bot's own case types and outreach reasons, which no declared action may open."""
 
 
 def case_types(actions: Actions) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.storage.database import Row
-from graph.autonomy import ORDER_STATUS, OTHER, POLICY_QUESTION
+from graph.autonomy import ORDER_STATUS, OTHER, OUTREACH_REASONS, POLICY_QUESTION
 
 Stage = Literal["intake", "investigation", "execution", "verification", "follow_up", "closed",
                 "escalated"]
@@ -24,9 +24,6 @@ Origin = Literal["customer", "outreach"]
 STAGES: tuple[str, ...] = ("intake", "investigation", "execution", "verification", "follow_up",
                            "closed")
 """The forward path of a case; `escalated` sits beside it."""
-OUTREACH_REASONS: tuple[str, ...] = ("delay", "payment")
-"""What an outreach may be about besides a case type: an order running late, a payment that
-failed."""
 ORIGINS: tuple[str, ...] = ("customer", "outreach")
 RESOLVED_STAGES = ("follow_up",)
 """Stages whose reaching sets `resolved_at` (once)."""

@@ -27,9 +27,11 @@ from channels.telegram.translate import to_inbound
 log = logging.getLogger("caseloop.telegram")
 
 GREETING = (
-    "Hi! I'm the shop's support assistant. I can check an order, refund it, cancel it or change "
-    "its delivery address. What can I do for you?"
+    "Hi! I'm the shop's support assistant. Tell me what you need, about an order or your "
+    "account, and I'll take care of it."
 )
+"""The answer to `/start`: what the bot can do depends on the actions a deployment declares,
+so it names none."""
 ALLOWED_UPDATES = ["message", "callback_query"]
 """The update types Caseloop asks Telegram for (webhook and polling alike)."""
 TIMEOUT = 60.0

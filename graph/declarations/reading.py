@@ -176,9 +176,9 @@ class EntryReader:
             raise self.fail("case_type", "expected a name of lower-case letters, digits and _ "
                             f"(at most {MAX_NAME}, starting with a letter), e.g. \"warranty\"")
         if value in NOT_ACTIONS:
-            raise self.fail("case_type", f"{value!r} is the bot's own case type for a question "
-                            "it answers, not a kind of action: name the kind of case the "
-                            "action opens")
+            raise self.fail("case_type", f"{value!r} is the bot's own (a question it answers, "
+                            "or what an outreach is about), not a kind of action: name the "
+                            "kind of case the action opens")
         return value
 
     def _statuses(self) -> tuple[str, ...]:

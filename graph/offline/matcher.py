@@ -68,6 +68,11 @@ def _corpus_counts() -> tuple[int, tuple[_Counts, ...]]:
                 arrays[f"counts{n}"]) for n in range(len(_PARTS)))
 
 
+def load() -> None:
+    """Count the corpus's n-grams now (or read them as kept) rather than while assembling."""
+    _corpus_counts()
+
+
 def _prepared(text: str) -> str:
     return normalize(glossed(text[:MAX_PARSED_CHARS]))
 

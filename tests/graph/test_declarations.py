@@ -63,10 +63,12 @@ def test_an_action_of_its_own_is_read_with_its_case_type_defaulting_to_other(
     (('name = "extend_warranty"', 'name = "extend_warranty"\ncase_type = 7'),
      "action extend_warranty: case_type: expected a name"),
     (('name = "extend_warranty"', 'name = "extend_warranty"\ncase_type = "order_status"'),
-     "action extend_warranty: case_type: 'order_status' is the bot's own case type for a "
-     "question it answers, not a kind of action"),
+     "action extend_warranty: case_type: 'order_status' is the bot's own (a question it "
+     "answers, or what an outreach is about), not a kind of action"),
     (('name = "extend_warranty"', 'name = "extend_warranty"\ncase_type = "policy_question"'),
-     "case_type: 'policy_question' is the bot's own case type"),
+     "case_type: 'policy_question' is the bot's own"),
+    (('name = "extend_warranty"', 'name = "extend_warranty"\ncase_type = "delay"'),
+     "case_type: 'delay' is the bot's own"),
     (('name = "extend_warranty"', 'name = "get_order"'), "name: expected"),
     (('applies_to = "order"', 'applies_to = "shop"'), "applies_to: expected 'order'"),
     (('statuses = ["delivered"]', 'statuses = ["lost"]'), "statuses: expected a list"),
