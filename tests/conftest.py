@@ -1,4 +1,4 @@
-"""Shared fixtures: fakes of SMTP, Slack and a hosted model, in-process Caseloop, and a guard
+"""Shared fixtures: fakes of SMTP, Slack, Telegram and a hosted model, in-process Caseloop, and a guard
 against leaving the machine."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from tests.fakes.capture import CaptureChannel, inbound
 from tests.fakes.openai import FakeOpenAI
 from tests.fakes.slack import FakeSlack
 from tests.fakes.smtp import SmtpSink
+from tests.fakes.telegram import FakeTelegram
 
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0")
 _real_connect = socket.socket.connect
@@ -53,6 +54,15 @@ def own_database() -> Iterator[None]:
 def fake_openai() -> Iterator[FakeOpenAI]:
     """A local server speaking OpenAI's chat completions."""
     fake = FakeOpenAI()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def telegram() -> Iterator[FakeTelegram]:
+    """A stand-in for the Telegram Bot API on a local port."""
+    fake = FakeTelegram()
     fake.start()
     yield fake
     fake.stop()

@@ -5,24 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.fakes.ports import free_port
 from tests.fakes.telegram import TOKEN, FakeTelegram
 
 SECRET = "s3cret_Token-for-the-webhook"
 PUBLIC_URL = "https://support.example.com"
-
-
-@pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    fake = FakeTelegram()
-    fake.start()
-    yield fake
-    fake.stop()
 
 
 def set_webhook(folder: Path, api_url: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -53,14 +53,6 @@ def twilio() -> Iterator[FakeTwilio]:
 
 
 @pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    fake = FakeTelegram()
-    fake.start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
 def server(tmp_path: Path, smtp: SmtpSink, twilio: FakeTwilio,
            telegram: FakeTelegram) -> Iterator[CaseloopServer]:
     shop = write_shop(tmp_path, shop_with_phones({"K-77": NOOR_PHONE}))

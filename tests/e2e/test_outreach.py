@@ -60,14 +60,6 @@ def twilio() -> Iterator[FakeTwilio]:
 
 
 @pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    fake = FakeTelegram()
-    fake.start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
 def env(tmp_path: Path, smtp: SmtpSink, twilio: FakeTwilio,
         telegram: FakeTelegram) -> dict[str, str]:
     shop = write_shop(tmp_path, shop_with_phones({"K-77": NOOR_PHONE}))

@@ -36,14 +36,6 @@ StartServer = Callable[..., CaseloopServer]
 
 
 @pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    fake = FakeTelegram()
-    fake.start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
 def start_server(tmp_path: Path, smtp: SmtpSink,
                  telegram: FakeTelegram) -> Iterator[StartServer]:
     """Starts the real server with Telegram pointed at the fake; extra settings as keywords."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from channels.telegram.webhook import WebhookError, set_webhook
@@ -11,14 +9,6 @@ from tests.fakes.telegram import TOKEN, FakeTelegram
 
 URL = "https://support.example.com/telegram/webhook"
 SECRET = "s3cret_Token-for-the-webhook"
-
-
-@pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    fake = FakeTelegram()
-    fake.start()
-    yield fake
-    fake.stop()
 
 
 async def register(api_url: str) -> None:
