@@ -1,61 +1,23 @@
-"""TelegramChannel through python-telegram-bot against a local Bot API server: send, feed, poll."""
+"""TelegramChannel through python-telegram-bot against a local Bot API server: send, feed."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
-from typing import Any
+from collections.abc import AsyncIterator
 
 import pytest
 
-from channels.base import DeliveryError, InboundMessage, OutboundMessage
+from channels.base import DeliveryError, OutboundMessage
 from channels.telegram.bot import GREETING
 from channels.telegram.channel import TelegramChannel, UpdateError
+from tests.channels.telegram.rig import Inbox, payload, with_field
 from tests.fakes.ports import free_port
 from tests.fakes.telegram import TOKEN, FakeTelegram
 
-DATA = Path(__file__).parents[2] / "data" / "telegram"
 USER = 6120458873
-
-
-def payload(name: str) -> dict:
-    return json.loads((DATA / f"{name}.json").read_text())
 
 
 def reply(text: str = "Your order is on its way.", **fields: object) -> OutboundMessage:
     return OutboundMessage(channel="telegram", recipient=str(USER), text=text, **fields)
-
-
-class Inbox:
-    """Stands in for Caseloop's inbox: keeps messages once per provider id."""
-
-    def __init__(self) -> None:
-        self.messages: list[InboundMessage] = []
-        self.failures = 0
-
-    async def receive(self, message: InboundMessage) -> bool:
-        if self.failures:
-            self.failures -= 1
-            raise RuntimeError("database is locked")
-        if any(m.provider_message_id == message.provider_message_id for m in self.messages):
-            return False
-        self.messages.append(message)
-        return True
-
-    async def wait_for(self, count: int, timeout: float = 10.0) -> None:
-        async with asyncio.timeout(timeout):
-            while len(self.messages) < count:
-                await asyncio.sleep(0.02)
-
-
-@pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    fake = FakeTelegram()
-    fake.start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture
@@ -168,16 +130,6 @@ async def test_what_is_not_an_update_is_refused(channel: TelegramChannel, body: 
     assert inbox.messages == []
 
 
-def with_field(name: str, path: tuple[str, ...], value: object) -> dict[str, Any]:
-    """A captured update with one field (by its path) set to `value`."""
-    update = payload(name)
-    target = update
-    for key in path[:-1]:
-        target = target[key] if isinstance(target, dict) else target[int(key)]
-    target[path[-1] if isinstance(target, dict) else int(path[-1])] = value
-    return update
-
-
 @pytest.mark.parametrize(("name", "path", "value"), [
     ("inbound_text", ("update_id",), True),
     ("inbound_text", ("message", "text"), 7),
@@ -266,86 +218,3 @@ async def test_group_messages_are_ignored(channel: TelegramChannel, telegram: Fa
     await channel.feed(payload("inbound_group_text"), inbox.receive)
     await channel.close()
     assert inbox.messages == [] and telegram.calls_to("sendMessage") == []
-
-
-async def test_polling_removes_the_webhook_and_stores_each_update_once(
-    telegram: FakeTelegram
-) -> None:
-    telegram.webhook = {"url": "https://old.example/telegram/webhook"}
-    telegram.push_update(payload("inbound_text"))
-    telegram.push_update(payload("inbound_sticker"))
-    inbox = Inbox()
-    polling = TelegramChannel(TOKEN, telegram.api_url, polling=True)
-    await polling.start(inbox.receive)
-    try:
-        await inbox.wait_for(2)
-        telegram.push_update(payload("inbound_photo"))
-        await inbox.wait_for(3)
-        await asyncio.sleep(0.3)
-    finally:
-        await polling.close()
-    assert [m.provider_message_id for m in inbox.messages] == [
-        "904117201", "904117202", "904117205"]
-    assert telegram.calls[0].method == "deleteWebhook"
-    polls = telegram.calls_to("getUpdates")
-    assert polls[0].params["allowed_updates"] == ["message", "callback_query"]
-    assert polls[-1].params["offset"] == "904117206"
-
-
-async def test_polling_skips_an_update_with_a_field_of_the_wrong_type(
-    telegram: FakeTelegram
-) -> None:
-    telegram.push_update(with_field("inbound_text", ("message", "text"), 7))
-    telegram.push_update(payload("inbound_sticker"))
-    inbox = Inbox()
-    polling = TelegramChannel(TOKEN, telegram.api_url, polling=True)
-    await polling.start(inbox.receive)
-    try:
-        await inbox.wait_for(1)
-        await asyncio.sleep(0.3)
-    finally:
-        await polling.close()
-    assert [m.provider_message_id for m in inbox.messages] == ["904117202"]
-    assert telegram.calls_to("getUpdates")[-1].params["offset"] == "904117203"
-
-
-async def test_polling_waits_out_a_conflict_with_another_poller(telegram: FakeTelegram) -> None:
-    telegram.fail_next("getUpdates", 409, "Conflict: terminated by other getUpdates request; "
-                                          "make sure that only one bot instance is running")
-    telegram.push_update(payload("inbound_text"))
-    inbox = Inbox()
-    polling = TelegramChannel(TOKEN, telegram.api_url, polling=True)
-    await polling.start(inbox.receive)
-    try:
-        await inbox.wait_for(1)
-    finally:
-        await polling.close()
-    assert [m.provider_message_id for m in inbox.messages] == ["904117201"]
-    assert [call.ok for call in telegram.calls_to("getUpdates")][:2] == [False, True]
-
-
-async def test_polling_stops_when_the_token_is_refused(telegram: FakeTelegram) -> None:
-    telegram.fail_next("getUpdates", 401, "Unauthorized")
-    telegram.push_update(payload("inbound_text"))
-    inbox = Inbox()
-    polling = TelegramChannel(TOKEN, telegram.api_url, polling=True)
-    await polling.start(inbox.receive)
-    try:
-        await asyncio.sleep(1.5)
-    finally:
-        await polling.close()
-    assert inbox.messages == []
-    assert len(telegram.calls_to("getUpdates")) == 1
-
-
-async def test_polling_keeps_an_update_it_could_not_store(telegram: FakeTelegram) -> None:
-    telegram.push_update(payload("inbound_text"))
-    inbox = Inbox()
-    inbox.failures = 1
-    polling = TelegramChannel(TOKEN, telegram.api_url, polling=True)
-    await polling.start(inbox.receive)
-    try:
-        await inbox.wait_for(1, timeout=10)
-    finally:
-        await polling.close()
-    assert [m.provider_message_id for m in inbox.messages] == ["904117201"]
