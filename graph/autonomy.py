@@ -12,6 +12,7 @@ own.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -31,8 +32,16 @@ OTHER = "other"
 OUTREACH_REASONS: tuple[str, ...] = ("delay", "payment")
 """What an outreach may be about besides a case type: an order running late, a payment that
 failed."""
+MAX_CASE_TYPE = 40
+_CASE_TYPE_NAME = re.compile(rf"[a-z][a-z0-9_]{{0,{MAX_CASE_TYPE - 1}}}")
 NOT_ACTIONS: tuple[str, ...] = (ORDER_STATUS, POLICY_QUESTION, *OUTREACH_REASONS)
 """The bot's own case types and outreach reasons, which no declared action may open."""
+
+
+def is_case_type_name(value: object) -> bool:
+    """Whether `value` may name a case type (or a case's reason): lower-case letters, digits and
+    `_`, starting with a letter, at most `MAX_CASE_TYPE` long."""
+    return isinstance(value, str) and _CASE_TYPE_NAME.fullmatch(value) is not None
 
 
 def case_types(actions: Actions) -> tuple[str, ...]:

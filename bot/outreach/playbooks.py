@@ -18,12 +18,11 @@ from typing import Any
 
 import yaml
 
+from graph.autonomy import MAX_CASE_TYPE, is_case_type_name
 from graph.backend import Customer, Order
 
 OPTION_ACTIONS = ("keep", "cancel_order", "refund")
 """`keep`: nothing changes (the customer accepts); the others run through the policy gate."""
-MAX_REASON = 40
-"""The longest reason (a case type's name), checked before its pattern runs."""
 BUILT_IN_NAMES = ("first_name", "name", "order_id", "items", "total", "status")
 """Placeholders every message may use; a playbook's `needs` adds fields of the event's data."""
 MAX_OPTIONS = 9
@@ -31,7 +30,6 @@ MAX_LABEL_BYTES = 64
 """Telegram's limit on a button's callback data, which carries the label back."""
 _EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_REASON = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _PLAYBOOK_KEYS = {"reason", "message", "needs", "options", "follow_up_hours"}
 _OPTION_KEYS = {"label", "action", "words", "reply"}
 KEPT_REPLY = "Thanks, I've noted that. Order {order_id} stays as it is."
@@ -125,9 +123,9 @@ def _parse_playbook(path: Path, name: Any, entry: Any,
     if unknown:
         raise PlaybookError(f"{where}: unknown keys {sorted(unknown)}")
     reason = entry.get("reason", "other")
-    if not isinstance(reason, str) or len(reason) > MAX_REASON or not _REASON.fullmatch(reason):
+    if not is_case_type_name(reason):
         raise PlaybookError(f"{where}: reason must be a case reason's name (lower-case letters, "
-                            f"digits and _, at most {MAX_REASON})")
+                            f"digits and _, at most {MAX_CASE_TYPE})")
     if reasons is not None and reason not in reasons:
         raise PlaybookError(f"{where}: reason must be one of {', '.join(reasons)}")
     needs = entry.get("needs", [])

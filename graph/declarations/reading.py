@@ -9,7 +9,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from graph.autonomy import NOT_ACTIONS, OTHER
+from graph.autonomy import MAX_CASE_TYPE, NOT_ACTIONS, OTHER, is_case_type_name
 from graph.declarations.model import (
     BUILT_IN_DIMENSIONS,
     ORDER_STATUSES,
@@ -22,8 +22,6 @@ from graph.declarations.model import (
 from graph.declarations.templates import fields_of
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
-MAX_NAME = 40
-"""The longest name `NAME` allows; a case type's length is checked before the pattern runs."""
 RESERVED = frozenset({"list_orders", "get_order", "search_knowledge", "request_human"})
 """The agent's own tools: no action may take their names."""
 SCALARS = frozenset({"string", "number", "integer", "boolean"})
@@ -172,9 +170,9 @@ class EntryReader:
 
     def _case_type(self) -> str:
         value = self.entry.get("case_type", OTHER)
-        if not isinstance(value, str) or len(value) > MAX_NAME or not NAME.fullmatch(value):
+        if not is_case_type_name(value):
             raise self.fail("case_type", "expected a name of lower-case letters, digits and _ "
-                            f"(at most {MAX_NAME}, starting with a letter), e.g. \"warranty\"")
+                            f"(at most {MAX_CASE_TYPE}, starting with a letter), e.g. \"warranty\"")
         if value in NOT_ACTIONS:
             raise self.fail("case_type", f"{value!r} is the bot's own (a question it answers, "
                             "or what an outreach is about), not a kind of action: name the "
