@@ -1,5 +1,5 @@
-"""Shared fixtures: fakes of SMTP, Slack, Telegram and a hosted model, in-process Caseloop, and a guard
-against leaving the machine."""
+"""Shared fixtures: fakes of SMTP, Slack, Telegram and a hosted model, in-process Caseloop, and
+a guard against leaving the machine."""
 
 from __future__ import annotations
 
