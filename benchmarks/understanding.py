@@ -155,6 +155,19 @@ def main() -> None:
     intent_classifier()
     print(f"classifier trained in {time.perf_counter() - started:.2f} s\n")
 
+    # Timed before anything else reads the held-out texts. Untimed first: a running server has
+    # compiled its expressions and read other customers' messages (the corpus's stand in for
+    # them), not these.
+    for _, _, text in read_corpus()[::4]:
+        read_message(text)
+    times = []
+    for spaces in range(1, 4):  # each text unseen: the classifiers remember recent readings
+        for item in messages:
+            text = item["text"] + " " * spaces
+            started = time.perf_counter()
+            read_message(text)
+            times.append(time.perf_counter() - started)
+
     by_language: dict[str, list[bool]] = defaultdict(list)
     by_intent: dict[str, list[bool]] = defaultdict(list)
     by_both: dict[tuple[str, str], list[bool]] = defaultdict(list)
@@ -218,15 +231,6 @@ def main() -> None:
     print(f"  false escalations on calm conversations  {_percent(false, len(calm))}")
     print(f"  recall on upset or stuck conversations   {_percent(caught, len(needed))}")
 
-    for item in messages:  # once untimed: regular expressions compiled, as in a running server
-        read_message(item["text"] + "\n")
-    times = []
-    for spaces in range(1, 4):  # each text unseen: the classifiers remember recent readings
-        for item in messages:
-            text = item["text"] + " " * spaces
-            started = time.perf_counter()
-            read_message(text)
-            times.append(time.perf_counter() - started)
     times.sort()
     p50 = statistics.median(times) * 1000
     p99 = times[int(len(times) * 0.99)] * 1000

@@ -18,7 +18,6 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,8 @@ CLASSIFIED_ENDS = 240
 the start or, after the story, at the end."""
 RECENT_TEXTS = 4096
 """How many texts each classifier remembers its reading of."""
+RECENT_WORDS = 65536
+"""How many words each classifier remembers the character n-grams of."""
 MAX_LETTERS_SCAN = 200
 """Letters are looked for in the first 200 characters of a message."""
 SHARPNESS = 3.0
@@ -71,14 +72,35 @@ def read_corpus(directory: Path = CORPUS_DIR) -> tuple[tuple[str, str, str], ...
     return tuple(examples)
 
 
-@dataclass(frozen=True)
 class _Features:
-    """One fitted vectorizer, kept as what scoring needs."""
+    """One fitted vectorizer, kept as what scoring needs: the columns a text's n-grams have in
+    its vocabulary. Character n-grams stay within a word, so a word's columns are worked out
+    once and remembered (`RECENT_WORDS`): most words of a message were read before."""
 
-    analyze: Callable[[str], list[str]]
-    vocabulary: dict[str, int]
-    idf: list[float]
-    offset: int
+    def __init__(self, analyze: Callable[[str], list[str]], vocabulary: dict[str, int],
+                 idf: list[float], offset: int) -> None:
+        self.analyze = analyze
+        self.vocabulary = vocabulary
+        self.idf = idf
+        self.idf_array = np.asarray(idf)
+        self.offset = offset
+        self._by_word = analyze is char_wb_ngrams
+        self._word_columns = lru_cache(maxsize=RECENT_WORDS)(self._known)
+
+    def columns(self, text: str) -> list[int]:
+        """The columns of the text's known n-grams, once for each time an n-gram occurs, in
+        the analyzer's order."""
+        if not self._by_word:
+            return self._known(text)
+        columns: list[int] = []
+        for word in text.split():
+            columns += self._word_columns(word)
+        return columns
+
+    def _known(self, text: str) -> list[int]:
+        vocabulary = self.vocabulary
+        return [column for gram in self.analyze(text)
+                if (column := vocabulary.get(gram)) is not None]
 
 
 class NgramClassifier:
@@ -136,23 +158,24 @@ class NgramClassifier:
             offset += len(vocabulary)
         return cls(features, coef, intercept, labels)
 
-    def _vector(self, text: str) -> tuple[list[int], list[float]]:
-        """The message's tf-idf features, as the fitted vectorizers would compute them."""
-        columns: list[int] = []
-        values: list[float] = []
-        text = normalize(text)
-        for part in self._features:
-            found, weights = tfidf(part.analyze(text), part.vocabulary, part.idf)
-            columns += [part.offset + column for column in found]
-            values += weights
-        return columns, values
-
     def decision(self, text: str) -> np.ndarray:
-        """The model's score for each label (in `labels` order)."""
-        columns, values = self._vector(text)
-        if not columns:
+        """The model's score for each label (in `labels` order): the message's tf-idf features,
+        as the fitted vectorizers would compute them (1 + log of each known n-gram's count,
+        times its idf, each part scaled to unit length), times the coefficients."""
+        text = normalize(text)
+        rows: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        for part in self._features:
+            columns = part.columns(text)
+            if not columns:
+                continue
+            found, counts = np.unique(np.asarray(columns, dtype=np.intp), return_counts=True)
+            weights = (1.0 + np.log(counts)) * part.idf_array[found]
+            rows.append(found + part.offset)
+            values.append(weights / np.sqrt(weights @ weights))
+        if not rows:
             return self._intercept.copy()
-        return np.asarray(values) @ self._weights[columns] + self._intercept
+        return np.concatenate(values) @ self._weights[np.concatenate(rows)] + self._intercept
 
     def probabilities(self, text: str) -> list[tuple[str, float]]:
         """Every label with its share of the model's belief (a softmax of the margins),

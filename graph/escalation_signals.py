@@ -10,8 +10,8 @@ from rapidfuzz import fuzz
 from graph.classifier import has_words, intent_classifier
 from graph.limits import MAX_PARSED_CHARS
 from graph.mood import mood_model, plain_words
-from graph.strong_words import SEVERE, STRONG, is_shouting
 from graph.strong_words import has_strong_words as has_strong_words
+from graph.strong_words import is_severe, is_shouting, is_strong
 
 _PERSON = re.compile(
     r"\b(?:(?:speak|talk|chat|connect|transfer|escalate)\b.{0,30}\b"
@@ -134,7 +134,7 @@ def escalation_signal(text: str, earlier: list[str],
     if learned:
         evidence = ("the conversation reads as " +
                     ("upset" if mood == "upset" else "going nowhere: the customer is stuck"))
-    elif SEVERE.search(text) or STRONG.search(text):
+    elif has_strong_words(text):
         evidence = "strong words"
     elif is_shouting(text):
         evidence = "writing in capitals"
@@ -187,11 +187,11 @@ def _sighs(text: str, share: float = EXASPERATED) -> bool:
 
 
 def _by_rules(text: str, earlier: list[str]) -> str:
-    if SEVERE.search(text) or is_shouting(text):
+    if is_severe(text) or is_shouting(text):
         return "upset"
     intent, clear = _intent_of(text)
     request = clear and intent in _REQUESTS
-    if STRONG.search(text) and not request:
+    if is_strong(text) and not request:
         return "upset"
     if intent == "frustration" and _share(text, intent) >= VENTING:
         return "upset"

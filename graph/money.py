@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from graph.numerals import read_number
+from graph.numerals import is_number_word, read_number
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,9 @@ def _amounts_in_words(text: str) -> list[tuple[int, int, Amount]]:
             value = Decimal(_NOTES[words[note]]).quantize(_CENT)
             found.append((runs[i].start(), runs[note].end(), Amount(value)))
             i = note + 1
+            continue
+        if words[i] not in ("a", "an") and not is_number_word(words[i]):
+            i += 1  # no number starts here: what `read_number` would find at once
             continue
         before = text[max(0, runs[i].start() - 8):runs[i].start()].rstrip()
         after_digits = before[-1:].isdigit()  # "5 mil euros" is not a thousand

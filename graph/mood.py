@@ -36,7 +36,7 @@ from graph.classifier import (
 )
 from graph.limits import MAX_PARSED_CHARS
 from graph.ngrams import CHAR_RANGE, TOKEN_PATTERN, WORD_RANGE, char_wb_ngrams, word_ngrams
-from graph.strong_words import SEVERE, STRONG, is_shouting
+from graph.strong_words import has_strong_words, is_severe, is_shouting, is_strong
 
 CONVERSATIONS_DIR = CORPUS_DIR / "conversations"
 LABELS = ("calm", "stuck", "upset")
@@ -120,9 +120,9 @@ def _measures(text: str, earlier: list[str]) -> list[float]:
         min(text.count("!"), 3) / 3,
         min(len(_CAPITALS.findall(text)), 3) / 3,
         float(is_shouting(text)),
-        float(bool(SEVERE.search(text))),
-        float(bool(STRONG.search(text))),
-        float(any(SEVERE.search(turn) or STRONG.search(turn) for turn in before)),
+        float(is_severe(text)),
+        float(is_strong(text)),
+        float(any(map(has_strong_words, before))),
         min(words, 40) / 40,
         float(words <= 3),
         _frustration(text),

@@ -104,6 +104,10 @@ _NOT_AN_ID = re.compile(
 _DIGIT = re.compile(r"\d")
 _PHONE_DIGITS = 9
 """Digits a phone number has at least, to be kept apart from ids and codes."""
+_PHONE_LIKE = re.compile(rf"(?:\d\D{{0,4}}){{{_PHONE_DIGITS - 1}}}\d")
+"""`_PHONE_DIGITS` digits, at most four other characters between two of them: what a phone
+number the matcher finds has at least (its blocks are parted by up to four marks). Looked for
+before the matcher, which takes a fifth of a millisecond on a long message."""
 _CONTEXT_CHARS = 60
 """How far before a number the words that make it an order reference are looked for."""
 _CODE_WORD = re.compile(r"\b(?:code|otp|pin|passcode|verification)\b", re.I)
@@ -128,7 +132,7 @@ def _reference_spans(text: str) -> list[tuple[int, int]]:
     spans = [m.span() for m in _EMAIL_CANDIDATE.finditer(text)]
     spans += [(s, e) for s, e, _ in amount_spans(text)]
     spans += [m.span() for m in UK_POSTCODE.finditer(text) if not m.group(1).isdigit()]
-    if len(_DIGIT.findall(text)) >= _PHONE_DIGITS:  # else no phone number can be there
+    if _PHONE_LIKE.search(text):  # else no phone number can be there
         # without a region only numbers written with a plus sign are read
         regions = (None, "US") if "+" in text or "＋" in text else ("US",)
         spans += [(m.start, m.end) for region in regions
@@ -165,7 +169,7 @@ def extract_order_ids(text: str, *, assume_order: bool = False) -> list[str]:
     spaced = {start for start, _ in found}
     for match in _TOKEN.finditer(masked):
         token = match.group(1)
-        digits = sum(ch.isdigit() for ch in token)
+        digits = sum(map(str.isdigit, token))
         if not digits or not 3 <= len(token) <= 20 or _NOT_AN_ID.match(token):
             continue
         if token.isdigit() and _after_spaced_letter(masked, match.start(1), spaced):

@@ -42,13 +42,14 @@ _COMPOUND_ENDING = re.compile(
     r"|straat|laan|gracht|plein|gade|gatan|vej)$",
     re.I,
 )
+_NON_SPACE = re.compile(r"\S+")
 _HOUSE_NUMBER = re.compile(r"(?:n[º°o]\.?)?\d{1,5}[A-Za-z]?(?:-\d{1,5}[A-Za-z]?)?|s/n", re.I)
 
 
 def words_of(part: str) -> list[tuple[int, int, str]]:
     """The part's words with their spans, trailing commas and stops left out of the word."""
     return [(m.start(), m.end(), m.group().rstrip(".:").lower())
-            for m in re.finditer(r"\S+", part)]
+            for m in _NON_SPACE.finditer(part)]
 
 
 def is_house_number(word: str) -> bool:

@@ -4,6 +4,7 @@ as a part of the order ("half", "50%", "la mitad", "the full amount")."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -91,6 +92,10 @@ _NOT_MONEY_BEFORE = frozenset("other better my your his her mi meine ma minha".s
 """Words that make "half" a person: "my other half"."""
 _ARTICLES = frozenset("the a an el la los las der die das den le les o os as".split())
 _NEGATIONS = frozenset("not no nicht kein keine pas não nao ni nem".split())
+_SHARE_CUES = frozenset(
+    [*_HALF, *_PARTS, *_ORDINAL_PARTS, "percent", "prozent", "pourcent", "cent", "ciento",
+     "cento"])
+"""The words `_part_in` reads a share from; any other word is passed over at once."""
 _PERCENT_WORDS = ("percent", "per cent", "pct", "por ciento", "prozent", "pour cent",
                   "pourcent", "por cento")
 _SURE = frozenset(
@@ -161,7 +166,10 @@ def relative_share(text: str) -> Fraction | None:
     lowered = text[:MAX_PARSED_CHARS].lower().replace("’", "'")
     runs = list(_SHARE_WORD.finditer(lowered))
     words = [run.group() for run in runs]
-    negated = [_negated(lowered, runs, i) for i in range(len(runs))]
+
+    def negated(i: int) -> bool:
+        return _negated(lowered, runs, i)
+
     for share in (_percent_in(lowered), _part_in(words, negated), _digit_fraction_in(lowered)):
         if share is not None:
             return share
@@ -205,12 +213,14 @@ def _digit_fraction_in(lowered: str) -> Fraction | None:
     return None
 
 
-def _part_in(words: list[str], negated: list[bool]) -> Fraction | None:
+def _part_in(words: list[str], negated: Callable[[int], bool]) -> Fraction | None:
     """Halves, thirds, quarters and percentages said in words."""
     for i, word in enumerate(words):
+        if word not in _SHARE_CUES:
+            continue
         before = words[i - 1] if i else ""
         after = words[i + 1] if i + 1 < len(words) else ""
-        if negated[i] or before in _NOT_MONEY_BEFORE or set(words[i + 1:i + 4]) & _NOT_MONEY_AFTER:
+        if negated(i) or before in _NOT_MONEY_BEFORE or set(words[i + 1:i + 4]) & _NOT_MONEY_AFTER:
             continue
         if word in _HALF:
             if before == "à" and after != "prix":
@@ -242,10 +252,10 @@ def _count_before(words: list[str], at: int) -> int | None:
     return None
 
 
-def _asks_for_everything(words: list[str], negated: list[bool]) -> bool:
+def _asks_for_everything(words: list[str], negated: Callable[[int], bool]) -> bool:
     for i, word in enumerate(words):
         for phrase in _FULL_BY_FIRST.get(word, ()):
-            if words[i:i + len(phrase)] != phrase or negated[i]:
+            if words[i:i + len(phrase)] != phrase or negated(i):
                 continue
             if not set(words[max(0, i - 3):i]) & _PARTIAL:
                 return True
