@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from graph.awaiting import SESSION_TURNS
 from graph.escalation_signals import SURE_SHARE, escalation_signal
 from graph.mood import CONVERSATIONS_DIR, LABELS, MoodModel, mood_model, read_conversations
 
@@ -19,7 +20,7 @@ def test_the_conversation_corpus_has_every_label_in_every_language() -> None:
     seen: dict[str, set[str]] = {}
     for language, label, turns in read_conversations():
         seen.setdefault(language, set()).add(label)
-        assert 1 <= len(turns) <= 4
+        assert 1 <= len(turns) <= SESSION_TURNS + 1  # as much of a session as is read
     assert seen == {code: set(LABELS) for code in ("en", "es", "de", "fr", "pt")}
 
 
@@ -100,9 +101,12 @@ def _follow_ups() -> list[list[str]]:
     found = []
     for path in sorted(CONVERSATIONS_DIR.glob("*.tsv")):
         lines = path.read_text(encoding="utf-8").splitlines()
-        start = next(n for n, line in enumerate(lines) if line.startswith("# calm: ") and
-                     n > len(lines) - 30 and "(" in line)
-        found += [line.split("\t")[1:] for line in lines[start + 1:] if line.strip()]
+        # the last section of calm lines whose header names its kinds in brackets
+        start = max(n for n, line in enumerate(lines) if line.startswith("# calm: ") and
+                    "(" in line)
+        end = next((n for n in range(start + 1, len(lines)) if lines[n].startswith("#")),
+                   len(lines))
+        found += [line.split("\t")[1:] for line in lines[start + 1:end] if line.strip()]
     return found
 
 
