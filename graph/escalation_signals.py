@@ -11,7 +11,7 @@ from graph.classifier import has_words, intent_classifier
 from graph.limits import MAX_PARSED_CHARS
 from graph.mood import mood_model, plain_words
 from graph.strong_words import has_strong_words as has_strong_words
-from graph.strong_words import is_severe, is_shouting, is_strong
+from graph.strong_words import is_severe, is_shouting, is_strong, shows_impatience
 
 _PERSON = re.compile(
     r"\b(?:(?:speak|talk|chat|connect|transfer|escalate)\b.{0,30}\b"
@@ -84,14 +84,6 @@ SURE_SHARE = 0.05
 short follow-ups ("no hurry at all", "sorry to bother you again", "I don't know the number",
 in the five languages), scored by a model trained without any of them, escalate 9 of 67 at
 0.05, 16 at 0.1 and 25 at 0.2, where cross-validation would buy 4 and 16 points of recall."""
-_INSISTS = re.compile(
-    r"\b(?:i said|i mean|i told you|already (?:said|told|asked|gave)|how many times|"
-    r"(?:still|yet) (?:no|not|nothing|waiting)|te dije|ya (?:te )?(?:dije|lo dije)|"
-    r"sigo esperando|todav(?:í|i)a no|ich sagte|ich meinte|ich meine(?=\s?[,:])|"
-    r"schon (?:gesagt|wieder)|immer noch|je veux dire|j'ai dit|je vous ai dit|toujours pas|"
-    r"toujours rien|eu disse|"
-    r"quero dizer|j(?:á|a) disse|ainda n(?:ã|a)o|ainda nada)\b", re.IGNORECASE)
-"""Words that insist: "I said", "still nothing", "how many times"."""
 _EXASPERATION = re.compile(r"\?\?|\?!|!\?|!!")
 _CAPITAL_WORD = re.compile(r"\b[A-ZÀ-ÖØ-Þ]{4,}\b")
 """A word in capitals, long enough not to be a carrier's or a product's name ("DHL")."""
@@ -166,11 +158,12 @@ def _judged(text: str, earlier: list[str], answering: str | None) -> tuple[str, 
 
 def is_hinted(text: str, earlier: list[str]) -> bool:
     """True when the recent turns show a sign, short of what the rules escalate on, that the
-    customer may be losing patience: insisting, a sigh (`VENTING` of frustration), the same
-    request again, strong words, "??" or "!!", a word in capitals."""
+    customer may be losing patience: insisting, not being heard or sarcasm
+    (`shows_impatience`), a sigh (`VENTING` of frustration), the same request again, strong
+    words, "??" or "!!", a word in capitals."""
     text = text[:MAX_PARSED_CHARS]
     recent = [turn[:MAX_PARSED_CHARS] for turn in earlier[-(REPEATS_FOR_FAILURE - 1):]]
-    if _INSISTS.search(text) or only_marks(text) or _sighs(text, VENTING):
+    if shows_impatience(text) or only_marks(text) or _sighs(text, VENTING):
         return True
     if any(has_strong_words(turn) or _EXASPERATION.search(turn) or _CAPITAL_WORD.search(turn)
            for turn in [*recent, text]):

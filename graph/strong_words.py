@@ -44,6 +44,39 @@ _STRONG = re.compile(
 )
 """Strong words a calm, clear request may still contain ("it's useless, I'd like a refund");
 in lower case, matched against the lower-cased message (`is_strong`)."""
+_IMPATIENCE = re.compile(
+    # insisting
+    r"\b(?:i said|i mean|i told you|already (?:said|told|asked|gave)|how many times|"
+    r"(?:still|yet) (?:no|not|nothing|waiting)|te dije|ya (?:te )?(?:dije|lo dije)|"
+    r"sigo esperando|todav(?:í|i)a no|ich sagte|ich meinte|ich meine(?=\s?[,:])|"
+    r"schon (?:gesagt|wieder)|immer noch|je veux dire|j'ai dit|je vous ai dit|toujours pas|"
+    r"toujours rien|eu disse|quero dizer|j(?:á|a) disse|ainda n(?:ã|a)o|ainda nada|"
+    # not being heard
+    r"(?:the )?same (?:answer|reply|thing|text|message|response|link|info)|"
+    r"not (?:what i (?:asked|meant|said|wanted)|my question|the question)|"
+    r"(?:do|did|can) you (?:even )?(?:read|understand|listen)|"
+    r"are you (?:even )?(?:reading|listening)|"
+    r"misma respuesta|lo mismo otra vez|no es mi pregunta|"
+    r"no es (?:eso )?lo que (?:pregunt|ped|dije)\w*|¿?(?:me )?(?:lees|entiendes|escuchas)\b|"
+    r"(?:die ?selbe|gleiche) antwort|nicht (?:meine frage|das,? was ich (?:gefragt|wollte|meinte))|"
+    r"(?:liest|verstehst|lest|versteht) (?:du|ihr|sie)\b|"
+    r"m(?:ê|e)me r(?:é|e)ponse|pas ma question|pas ce que (?:j'ai|je) (?:demand|dit|voul)\w*|"
+    r"tu lis|vous lisez|tu comprends|vous comprenez|"
+    r"mesma resposta|n(?:ã|a)o (?:é|foi) (?:isso )?(?:o )?que (?:eu )?(?:perguntei|pedi|disse)|"
+    r"voc(?:ê|e)s? (?:l(?:ê|e)|entende|leu)\b|"
+    # sarcasm, giving up
+    r"thanks for nothing|thanks a lot for (?:nothing|ruining|wasting)|"
+    r"cheers for (?:nothing|wasting)|gracias por nada|danke f(?:ü|ue)r nichts|merci pour rien|"
+    r"obrigad[oa] por nada|i give up|me rindo|ich gebe auf|j'abandonne|desisto)\b|"
+    r"^\W{0,3}(?:whatever|great|brilliant|lovely|wonderful|fantastic|marvell?ous|super|genial|"
+    r"estupendo|fant(?:á|a)stico|maravilloso|toll|prima|klasse|g(?:é|e)nial|formidable|"
+    r"magnifique|(?:ó|o)timo|maravilha|excelente)\.",
+)
+"""Signs short of strong words that a customer is losing patience, in lower case (matched as
+`is_severe` says): insisting ("I said", "still nothing"), not being heard ("the same answer
+again", "that's not what I asked", "do you even read this?") and sarcasm or giving up ("great.
+another week", "thanks for nothing", "I give up"). A sign, not a verdict: the mood model must
+also find the conversation far from calm (see `graph.escalation_signals.is_hinted`)."""
 SHOUTING_MIN_LETTERS = 12
 SHOUTING_RATIO = 0.8
 
@@ -64,6 +97,12 @@ def has_strong_words(text: str) -> bool:
     """True when the message swears, threatens or uses a strong word."""
     lowered = text.lower()
     return _SEVERE.search(lowered) is not None or _STRONG.search(lowered) is not None
+
+
+def shows_impatience(text: str) -> bool:
+    """True when the message insists, says it is not being heard, or is sarcastic or giving up
+    (`_IMPATIENCE`)."""
+    return _IMPATIENCE.search(text.lower()) is not None
 
 
 def is_shouting(text: str) -> bool:
