@@ -40,7 +40,13 @@ _STRONG = re.compile(
     r"pesadilla|llorando|vergonzos[oa]|tomadura de pelo|lo peor|cansad[oa] de|"
     r"albtraum|katastroph\w*|zum heulen|reicht mir|schlechteste\w*|"
     r"cauchemar|en larmes|honteux|scandaleu\w*|n'importe quoi|j'en ai assez|ras le bol|"
-    r"pesadelo|a chorar|chorando|vergonhos[oa]|rid(?:í|i)cul[oa]|o pior|cansad[oa] de)\b",
+    r"pesadelo|a chorar|chorando|vergonhos[oa]|rid(?:í|i)cul[oa]|o pior|cansad[oa] de|"
+    # anger named
+    r"upset|fuming|seething|disgusted|so angry|raging|never coming back|"
+    r"rabia|cabread[oa]|furios[oa]|enfadad[oa]|enojad[oa]|indignad[oa]|basta ya|nunca m(?:á|a)s|"
+    r"wut|w(?:ü|ue)tend|stinksauer|ver(?:ä|ae)rgert|emp(?:ö|oe)rt|es reicht|nie wieder|"
+    r"en col(?:è|e)re|furieu(?:x|se)|(?:é|e)nerv(?:é|e)e?|outr(?:é|e)e?|r(?:é|e)volt(?:é|e)e?|"
+    r"(?:ç|c)a suffit|plus jamais|zangad[oa]|revoltad[oa]|chatead[oa]|irritad[oa]|nunca mais)\b",
 )
 """Strong words a calm, clear request may still contain ("it's useless, I'd like a refund");
 in lower case, matched against the lower-cased message (`is_strong`)."""
