@@ -35,6 +35,9 @@ RECENT_TEXTS = 4096
 """How many texts each classifier remembers its reading of."""
 RECENT_WORDS = 65536
 """How many words each classifier remembers the character n-grams of."""
+REMEMBERED_WORD = 32
+"""The longest word whose character n-grams are remembered: a longer one is rare, and would
+take hundreds of columns in memory."""
 MAX_LETTERS_SCAN = 200
 """Letters are looked for in the first 200 characters of a message."""
 SHARPNESS = 3.0
@@ -94,7 +97,8 @@ class _Features:
             return self._known(text)
         columns: list[int] = []
         for word in text.split():
-            columns += self._word_columns(word)
+            columns += (self._word_columns(word) if len(word) <= REMEMBERED_WORD
+                        else self._known(word))
         return columns
 
     def _known(self, text: str) -> list[int]:
@@ -152,7 +156,7 @@ class NgramClassifier:
     def _built(cls, fitted: list[tuple[dict[str, int], list[float]]], coef: np.ndarray,
                intercept: np.ndarray, labels: list[str], *, words: bool) -> NgramClassifier:
         features, offset = [], 0
-        # Scoring normalizes a message once for both analyzers (see `_vector`).
+        # Scoring normalizes a message once for both analyzers (see `decision`).
         for analyze, (vocabulary, idf) in zip(_analyzers(words=words), fitted, strict=True):
             features.append(_Features(analyze, vocabulary, idf, offset))
             offset += len(vocabulary)

@@ -106,8 +106,10 @@ _PHONE_DIGITS = 9
 """Digits a phone number has at least, to be kept apart from ids and codes."""
 _PHONE_LIKE = re.compile(rf"(?:\d\D{{0,4}}){{{_PHONE_DIGITS - 1}}}\d")
 """`_PHONE_DIGITS` digits, at most four other characters between two of them: what a phone
-number the matcher finds has at least (its blocks are parted by up to four marks). Looked for
-before the matcher, which takes a fifth of a millisecond on a long message."""
+number the matcher finds has, its blocks being parted by up to four marks, unless an extension
+("+500 51234 ext. 5678") adds digits further off; a number with a plus sign is therefore looked
+for whenever the text has the digits. Looked for before the matcher, which takes a fifth of a
+millisecond on a long message."""
 _CONTEXT_CHARS = 60
 """How far before a number the words that make it an order reference are looked for."""
 _CODE_WORD = re.compile(r"\b(?:code|otp|pin|passcode|verification)\b", re.I)
@@ -132,7 +134,7 @@ def _reference_spans(text: str) -> list[tuple[int, int]]:
     spans = [m.span() for m in _EMAIL_CANDIDATE.finditer(text)]
     spans += [(s, e) for s, e, _ in amount_spans(text)]
     spans += [m.span() for m in UK_POSTCODE.finditer(text) if not m.group(1).isdigit()]
-    if _PHONE_LIKE.search(text):  # else no phone number can be there
+    if _PHONE_LIKE.search(text) or "+" in text and len(_DIGIT.findall(text)) >= _PHONE_DIGITS:
         # without a region only numbers written with a plus sign are read
         regions = (None, "US") if "+" in text or "＋" in text else ("US",)
         spans += [(m.start, m.end) for region in regions

@@ -1,5 +1,5 @@
 """Words and ways of writing that show how a customer feels: swearing and threats, strong
-words, capitals."""
+words, capitals, signs of impatience."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ _SEVERE = re.compile(
 """Words that mean a person is needed whatever else the message says: swearing, threats; in
 lower case, matched against the lower-cased message (`is_severe`)."""
 _STRONG = re.compile(
-    r"\b(?:ridiculous|unacceptable|outrageous|useless|angry|fed up|sick of|never again|"
+    r"\b(?:ridiculous|unacceptable|outrageous|useless|fed up|sick of|never again|"
     r"disgrace\w*|appalling|shocking|hate|stupid|crap\w*|"
     r"vergüenza|inaceptable|inútil|harto|odio|"
     r"frechheit|unverschämt|inakzeptabel|nutzlos|sauer|hasse|"
@@ -41,42 +41,53 @@ _STRONG = re.compile(
     r"albtraum|katastroph\w*|zum heulen|reicht mir|schlechteste\w*|"
     r"cauchemar|en larmes|honteux|scandaleu\w*|n'importe quoi|j'en ai assez|ras le bol|"
     r"pesadelo|a chorar|chorando|vergonhos[oa]|rid(?:í|i)cul[oa]|o pior|cansad[oa] de|"
-    # anger named
-    r"upset|fuming|seething|disgusted|so angry|raging|never coming back|"
-    r"rabia|cabread[oa]|furios[oa]|enfadad[oa]|enojad[oa]|indignad[oa]|basta ya|nunca m(?:á|a)s|"
-    r"wut|w(?:ü|ue)tend|stinksauer|ver(?:ä|ae)rgert|emp(?:ö|oe)rt|es reicht|nie wieder|"
-    r"en col(?:è|e)re|furieu(?:x|se)|(?:é|e)nerv(?:é|e)e?|outr(?:é|e)e?|r(?:é|e)volt(?:é|e)e?|"
-    r"(?:ç|c)a suffit|plus jamais|zangad[oa]|revoltad[oa]|chatead[oa]|irritad[oa]|nunca mais)\b",
+    # anger named, not denied ("I'm not angry, just asking")
+    r"(?<!not )(?<!nicht )(?<!pas )(?<!no estoy )(?<!n(?:ã|a)o estou )(?:"
+    r"(?:i'm|i am|im|i was|i feel|so|very|really|extremely|quite|absolutely|totally) upset|"
+    r"angry|fuming|seething|disgusted|never coming back|"
+    r"cabread[oa]s?|furios[oa]s?|enfadad[oa]s?|enojad[oa]s?|indignad[oa]s?|basta ya|"
+    r"wut|w(?:ü|ue)tend|stinksauer|ver(?:ä|ae)rgert|emp(?:ö|oe)rt|"
+    r"en col(?:è|e)re|furieu(?:x|se)|(?:é|e)nerv(?:é|e)e?s?|outr(?:é)e?s?|r(?:é|e)volt(?:é|e)e?s?|"
+    r"zangad[oa]s?|revoltad[oa]s?|(?:estou|fiquei|muito|t(?:ã|a)o|t(?:ô|o)) irritad[oa]s?|"
+    r"(?:es reicht|(?:ç|c)a suffit)(?=\s*(?:!|\.|$))))\b",
 )
 """Strong words a calm, clear request may still contain ("it's useless, I'd like a refund");
 in lower case, matched against the lower-cased message (`is_strong`)."""
 _IMPATIENCE = re.compile(
     # insisting
-    r"\b(?:i said|i mean|i told you|already (?:said|told|asked|gave)|how many times|"
+    r"\b(?:i said|i told you|already (?:said|told|asked|gave)|how many times|"
     r"(?:still|yet) (?:no|not|nothing|waiting)|te dije|ya (?:te )?(?:dije|lo dije)|"
-    r"sigo esperando|todav(?:í|i)a no|ich sagte|ich meinte|ich meine(?=\s?[,:])|"
-    r"schon (?:gesagt|wieder)|immer noch|je veux dire|j'ai dit|je vous ai dit|toujours pas|"
-    r"toujours rien|eu disse|quero dizer|j(?:á|a) disse|ainda n(?:ã|a)o|ainda nada|"
+    r"sigo esperando|todav(?:í|i)a no|ich sagte|schon (?:gesagt|wieder)|immer noch|j'ai dit|"
+    r"je vous ai dit|toujours pas|toujours rien|eu disse|j(?:á|a) disse|ainda n(?:ã|a)o|"
+    r"ainda nada|"
     # not being heard
-    r"(?:the )?same (?:answer|reply|thing|text|message|response|link|info)|"
+    r"(?:same|identical) (?:answer|reply|response|text)s? (?:again|over and over|every time)|"
+    r"keep (?:getting|sending|giving|saying) (?:me )?the same|"
     r"not (?:what i (?:asked|meant|said|wanted)|my question|the question)|"
-    r"(?:do|did|can) you (?:even )?(?:read|understand|listen)|"
-    r"are you (?:even )?(?:reading|listening)|"
-    r"misma respuesta|lo mismo otra vez|no es mi pregunta|"
-    r"no es (?:eso )?lo que (?:pregunt|ped|dije)\w*|¿?(?:me )?(?:lees|entiendes|escuchas)\b|"
-    r"(?:die ?selbe|gleiche) antwort|nicht (?:meine frage|das,? was ich (?:gefragt|wollte|meinte))|"
-    r"(?:liest|verstehst|lest|versteht) (?:du|ihr|sie)\b|"
-    r"m(?:ê|e)me r(?:é|e)ponse|pas ma question|pas ce que (?:j'ai|je) (?:demand|dit|voul)\w*|"
-    r"tu lis|vous lisez|tu comprends|vous comprenez|"
-    r"mesma resposta|n(?:ã|a)o (?:é|foi) (?:isso )?(?:o )?que (?:eu )?(?:perguntei|pedi|disse)|"
-    r"voc(?:ê|e)s? (?:l(?:ê|e)|entende|leu)\b|"
+    r"(?:do|did|can) you even (?:read|understand|listen)|are you even (?:reading|listening)|"
+    r"you (?:don't|do not|can't|cannot) (?:read|understand|listen)|"
+    r"(?:otra vez|siempre) la misma respuesta|la misma respuesta (?:otra vez|de nuevo)|"
+    r"no es mi pregunta|no es (?:eso )?lo que (?:pregunt|ped|dije)\w*|"
+    r"(?:no|es que no) me (?:lees|entiendes|escuchas)|"
+    r"(?:immer|schon wieder|wieder) (?:die ?selbe|die gleiche) antwort|"
+    r"nicht (?:meine frage|das,? was ich (?:gefragt|wollte|meinte))|"
+    r"(?:verstehst du (?:mich )?|(?:verstehen sie|versteht ihr) mich )"
+    r"(?:eigentlich |(?:ü|ue)berhaupt )?nicht|"
+    r"(?:toujours|encore) la m(?:ê|e)me r(?:é|e)ponse|pas ma question|"
+    r"pas ce que (?:j'ai|je) (?:demand|dit|voul)\w*|"
+    r"(?:tu|vous) ne (?:lis|lisez|comprends|comprenez) pas|"
+    r"(?:sempre|de novo) a mesma resposta|a mesma resposta (?:de novo|outra vez)|"
+    r"n(?:ã|a)o (?:é|foi) (?:isso )?(?:o )?que (?:eu )?(?:perguntei|pedi|disse)|"
+    r"voc(?:ê|e)s? (?:n(?:ã|a)o|nem) (?:l(?:ê|e)|entende|leu|est(?:á|a) lendo)|"
     # sarcasm, giving up
     r"thanks for nothing|thanks a lot for (?:nothing|ruining|wasting)|"
     r"cheers for (?:nothing|wasting)|gracias por nada|danke f(?:ü|ue)r nichts|merci pour rien|"
     r"obrigad[oa] por nada|i give up|me rindo|ich gebe auf|j'abandonne|desisto)\b|"
+    # an opening word of praise, then a full stop, and no thanks after it ("great. another week")
     r"^\W{0,3}(?:whatever|great|brilliant|lovely|wonderful|fantastic|marvell?ous|super|genial|"
     r"estupendo|fant(?:á|a)stico|maravilloso|toll|prima|klasse|g(?:é|e)nial|formidable|"
-    r"magnifique|(?:ó|o)timo|maravilha|excelente)\.",
+    r"magnifique|(?:ó|o)timo|maravilha|excelente)\.(?!.*\b(?:thank|thanks|cheers|gracias|danke|"
+    r"merci|obrigad))",
 )
 """Signs short of strong words that a customer is losing patience, in lower case (matched as
 `is_severe` says): insisting ("I said", "still nothing"), not being heard ("the same answer

@@ -53,7 +53,9 @@ def test_the_fast_scoring_gives_the_numbers_scikit_learn_gives() -> None:
     ])
     model = LinearSVC(C=1.0, class_weight="balanced", random_state=0)
     model.fit(union.fit_transform([t for _, t in examples]), [i for i, _ in examples])
-    for text in ("Wo bleibt mein Paket??", "refund the lamp pls", "x" * 3000, ""):
+    texts = ("Wo bleibt mein Paket??", "refund the lamp pls", "x" * 3000, "",
+             "the lamp, the lamp and the lamp again", "refund the lamp, please")
+    for text in texts * 2:  # the second time with each word's n-grams remembered
         expected = model.decision_function(union.transform([text]))[0]
         assert np.allclose(intent_classifier().decision(text), expected)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from graph.escalation_signals import escalation_signal
+from graph.strong_words import shows_impatience
 
 
 def test_a_calm_request_with_a_strong_word_is_served_not_escalated() -> None:
@@ -94,3 +97,51 @@ def test_coming_back_to_one_thing_with_something_new_is_not_being_stuck() -> Non
     assert escalation_signal("no, the address for A1002 actually", earlier) is None
     earlier = ["where is my lamp", "the lamp from last week"]
     assert escalation_signal("great, thanks, and the lamp's tracking number?", earlier) is None
+
+
+@pytest.mark.parametrize("text", [
+    "my dog had an upset stomach after the new food, is it returnable?",
+    "livrez-vous en outre-mer ?",
+    "ça suffit pour la livraison gratuite ?",
+    "je ne suis pas en colère, juste curieuse",
+    "no estoy enfadada, solo pregunto por el envío",
+    "Es reicht, wenn Sie mir die Rechnung schicken",
+    "ich bin nicht wütend, nur neugierig",
+    "a pele ficou irritada com o creme, posso devolver?",
+    "não estou zangada, só queria saber o prazo",
+])
+def test_words_shared_with_anger_in_a_calm_message_do_not_bring_a_person(text: str) -> None:
+    assert escalation_signal(text, []) is None
+
+
+@pytest.mark.parametrize("text", [
+    "I'm so upset, it was meant to be a gift for my mum",
+    "estoy muy cabreada con vosotros",
+    "ich bin echt wütend",
+    "je suis en colère, franchement",
+    "estou zangada com isto tudo",
+])
+def test_anger_named_outright_brings_a_person(text: str) -> None:
+    signal = escalation_signal(text, [])
+    assert signal is not None and signal.sentiment == "upset"
+
+
+@pytest.mark.parametrize(("text", "impatient"), [
+    ("do you even read what I write?", True),
+    ("you keep giving me the same answer", True),
+    ("that's not my question", True),
+    ("great. another week of waiting", True),
+    ("vous ne comprenez pas ce que je demande", True),
+    ("immer dieselbe Antwort", True),
+    ("¿es que no me entiendes?", True),
+    ("você não entende o que eu digo", True),
+    ("Do you understand Portuguese? My husband will write.", False),
+    ("J'espère que vous comprenez ma situation", False),
+    ("Meine Mutter versteht sie nicht", False),
+    ("Você leu o meu email?", False),
+    ("I get the same message when I log in", False),
+    ("Great. Thanks for your help!", False),
+    ("I mean the blue one, not the red one", False),
+])
+def test_impatience_is_told_from_an_ordinary_question(text: str, impatient: bool) -> None:
+    assert shows_impatience(text) is impatient
