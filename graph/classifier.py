@@ -90,21 +90,22 @@ class _Features:
         self._by_word = analyze is char_wb_ngrams
         self._word_columns = lru_cache(maxsize=RECENT_WORDS)(self._known)
 
-    def columns(self, text: str) -> list[int]:
+    def columns(self, text: str) -> np.ndarray:
         """The columns of the text's known n-grams, once for each time an n-gram occurs, in
         the analyzer's order."""
         if not self._by_word:
             return self._known(text)
-        columns: list[int] = []
-        for word in text.split():
-            columns += (self._word_columns(word) if len(word) <= REMEMBERED_WORD
-                        else self._known(word))
-        return columns
+        parts = [self._word_columns(word) if len(word) <= REMEMBERED_WORD else self._known(word)
+                 for word in text.split()]
+        return np.concatenate(parts) if parts else _NO_COLUMNS
 
-    def _known(self, text: str) -> list[int]:
+    def _known(self, text: str) -> np.ndarray:
         vocabulary = self.vocabulary
-        return [column for gram in self.analyze(text)
-                if (column := vocabulary.get(gram)) is not None]
+        return np.asarray([column for gram in self.analyze(text)
+                           if (column := vocabulary.get(gram)) is not None], dtype=np.intp)
+
+
+_NO_COLUMNS = np.zeros(0, dtype=np.intp)
 
 
 class NgramClassifier:
@@ -171,9 +172,9 @@ class NgramClassifier:
         values: list[np.ndarray] = []
         for part in self._features:
             columns = part.columns(text)
-            if not columns:
+            if not columns.size:
                 continue
-            found, counts = np.unique(np.asarray(columns, dtype=np.intp), return_counts=True)
+            found, counts = np.unique(columns, return_counts=True)
             weights = (1.0 + np.log(counts)) * part.idf_array[found]
             rows.append(found + part.offset)
             values.append(weights / np.sqrt(weights @ weights))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from graph.address_places import STOP_WORDS
 from graph.flats import FLAT
@@ -46,10 +47,16 @@ _NON_SPACE = re.compile(r"\S+")
 _HOUSE_NUMBER = re.compile(r"(?:n[º°o]\.?)?\d{1,5}[A-Za-z]?(?:-\d{1,5}[A-Za-z]?)?|s/n", re.I)
 
 
-def words_of(part: str) -> list[tuple[int, int, str]]:
-    """The part's words with their spans, trailing commas and stops left out of the word."""
-    return [(m.start(), m.end(), m.group().rstrip(".:").lower())
-            for m in _NON_SPACE.finditer(part)]
+Words = tuple[tuple[int, int, str], ...]
+"""A part's words, each with its span."""
+
+
+@lru_cache(maxsize=64)
+def words_of(part: str) -> Words:
+    """The part's words with their spans, trailing commas and stops left out of the word (once
+    per part: a part is looked at as a street line and again as a house number)."""
+    return tuple((m.start(), m.end(), m.group().rstrip(".:").lower())
+                 for m in _NON_SPACE.finditer(part))
 
 
 def is_house_number(word: str) -> bool:
@@ -138,7 +145,7 @@ def _street_in(part: str, next_part: str) -> tuple[int, int, bool] | None:
     return None
 
 
-def french_end(part: str, words: list[tuple[int, int, str]], street_word: int) -> int:
+def french_end(part: str, words: Words, street_word: int) -> int:
     """The end of "12 rue des Lilas": before a flat, a postcode or a word that ends a city."""
     end = words[street_word][1]
     for start, stop, word in words[street_word + 1:]:
@@ -148,7 +155,7 @@ def french_end(part: str, words: list[tuple[int, int, str]], street_word: int) -
     return end
 
 
-def _number_end(part: str, words: list[tuple[int, int, str]], begin: int,
+def _number_end(part: str, words: Words, begin: int,
                 next_part: str) -> tuple[int | None, int]:
     """The end of the house number after a street word ("Calle 5 de Mayo 123" ends at 123),
     and the index of the word where the search stopped."""
@@ -176,7 +183,7 @@ def opens_with_number(part: str) -> int | None:
     return match.end()
 
 
-def _english_end(words: list[tuple[int, int, str]], ending: int) -> int:
+def _english_end(words: Words, ending: int) -> int:
     """The end of "14 Harbour Road" or "12 Court Lane": the street words that follow each
     other, an abbreviation ending the run."""
     i = ending

@@ -45,6 +45,9 @@ ADDRESS_HINT = 0.5
 """A whole postal address points at an address change."""
 _OPENING = re.compile(r"\s*([^,.!?;:\n]{1,40})[,.!?;:\n]")
 """The message's first few words, up to the first punctuation."""
+GREETING_WORDS = 4
+"""The most words a greeting before a request takes ("hi there", "good morning to you"); a
+longer opening is not read again for one."""
 NO_INTENT = "none"
 """The classifier's label for a message with no request of its own ("ok", "the second one")."""
 
@@ -145,7 +148,9 @@ def _intents(text: str, *, has_amount: bool, has_address: bool) -> list[tuple[st
         shares[CHANGE_ADDRESS] += ADDRESS_HINT
     if has_strong_words(text) or is_shouting(text) or agitation(text):
         shares[FRUSTRATION] = max(shares[FRUSTRATION], ACCEPTED)
-    if (opening := _OPENING.match(text)) and opening.end() < len(text.rstrip()):
+    opening = _OPENING.match(text)
+    if opening and opening.end() < len(text.rstrip()) and \
+            len(opening.group(1).split()) <= GREETING_WORDS:
         # "hey, quick question: ..." greets before it asks
         shares[GREETING] = max(shares[GREETING], dict(intent_classifier().probabilities(
             opening.group(1)))[GREETING])
