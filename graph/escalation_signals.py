@@ -76,14 +76,14 @@ REPEATS_FOR_FAILURE = 3
 CALM_SHARE = 0.5
 """Below this share of "calm" from the mood model, a conversation the rules find calm is upset
 or stuck after all, if the recent turns also show a hint of it (`is_hinted`). Chosen with
-`SURE_SHARE` by five-fold cross-validation on the conversation corpus (repeated twice, 2,980
-scored conversations): the rules alone escalate 16 of the 1,778 calm ones and catch 414 of the
-1,202 upset or stuck; with the model 16 and 494."""
+`SURE_SHARE` by five-fold cross-validation on the conversation corpus (1,490 conversations):
+the rules alone escalate 8 of the 889 calm ones and catch 215 of the 601 upset or stuck; with
+the model and the hints, 8 and 268."""
 SURE_SHARE = 0.05
 """Below this share of "calm", the mood model is sure enough on its own. The corpus's calm
 short follow-ups ("no hurry at all", "sorry to bother you again", "I don't know the number",
 in the five languages), scored by a model trained without any of them, escalate 9 of 67 at
-0.05, 16 at 0.1 and 25 at 0.2, where cross-validation would buy 4 and 16 points of recall."""
+0.05, 16 at 0.1 (for 3 points more recall in cross-validation) and 26 at 0.2."""
 _EXASPERATION = re.compile(r"\?\?|\?!|!\?|!!")
 _CAPITAL_WORD = re.compile(r"\b[A-ZÀ-ÖØ-Þ]{4,}\b")
 """A word in capitals, long enough not to be a carrier's or a product's name ("DHL")."""
