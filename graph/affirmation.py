@@ -172,8 +172,13 @@ def classify_reply(text: str, known: tuple[str, ...] = ()) -> Reply:
     lowered = _YES_PHRASES.sub(" okay ", lowered)
     words = [_squeeze(w) for w in _WORD.findall(lowered.replace("'", ""))]
     has_digits = bool(_DIGIT.search(lowered))
+    first = words[0] if words else ""
+    starts_negative = first in _NO_WORDS or first in _NO_ELSEWHERE \
+        or bool(first) and _fuzzy_class(first) == "no"
     seen_yes, seen_no, unknown = emoji_yes, emoji_no, False
     for word in words:
+        if unknown and not starts_negative and not emoji_no:
+            return "other"  # neither a plain yes nor, not opening with one, a no
         if word in _YES_WORDS or word in _YES_ELSEWHERE:
             seen_yes = True
         elif (word in _ACTION_VERBS or word in _OBJECT_PRONOUNS) and seen_yes:
@@ -188,9 +193,6 @@ def classify_reply(text: str, known: tuple[str, ...] = ()) -> Reply:
             seen_no |= label == "no"
             unknown |= label is None
     if seen_no and not seen_yes:
-        first = words[0] if words else ""
-        starts_negative = first in _NO_WORDS or first in _NO_ELSEWHERE \
-            or bool(first) and _fuzzy_class(first) == "no"
         return "no" if starts_negative or not unknown or emoji_no else "other"
     if seen_yes and not seen_no and not unknown and not has_digits:
         return "yes"
