@@ -137,9 +137,10 @@ def _reference_spans(text: str) -> list[tuple[int, int]]:
     spans = [m.span() for m in _EMAIL_CANDIDATE.finditer(text)]
     spans += [(s, e) for s, e, _ in amount_spans(text)]
     spans += [m.span() for m in UK_POSTCODE.finditer(text) if not m.group(1).isdigit()]
-    if _PHONE_LIKE.search(text) or "+" in text and len(_DIGIT.findall(text)) >= _PHONE_DIGITS:
+    plus = "+" in text or "＋" in text
+    if _PHONE_LIKE.search(text) or plus and len(_DIGIT.findall(text)) >= _PHONE_DIGITS:
         # without a region only numbers written with a plus sign are read
-        regions = (None, "US") if "+" in text or "＋" in text else ("US",)
+        regions = (None, "US") if plus else ("US",)
         spans += [(m.start, m.end) for region in regions
                   for m in phonenumbers.PhoneNumberMatcher(text, region)
                   if len(_DIGIT.findall(m.raw_string)) >= _PHONE_DIGITS]
