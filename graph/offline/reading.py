@@ -46,8 +46,8 @@ ADDRESS_HINT = 0.5
 _OPENING = re.compile(r"\s*([^,.!?;:\n]{1,40})[,.!?;:\n]")
 """The message's first few words, up to the first punctuation."""
 GREETING_WORDS = 4
-"""The most words a greeting before a request takes ("hi there", "good morning to you"); a
-longer opening is not read again for one."""
+"""How many of the opening's words are read for a greeting ("hi there", "good morning to you
+all" as "good morning to you"): enough for one, and a short text to classify again."""
 NO_INTENT = "none"
 """The classifier's label for a message with no request of its own ("ok", "the second one")."""
 
@@ -148,12 +148,11 @@ def _intents(text: str, *, has_amount: bool, has_address: bool) -> list[tuple[st
         shares[CHANGE_ADDRESS] += ADDRESS_HINT
     if has_strong_words(text) or is_shouting(text) or agitation(text):
         shares[FRUSTRATION] = max(shares[FRUSTRATION], ACCEPTED)
-    opening = _OPENING.match(text)
-    if opening and opening.end() < len(text.rstrip()) and \
-            len(opening.group(1).split()) <= GREETING_WORDS:
+    if (opening := _OPENING.match(text)) and opening.end() < len(text.rstrip()):
         # "hey, quick question: ..." greets before it asks
+        greeting = " ".join(opening.group(1).split()[:GREETING_WORDS])
         shares[GREETING] = max(shares[GREETING], dict(intent_classifier().probabilities(
-            opening.group(1)))[GREETING])
+            greeting))[GREETING])
     ranked = sorted(shares.items(), key=lambda item: item[1], reverse=True)
     return [(intent, round(share, 3)) for intent, share in ranked
             if share >= ACCEPTED and intent != NO_INTENT]

@@ -221,6 +221,14 @@ def test_greeting_with_a_question_searches_and_greets() -> None:
     assert reply.content == "Hi! From our Shipping article: We ship to the EU."
 
 
+def test_a_long_greeting_before_a_question_still_greets() -> None:
+    chat = Chat()
+    name, _ = only_call(chat.say("Good morning to you all, do you ship to Ireland?"))
+    assert name == "search_knowledge"
+    reply = chat.answer({"articles": [{"title": "Shipping", "snippet": "We ship to the EU."}]})
+    assert reply.content.startswith("Hi! ")
+
+
 def test_a_new_amount_while_confirming_amends_the_refund() -> None:
     from graph.offline.dialogue import respond_to_customer
     from graph.offline.lexicon import REFUND
