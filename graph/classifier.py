@@ -13,10 +13,8 @@ SciPy (about a second and a half at start).
 
 from __future__ import annotations
 
-import math
 import re
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -81,11 +79,10 @@ class _Features:
     once and remembered (`RECENT_WORDS`): most words of a message were read before."""
 
     def __init__(self, analyze: Callable[[str], list[str]], vocabulary: dict[str, int],
-                 idf: list[float], offset: int) -> None:
+                 idf: np.ndarray, offset: int) -> None:
         self.analyze = analyze
         self.vocabulary = vocabulary
         self.idf = idf
-        self.idf_array = np.asarray(idf)
         self.offset = offset
         self._by_word = analyze is char_wb_ngrams
         self._word_columns = lru_cache(maxsize=RECENT_WORDS)(self._known)
@@ -130,7 +127,7 @@ class NgramClassifier:
         matrix = union.fit_transform(texts)
         model = LinearSVC(C=1.0, class_weight="balanced", random_state=0)
         model.fit(matrix, labels)
-        fitted = [(v.vocabulary_, v.idf_.tolist()) for _, v in union.transformer_list]
+        fitted = [(v.vocabulary_, v.idf_) for _, v in union.transformer_list]
         return cls._built(fitted, model.coef_, model.intercept_,
                           [str(c) for c in model.classes_], words=words)
 
@@ -139,7 +136,7 @@ class NgramClassifier:
         """A classifier as `as_arrays` kept it."""
         parts = len(_analyzers(words=words))
         fitted = [({str(gram): i for i, gram in enumerate(arrays[f"grams{n}"])},
-                   arrays[f"idf{n}"].tolist()) for n in range(parts)]
+                   arrays[f"idf{n}"]) for n in range(parts)]
         return cls._built(fitted, arrays["coef"], arrays["intercept"],
                           [str(label) for label in arrays["labels"]], words=words)
 
@@ -154,7 +151,7 @@ class NgramClassifier:
         return arrays
 
     @classmethod
-    def _built(cls, fitted: list[tuple[dict[str, int], list[float]]], coef: np.ndarray,
+    def _built(cls, fitted: list[tuple[dict[str, int], np.ndarray]], coef: np.ndarray,
                intercept: np.ndarray, labels: list[str], *, words: bool) -> NgramClassifier:
         features, offset = [], 0
         # Scoring normalizes a message once for both analyzers (see `decision`).
@@ -171,15 +168,9 @@ class NgramClassifier:
         rows: list[np.ndarray] = []
         values: list[np.ndarray] = []
         for part in self._features:
-            columns = part.columns(text)
-            if not columns.size:
-                continue
-            found, counts = np.unique(columns, return_counts=True)
-            weights = (1.0 + np.log(counts)) * part.idf_array[found]
+            found, weights = unit_tfidf(part.columns(text), part.idf)
             rows.append(found + part.offset)
-            values.append(weights / np.sqrt(weights @ weights))
-        if not rows:
-            return self._intercept.copy()
+            values.append(weights)
         return np.concatenate(values) @ self._weights[np.concatenate(rows)] + self._intercept
 
     def probabilities(self, text: str) -> list[tuple[str, float]]:
@@ -198,14 +189,23 @@ class NgramClassifier:
 
 
 def tfidf(grams: list[str], vocabulary: dict[str, int],
-          idf: list[float]) -> tuple[list[int], list[float]]:
+          idf: np.ndarray) -> tuple[list[int], list[float]]:
     """The columns and weights of `grams` as a fitted `TfidfVectorizer(sublinear_tf=True)`
-    gives them: 1 + log of each known n-gram's count, times its idf, scaled to unit length."""
-    found = {column: (1.0 + math.log(count)) * idf[column]
-             for gram, count in Counter(grams).items()
-             if (column := vocabulary.get(gram)) is not None}
-    norm = math.sqrt(sum(value * value for value in found.values())) or 1.0
-    return list(found), [value / norm for value in found.values()]
+    gives them (see `unit_tfidf`)."""
+    columns = np.asarray([column for gram in grams
+                          if (column := vocabulary.get(gram)) is not None], dtype=np.intp)
+    found, weights = unit_tfidf(columns, idf)
+    return found.tolist(), weights.tolist()
+
+
+def unit_tfidf(columns: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct column of a text's known n-grams (one entry each time an n-gram occurs)
+    and its weight: 1 + log of its count, times its idf, the whole scaled to unit length."""
+    if not columns.size:
+        return columns, np.zeros(0)
+    found, counts = np.unique(columns, return_counts=True)
+    weights = (1.0 + np.log(counts)) * idf[found]
+    return found, weights / np.sqrt(weights @ weights)
 
 
 def _vectorizers(*, words: bool) -> list[tuple[str, Any]]:

@@ -140,7 +140,7 @@ class MoodModel:
     def __init__(self, vocabularies: list[dict[str, int]], idfs: list[np.ndarray],
                  coef: np.ndarray, intercept: np.ndarray, labels: list[str]) -> None:
         self._vocabularies = vocabularies
-        self._idfs = [idf.tolist() for idf in idfs]
+        self._idfs = list(idfs)
         self._offsets = np.cumsum([0, *map(len, vocabularies)]).tolist()
         self._weights = np.ascontiguousarray(coef.T)  # one row per feature
         self._intercept = intercept

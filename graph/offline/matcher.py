@@ -84,7 +84,7 @@ class ExampleMatcher:
         documents = [_prepared(text) for texts in examples.values() for text in texts]
         total, corpus = _corpus_counts()
         size = total + len(documents)
-        self._spaces: list[tuple[dict[str, int], list[float]]] = []
+        self._spaces: list[tuple[dict[str, int], np.ndarray]] = []
         for counted, analyze in zip(corpus, _PARTS, strict=True):
             in_documents: Counter[str] = Counter()
             for document in documents:
@@ -96,7 +96,7 @@ class ExampleMatcher:
             frequency[:len(counted.counts)] = counted.counts
             for gram, count in in_documents.items():
                 frequency[vocabulary[gram]] += count
-            idf = (np.log((1 + size) / (1 + frequency)) + 1).tolist()
+            idf = np.log((1 + size) / (1 + frequency)) + 1
             self._spaces.append((vocabulary, idf))
         words, word_counts = self._spaces[1][0], corpus[1]
         self._cues = frozenset(
