@@ -67,6 +67,8 @@ def extract_amount(text: str, *, allow_bare_integer: bool = False) -> Amount | N
     spans = amount_spans(text)
     if spans:
         return spans[0][2]
+    if not _DIGIT.search(text):
+        return None  # a sum with no currency is written in digits
     return bare_amount(_masked(text), allow_bare_integer=allow_bare_integer)
 
 
@@ -163,6 +165,8 @@ def extract_order_ids(text: str, *, assume_order: bool = False) -> list[str]:
             three or more digits counts even without the word "order".
     """
     text = text[:MAX_PARSED_CHARS]
+    if not _has_digit(text):
+        return []  # every id has a digit: no need to mask what is not there
     masked = _masked(text)
     says_code = bool(_CODE_WORD.search(text))
     found: list[tuple[int, str]] = []
@@ -192,6 +196,11 @@ def extract_order_ids(text: str, *, assume_order: bool = False) -> list[str]:
     return list(dict.fromkeys(token for _, token in sorted(found)))
 
 
+def _has_digit(text: str) -> bool:
+    """True when any character is a digit (as `str.isdigit` counts them: an id's test)."""
+    return bool(_DIGIT.search(text)) or not text.isascii() and any(map(str.isdigit, text))
+
+
 def _after_spaced_letter(masked: str, start: int, spaced: set[int]) -> bool:
     """True when these digits follow the letter of an id written with a space ("g 7731")."""
     return start - 2 in spaced and masked[start - 1] == " "
@@ -206,6 +215,8 @@ def extract_code(text: str) -> str | None:
     Digits that belong to an order id, phone number, price or postcode are never taken.
     """
     text = text[:MAX_PARSED_CHARS]
+    if not _DIGIT.search(text):
+        return None
     masked = _masked(text)
     for match in _CODE_PATTERN.finditer(masked):
         if _in_order_context(masked, match.start()):
