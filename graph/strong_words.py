@@ -30,10 +30,10 @@ lower case, matched against the lower-cased message (`is_severe`)."""
 _STRONG = re.compile(
     r"\b(?:ridiculous|unacceptable|outrageous|useless|fed up|sick of|never again|"
     r"disgrace\w*|appalling|shocking|hate|stupid|crap\w*|"
-    r"vergüenza|inaceptable|inútil|harto|odio|"
+    r"vergüenza|inaceptable|inútil|hart[oa]s?|odio|"
     r"frechheit|unverschämt|inakzeptabel|nutzlos|sauer|hasse|"
     r"honte|inadmissible|inacceptable|inutile|marre|nuls?|d(?:é|e)teste|"
-    r"vergonha|inaceitável|absurdo|palhaçada|farto|odeio|"
+    r"vergonha|inaceitável|absurdo|palhaçada|fart[oa]s?|odeio|"
     r"worst|(?:is|what|such|absolute|total|complete) a joke|beyond a joke|hell|nightmare|"
     r"terrible|awful|horrible|rubbish|garbage|junk|ashamed|"
     r"in tears|crying|had enough|last straw|done with you|you people|waste of (?:time|money)|"
@@ -79,6 +79,27 @@ _IMPATIENCE = re.compile(
     r"(?:sempre|de novo) a mesma resposta|a mesma resposta (?:de novo|outra vez)|"
     r"n(?:ã|a)o (?:é|foi) (?:isso )?(?:o )?que (?:eu )?(?:perguntei|pedi|disse)|"
     r"voc(?:ê|e)s? (?:n(?:ã|a)o|nem) (?:l(?:ê|e)|entende|leu|est(?:á|a) lendo)|"
+    r"you keep (?:telling|sending|giving|saying|explaining|asking|repeating)|"
+    r"(?:yes|yeah|yep|ya) i (?:know|did|read|checked|tried|have)\b|"
+    r"i(?:'ve| have)? already (?:sent|did|done|tried|checked|read|explained)|"
+    r"(?:sent|told|explained|asked)\w* (?:you )?(?:it |this |that )?"
+    r"(?:twice|two times|three times)|"
+    r"you (?:already )?(?:sent|said|gave) (?:me )?(?:that|this|the same)\b.{0,12}\b(?:already|"
+    r"before|again|twice)|(?:doesn'?t|does not|didn'?t|did not) (?:help|answer)|"
+    r"(?:isn'?t|is not|wasn'?t) the (?:problem|question|issue|point)|(?:i'?m|i am) not asking|"
+    r"ya (?:lo )?he (?:le(?:í|i)do|mandado|enviado|hecho|probado|dicho|explicado)|ya lo s(?:é|e)|"
+    r"no me (?:sirve|ayuda)|no (?:te )?(?:pregunto|estoy preguntando) (?:eso|por)|"
+    r"das wei(?:ß|ss) ich|hab(?:e)? ich (?:doch |ihnen |dir |euch )?(?:schon |bereits )?"
+    r"(?:geschrieben|gesagt|gemacht|geschickt)|das hilft (?:mir )?nicht|"
+    r"zum (?:dritten|zweiten|vierten|x-ten) mal|immer nur (?:den|die|das)|"
+    r"je (?:le )?sais(?: bien)?(?= que|,)|"
+    r"j'ai d(?:é|e)j(?:à|a) (?:envoy|dit|fait|essay|lu|expliqu)\w*|"
+    r"(?:ça|cela) (?:ne )?m'aide pas|(?:vous|tu) (?:ne )?compren(?:ez|ds) rien|"
+    r"(?:vous|tu) (?:me )?(?:renvoy|redi|r(?:é|e)p(?:é|è|e)t)\w* (?:encore|toujours)|"
+    r"c'est pas (?:ma question|ce que je)|"
+    r"eu sei que|j(?:á|a) (?:mandei|enviei|fiz|disse|falei|li|expliquei|tentei)|"
+    r"(?:isso )?n(?:ã|a)o (?:me )?ajuda|s(?:ó|o) (?:me )?repete\w*|n(?:ã|a)o leem|"
+    r"j(?:á|a) percebi que|"
     # sarcasm, giving up
     r"thanks for nothing|thanks a lot for (?:nothing|ruining|wasting)|"
     r"cheers for (?:nothing|wasting)|gracias por nada|danke f(?:ü|ue)r nichts|merci pour rien|"
@@ -94,6 +115,61 @@ _IMPATIENCE = re.compile(
 again", "that's not what I asked", "do you even read this?") and sarcasm or giving up ("great.
 another week", "thanks for nothing", "I give up"). A sign, not a verdict: the mood model must
 also find the conversation far from calm (see `graph.escalation_signals.is_hinted`)."""
+_LEAVING = re.compile(
+    # taking their custom elsewhere, closing the account
+    r"\b(?:(?:shop|look|go|buy|order)\w* (?:\w+ )?(?:elsewhere|somewhere else)|"
+    r"tak\w* my (?:business|money|custom) elsewhere|(?:close|delete|remove|cancel) my account|"
+    r"never (?:order|buy|shop|use)\w* (?:\w+ ){0,3}(?:again|from you)|"
+    r"last time i (?:order|buy|bought|shop|use)\w*|why i (?:still|even) (?:order|buy|shop)|"
+    r"(?:compr|ped|pid)\w* en otr[oa] (?:sitio|tienda|lado|parte)|"
+    r"(?:la )?[úu]ltima vez que (?:compro|pido|os compro|os pido)|"
+    r"nunca m[áa]s (?:compro|pido|os)|no vuelvo a (?:comprar|pedir)|"
+    r"(?:borr|elimin|cerr|d)\w* (?:de baja )?mi cuenta|"
+    r"nie wieder (?:\w+ ){0,2}(?:bestell|kauf)|(?:bestell|kauf)\w* (?:\w+ ){0,2}nie wieder|"
+    r"woanders (?:bestell|kauf)|"
+    r"(?:konto|account) (?:l(?:ö|oe)schen|k(?:ü|ue)ndigen)|"
+    r"(?:ne|n') ?(?:commanderai|ach[eè]terai|reviendrai) plus|plus jamais (?:je |chez vous|de)|"
+    r"(?:command|ach[eè]t)\w* ailleurs|ne me (?:reverrez|verrez) plus|supprim\w* mon compte|"
+    r"nunca mais (?:compro|vou comprar|encomendo|volto)|(?:[úu]ltima vez que (?:compro|encomendo))|"
+    r"compr\w* (?:noutro|em outro|num outro|noutra|em outra) (?:s[íi]tio|lugar|loja)|"
+    r"porque ainda compro|(?:apag|fech|cancel)\w* (?:a )?minha conta|"
+    # a dispute with the bank or a formal complaint
+    r"(?:open|file|raise|start)\w* (?:a )?(?:dispute|chargeback|claim)|paypal (?:dispute|claim)|"
+    r"formal complaint|"
+    r"abr\w* (?:una |uma )?disputa|reclamaci[óo]n formal|reclam\w* (?:al banco|a consumo)|"
+    r"k(?:ä|ae)uferschutz|beschwerde (?:ein|einreichen|einlegen)|"
+    r"(?:fais|ferai|faire|vais faire) opposition|r(?:é|e)clamation (?:formelle|officielle)|"
+    r"(?:reclama(?:ç|c)(?:ã|a)o|queixa) formal|contest\w* (?:a |o )?(?:cobran(?:ç|c)a|compra))\b",
+)
+"""A customer taking their custom elsewhere, closing their account, or disputing the payment
+or complaining formally: upset, whatever else the message asks (`is_leaving`)."""
+_DISTRESS = re.compile(
+    r"\b(?:desperate|panick\w*|terrified|(?:i'm|i am|im|really|so) scared|worried sick|"
+    r"(?:very|really|so|deeply|extremely|incredibly|bitterly) disappointed|no ?one (?:seems to )?"
+    r"cares?|nobody (?:seems to )?cares?|what am i supposed to do|don'?t know what (?:i'?m|i am) "
+    r"(?:going|gonna) to do|"
+    r"desesperad[oa]|(?:muy|tan|bastante) (?:asustad[oa]|decepcionad[oa])|falta de respeto|"
+    r"verzweifelt|(?:sehr|echt|total|wirklich) entt(?:ä|ae)uscht|respektlos|echt nicht ok|"
+    r"d(?:é|e)sesp(?:é|e)r\w*|(?:tr(?:è|e)s|vraiment|profond(?:é|e)ment) d(?:é|e)(?:ç|c)ue?s?|"
+    r"manque de respect|"
+    r"com medo|(?:muito|t(?:ã|a)o) (?:desiludid[oa]|decepcionad[oa])|"
+    r"falta de respeito)\b",
+)
+"""Distress, deep disappointment, feeling nobody cares: a person should look, unless the
+message is a clear request the agent can serve (`is_distressed`)."""
+_GIVING_UP = re.compile(
+    r"(?:^|[.,;:!?…-])\W{0,3}(?:(?:ok|okay|fine|right|well|oh well|you know what|so|sigh|bueno|"
+    r"vale|pues|mire|na ja|also|gut|bon|ok bah|bah|ok ent(?:ã|a)o|pronto)[\s,.]+)?"
+    r"(?:forget it|never ?mind|pointless|i give up|don'?t bother|leave it|"
+    r"d(?:é|e)jalo|olv(?:í|i)dalo|pues nada|"
+    r"vergiss es|vergessen sie(?:'s| es)|schon gut|lass(?:en sie)? es|lassen wir das|"
+    r"laisse[zr]? tomber|oubliez|"
+    r"esquece|esque(?:ç|c)a|deixa (?:estar|pra l(?:á|a))|assim n(?:ã|a)o d(?:á|a)|"
+    # words that give up only where they stand alone ("whatever.", not "whatever works")
+    r"(?:whatever|da igual|no importa|egal|tanto faz)(?=\s*(?:[.!…]|$)))\b",
+)
+"""A customer giving up, at the start of a message or of a sentence in it: after two messages
+that did not get them anywhere, they are stuck (see `gives_up`)."""
 SHOUTING_MIN_LETTERS = 12
 SHOUTING_RATIO = 0.8
 
@@ -128,3 +204,19 @@ def is_shouting(text: str) -> bool:
     if letters < SHOUTING_MIN_LETTERS:
         return False
     return sum(map(str.isupper, filter(str.isalpha, text))) / letters >= SHOUTING_RATIO
+
+
+def is_leaving(text: str) -> bool:
+    """True when the customer takes their custom elsewhere, closes their account, disputes the
+    payment or complains formally (`_LEAVING`, matched as `is_severe` says)."""
+    return _LEAVING.search(text.lower()) is not None
+
+
+def is_distressed(text: str) -> bool:
+    """True when the message shows distress or deep disappointment (`_DISTRESS`)."""
+    return _DISTRESS.search(text.lower()) is not None
+
+
+def gives_up(text: str) -> bool:
+    """True when the message opens by giving up ("forget it", "laissez tomber", "esquece")."""
+    return _GIVING_UP.search(text.lower()) is not None

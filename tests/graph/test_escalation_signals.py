@@ -145,3 +145,83 @@ def test_anger_named_outright_brings_a_person(text: str) -> None:
 ])
 def test_impatience_is_told_from_an_ordinary_question(text: str, impatient: bool) -> None:
     assert shows_impatience(text) is impatient
+
+
+@pytest.mark.parametrize("text", [
+    "right, that's it, I'm taking my business elsewhere",
+    "please just delete my account",
+    "la próxima vez pido en otra tienda",
+    "ich bestelle nie wieder bei euch",
+    "vous ne me reverrez plus, je commanderai ailleurs",
+    "sem resposta até amanhã, vou abrir uma disputa",
+])
+def test_leaving_or_disputing_the_payment_means_upset(text: str) -> None:
+    signal = escalation_signal(text, [])
+    assert signal is not None and signal.sentiment == "upset"
+
+
+@pytest.mark.parametrize("text", [
+    "I'm honestly desperate, the shoes were for the wedding tomorrow",
+    "estoy desesperada, era para el cumpleaños de mi madre",
+    "je suis vraiment déçue, c'était un cadeau",
+])
+def test_distress_without_a_request_means_upset(text: str) -> None:
+    signal = escalation_signal(text, [])
+    assert signal is not None and signal.sentiment == "upset"
+
+
+EARLIER = ["the gift voucher from my aunt won't go through", "yes, I typed the code as printed"]
+
+
+@pytest.mark.parametrize("text", [
+    "ok forget it", "whatever.", "laissez tomber", "vergiss es", "déjalo", "esquece",
+    "you clearly don't get it, never mind",
+])
+def test_giving_up_after_two_messages_calls_for_a_person(text: str) -> None:
+    signal = escalation_signal(text, EARLIER)
+    assert signal is not None and signal.reason == "frustration"
+
+
+@pytest.mark.parametrize(("text", "earlier"), [
+    ("never mind, found it, thanks", EARLIER),
+    ("whatever works for you is fine", EARLIER),
+    ("forget it", EARLIER[:1]),  # one message: changing one's mind, not going round
+    ("egal, könnt ihr mir die Rechnung schicken?", EARLIER),
+])
+def test_letting_a_question_go_calmly_is_not_being_stuck(text: str, earlier: list[str]) -> None:
+    assert escalation_signal(text, earlier) is None
+
+
+@pytest.mark.parametrize("text", [
+    "is there anyone there who can actually check my payment",
+    "necesito que lo mire una persona de verdad",
+    "kann sich das bitte mal ein Mitarbeiter anschauen",
+    "quelqu'un peut vérifier ma commande svp",
+    "preciso de falar com alguém",
+])
+def test_asking_for_someone_to_look_in_other_words(text: str) -> None:
+    signal = escalation_signal(text, [])
+    assert signal is not None and signal.reason == "asked_for_person", text
+
+
+@pytest.mark.parametrize("text", [
+    "my toddler swallowed one of the little magnets",
+    "the adapter melted the plastic round the plug",
+    "mi perro se tragó una pieza del juguete",
+])
+def test_harm_to_a_child_or_a_pet_is_a_safety_incident(text: str) -> None:
+    signal = escalation_signal(text, [])
+    assert signal is not None and signal.reason == "safety", text
+
+
+@pytest.mark.parametrize(("text", "impatient"), [
+    ("you keep sending me the tracking link", True),
+    ("yes I know, that's why I'm asking", True),
+    ("das weiß ich, die Frage ist wann", True),
+    ("j'ai déjà envoyé les photos deux fois", True),
+    ("já mandei o comprovativo", True),
+    ("does the guide help with sizing?", False),
+    ("I already have an account, can I log in?", False),
+])
+def test_not_being_heard_in_other_words(text: str, impatient: bool) -> None:
+    assert shows_impatience(text) is impatient

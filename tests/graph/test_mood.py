@@ -12,7 +12,7 @@ from graph.escalation_signals import SURE_SHARE, escalation_signal
 from graph.mood import CONVERSATIONS_DIR, LABELS, MoodModel, mood_model, read_conversations
 
 UNHEARD = ["the parcel never came", "it was meant to be here on friday",
-           "I've waited all week and nobody tells me anything, I'm so disappointed"]
+           "I've waited all week and nobody tells me anything, I'm really let down"]
 """Upset without a word the rules know: only the model of the conversation sees it."""
 
 
