@@ -9,6 +9,11 @@ _SEVERE = re.compile(
     r"\b(?:f+u+c+k\w*|shit\w*|bullshit|wtf|scam\w*|pathetic|in[ck]omp[eé]ten\w*|furious|livid|"
     r"crooks?|thie(?:f|ves)|liars?|lying|idiots?|morons?|clowns|damn\w*|"
     r"lawyers?|solicitors?|sue|suing|chargeback|trading standards|small claims|ombudsman|"
+    r"thanks (?:\w+ ){0,2}for (?:nothing|ruining|wasting)|cheers for (?:nothing|ruining|wasting)|"
+    r"gracias por (?:nada|arruinar)|danke f(?:ü|ue)r nichts|merci pour rien|obrigad[oa] por nada|"
+    r"lied to (?:me|us)|been lied to|"
+    r"block(?:ing)? my card|bloque\w* (?:mi|la) tarjeta|karte sperren|bloquer ma carte|"
+    r"bloque\w* (?:o )?(?:meu )?cart(?:ã|a)o|"
     r"bad reviews?|(?:1|one)[- ]star|trustpilot|consumer (?:rights|protection)|"
     r"mierda|joder|estafa\w*|abogad[oa]s?|denuncia\w*|ladr(?:ó|o)n\w*|mentiros[oa]s|"
     r"sinverg(?:ü|u)enzas?|maldit[oa]s?|hoja de reclamaciones|"
@@ -101,9 +106,8 @@ _IMPATIENCE = re.compile(
     r"(?:isso )?n(?:ã|a)o (?:me )?ajuda|s(?:ó|o) (?:me )?repete\w*|n(?:ã|a)o leem|"
     r"j(?:á|a) percebi que|"
     # sarcasm, giving up
-    r"thanks for nothing|thanks a lot for (?:nothing|ruining|wasting)|"
-    r"cheers for (?:nothing|wasting)|gracias por nada|danke f(?:ü|ue)r nichts|merci pour rien|"
-    r"obrigad[oa] por nada|i give up|me rindo|ich gebe auf|j'abandonne|desisto)\b|"
+    r"i give up|(?:i'?m|i am) giving up|me rindo|ich gebe auf|j'abandonne|desisto)\b|"
+    r"\b(?:seriously|en serio|ernsthaft|s(?:é|e)rieux|a s(?:é|e)rio)\?|"
     # an opening word of praise, then a full stop, and no thanks after it ("great. another week")
     r"^\W{0,3}(?:whatever|great|brilliant|lovely|wonderful|fantastic|marvell?ous|super|genial|"
     r"estupendo|fant(?:á|a)stico|maravilloso|toll|prima|klasse|g(?:é|e)nial|formidable|"
@@ -113,7 +117,7 @@ _IMPATIENCE = re.compile(
 """Signs short of strong words that a customer is losing patience, in lower case (matched as
 `is_severe` says): insisting ("I said", "still nothing"), not being heard ("the same answer
 again", "that's not what I asked", "do you even read this?") and sarcasm or giving up ("great.
-another week", "thanks for nothing", "I give up"). A sign, not a verdict: the mood model must
+another week", "seriously?", "I give up"). A sign, not a verdict: the mood model must
 also find the conversation far from calm (see `graph.escalation_signals.is_hinted`)."""
 _LEAVING = re.compile(
     # taking their custom elsewhere, closing the account
@@ -148,11 +152,16 @@ _DISTRESS = re.compile(
     r"(?:very|really|so|deeply|extremely|incredibly|bitterly) disappointed|no ?one (?:seems to )?"
     r"cares?|nobody (?:seems to )?cares?|what am i supposed to do|don'?t know what (?:i'?m|i am) "
     r"(?:going|gonna) to do|"
+    r"rent (?:is due|money)|(?:need|needed) (?:this|that|the|my) money|need (?:it|this) back today|"
+    r"what am i supposed to|"
     r"desesperad[oa]|(?:muy|tan|bastante) (?:asustad[oa]|decepcionad[oa])|falta de respeto|"
+    r"necesito (?:ese|el|mi) dinero|"
     r"verzweifelt|(?:sehr|echt|total|wirklich) entt(?:ä|ae)uscht|respektlos|echt nicht ok|"
+    r"brauch\w* das geld|"
     r"d(?:é|e)sesp(?:é|e)r\w*|(?:tr(?:è|e)s|vraiment|profond(?:é|e)ment) d(?:é|e)(?:ç|c)ue?s?|"
-    r"manque de respect|"
-    r"com medo|(?:muito|t(?:ã|a)o) (?:desiludid[oa]|decepcionad[oa])|"
+    r"manque de respect|vraiment pas correct|besoin de cet argent|"
+    r"com medo|preciso (?:desse|deste|do meu) dinheiro|"
+    r"(?:muito|t(?:ã|a)o) (?:desiludid[oa]|decepcionad[oa])|"
     r"falta de respeito)\b",
 )
 """Distress, deep disappointment, feeling nobody cares: a person should look, unless the
@@ -160,13 +169,13 @@ message is a clear request the agent can serve (`is_distressed`)."""
 _GIVING_UP = re.compile(
     r"(?:^|[.,;:!?…-])\W{0,3}(?:(?:ok|okay|fine|right|well|oh well|you know what|so|sigh|bueno|"
     r"vale|pues|mire|na ja|also|gut|bon|ok bah|bah|ok ent(?:ã|a)o|pronto)[\s,.]+)?"
-    r"(?:forget it|never ?mind|pointless|i give up|don'?t bother|leave it|"
+    r"(?:forget it|never ?mind|pointless|i give up|(?:i'?m |im )?giving up|don'?t bother|leave it|"
     r"d(?:é|e)jalo|olv(?:í|i)dalo|pues nada|"
     r"vergiss es|vergessen sie(?:'s| es)|schon gut|lass(?:en sie)? es|lassen wir das|"
     r"laisse[zr]? tomber|oubliez|"
     r"esquece|esque(?:ç|c)a|deixa (?:estar|pra l(?:á|a))|assim n(?:ã|a)o d(?:á|a)|"
     # words that give up only where they stand alone ("whatever.", not "whatever works")
-    r"(?:whatever|da igual|no importa|egal|tanto faz)(?=\s*(?:[.!…]|$)))\b",
+    r"whatever(?=\s*(?:[.,!…]|$))|(?:da igual|no importa|egal|tanto faz)(?=\s*(?:[.!…]|$)))\b",
 )
 """A customer giving up, at the start of a message or of a sentence in it: after two messages
 that did not get them anywhere, they are stuck (see `gives_up`)."""

@@ -225,3 +225,22 @@ def test_harm_to_a_child_or_a_pet_is_a_safety_incident(text: str) -> None:
 ])
 def test_not_being_heard_in_other_words(text: str, impatient: bool) -> None:
     assert shows_impatience(text) is impatient
+
+
+@pytest.mark.parametrize("text", [
+    "well thanks a lot for nothing then",
+    "merci pour rien",
+    "I've been lied to twice by this chat",
+    "someone's using my account, I'm blocking my card now",
+])
+def test_scorn_or_fraud_means_upset(text: str) -> None:
+    signal = escalation_signal(text, [])
+    assert signal is not None and signal.sentiment == "upset", text
+
+
+@pytest.mark.parametrize("text", [
+    "that was my rent money and now it's just gone",
+    "ich brauch das Geld wirklich, das war für die Miete",
+])
+def test_money_the_customer_cannot_spare_means_upset(text: str) -> None:
+    assert escalation_signal(text, []) is not None, text
