@@ -74,8 +74,10 @@ def understood(text: str) -> str | None:
         return "dismiss"
     if reading.out_of_scope:
         return "out_of_scope"
-    social = [name for name in reading.social if name != "frustration"]
-    return social[0] if social else None
+    # the social intents in the order the model answers them ("hi, what can you do?" is told
+    # what it can do; `graph.offline.smalltalk`), frustration aside
+    return next((name for name in ("capabilities", "thanks", "greeting")
+                 if name in reading.social), None)
 
 
 def _street(line: str | None) -> str:
