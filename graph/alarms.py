@@ -13,20 +13,22 @@ _PERSON = re.compile(
     r"not\s+(?:a|another|this)\s+(?:bot|robot|machine)|"
     r"(?:stop|enough)\b.{0,20}\b(?:bot|robot|machine)|"
     r"(?:is there|isn'?t there) (?:anyone|anybody|someone|somebody|a (?:real )?person)\b.{0,40}\b"
-    r"(?:can|could|who|that|to)|(?:can|could) (?:someone|somebody|anyone|a person) (?:actually |"
-    r"please |just )?(?:look|check|help|call|ring|deal)|"
-    r"(?:hablar|habl(?:o|e|ar)|pasar) con (?:una |un |alguna |alg(?:ú|u)n )?"
-    r"(?:persona|humano|agente|encargad[oa]|responsable|alguien)|persona (?:real|de verdad)|"
-    r"(?:alguien|una persona) (?:que|pueda|puede) (?:lo )?(?:mire|revise|mirar|revisar|ayud\w*)|"
-    r"(?:sprechen|reden) (?:mit|zu) (?:einem |einer |jemand\w*)|(?:echte[rnm]?|richtige[rnm]?) "
-    r"(?:mensch\w*|mitarbeiter\w*|person)|(?:ein|einen?) mensch\w* (?:an|drauf|sprechen|schauen)|"
+    r"(?:can|could|who|that|to)\b|(?:can|could) (?:someone|somebody|anyone|a person) (?:actually |"
+    r"please |just )?(?:look|check|call|ring|deal)\b|"
+    r"(?:habl(?:o|e|ar)|pasar) con (?:una |un |alguna |alg(?:ú|u)n )?"
+    r"(?:persona|humano|agente|encargad[oa]|responsable|alguien)\b|persona (?:real|de verdad)|"
+    r"(?:alguien|una persona) (?:que|pueda|puede) (?:lo )?(?:mire|revise|mirar|revisar)\b|"
+    r"(?:sprechen|reden) (?:mit|zu) (?:einem |einer )?(?:mensch|mitarbeiter|jemand|berater)\w*|"
+    r"mit (?:einem |einer )?(?:mensch|mitarbeiter|berater)\w* (?:sprechen|reden)|"
+    r"(?:echte[rnm]?|richtige[rnm]?) (?:mensch|mitarbeiter)\w*|"
+    r"(?:ein|einen?) mensch\w* (?:an|drauf|sprechen|schauen)|"
     r"kann (?:sich )?(?:das )?(?:bitte )?(?:mal )?(?:ein|jemand)\w* (?:mensch|mitarbeiter|"
     r"anschauen|ansehen|pr(?:ü|ue)fen)|"
-    r"parler (?:(?:à|a|avec) )?(?:une? |quelqu'un|un(?:e)? (?:vraie? )?(?:personne|humain|"
-    r"conseill\w*|agent))|vraie personne|(?:un |une )?(?:humain|conseill\w*) (?:svp|s'il vous "
+    r"parler (?:(?:à|a|avec) )?(?:quelqu'un|(?:une? )?(?:vraie? )?(?:personne|humain|"
+    r"conseill\w*|agent)\b)|vraie personne|(?:un |une )?(?:humain|conseill\w*) (?:svp|s'il vous "
     r"pla(?:î|i)t)|quelqu'un (?:peut|pourrait|qui peut) (?:regarder|v(?:é|e)rifier|m'aider|voir)|"
-    r"falar com (?:uma |um |algu(?:é|e)m)|pessoa (?:de verdade|real)|atendente (?:humano|real)|"
-    r"algu(?:é|e)m (?:que )?(?:possa|pode) (?:ver|verificar|ajudar|olhar))",
+    r"falar com (?:uma |um )?(?:pessoa|atendente|humano|algu(?:é|e)m)\b|pessoa (?:de verdade|real)|"
+    r"atendente (?:humano|real)|algu(?:é|e)m (?:que )?(?:possa|pode) (?:ver|verificar|olhar)\b)",
     re.IGNORECASE,
 )
 _DANGER = re.compile(
@@ -44,19 +46,26 @@ _DANGER = re.compile(
     r"h(?:ô|o)pital|dangereu\w*|(?:é|e)lectrocut\w*|"
     r"pegou fogo|inc(?:ê|e)ndio|(?:sai|saiu|soltou|deitou) (?:fumo|fuma(?:ç|c)a)|queimou|"
     r"queimadura|ferid[oa]s?|perigos[oa]|choque el(?:é|e)trico|"
-    # harm done to a child or a pet
-    r"(?:swallowed|choked on|choking on)|(?:ate|eaten|eating) (?:some|it|a bit)\b.{0,40}\bmou?ld|"
-    r"(?:fish|dog|cat|puppy|kitten|pet)s? (?:\w+ )?(?:died|dead)|"
-    r"(?:charger|plug|socket|cable|adapter|battery|outlet)s? .{0,20}\bmelt\w*|"
-    r"melt\w* .{0,30}\b(?:plastic|socket|plug|outlet|cable)|"
-    r"(?:carregador|tomada|ficha|cabo|bateria) .{0,20}\bderret\w*|"
-    r"derret\w* .{0,30}\b(?:pl(?:á|a)stico|tomada|ficha|cabo)|"
-    r"(?:se )?trag(?:ó|o) (?:un|una|el|la|algo)|verschluckt|aval(?:é|e) (?:un|une|le|la|du)|"
-    r"engoli\w* (?:um|uma|o|a|algo))\b",
+    # harm done to a child or a pet, or a charger melting
+    r"(?:child|kid|son|daughter|baby|toddler|dog|cat|puppy|kitten|pet|he|she) (?:has |had |just )?"
+    r"(?:swallowed|choked)|swallowed (?:a |an |the |some |one of )?(?:\w+ )?(?:batter(?:y|ies)|"
+    r"magnets?|piece|part|bit)|(?:ate|eaten|eating) (?:some|it|a bit)\b.{0,40}\bmou?ld\w*|"
+    r"(?:fish|dog|cat|puppy|kitten|pet|hamster|rabbit|bird)s? (?:is |are |was |were )?"
+    r"(?:dead|died)(?! (?:after|last|years?|months?|a while))|"
+    r"(?:charger|plug|socket|cable|adapter|battery|outlet)s? .{0,20}\bmelted|"
+    r"melted (?:\w+ ){0,4}(?:socket|plug|outlet|cable|case)|"
+    r"(?:carregador|tomada|ficha|cabo|bateria) .{0,20}\bderreteu|"
+    r"derreteu (?:\w+ ){0,3}(?:tomada|ficha|cabo)|"
+    r"(?:niñ[oa]|hij[oa]|beb(?:é|e)|perr[oa]|gat[oa]) (?:se )?trag(?:ó|o)|"
+    r"se trag(?:ó|o) (?:una? )?(?:pila|im(?:á|a)n|pieza|trozo)|"
+    r"(?:kind|sohn|tochter|baby|hund|katze)\w* (?:\w+ ){0,4}verschluckt|"
+    r"(?:enfant|fils|fille|b(?:é|e)b(?:é|e)|chien|chat)\w* (?:\w+ ){0,3}aval(?:é|e)|"
+    r"(?:filh[oa]|crian(?:ç|c)a|beb(?:ê|e)|c(?:ã|a)o|cachorr[oa]|gat[oa]) (?:\w+ ){0,2}"
+    r"engoli\w*)\b",
     re.IGNORECASE,
 )
-"""A safety incident (fire, smoke, an injury, a danger, harm to a child or a pet): a person steps
-in however calm."""
+"""A safety incident (fire, smoke, an injury, a danger, a child or a pet harmed, a charger
+melting): a person steps in however calm."""
 
 
 def asks_for_person(text: str) -> bool:

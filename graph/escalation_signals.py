@@ -43,11 +43,6 @@ _APOLOGIZING = re.compile(
     r"^\W{0,3}(?:sorry|apologies|perd(?:ó|o)n|perdona|disculp\w*|lo siento|entschuldig\w*|"
     r"tut mir leid|d(?:é|e)sol(?:é|e)e?|pardon|excusez|desculp\w*|perd(?:ã|a)o)\b", re.IGNORECASE)
 """A message that opens with an apology ("sorry, so many questions"): polite, not fed up."""
-_AT_PEACE = re.compile(
-    r"\b(?:thank|thanks|thx|cheers|found it|no worries|no problem|all good|sorted|gracias|"
-    r"lo encontr|ya est(?:á|a)|danke|gefunden|hat sich erledigt|merci|trouv(?:é|e)|c'est bon|"
-    r"obrigad[oa]|valeu|encontrei|achei|j(?:á|a) (?:est(?:á|a)|resolvi))", re.IGNORECASE)
-"""A message that gives up on a question calmly: thanks, or the customer found the answer."""
 _MARKS = frozenset("?!.¿¡… \t\n\r")
 CLEAR_REQUEST = 0.5
 """The intent classifier's share at which a message is a clear request the agent can serve."""
@@ -96,16 +91,16 @@ def escalation_signal(text: str, earlier: list[str],
     """Whether this message (after `earlier` customer messages, oldest first) calls for a person.
 
     A request for a person always does, and so does a safety incident, however calmly told.
-    So does a customer who is upset (swearing or threats,
-    capitals, venting, strong words without a request the agent can serve) or stuck (see
-    `is_stuck`). A calm request containing a strong word is not upset, and a question asked
-    again that the agent understands is not stuck. Where the rules find the customer calm, the
-    mood model may still find a conversation upset or stuck (see `sentiment`). `answering`
-    names what the bot is waiting for, when this message may be the answer to it (a yes or
-    no, a code, an amount, an order...): such a message is judged by the rules alone. Each
-    message is read up to `MAX_PARSED_CHARS` characters.
-    """
-    text = text[:MAX_PARSED_CHARS]
+    So does a customer who is upset (swearing or threats, leaving for another shop or
+    disputing the payment, capitals, venting, strong words or distress without a request the
+    agent can serve) or stuck (see `is_stuck`, `is_giving_up`). A calm request containing a
+    strong word is not upset, and a question asked again that the agent understands is not
+    stuck. Where the rules find the customer calm, the mood model may still find a
+    conversation upset or stuck (see `sentiment`). `answering` names what the bot is waiting
+    for, when this message may be the answer to it (a yes or no, a code, an amount, an
+    order...): such a message is judged by the rules alone. Each message is read up to
+    `MAX_PARSED_CHARS` characters."""
+    text, earlier = _straight(text), [_straight(turn) for turn in earlier]
     mood, learned = _judged(text, earlier, answering)
     if asks_for_person(text) or _intent_of(text) == ("human", True):
         return Signal("asked_for_person", mood, "the customer asked for a person")
@@ -116,12 +111,18 @@ def escalation_signal(text: str, earlier: list[str],
     if learned:
         evidence = ("the conversation reads as " +
                     ("upset" if mood == "upset" else "going nowhere: the customer is stuck"))
+    elif is_leaving(text):
+        evidence = "leaving for another shop, or disputing the payment"
     elif has_strong_words(text):
         evidence = "strong words"
     elif is_shouting(text):
         evidence = "writing in capitals"
+    elif is_distressed(text):
+        evidence = "distress, with nothing asked that the agent can do"
     elif mood == "upset":
         evidence = "venting, with nothing asked that the agent can do"
+    elif is_giving_up(text, earlier):
+        evidence = "giving up after messages that got nowhere"
     else:
         evidence = f"{REPEATS_FOR_FAILURE} messages in a row the agent could not act on"
     return Signal("frustration", mood, evidence)
@@ -131,12 +132,17 @@ def sentiment(text: str, earlier: list[str], answering: str | None = None) -> st
     """`upset`, `frustrated` (stuck: not getting anywhere) or `calm`: by the rules where they
     are sure, else by the mood model, consulted only on a conversation of more than one turn
     whose last message answers nothing the bot is waiting for (`answering` None)."""
-    return _judged(text, earlier, answering)[0]
+    return _judged(_straight(text), [_straight(turn) for turn in earlier], answering)[0]
+
+
+def _straight(text: str) -> str:
+    """The text cut to what is read, typographic apostrophes straight ("don’t" as "don't")."""
+    return text[:MAX_PARSED_CHARS].replace("\u2019", "'")
 
 
 def _judged(text: str, earlier: list[str], answering: str | None) -> tuple[str, bool]:
     """`sentiment`, and whether only the mood model saw it."""
-    mood = _by_rules(text, earlier)
+    mood = _by_rules(text, earlier, answering is None)
     if mood != "calm" or not earlier or answering is not None:
         return mood, False
     shares = mood_model().shares(text, earlier)
@@ -151,7 +157,7 @@ def is_hinted(text: str, earlier: list[str]) -> bool:
     """True when the recent turns show a sign, short of what the rules escalate on, that the
     customer may be losing patience: insisting, not being heard or sarcasm
     (`shows_impatience`), a sigh (`VENTING` of frustration), the same request again, strong
-    words, "??" or "!!", a word in capitals."""
+    words, distress, "??" or "!!", a word in capitals."""
     text = text[:MAX_PARSED_CHARS]
     recent = [turn[:MAX_PARSED_CHARS] for turn in earlier[-(REPEATS_FOR_FAILURE - 1):]]
     if shows_impatience(text) or only_marks(text) or _sighs(text, VENTING):
@@ -170,7 +176,9 @@ def _sighs(text: str, share: float = EXASPERATED) -> bool:
     return _share(text, "frustration") >= share and not _APOLOGIZING.match(text)
 
 
-def _by_rules(text: str, earlier: list[str]) -> str:
+def _by_rules(text: str, earlier: list[str], free: bool = True) -> str:
+    """The rules' reading; `free` when the message answers nothing the bot asked (a bare
+    "whatever." may answer "which colour?")."""
     if is_severe(text) or is_shouting(text) or is_leaving(text):
         return "upset"
     intent, clear = _intent_of(text)
@@ -179,7 +187,7 @@ def _by_rules(text: str, earlier: list[str]) -> str:
         return "upset"
     if intent == "frustration" and _share(text, intent) >= VENTING:
         return "upset"
-    if is_stuck(text, earlier) or is_giving_up(text, earlier) and not request:
+    if is_stuck(text, earlier) or free and is_giving_up(text, earlier) and not request:
         return "frustrated"
     return "calm"
 
@@ -187,8 +195,7 @@ def _by_rules(text: str, earlier: list[str]) -> str:
 def is_giving_up(text: str, earlier: list[str]) -> bool:
     """True when, after at least two messages, the customer gives up ("forget it", "laissez
     tomber") without thanks or having found what they wanted: they are stuck."""
-    return (len(earlier) >= REPEATS_FOR_FAILURE - 1 and gives_up(text[:MAX_PARSED_CHARS])
-            and not _AT_PEACE.search(text[:MAX_PARSED_CHARS]))
+    return len(earlier) >= REPEATS_FOR_FAILURE - 1 and gives_up(text[:MAX_PARSED_CHARS])
 
 
 def is_stuck(text: str, earlier: list[str]) -> bool:

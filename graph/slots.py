@@ -165,7 +165,7 @@ def extract_order_ids(text: str, *, assume_order: bool = False) -> list[str]:
             three or more digits counts even without the word "order".
     """
     text = text[:MAX_PARSED_CHARS]
-    if not _has_digit(text):
+    if not _DIGIT.search(text):
         return []  # every id has a digit: no need to mask what is not there
     masked = _masked(text)
     says_code = bool(_CODE_WORD.search(text))
@@ -194,11 +194,6 @@ def extract_order_ids(text: str, *, assume_order: bool = False) -> list[str]:
             continue
         found.append((match.start(1), token.upper()))
     return list(dict.fromkeys(token for _, token in sorted(found)))
-
-
-def _has_digit(text: str) -> bool:
-    """True when any character is a digit (as `str.isdigit` counts them: an id's test)."""
-    return bool(_DIGIT.search(text)) or not text.isascii() and any(map(str.isdigit, text))
 
 
 def _after_spaced_letter(masked: str, start: int, spaced: set[int]) -> bool:

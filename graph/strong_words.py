@@ -9,11 +9,12 @@ _SEVERE = re.compile(
     r"\b(?:f+u+c+k\w*|shit\w*|bullshit|wtf|scam\w*|pathetic|in[ck]omp[eé]ten\w*|furious|livid|"
     r"crooks?|thie(?:f|ves)|liars?|lying|idiots?|morons?|clowns|damn\w*|"
     r"lawyers?|solicitors?|sue|suing|chargeback|trading standards|small claims|ombudsman|"
-    r"thanks (?:\w+ ){0,2}for (?:nothing|ruining|wasting)|cheers for (?:nothing|ruining|wasting)|"
-    r"gracias por (?:nada|arruinar)|danke f(?:ü|ue)r nichts|merci pour rien|obrigad[oa] por nada|"
-    r"lied to (?:me|us)|been lied to|"
-    r"block(?:ing)? my card|bloque\w* (?:mi|la) tarjeta|karte sperren|bloquer ma carte|"
-    r"bloque\w* (?:o )?(?:meu )?cart(?:ã|a)o|"
+    r"thanks (?:\w+ ){0,2}for (?:nothing|ruining|wasting(?! no\b))|"
+    r"cheers for (?:nothing|ruining|wasting(?! no\b))|gracias por (?:nada|arruinar)|"
+    r"danke f(?:ü|ue)r nichts|merci pour rien|obrigad[oa] por nada|lied to (?:me|us)|"
+    r"been lied to|some(?:one|body)(?:'s| is)? using my account|"
+    r"alguien (?:est(?:á|a) )?usando mi cuenta|jemand nutzt mein konto|"
+    r"quelqu'un utilise mon compte|algu(?:é|e)m (?:est(?:á|a) )?a? ?usar a minha conta|"
     r"bad reviews?|(?:1|one)[- ]star|trustpilot|consumer (?:rights|protection)|"
     r"mierda|joder|estafa\w*|abogad[oa]s?|denuncia\w*|ladr(?:ó|o)n\w*|mentiros[oa]s|"
     r"sinverg(?:ü|u)enzas?|maldit[oa]s?|hoja de reclamaciones|"
@@ -85,29 +86,33 @@ _IMPATIENCE = re.compile(
     r"n(?:ã|a)o (?:é|foi) (?:isso )?(?:o )?que (?:eu )?(?:perguntei|pedi|disse)|"
     r"voc(?:ê|e)s? (?:n(?:ã|a)o|nem) (?:l(?:ê|e)|entende|leu|est(?:á|a) lendo)|"
     r"you keep (?:telling|sending|giving|saying|explaining|asking|repeating)|"
-    r"(?:yes|yeah|yep|ya) i (?:know|did|read|checked|tried|have)\b|"
+    r"(?:yes|yeah|yep|ya) i (?:know|did|read|checked|tried)\b|"
     r"i(?:'ve| have)? already (?:sent|did|done|tried|checked|read|explained)|"
     r"(?:sent|told|explained|asked)\w* (?:you )?(?:it |this |that )?"
     r"(?:twice|two times|three times)|"
     r"you (?:already )?(?:sent|said|gave) (?:me )?(?:that|this|the same)\b.{0,12}\b(?:already|"
-    r"before|again|twice)|(?:doesn'?t|does not|didn'?t|did not) (?:help|answer)|"
+    r"before|again|twice)|(?:doesn'?t|does not|didn'?t|did not) (?:help|answer)(?: me| my question|"
+    r" at all| anything)|"
     r"(?:isn'?t|is not|wasn'?t) the (?:problem|question|issue|point)|(?:i'?m|i am) not asking|"
-    r"ya (?:lo )?he (?:le(?:í|i)do|mandado|enviado|hecho|probado|dicho|explicado)|ya lo s(?:é|e)|"
+    r"ya (?:lo )?he (?:le(?:í|i)do|mandado|enviado|dicho|explicado)|ya lo s(?:é|e)|"
     r"no me (?:sirve|ayuda)|no (?:te )?(?:pregunto|estoy preguntando) (?:eso|por)|"
     r"das wei(?:ß|ss) ich|hab(?:e)? ich (?:doch |ihnen |dir |euch )?(?:schon |bereits )?"
     r"(?:geschrieben|gesagt|gemacht|geschickt)|das hilft (?:mir )?nicht|"
     r"zum (?:dritten|zweiten|vierten|x-ten) mal|immer nur (?:den|die|das)|"
-    r"je (?:le )?sais(?: bien)?(?= que|,)|"
-    r"j'ai d(?:é|e)j(?:à|a) (?:envoy|dit|fait|essay|lu|expliqu)\w*|"
+    r"j'ai d(?:é|e)j(?:à|a) (?:envoy|dit|essay|lu|expliqu)\w*|"
     r"(?:ça|cela) (?:ne )?m'aide pas|(?:vous|tu) (?:ne )?compren(?:ez|ds) rien|"
     r"(?:vous|tu) (?:me )?(?:renvoy|redi|r(?:é|e)p(?:é|è|e)t)\w* (?:encore|toujours)|"
     r"c'est pas (?:ma question|ce que je)|"
-    r"eu sei que|j(?:á|a) (?:mandei|enviei|fiz|disse|falei|li|expliquei|tentei)|"
+    r"j(?:á|a) (?:mandei|enviei|fiz|falei|li|expliquei|tentei)|"
     r"(?:isso )?n(?:ã|a)o (?:me )?ajuda|s(?:ó|o) (?:me )?repete\w*|n(?:ã|a)o leem|"
     r"j(?:á|a) percebi que|"
     # sarcasm, giving up
     r"i give up|(?:i'?m|i am) giving up|me rindo|ich gebe auf|j'abandonne|desisto)\b|"
-    r"\b(?:seriously|en serio|ernsthaft|s(?:é|e)rieux|a s(?:é|e)rio)\?|"
+    r"\b(?:seriously|en serio|ernsthaft|s(?:é|e)rieux|a s(?:é|e)rio)\?\W*$|"
+    # "I know" opening a message after a yes or before a comma: "sim eu sei que está enviada",
+    # "je sais, mais quand ?", not "je sais que c'est tard"
+    r"^\W{0,3}(?:(?:oui|sim|yes|yeah|ja|s(?:í|i))[\s,.]+(?=je|eu|i |ich|ya)|(?=\S+ \S+\s*,))"
+    r"(?:je (?:le )?sais|eu sei|i know|ich wei(?:ß|ss)|ya lo s(?:é|e))\b|"
     # an opening word of praise, then a full stop, and no thanks after it ("great. another week")
     r"^\W{0,3}(?:whatever|great|brilliant|lovely|wonderful|fantastic|marvell?ous|super|genial|"
     r"estupendo|fant(?:á|a)stico|maravilloso|toll|prima|klasse|g(?:é|e)nial|formidable|"
@@ -120,49 +125,50 @@ again", "that's not what I asked", "do you even read this?") and sarcasm or givi
 another week", "seriously?", "I give up"). A sign, not a verdict: the mood model must
 also find the conversation far from calm (see `graph.escalation_signals.is_hinted`)."""
 _LEAVING = re.compile(
-    # taking their custom elsewhere, closing the account
-    r"\b(?:(?:shop|look|go|buy|order)\w* (?:\w+ )?(?:elsewhere|somewhere else)|"
-    r"tak\w* my (?:business|money|custom) elsewhere|(?:close|delete|remove|cancel) my account|"
-    r"never (?:order|buy|shop|use)\w* (?:\w+ ){0,3}(?:again|from you)|"
-    r"last time i (?:order|buy|bought|shop|use)\w*|why i (?:still|even) (?:order|buy|shop)|"
-    r"(?:compr|ped|pid)\w* en otr[oa] (?:sitio|tienda|lado|parte)|"
-    r"(?:la )?[úu]ltima vez que (?:compro|pido|os compro|os pido)|"
-    r"nunca m[áa]s (?:compro|pido|os)|no vuelvo a (?:comprar|pedir)|"
-    r"(?:borr|elimin|cerr|d)\w* (?:de baja )?mi cuenta|"
-    r"nie wieder (?:\w+ ){0,2}(?:bestell|kauf)|(?:bestell|kauf)\w* (?:\w+ ){0,2}nie wieder|"
-    r"woanders (?:bestell|kauf)|"
-    r"(?:konto|account) (?:l(?:ö|oe)schen|k(?:ü|ue)ndigen)|"
+    # taking their custom elsewhere, never to order again
+    r"\b(?:(?:i'?ll|ill|i will|i'?m going to|gonna) (?:just )?(?:go )?(?:shop|buy|order|look|"
+    r"get (?:it|one|them))\w* (?:\w+ ){0,2}(?:elsewhere|somewhere else)|"
+    r"tak\w* my (?:business|money|custom) elsewhere|"
+    r"never (?:order|buy|shop|use)\w* (?:\w+ ){0,3}again|why i (?:still|even) (?:order|buy|shop)|"
+    r"(?:this is|that'?s|that was) the last time i|"
+    r"(?:compro|pido|comprar(?:é|e)|pedir(?:é|e)|voy a (?:comprar|pedir))(?: \w+){0,2} en "
+    r"otr[oa] (?:sitio|tienda|lado|parte)|(?:la )?[úu]ltima vez que (?:compro|pido|os "
+    r"compro|os pido|encomendo)|nunca m[áa]s (?:compro|pido|os)|no vuelvo a (?:comprar|pedir)|"
+    r"nie wieder (?:\w+ ){0,2}(?:bestell|kauf)\w*|(?:bestell|kauf)\w* (?:\w+ ){0,2}nie wieder|"
+    r"woanders (?:bestell|kauf|ein ?kauf)\w*|(?:bestell|kauf)\w* (?:\w+ ){0,2}woanders|"
     r"(?:ne|n') ?(?:commanderai|ach[eè]terai|reviendrai) plus|plus jamais (?:je |chez vous|de)|"
-    r"(?:command|ach[eè]t)\w* ailleurs|ne me (?:reverrez|verrez) plus|supprim\w* mon compte|"
-    r"nunca mais (?:compro|vou comprar|encomendo|volto)|(?:[úu]ltima vez que (?:compro|encomendo))|"
-    r"compr\w* (?:noutro|em outro|num outro|noutra|em outra) (?:s[íi]tio|lugar|loja)|"
-    r"porque ainda compro|(?:apag|fech|cancel)\w* (?:a )?minha conta|"
+    r"(?:commanderai|ach[eè]terai|vais (?:commander|acheter))(?: \w+){0,2} ailleurs|"
+    r"ne me (?:reverrez|verrez) plus|nunca mais (?:compro|vou comprar|encomendo)|"
+    r"(?:compro|comprarei|vou comprar|vou encomendar)(?: \w+){0,2} (?:noutro|em outro|num outro|"
+    r"noutra|em outra) (?:s[íi]tio|lugar|loja)|porque ainda compro|"
     # a dispute with the bank or a formal complaint
-    r"(?:open|file|raise|start)\w* (?:a )?(?:dispute|chargeback|claim)|paypal (?:dispute|claim)|"
-    r"formal complaint|"
-    r"abr\w* (?:una |uma )?disputa|reclamaci[óo]n formal|reclam\w* (?:al banco|a consumo)|"
+    r"(?:open|file|raise|start)\w* (?:a )?(?:paypal |bank |card )?dispute|paypal dispute|"
+    r"formal complaint|abr\w* (?:una |uma )?disputa|reclamaci[óo]n formal|"
+    r"reclam\w* (?:al banco|a consumo)|(?:geh|mach|beantrag|nutz)\w* (?:\w+ ){0,3}"
     r"k(?:ä|ae)uferschutz|beschwerde (?:ein|einreichen|einlegen)|"
-    r"(?:fais|ferai|faire|vais faire) opposition|r(?:é|e)clamation (?:formelle|officielle)|"
-    r"(?:reclama(?:ç|c)(?:ã|a)o|queixa) formal|contest\w* (?:a |o )?(?:cobran(?:ç|c)a|compra))\b",
+    r"r(?:é|e)clamation (?:formelle|officielle)|(?:reclama(?:ç|c)(?:ã|a)o|queixa) formal|"
+    r"contest\w* (?:a |o )?(?:cobran(?:ç|c)a|compra))\b",
 )
-"""A customer taking their custom elsewhere, closing their account, or disputing the payment
-or complaining formally: upset, whatever else the message asks (`is_leaving`)."""
+"""A customer taking their custom elsewhere for good, or disputing the payment or complaining
+formally: upset, whatever else the message asks (`is_leaving`)."""
 _DISTRESS = re.compile(
-    r"\b(?:desperate|panick\w*|terrified|(?:i'm|i am|im|really|so) scared|worried sick|"
-    r"(?:very|really|so|deeply|extremely|incredibly|bitterly) disappointed|no ?one (?:seems to )?"
-    r"cares?|nobody (?:seems to )?cares?|what am i supposed to do|don'?t know what (?:i'?m|i am) "
-    r"(?:going|gonna) to do|"
-    r"rent (?:is due|money)|(?:need|needed) (?:this|that|the|my) money|need (?:it|this) back today|"
-    r"what am i supposed to|"
+    r"\b(?:(?:i'?m|i am|im|getting|really|so) (?:\w+ )?desperate(?! for)|panicking|terrified|"
+    r"(?:really|so|genuinely|absolutely) scared|worried sick|"
+    r"(?:very|really|so|deeply|extremely|incredibly|bitterly) disappointed|"
+    r"no ?(?:one|body) (?:seems to )?cares?(?! about)|"
+    r"what am i supposed to (?:do|feed|tell|give)(?! to\b)|"
+    r"don'?t know what (?:i'?m|i am) (?:going|gonna) to do|that (?:was|is) my rent|"
+    r"rent is due|need (?:this|that|the|my) money (?:back )?(?:now|today|urgently|asap|to pay)|"
+    r"need (?:it|this) back today|"
     r"desesperad[oa]|(?:muy|tan|bastante) (?:asustad[oa]|decepcionad[oa])|falta de respeto|"
-    r"necesito (?:ese|el|mi) dinero|"
+    r"necesito ese dinero|"
     r"verzweifelt|(?:sehr|echt|total|wirklich) entt(?:ä|ae)uscht|respektlos|echt nicht ok|"
-    r"brauch\w* das geld|"
-    r"d(?:é|e)sesp(?:é|e)r\w*|(?:tr(?:è|e)s|vraiment|profond(?:é|e)ment) d(?:é|e)(?:ç|c)ue?s?|"
-    r"manque de respect|vraiment pas correct|besoin de cet argent|"
-    r"com medo|preciso (?:desse|deste|do meu) dinheiro|"
-    r"(?:muito|t(?:ã|a)o) (?:desiludid[oa]|decepcionad[oa])|"
-    r"falta de respeito)\b",
+    r"brauch\w* das geld (?:dringend|wirklich|jetzt|sofort)|"
+    r"(?:je suis|suis|c'est) d(?:é|e)sesp(?:é|e)r(?:é|e)e?s?|d(?:é|e)sesp(?:é|e)rant|"
+    r"(?:tr(?:è|e)s|vraiment|profond(?:é|e)ment) d(?:é|e)(?:ç|c)ue?s?|manque de respect|"
+    r"vraiment pas correct|j'ai (?:vraiment )?besoin de cet argent(?! sur| en| par)|"
+    r"fiquei com medo|(?:estou|t(?:ô|o)) com muito medo|preciso (?:desse|deste) dinheiro(?! n| em)|"
+    r"(?:muito|t(?:ã|a)o) (?:desiludid[oa]|decepcionad[oa])|falta de respeito)\b",
 )
 """Distress, deep disappointment, feeling nobody cares: a person should look, unless the
 message is a clear request the agent can serve (`is_distressed`)."""
@@ -170,41 +176,54 @@ _GIVING_UP = re.compile(
     r"(?:^|[.,;:!?…-])\W{0,3}(?:(?:ok|okay|fine|right|well|oh well|you know what|so|sigh|bueno|"
     r"vale|pues|mire|na ja|also|gut|bon|ok bah|bah|ok ent(?:ã|a)o|pronto)[\s,.]+)?"
     r"(?:forget it|never ?mind|pointless|i give up|(?:i'?m |im )?giving up|don'?t bother|leave it|"
-    r"d(?:é|e)jalo|olv(?:í|i)dalo|pues nada|"
-    r"vergiss es|vergessen sie(?:'s| es)|schon gut|lass(?:en sie)? es|lassen wir das|"
-    r"laisse[zr]? tomber|oubliez|"
-    r"esquece|esque(?:ç|c)a|deixa (?:estar|pra l(?:á|a))|assim n(?:ã|a)o d(?:á|a)|"
-    # words that give up only where they stand alone ("whatever.", not "whatever works")
-    r"whatever(?=\s*(?:[.,!…]|$))|(?:da igual|no importa|egal|tanto faz)(?=\s*(?:[.!…]|$)))\b",
+    r"d(?:é|e)jalo|olv(?:í|i)dalo|vergiss es|vergessen sie(?:'s| es)|schon gut|"
+    r"lass(?:en sie)? es|lassen wir das|laisse[zr]? tomber|oubliez|esquece|esque(?:ç|c)a|"
+    r"deixa (?:estar|pra l(?:á|a))|assim n(?:ã|a)o d(?:á|a))"
+    # standing alone, or before a comma: "forget it." or "forget it, you don't get it", not
+    # "never mind the gift wrap" or "leave it at the door"
+    r"(?=\s*(?:[.,;!?…]|$))|"
+    # words that give up only where they end a sentence ("egal.", not "egal, könnt ihr...")
+    r"(?:^|[.,;:!?…-])\W{0,3}(?:whatever|da igual|no importa|egal|tanto faz)(?=\s*(?:[.!…]|$))",
 )
-"""A customer giving up, at the start of a message or of a sentence in it: after two messages
-that did not get them anywhere, they are stuck (see `gives_up`)."""
+"""A customer giving up, in a phrase of its own: after two messages that did not get them
+anywhere, they are stuck (see `gives_up`)."""
+_AT_PEACE = re.compile(
+    r"(?<!no )(?<!not )(?<!never )(?<!nichts )(?<!nicht )\b(?:thank|thanks|thx|cheers|found it|"
+    r"no worries|no problem|all good|sorted|gracias|lo encontr\w*|danke|gefunden|"
+    r"hat sich erledigt|merci|j'ai trouv(?:é|e)|c'est bon|obrigad[oa]|valeu|encontrei|"
+    r"j(?:á|a) resolvi)\b", re.IGNORECASE)
+"""A message that lets a question go calmly: thanks, or the customer found the answer."""
 SHOUTING_MIN_LETTERS = 12
 SHOUTING_RATIO = 0.8
 
 
+def lowered(text: str) -> str:
+    """The text as the patterns here read it: lower case, typographic apostrophes straight."""
+    return text.lower().replace("\u2019", "'")
+
+
 def is_severe(text: str) -> bool:
     """True when the message swears or threatens. The patterns are matched case-sensitively on
-    the lower-cased text: several times faster than an IGNORECASE search of the long
+    the `lowered` text: several times faster than an IGNORECASE search of the long
     alternation, which Python's engine cannot narrow by a literal prefix."""
-    return _SEVERE.search(text.lower()) is not None
+    return _SEVERE.search(lowered(text)) is not None
 
 
 def is_strong(text: str) -> bool:
     """True when the message uses a strong word (see `is_severe` for how it is matched)."""
-    return _STRONG.search(text.lower()) is not None
+    return _STRONG.search(lowered(text)) is not None
 
 
 def has_strong_words(text: str) -> bool:
     """True when the message swears, threatens or uses a strong word."""
-    lowered = text.lower()
-    return _SEVERE.search(lowered) is not None or _STRONG.search(lowered) is not None
+    read = lowered(text)
+    return _SEVERE.search(read) is not None or _STRONG.search(read) is not None
 
 
 def shows_impatience(text: str) -> bool:
     """True when the message insists, says it is not being heard, or is sarcastic or giving up
     (`_IMPATIENCE`)."""
-    return _IMPATIENCE.search(text.lower()) is not None
+    return _IMPATIENCE.search(lowered(text)) is not None
 
 
 def is_shouting(text: str) -> bool:
@@ -216,16 +235,19 @@ def is_shouting(text: str) -> bool:
 
 
 def is_leaving(text: str) -> bool:
-    """True when the customer takes their custom elsewhere, closes their account, disputes the
-    payment or complains formally (`_LEAVING`, matched as `is_severe` says)."""
-    return _LEAVING.search(text.lower()) is not None
+    """True when the customer takes their custom elsewhere for good, disputes the payment or
+    complains formally (`_LEAVING`, matched as `is_severe` says)."""
+    return _LEAVING.search(lowered(text)) is not None
 
 
 def is_distressed(text: str) -> bool:
     """True when the message shows distress or deep disappointment (`_DISTRESS`)."""
-    return _DISTRESS.search(text.lower()) is not None
+    return _DISTRESS.search(lowered(text)) is not None
 
 
 def gives_up(text: str) -> bool:
-    """True when the message opens by giving up ("forget it", "laissez tomber", "esquece")."""
-    return _GIVING_UP.search(text.lower()) is not None
+    """True when the message gives up in a phrase of its own ("forget it.", "ok, laissez
+    tomber", "esquece, não serve para nada"), without thanks or having found the answer
+    ("never mind, found it")."""
+    read = lowered(text)
+    return _GIVING_UP.search(read) is not None and _AT_PEACE.search(read) is None

@@ -149,7 +149,7 @@ def test_impatience_is_told_from_an_ordinary_question(text: str, impatient: bool
 
 @pytest.mark.parametrize("text", [
     "right, that's it, I'm taking my business elsewhere",
-    "please just delete my account",
+    "fine, I'll just buy it somewhere else",
     "la próxima vez pido en otra tienda",
     "ich bestelle nie wieder bei euch",
     "vous ne me reverrez plus, je commanderai ailleurs",
