@@ -59,13 +59,17 @@ CALM_SHARE = 0.5
 or stuck after all, if the recent turns also show a hint of it (`is_hinted`). Chosen with
 `SURE_SHARE` by five-fold cross-validation on the conversation corpus (2,677 conversations):
 the rules alone escalate 9 of the 1,455 calm ones and catch 425 of the 1,222 upset or stuck;
-with the model and the hints, 13 and 680."""
+with the model and the hints, 11 and 624."""
 SURE_SHARE = 0.1
 """Below this share of "calm", the mood model is sure enough on its own, once the customer
-has written `SURE_AFTER` messages before this one. In cross-validation, 0.05 catches 587
-instead of 680 for 10 calm ones instead of 13, and 0.2 catches 797 for 25. On the development
-set (`benchmarks/development`, 350 conversations written apart from the corpus), 0.1 catches
-163 of 175 against 156 at 0.05, with the same 2 of 175 calm ones escalated (by the rules)."""
+has written `SURE_AFTER` messages before this one (`SHORT_SURE_SHARE` for a short one). In
+cross-validation this catches 624 of the 1,222 for 11 of the 1,455 calm ones; 0.05 for every
+message 587 for 10. On the development set (`benchmarks/development`, 350 conversations
+written apart from the corpus) it catches 162 of 175 against 156, for the same 2 of 175 calm
+ones escalated (by the rules)."""
+SHORT_SURE_SHARE = 0.05
+"""`SURE_SHARE` for a message of at most `SHORT_FOLLOW_UP` words: the model takes short calm
+follow-ups ("what about the last one", "no hurry at all") for going round more often."""
 SURE_AFTER = 2
 """Earlier messages the mood model needs before it may decide alone: on one exchange it
 escalated calm conversations of a held-out set that three messages leave alone."""
@@ -147,7 +151,8 @@ def _judged(text: str, earlier: list[str], answering: str | None) -> tuple[str, 
         return mood, False
     shares = mood_model().shares(text, earlier)
     calm = shares["calm"]
-    sure = calm < SURE_SHARE and len(earlier) >= SURE_AFTER
+    short = len(text.split()) <= SHORT_FOLLOW_UP
+    sure = calm < (SHORT_SURE_SHARE if short else SURE_SHARE) and len(earlier) >= SURE_AFTER
     if calm >= CALM_SHARE or not sure and not is_hinted(text, earlier):
         return "calm", False
     return ("upset" if shares["upset"] >= shares["stuck"] else "frustrated"), True
