@@ -111,8 +111,8 @@ _IMPATIENCE = re.compile(
     r"\b(?:seriously|en serio|ernsthaft|s(?:é|e)rieux|a s(?:é|e)rio)\?\W*$|"
     # "I know" opening a message after a yes or before a comma: "sim eu sei que está enviada",
     # "je sais, mais quand ?", not "je sais que c'est tard"
-    r"^\W{0,3}(?:(?:oui|sim|yes|yeah|ja|s(?:í|i))[\s,.]+(?=je|eu|i |ich|ya)|(?=\S+ \S+\s*,))"
-    r"(?:je (?:le )?sais|eu sei|i know|ich wei(?:ß|ss)|ya lo s(?:é|e))\b|"
+    r"^\W{0,3}(?:(?:oui|sim|yes|yeah|ja|s(?:í|i))[\s,.]+(?=je|eu|i |ich)|(?=\S+ \S+\s*,))"
+    r"(?:je (?:le )?sais|eu sei|i know|ich wei(?:ß|ss))\b|"
     # an opening word of praise, then a full stop, and no thanks after it ("great. another week")
     r"^\W{0,3}(?:whatever|great|brilliant|lovely|wonderful|fantastic|marvell?ous|super|genial|"
     r"estupendo|fant(?:á|a)stico|maravilloso|toll|prima|klasse|g(?:é|e)nial|formidable|"
@@ -191,8 +191,9 @@ _AT_PEACE = re.compile(
     r"(?<!no )(?<!not )(?<!never )(?<!nichts )(?<!nicht )\b(?:thank|thanks|thx|cheers|found it|"
     r"no worries|no problem|all good|sorted|gracias|lo encontr\w*|danke|gefunden|"
     r"hat sich erledigt|merci|j'ai trouv(?:é|e)|c'est bon|obrigad[oa]|valeu|encontrei|"
-    r"j(?:á|a) resolvi)\b", re.IGNORECASE)
-"""A message that lets a question go calmly: thanks, or the customer found the answer."""
+    r"j(?:á|a) resolvi)\b")
+"""A message that lets a question go calmly: thanks, or the customer found the answer; in lower
+case, matched as `is_severe` says."""
 SHOUTING_MIN_LETTERS = 12
 SHOUTING_RATIO = 0.8
 
