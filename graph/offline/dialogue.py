@@ -75,7 +75,10 @@ def _continue_pending(
     awaiting = state.awaiting
     switching = reading.task is not None and reading.task != state.intent
     switching = switching or reading.has(FRUSTRATION) or reading.has(CAPABILITIES)
-    withdrawn = reading.reply == "no" or reading.has(DISMISS)
+    named = reading.amount is not None or reading.unread_amount is not None
+    sum_given = awaiting == "amount" and (named or reading.full_amount or reading.share is not None)
+    # "all of it" answers "how much?"; it does not let the request go
+    withdrawn = reading.reply == "no" or (reading.has(DISMISS) and not sum_given)
     if withdrawn and not order_ids and not reading.task:
         state.intent, state.awaiting, state.proposal = None, None, None
         return Decision(_(replies.DROPPED_REPLY), [], state)
@@ -98,11 +101,9 @@ def _continue_pending(
                     if state.options else
                     _("Sorry, which order do you mean? You can reply with its number."))
             return ask(state, awaiting, f"{prefix}{text}")
-    named = reading.amount is not None or reading.unread_amount is not None
     pending = state.slots.get("order_id")
     other_order = bool(order_ids) and pending is not None and pending not in order_ids
-    if awaiting == "amount" and (named or reading.full_amount or reading.share is not None) \
-            and not other_order:
+    if sum_given and not other_order:
         _fill_slots(state, reading, order_ids)
         state.slots["wants_partial"] = False
         return advance(state, offered, prefix)
