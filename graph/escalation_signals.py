@@ -19,6 +19,7 @@ from graph.strong_words import (
     is_shouting,
     is_strong,
     shows_impatience,
+    without_strong_words,
 )
 from graph.strong_words import has_strong_words as has_strong_words
 
@@ -49,7 +50,8 @@ CLEAR_REQUEST = 0.5
 VENTING = 0.3
 """A message whose likeliest reading is venting, with at least this share, is upset."""
 EXASPERATED = 0.2
-"""The share of "frustration" at which an unclear message also shows the customer is fed up."""
+"""The share of "frustration" at which an unclear message also shows the customer is fed up;
+below it, an unclear request with a strong word in it is served, not escalated."""
 _REQUESTS = frozenset(
     "order_status refund cancel change_address list_orders verify knowledge complaint".split())
 SAME_REQUEST_SCORE = 85
@@ -100,7 +102,7 @@ def escalation_signal(text: str, earlier: list[str],
     agent can serve) or stuck (see `is_stuck`, `is_giving_up`). A calm request containing a
     strong word is not upset, and a question asked again that the agent understands is not
     stuck. Where the rules find the customer calm, the mood model may still find a
-    conversation upset or stuck (see `sentiment`). `answering` names what the bot is waiting
+    conversation upset or stuck (see `_judged`). `answering` names what the bot is waiting
     for, when this message may be the answer to it (a yes or no, a code, an amount, an
     order...): such a message is judged by the rules alone. Each message is read up to
     `MAX_PARSED_CHARS` characters."""
@@ -132,20 +134,16 @@ def escalation_signal(text: str, earlier: list[str],
     return Signal("frustration", mood, evidence)
 
 
-def sentiment(text: str, earlier: list[str], answering: str | None = None) -> str:
-    """`upset`, `frustrated` (stuck: not getting anywhere) or `calm`: by the rules where they
-    are sure, else by the mood model, consulted only on a conversation of more than one turn
-    whose last message answers nothing the bot is waiting for (`answering` None)."""
-    return _judged(_straight(text), [_straight(turn) for turn in earlier], answering)[0]
-
-
 def _straight(text: str) -> str:
     """The text cut to what is read, typographic apostrophes straight ("don’t" as "don't")."""
     return text[:MAX_PARSED_CHARS].replace("\u2019", "'")
 
 
 def _judged(text: str, earlier: list[str], answering: str | None) -> tuple[str, bool]:
-    """`sentiment`, and whether only the mood model saw it."""
+    """`upset`, `frustrated` (stuck) or `calm`: by the rules where they are sure, else by the
+    mood model, consulted only on a conversation of more than one turn whose last message
+    answers nothing the bot is waiting for (`answering` None); and whether only the model saw
+    it."""
     mood = _by_rules(text, earlier, answering is None)
     if mood != "calm" or not earlier or answering is not None:
         return mood, False
@@ -188,7 +186,11 @@ def _by_rules(text: str, earlier: list[str], free: bool = True) -> str:
         return "upset"
     intent, clear = _intent_of(text)
     request = clear and intent in _REQUESTS
-    if (is_strong(text) or is_distressed(text)) and not request:
+    # a problem told with a strong word ("the mouse is crap, the wheel skips") is a request
+    # the agent can serve too, when the rest of it tells one and it is not fed up
+    served = request or (_share(text, "frustration") < EXASPERATED
+                         and _intent_of(without_strong_words(text))[0] in _REQUESTS)
+    if is_strong(text) and not served or is_distressed(text) and not request:
         return "upset"
     if intent == "frustration" and _share(text, intent) >= VENTING:
         return "upset"

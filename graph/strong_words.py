@@ -210,6 +210,11 @@ def is_severe(text: str) -> bool:
     return _SEVERE.search(lowered(text)) is not None
 
 
+def without_strong_words(text: str) -> str:
+    """The message with its strong words taken out (lower-cased): what else it says."""
+    return _STRONG.sub(" ", lowered(text))
+
+
 def is_strong(text: str) -> bool:
     """True when the message uses a strong word (see `is_severe` for how it is matched)."""
     return _STRONG.search(lowered(text)) is not None

@@ -15,6 +15,12 @@ def test_a_calm_request_with_a_strong_word_is_served_not_escalated() -> None:
                              []) is None
 
 
+def test_a_problem_told_with_a_strong_word_is_served_unless_it_vents() -> None:
+    assert escalation_signal("meh, the mouse is crap, the scroll wheel skips", []) is None
+    fed_up = escalation_signal("honestly the torch is useless, the beam is so dim", [])
+    assert fed_up is not None and fed_up.sentiment == "upset"
+
+
 def test_swearing_threats_and_venting_call_for_a_person() -> None:
     threat = escalation_signal("sort this out or I'm going to my lawyer", [])
     assert threat is not None and threat.sentiment == "upset"
