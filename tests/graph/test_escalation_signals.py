@@ -17,6 +17,10 @@ def test_a_calm_request_with_a_strong_word_is_served_not_escalated() -> None:
 
 def test_a_problem_told_with_a_strong_word_is_served_unless_it_vents() -> None:
     assert escalation_signal("meh, the mouse is crap, the scroll wheel skips", []) is None
+    assert escalation_signal("damn, the hdmi cable is too short for my desk", []) is None
+    assert escalation_signal("verdammt, wo bleibt denn mein Paket?", []) is None
+    cursing = escalation_signal("damn you and your damn shop", [])
+    assert cursing is not None and cursing.sentiment == "upset"
     fed_up = escalation_signal("honestly the torch is useless, the beam is so dim", [])
     assert fed_up is not None and fed_up.sentiment == "upset"
 
