@@ -16,6 +16,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.runtime import Runtime
+from langgraph.types import Command
 
 from graph.catalogs import N_, _, speaking
 from graph.confirmation import ask_confirmation, confirm
@@ -44,7 +45,9 @@ def build_graph(
     bound = model.bind_tools(tools)
 
     async def agent(state: CaseState, config: RunnableConfig,
-                    runtime: Runtime[CaseContext]) -> dict[str, Any]:
+                    runtime: Runtime[CaseContext]) -> Command[Literal["tools", "respond"]]:
+        """Let the model reply, then run the tools it called or finish the turn with its
+        reply."""
         channel = config["configurable"].get("channel", "chat")
         conversation = [SystemMessage(content=system_prompt(state, channel)), *state["messages"]]
         speaker = speaker_of(config)
@@ -52,7 +55,8 @@ def build_graph(
             reply = await written_aloud(bound, conversation, config, speaker)
         else:
             reply = await bound.ainvoke(conversation, config)
-        return {"messages": [reply]}
+        calls = isinstance(reply, AIMessage) and bool(reply.tool_calls)
+        return Command(goto="tools" if calls else "respond", update={"messages": [reply]})
 
     builder = StateGraph(CaseState, context_schema=CaseContext)
     for name, node in (("triage", triage), ("identify", identify),
@@ -64,11 +68,9 @@ def build_graph(
                        ("hand_off_call", hand_off_call)):
         builder.add_node(name, in_conversation_language(node))
     builder.add_edge(START, "triage")
-    builder.add_conditional_edges("agent", route_after_agent)
     builder.add_conditional_edges("tools", route_after_tools)
     builder.add_edge("ask_confirmation", "shadow")
     builder.add_edge("respond", "shadow")
-    builder.add_conditional_edges("shadow", route_to_people)
     builder.add_edge("escalate", "hand_off_call")
     builder.add_edge("hand_off_call", END)
     return builder.compile(checkpointer=checkpointer)
@@ -110,17 +112,6 @@ def respond(state: CaseState) -> dict[str, Any]:
     if not (isinstance(last, AIMessage) and str(last.content).strip()):
         update["messages"] = [AIMessage(content=_(EMPTY_REPLY))]
     return update
-
-
-def route_to_people(state: CaseState) -> Literal["escalate", "__end__"]:
-    """Open the conversation to people when this turn found that a person must look."""
-    return "escalate" if state.get("escalation") else END
-
-
-def route_after_agent(state: CaseState) -> Literal["tools", "respond"]:
-    """Run the tools the model called, or finish the turn with its reply."""
-    last = state["messages"][-1]
-    return "tools" if isinstance(last, AIMessage) and last.tool_calls else "respond"
 
 
 def route_after_tools(state: CaseState) -> Literal["ask_confirmation", "agent"]:

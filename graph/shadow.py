@@ -10,11 +10,13 @@ draft from the desk; only what they release reaches the customer.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, HumanMessage, RemoveMessage
 from langchain_core.runnables import RunnableConfig
+from langgraph.graph import END
 from langgraph.runtime import Runtime
+from langgraph.types import Command
 
 from graph.actions import worded
 from graph.autonomy import case_type_of
@@ -32,9 +34,17 @@ REFERENCE = N_("Your reference is {reference}.")
 
 
 async def shadow(state: CaseState, config: RunnableConfig,
-                 runtime: Runtime[CaseContext]) -> dict[str, Any]:
+                 runtime: Runtime[CaseContext]) -> Command[Literal["escalate", "__end__"]]:
     """Turn this turn's replies (and its proposed action) into a draft, when its case type
-    runs in shadow mode; else change nothing."""
+    runs in shadow mode; then open the conversation to people when this turn found that a
+    person must look, else end the turn."""
+    update = await _drafted(state, config, runtime)
+    return Command(goto="escalate" if state.get("escalation") else END, update=update)
+
+
+async def _drafted(state: CaseState, config: RunnableConfig,
+                   runtime: Runtime[CaseContext]) -> dict[str, Any]:
+    """The draft's changes to the conversation, or none when the turn is not drafted."""
     ctx = runtime.context
     facts = state.get("turn_facts") or []
     case_type = case_type_of(facts, runtime.context.actions.case_type)
