@@ -61,13 +61,21 @@ _FILLER = re.compile(
 """Words around an e-mail address that carry no request, in the five languages."""
 
 
+def onward(state: CaseState) -> Literal["identify", "agent", "confirm"]:
+    """Where a turn goes once triage is done: a verified customer straight on (to confirm what
+    waits for a yes, else to the agent), anyone else through `identify`."""
+    if not state.get("verified"):
+        return "identify"
+    return "confirm" if state.get("pending_action") else "agent"
+
+
 async def identify(
     state: CaseState, config: RunnableConfig, runtime: Runtime[CaseContext]
 ) -> Command[Literal["agent", "confirm", "__end__"]]:
     """Route a verified customer on; walk a visitor through e-mail and code when they offer them."""
+    if (step := onward(state)) != "identify":
+        return Command(goto=step)
     text = latest_customer_text(state)
-    if state.get("verified"):
-        return Command(goto="confirm" if state.get("pending_action") else "agent")
     thread_id = config["configurable"]["thread_id"]
     verification = runtime.context.verification
     code = extract_code(text)

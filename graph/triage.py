@@ -27,13 +27,14 @@ from graph.awaiting import HANDED_OVER, awaited, session_texts
 from graph.catalogs import N_, _, in_language, speaking
 from graph.context import CaseContext
 from graph.escalation_signals import escalation_signal
+from graph.identity import onward
 from graph.languages import LANGUAGE_NAMES, LANGUAGES, OTHER_LANGUAGES, detect_language
 from graph.limits import MAX_PARSED_CHARS
 from graph.opt_out import OPTED_IN, OPTED_OUT, consent_keyword
 from graph.rating import MARK, ONE_TO_FIVE, THANKS, asked_case, read_score
 from graph.state import CaseState, Escalation, conversation_language
 
-Route = Command[Literal["identify", "escalate", "__end__"]]
+Route = Command[Literal["identify", "agent", "confirm", "escalate", "__end__"]]
 
 MEDIA_ONLY = N_(
     "Thanks! I can only read text messages for now. Please tell me in words what you need: "
@@ -126,7 +127,7 @@ async def _settle(state: CaseState, config: RunnableConfig, ctx: CaseContext,
         return _say(_(THANKS[score]))
     if (bring_in := _escalation(state, text, holder)) is not None:
         return _bring_in(*bring_in)
-    return Command(goto="identify")
+    return Command(goto=onward(state))
 
 
 def _escalation(state: CaseState, text: str, holder: Any | None
