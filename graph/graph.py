@@ -26,7 +26,7 @@ from graph.escalation import escalate
 from graph.gate import gate_tool_call
 from graph.identity import identify
 from graph.prompts import system_prompt
-from graph.shadow import shadow
+from graph.shadow import after_reply, shadow
 from graph.state import CaseState, conversation_language
 from graph.streaming import may_speak_early, speaker_of, written_aloud
 from graph.tools import agent_tools
@@ -70,7 +70,6 @@ def build_graph(
     builder.add_edge(START, "triage")
     builder.add_conditional_edges("tools", route_after_tools)
     builder.add_edge("ask_confirmation", "shadow")
-    builder.add_edge("respond", "shadow")
     builder.add_edge("escalate", "hand_off_call")
     builder.add_edge("hand_off_call", END)
     return builder.compile(checkpointer=checkpointer)
@@ -101,9 +100,10 @@ def in_conversation_language(node: Callable[..., Any] | Runnable) -> Callable[..
     return run
 
 
-def respond(state: CaseState) -> dict[str, Any]:
+async def respond(state: CaseState, runtime: Runtime[CaseContext]
+                  ) -> Command[Literal["shadow", "escalate", "__end__"]]:
     """Make sure the turn ends with something said to the customer, and put back an action
-    set aside while it ran (when nothing new waits for a yes)."""
+    set aside while it ran (when nothing new waits for a yes); then on (`after_reply`)."""
     update: dict[str, Any] = {}
     held = state.get("held_action")
     if held and not state.get("pending_action"):
@@ -111,7 +111,7 @@ def respond(state: CaseState) -> dict[str, Any]:
     last = state["messages"][-1]
     if not (isinstance(last, AIMessage) and str(last.content).strip()):
         update["messages"] = [AIMessage(content=_(EMPTY_REPLY))]
-    return update
+    return Command(goto=await after_reply(state, runtime.context), update=update)
 
 
 def route_after_tools(state: CaseState) -> Literal["ask_confirmation", "agent"]:

@@ -14,14 +14,13 @@ from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, HumanMessage, RemoveMessage
 from langchain_core.runnables import RunnableConfig
-from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from graph.actions import worded
 from graph.autonomy import case_type_of
 from graph.catalogs import N_, _
-from graph.context import CaseContext
+from graph.context import CaseContext, Drafts
 from graph.state import CaseState, conversation_language
 
 HOLDING = N_(
@@ -38,19 +37,39 @@ async def shadow(state: CaseState, config: RunnableConfig,
     """Turn this turn's replies (and its proposed action) into a draft, when its case type
     runs in shadow mode; then open the conversation to people when this turn found that a
     person must look, else end the turn."""
-    update = await _drafted(state, config, runtime)
-    return Command(goto="escalate" if state.get("escalation") else END, update=update)
-
-
-async def _drafted(state: CaseState, config: RunnableConfig,
-                   runtime: Runtime[CaseContext]) -> dict[str, Any]:
-    """The draft's changes to the conversation, or none when the turn is not drafted."""
     ctx = runtime.context
-    facts = state.get("turn_facts") or []
-    case_type = case_type_of(facts, runtime.context.actions.case_type)
+    case_type = await drafted_case(state, ctx)
+    update: dict[str, Any] = {}
+    if case_type and ctx.drafts is not None:
+        update = await _drafted(state, config, ctx.drafts, case_type, ctx.holding_message)
+    return Command(goto=_past_shadow(state), update=update)
+
+
+async def drafted_case(state: CaseState, ctx: CaseContext) -> str | None:
+    """The case type this turn worked on, when it runs in shadow mode (so the turn becomes a
+    draft); else None."""
+    case_type = case_type_of(state.get("turn_facts") or [], ctx.actions.case_type)
     if (ctx.autonomy is None or ctx.drafts is None or case_type is None
             or state.get("escalation") or await ctx.autonomy.level(case_type) != "shadow"):
-        return {}
+        return None
+    return case_type
+
+
+async def after_reply(state: CaseState,
+                      ctx: CaseContext) -> Literal["shadow", "escalate", "__end__"]:
+    """Where a turn goes once its reply is written: to `shadow` when it becomes a draft, else
+    on as `shadow` would send it."""
+    return "shadow" if await drafted_case(state, ctx) else _past_shadow(state)
+
+
+def _past_shadow(state: CaseState) -> Literal["escalate", "__end__"]:
+    """Open the conversation to people when this turn found that a person must look."""
+    return "escalate" if state.get("escalation") else "__end__"
+
+
+async def _drafted(state: CaseState, config: RunnableConfig, drafts: Drafts, case_type: str,
+                   holding_message: str | None) -> dict[str, Any]:
+    """Park the draft; its changes to the conversation."""
     turn = config["configurable"]
     messages = state.get("messages") or []
     human = _last_human(messages)
@@ -61,13 +80,13 @@ async def _drafted(state: CaseState, config: RunnableConfig,
              else "\n\n".join(str(m.content) for m in replies))
     if not reply:
         return {}
-    waiting = await ctx.drafts.waiting(turn["thread_id"])
+    waiting = await drafts.waiting(turn["thread_id"])
     action: dict[str, Any] = {}
     if pending:
         action = {"action": pending["action"], "args": pending["args"], "rule": pending["rule"],
                   "idempotency_key": pending["key"], "description": pending["description"],
                   "done": pending["done"], "decision": pending.get("decision")}
-    await ctx.drafts.park(
+    await drafts.park(
         draft_key=f"{turn['thread_id']}:{turn.get('human_id') or len(messages)}",
         thread_id=turn["thread_id"], customer_id=state.get("customer_id"),
         channel=turn.get("channel"), case_type=case_type,
@@ -75,7 +94,7 @@ async def _drafted(state: CaseState, config: RunnableConfig,
         reply=reply, language=conversation_language(state), **action)
     said: list[Any] = [RemoveMessage(id=str(m.id)) for m in replies if m.id]
     if not waiting:
-        said.append(AIMessage(content=ctx.holding_message or _(HOLDING)))
+        said.append(AIMessage(content=holding_message or _(HOLDING)))
     update: dict[str, Any] = {"messages": said, "turn_facts": [{"kind": "drafted"}],
                               "case_notes": [f"drafted for a person to release ({case_type})"]}
     if pending:
