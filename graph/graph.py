@@ -1,5 +1,5 @@
-"""The agent graph: triage → identify → agent ⇄ gated tools → confirmation or reply → shadow →
-escalate."""
+"""The agent graph: triage → identify (until the customer is verified) → agent ⇄ gated tools →
+confirmation or reply → shadow (a turn that becomes a draft) → escalate."""
 
 from __future__ import annotations
 
