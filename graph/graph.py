@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, SystemMessage
-from langchain_core.runnables import Runnable, RunnableConfig
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
@@ -62,34 +62,39 @@ def build_graph(
     for name, node in (("triage", triage), ("identify", identify),
                        ("confirm", confirming_on_calls(confirm, ask_confirmation)),
                        ("agent", agent),
-                       ("tools", ToolNode(tools, awrap_tool_call=gate_tool_call)),
                        ("ask_confirmation", asking_on_calls(ask_confirmation)),
                        ("respond", respond), ("shadow", shadow), ("escalate", escalate),
                        ("hand_off_call", hand_off_call)):
         builder.add_node(name, in_conversation_language(node))
+    builder.add_node("tools", in_conversation_language(
+        tools_then_on(ToolNode(tools, awrap_tool_call=gate_tool_call))),
+        destinations=("ask_confirmation", "agent"))
     builder.add_edge(START, "triage")
-    builder.add_conditional_edges("tools", route_after_tools)
     builder.add_edge("ask_confirmation", "shadow")
     builder.add_edge("escalate", "hand_off_call")
     builder.add_edge("hand_off_call", END)
     return builder.compile(checkpointer=checkpointer)
 
 
-def in_conversation_language(node: Callable[..., Any] | Runnable) -> Callable[..., Any]:
+def tools_then_on(tool_node: ToolNode) -> Callable[..., Awaitable[list[Any]]]:
+    """The tool node, then where the turn goes: to ask the customer to confirm an action the
+    gate has just proposed (`pending_action`), else back to the model."""
+
+    async def tools(state: CaseState, config: RunnableConfig) -> list[Any]:
+        done = await tool_node.ainvoke(state, config)
+        outputs = done if isinstance(done, list) else [done]
+        proposed = state.get("pending_action") or any(
+            isinstance(output, Command) and isinstance(output.update, dict)
+            and output.update.get("pending_action") for output in outputs)
+        return [*outputs, Command(goto="ask_confirmation" if proposed else "agent")]
+
+    return tools
+
+
+def in_conversation_language(node: Callable[..., Any]) -> Callable[..., Any]:
     """A node that runs with the conversation's language active, so the fixed texts it says
-    (and the offline model's replies) come out in it.
-
-    A function keeps its signature (LangGraph still hands it the config and runtime it asks
-    for); a runnable (the tool node) is invoked with the node's config.
-    """
-    if isinstance(node, Runnable):
-        runnable = node
-
-        async def run_runnable(state: dict[str, Any], config: RunnableConfig) -> Any:
-            with speaking(conversation_language(state)):
-                return await runnable.ainvoke(state, config)
-
-        return run_runnable
+    (and the offline model's replies) come out in it. It keeps the node's signature: LangGraph
+    still hands it the config and runtime it asks for."""
 
     @functools.wraps(node)
     async def run(state: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
@@ -113,7 +118,3 @@ async def respond(state: CaseState, runtime: Runtime[CaseContext]
         update["messages"] = [AIMessage(content=_(EMPTY_REPLY))]
     return Command(goto=await after_reply(state, runtime.context), update=update)
 
-
-def route_after_tools(state: CaseState) -> Literal["ask_confirmation", "agent"]:
-    """Ask the customer to confirm a newly proposed action, or let the model go on."""
-    return "ask_confirmation" if state.get("pending_action") else "agent"
