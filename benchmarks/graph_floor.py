@@ -2,8 +2,8 @@
 
     python benchmarks/graph_floor.py [--customers 200] [--turns 5] [--rounds 3]
 
-A graph with the nodes a read turn of the agent passes through (triage, agent, tools, agent
-again, respond, shadow), each doing nothing but what a node must (a state update; respond adds
+A graph with the nodes a verified customer's read turn passes through (triage, agent, tools,
+agent again, respond), each doing nothing but what a node must (a state update; respond adds
 the reply), no checkpointer, driven exactly as `turns.py` drives the agent: every customer at
 once, one turn after another. No turn of the real graph can be cheaper than this. Prints
 figures; asserts nothing.
@@ -21,7 +21,7 @@ from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
 
-NODES = ("triage", "agent", "tools", "agent_again", "respond", "shadow")
+NODES = ("triage", "agent", "tools", "agent_again", "respond")
 
 
 class _State(TypedDict):
