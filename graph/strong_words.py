@@ -8,6 +8,9 @@ import re
 _SEVERE = re.compile(
     r"\b(?:f+u+c+k\w*|shit\w*|bullshit|wtf|scam\w*|pathetic|in[ck]omp[eé]ten\w*|furious|livid|"
     r"crooks?|thie(?:f|ves)|liars?|lying|idiots?|morons?|clowns|"
+    # a mild curse aimed at the shop or its people, not at what happened
+    r"(?:damn\w*|maldit[oa]s?|verdammt\w*) (?:(?:this |your )?(?:shop|store|company)|you|"
+    r"empresa|tienda|vosotros|ustedes|laden|firma|euch|dich)|"
     r"lawyers?|solicitors?|sue|suing|chargeback|trading standards|small claims|ombudsman|"
     r"thanks (?:\w+ ){0,2}for (?:nothing|ruining|wasting(?! no\b))|"
     r"cheers for (?:nothing|ruining|wasting(?! no\b))|gracias por (?:nada|arruinar)|"
