@@ -17,6 +17,7 @@ from graph.offline.lexicon import (
     CANCEL,
     CAPABILITIES,
     CHANGE_ADDRESS,
+    DISMISS,
     FRUSTRATION,
     FULL_AMOUNT_WORDS,
     GREETING,
@@ -126,6 +127,19 @@ class Reading:
         return next((score for name, score in self.intents if name == intent), 0.0)
 
 
+def _names_whole_sum(words: list[str], intents: list[tuple[str, float]]) -> bool:
+    """Whether the message names the whole sum ("all of it", "the full amount"): one of its
+    words does, unless the message says no or lets the request go without them ("forget it
+    all", "no, all good")."""
+    if not FULL_AMOUNT_WORDS.intersection(words):
+        return False
+    if all(intent != DISMISS for intent, _ in intents):
+        return True
+    rest = " ".join(word for word in words if word not in FULL_AMOUNT_WORDS)
+    return not has_words(rest) or (classify_reply(rest) != "no" and dict(
+        intent_classifier().probabilities(rest))[DISMISS] < ACCEPTED)
+
+
 def _reason_of(words: list[str], index: WordIndex) -> str | None:
     for cue, reason in REFUND_REASONS.items():
         parts = cue.split()
@@ -199,7 +213,7 @@ def read_message(
         intents=intents,
         order_ids=order_ids,
         amount=amount,
-        full_amount=(bool(FULL_AMOUNT_WORDS.intersection(words)) or share == 1)
+        full_amount=(_names_whole_sum(words, intents) or share == 1)
         and amount is None and unread_amount is None,
         address=address,
         reply=classify_reply(text),

@@ -82,6 +82,22 @@ def test_partial_refund_asks_how_much_then_refunds_that_amount() -> None:
     assert only_call(chat.say("15")) == ("refund", {"order_id": "D2290", "amount": "15.00"})
 
 
+@pytest.mark.parametrize("answer", ["the whole lot", "all of it thanks"])
+def test_the_whole_sum_answers_how_much(answer: str) -> None:
+    chat = Chat()
+    chat.say("could you refund part of D2290")
+    assert only_call(chat.say(answer)) == ("refund", {"order_id": "D2290"})
+
+
+@pytest.mark.parametrize("answer", ["never mind the whole thing", "drop it all",
+                                    "no, all fine", "forget the entire refund"])
+def test_letting_go_with_a_word_for_everything_drops_the_refund(answer: str) -> None:
+    chat = Chat()
+    chat.say("could you refund part of D2290")
+    reply = chat.say(answer)
+    assert reply.tool_calls == [] and "How much" not in reply.content
+
+
 def test_address_change_asks_for_the_address_then_the_missing_country() -> None:
     chat = Chat()
     reply = chat.say("I need to change the delivery address for M7007")
