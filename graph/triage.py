@@ -76,7 +76,8 @@ ATTACHMENT = "[attachment]"
 
 async def triage(state: CaseState, config: RunnableConfig,
                  runtime: Runtime[CaseContext]) -> Route:
-    """Read the message's language, settle what needs no model, send the rest to identity."""
+    """Read the message's language, settle what needs no model, send the rest on: to identity,
+    or for a verified customer straight to the agent (`onward`)."""
     text = this_turns_text(state, config["configurable"].get("human_id"))
     served = conversation_language(state)
     written_in = detect_language(text, served) if text else served
