@@ -32,6 +32,11 @@ CONFIRMATION_KEY = "caseloop_confirmation"
 MAX_READ_CHARS = MAX_PARSED_CHARS
 """The model reads at most this many characters of a customer message (as many as a channel
 lets through by default), so that reading one message takes a bounded time."""
+INLINE_MESSAGE_CHARS = 280
+"""A customer message at most this long is read on the event loop (about a millisecond and a
+half at most); a longer one in a worker thread, so that other customers' turns move on."""
+INLINE_RESULT_CHARS = 4_000
+"""Tool results at most this long are answered on the event loop, longer ones in a thread."""
 
 
 def tool_name(tool: Any) -> str | None:
@@ -159,6 +164,25 @@ class OfflineChatModel(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        # Reading a message is CPU work: done in a worker thread, it leaves the event loop free
-        # to move other customers' turns along meanwhile.
+        if _quick_to_read(messages):
+            return self._generate(messages, stop, None, **kwargs)
+        # A long read is CPU work of several milliseconds: done in a worker thread, it leaves
+        # the event loop free to move other customers' turns along meanwhile.
         return await asyncio.to_thread(self._generate, messages, stop, None, **kwargs)
+
+
+def _quick_to_read(messages: list[BaseMessage]) -> bool:
+    """Whether the model's next step reads little enough to run on the event loop: a short
+    customer message, or short tool results (handing the work to a thread and back costs
+    more than reading them)."""
+    if not messages:
+        return True
+    if isinstance(messages[-1], ToolMessage):
+        results = 0
+        for message in reversed(messages):
+            if not isinstance(message, ToolMessage):
+                break
+            results += len(_text_of(message))
+        return results <= INLINE_RESULT_CHARS
+    last_human = next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
+    return last_human is None or len(_text_of(last_human)) <= INLINE_MESSAGE_CHARS
