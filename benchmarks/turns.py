@@ -37,6 +37,7 @@ from bot.identity.verification import Verifier  # noqa: E402
 from bot.storage.checkpoints import open_checkpointer  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
 from channels.base import InboundMessage, OutboundMessage  # noqa: E402
+from graph.backend import Backend  # noqa: E402
 from graph.context import CaseContext  # noqa: E402
 from graph.declarations.loading import load_actions  # noqa: E402
 from graph.graph import build_graph  # noqa: E402
@@ -69,6 +70,20 @@ def shop(customers: int) -> dict:
     return {"customers": people, "orders": orders}
 
 
+def case_context(database: Database, store: Backend,
+                 knowledge: KnowledgeBase | None = None) -> CaseContext:
+    """What the graph's nodes are given, as `caseloop serve` builds it, on the default actions,
+    policy and help articles."""
+    actions = load_actions(DEFAULTS_DIR / "actions.toml")
+    return CaseContext(
+        backend=store, policy=Policy.load(DEFAULTS_DIR / "policy.toml", actions.dimensions),
+        actions=actions,
+        verification=Verifier(database, store, Mailer(None, "x@example.com")),
+        audit=AuditLog(database), approvals=ApprovalQueue(database),
+        knowledge=knowledge or KnowledgeBase(DEFAULTS_DIR / "knowledge"),
+    )
+
+
 async def graph_throughput(folder: Path, customers: int, turns: int, mode: str) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     data = folder / f"shop-{mode}.json"
@@ -76,21 +91,14 @@ async def graph_throughput(folder: Path, customers: int, turns: int, mode: str) 
     database = await Database.open(folder / f"app-{mode}.db")
     store = DemoStore(database)
     await store.seed(data)
-    actions = load_actions(DEFAULTS_DIR / "actions.toml")
-    context = CaseContext(
-        backend=store, policy=Policy.load(DEFAULTS_DIR / "policy.toml", actions.dimensions),
-        actions=actions,
-        verification=Verifier(database, store, Mailer(None, "x@example.com")),
-        audit=AuditLog(database), approvals=ApprovalQueue(database),
-        knowledge=KnowledgeBase(DEFAULTS_DIR / "knowledge"),
-    )
+    context = case_context(database, store)
     saver = None
     if mode == "caseloop":
         saver = await open_checkpointer(folder / "checkpoints-caseloop.db")
     elif mode == "stock":
         saver_cm = AsyncSqliteSaver.from_conn_string(str(folder / "checkpoints-stock.db"))
         saver = await saver_cm.__aenter__()
-    graph = build_graph(select_model("offline"), actions, saver)
+    graph = build_graph(select_model("offline"), context.actions, saver)
     options = {"durability": "exit"} if mode == "caseloop" else {}
     latencies: list[float] = []
 
