@@ -4,7 +4,9 @@
 
 (1) 200 customers talk at once through the agent graph on the offline model, first with no
 checkpointer, then with Caseloop's checkpointing (SQLite, bounded state, one checkpoint per turn),
-then with stock `AsyncSqliteSaver` defaults for reference. (2) One customer talks for 1,000 turns
+then, for reference, with LangGraph's `InMemorySaver` (the conversation kept, nothing written:
+what holding a conversation costs a turn before any durability) and with stock
+`AsyncSqliteSaver` defaults. (2) One customer talks for 1,000 turns
 through the whole runtime (inbox, graph, transcript, outbox): the cost of late turns against early
 ones, and database bytes per stored message. Prints figures; asserts nothing.
 """
@@ -21,6 +23,7 @@ import time
 from pathlib import Path
 
 from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -98,8 +101,10 @@ async def graph_throughput(folder: Path, customers: int, turns: int, mode: str) 
     elif mode == "stock":
         saver_cm = AsyncSqliteSaver.from_conn_string(str(folder / "checkpoints-stock.db"))
         saver = await saver_cm.__aenter__()
+    elif mode == "memory":
+        saver = InMemorySaver()
     graph = build_graph(select_model("offline"), context.actions, saver)
-    options = {"durability": "exit"} if mode == "caseloop" else {}
+    options = {"durability": "exit"} if mode in ("caseloop", "memory") else {}
     latencies: list[float] = []
 
     async def talk(n: int) -> None:
@@ -184,9 +189,10 @@ async def main() -> None:
               f"{args.rounds} interleaved rounds after a warm-up")
         await graph_throughput(root / "warm-up", 20, 2, "none")
         await graph_throughput(root / "warm-up", 20, 2, "caseloop")
-        ratios, results = [], {"none": [], "caseloop": [], "stock": []}
+        ratios, results = [], {"none": [], "caseloop": [], "memory": [], "stock": []}
         for round_number in range(args.rounds):
-            modes = ("none", "caseloop", "stock") if round_number == 0 else ("none", "caseloop")
+            modes = ("none", "caseloop", "memory", "stock") if round_number == 0 else (
+                "none", "caseloop")
             for mode in modes:
                 folder = root / f"round-{round_number}"
                 results[mode].append(
@@ -198,10 +204,12 @@ async def main() -> None:
             print(f"  {mode:<9} {statistics.median(r['turns_per_s'] for r in runs):8.1f} turns/s"
                   f" (median of {len(runs)})   p50 {best['p50_ms']:6.0f} ms   p99 "
                   f"{best['p99_ms']:6.0f} ms")
-        stock = results["stock"][0]["turns_per_s"] / results["none"][0]["turns_per_s"]
+        first = {mode: runs[0]["turns_per_s"] for mode, runs in results.items()}
         print(f"  durable / no checkpointer: caseloop {statistics.median(ratios):.2f}x "
               f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)}); "
-              f"stock AsyncSqliteSaver {stock:.2f}x")
+              f"stock AsyncSqliteSaver {first['stock'] / first['none']:.2f}x")
+        print(f"  durable / kept in memory only (InMemorySaver, round 1): caseloop "
+              f"{first['caseloop'] / first['memory']:.2f}x")
         if args.long < 10:
             return  # too short a conversation to compare its 10th turn with its last
         print(f"(2) one customer, {args.long} turns through the whole runtime")
