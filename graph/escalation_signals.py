@@ -53,6 +53,8 @@ EXASPERATED = 0.2
 """The share of "frustration" at which an unclear message also shows the customer is fed up."""
 PROBLEM_WORDS = 3
 """Words besides the strong ones a message needs to tell a problem (`_tells_a_problem`)."""
+TOLD = 0.35
+"""The share at which those words read as a request: more than a toss-up between readings."""
 _REQUESTS = frozenset(
     "order_status refund cancel change_address list_orders verify knowledge complaint".split())
 SAME_REQUEST_SCORE = 85
@@ -182,8 +184,10 @@ def _by_rules(text: str, earlier: list[str], free: bool = True) -> str:
         return "upset"
     intent, clear = _intent_of(text)
     request = clear and intent in _REQUESTS
-    if is_strong(text) and not (request or _tells_a_problem(text)) or \
-            is_distressed(text) and not request:
+    strong, distressed = is_strong(text), is_distressed(text)
+    if request and (strong or distressed):
+        request = _is_request(without_strong_words(text))  # feelings alone ask for nothing
+    if strong and not (request or _tells_a_problem(text)) or distressed and not request:
         return "upset"
     if intent == "frustration" and _share(text, intent) >= VENTING:
         return "upset"
@@ -196,8 +200,10 @@ def _tells_a_problem(text: str) -> bool:
     """True when a message with a strong word tells a problem the agent can serve ("meh, the
     mouse is crap, the wheel skips"), not fed up; "my order, unacceptable" tells none."""
     rest = without_strong_words(text)
-    return (len(rest.split()) >= PROBLEM_WORDS and _share(text, "frustration") < EXASPERATED
-            and _intent_of(rest)[0] in _REQUESTS)
+    if len(rest.split()) < PROBLEM_WORDS or _share(text, "frustration") >= EXASPERATED:
+        return False
+    intent, share = intent_classifier().probabilities(rest)[0] if has_words(rest) else ("", 0)
+    return intent in _REQUESTS and share >= TOLD
 
 
 def is_giving_up(text: str, earlier: list[str]) -> bool:

@@ -215,8 +215,9 @@ def is_severe(text: str) -> bool:
 
 
 def without_strong_words(text: str) -> str:
-    """The message with its strong words taken out (lower-cased): what else it says."""
-    return _STRONG.sub(" ", lowered(text))
+    """The message with its strong words and words of distress taken out (lower-cased): what
+    else it says."""
+    return _DISTRESS.sub(" ", _STRONG.sub(" ", lowered(text)))
 
 
 def is_strong(text: str) -> bool:
