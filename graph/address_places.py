@@ -20,6 +20,9 @@ STOP_WORDS = frozenset(
 """Words that end a city written without a comma after it ("10115 Berlin bitte")."""
 _CITY_PARTICLES = frozenset("de del da do das dos la le les am an der im sur en y".split())
 _MAX_CITY_WORDS = 4
+"""Words of a city's name, its particles ("de", "am") aside."""
+_CITY_FIRST = frozenset({"GB", "US"})
+"""Countries whose addresses name the city before the postcode."""
 
 
 def place_of(inline: str, parts: list[str]) -> tuple[str | None, str | None, str | None] | None:
@@ -52,7 +55,8 @@ def place_of(inline: str, parts: list[str]) -> tuple[str | None, str | None, str
         if found is None:
             continue
         postcode, inferred, start, end = found
-        city = _city_around(segment, start, end, segments[:i], segments[i + 1:])
+        city = _city_around(segment, start, end, segments[:i], segments[i + 1:],
+                            first=inferred in _CITY_FIRST)
         if inferred is None and i and is_state_before_zip(segments[i - 1], postcode):
             inferred = "US"
         break
@@ -64,16 +68,14 @@ def place_of(inline: str, parts: list[str]) -> tuple[str | None, str | None, str
 
 
 def _city_around(segment: str, start: int, end: int, before: list[str],
-                 after: list[str]) -> str | None:
+                 after: list[str], first: bool) -> str | None:
     """The city beside a postcode: before it ("Exeter EX1 2AB"), after it ("10115 Berlin"),
-    or in the nearest part without one ("London, SW1A 2AA")."""
-    ahead = _city_words(segment[:start])
-    behind = _city_words(segment[end:])
-    if ahead:
-        return ahead
-    if behind:
-        return behind
-    for candidate in [*reversed(before), *after]:
+    or in the nearest part without one ("London, SW1A 2AA"). Where the city comes `first`
+    (a UK postcode, a US ZIP), a part before the postcode goes before the words after it
+    ("Inverness, IV2 3EB rather than my home address")."""
+    nearby = [segment[:start], *reversed(before), segment[end:]] if first else \
+        [segment[:start], segment[end:], *reversed(before)]
+    for candidate in [*nearby, *after]:
         if (city := _city_words(candidate)) is not None:
             return city
     return None
@@ -87,6 +89,8 @@ def _city_words(segment: str) -> str | None:
     for word in words:
         bare = word.strip(" .()")
         lowered = bare.lower()
+        if kept and word.startswith("("):
+            break  # "Bilbao (Bizkaia)": the province
         if not bare or lowered in STOP_WORDS or any(ch.isdigit() for ch in bare):
             break
         if bare.isupper() and len(bare) == 2 and (bare in BR_STATES or bare in US_STATES):
@@ -96,8 +100,8 @@ def _city_words(segment: str) -> str | None:
         if mixed_case and kept and bare.islower() and lowered not in _CITY_PARTICLES:
             break  # "Berlin bitte ändern"
         kept.append(bare)
-        if len(kept) == _MAX_CITY_WORDS:
-            break
+        if sum(w.lower() not in _CITY_PARTICLES for w in kept) == _MAX_CITY_WORDS:
+            break  # "Las Palmas de Gran Canaria"
     while kept and kept[-1].lower() in _CITY_PARTICLES:
         kept.pop()
     if not kept or country_of(" ".join(kept)) or FLAT.fullmatch(" ".join(kept)):

@@ -14,7 +14,7 @@ from graph.flats import FLAT
 # rue des Lilas"); English ones end the name ("14 Harbour Road"); German and Dutch ones are the
 # end of one word ("Hauptstraße 5", "Lindenweg 3a", "Kerkstraat").
 _NAMED_FIRST = frozenset(
-    "calle c/ avenida avda av plaza pza paseo pº p° camino carrera cra ronda glorieta calzada "
+    "calle c/ avenida avda av plaza pza paseo pº p° camino carrera cra ronda glorieta calzada rúa "
     "travesía travesia callejón carrer avinguda rua r travessa tv praça praca largo alameda "
     "estrada rodovia ladeira beco".split()
 )
@@ -43,7 +43,13 @@ _COMPOUND_ENDING = re.compile(
     r"|straat|laan|gracht|plein|gade|gatan|vej)$",
     re.I,
 )
+_GERMAN_WORDS = frozenset(
+    "straße strasse str weg allee gasse damm ufer chaussee".split())
+"""German street words written apart from the name before them ("Kölner Straße 5")."""
 _NON_SPACE = re.compile(r"\S+")
+_POSTCODE_LIKE = re.compile(r"\d{5}(?:-\d{3})?|\d{4}-\d{3}")
+_NAME_WORDS = 4
+"""At most this many words name an English street between its number and its street word."""
 _HOUSE_NUMBER = re.compile(r"(?:n[º°o]\.?)?\d{1,5}[A-Za-z]?(?:-\d{1,5}[A-Za-z]?)?|s/n", re.I)
 
 
@@ -55,8 +61,8 @@ Words = tuple[tuple[int, int, str], ...]
 def words_of(part: str) -> Words:
     """The part's words with their spans, trailing commas and stops left out of the word (once
     per part: a part is looked at as a street line and again as a house number)."""
-    return tuple((m.start(), m.end(), m.group().rstrip(".:").lower())
-                 for m in _NON_SPACE.finditer(part))
+    return tuple((m.start() + len(m.group()) - len(m.group().lstrip("(")), m.end(),
+                  m.group().lstrip("(").rstrip(".:)").lower()) for m in _NON_SPACE.finditer(part))
 
 
 def is_house_number(word: str) -> bool:
@@ -85,10 +91,11 @@ def street_line(body: str) -> tuple[int, int, bool] | None:
     match = _house_number_guess(body)
     if match is None:
         return None
-    end = body.find(",", match.start())
-    return match.start(), len(body) if end < 0 else end, False
+    end = _LINE_END.search(body, match.start())
+    return match.start(), len(body) if end is None else end.start(), False
 
 
+_LINE_END = re.compile(r"[,\n]")
 _NUMBER_THEN_WORD = re.compile(r"(?<![\w#-])\d+[A-Za-z]?\s+(?=[^\W\d])")
 _LIKELY_HOUSE_NUMBER = 4
 """A house number has at most four digits; an order number often has more."""
@@ -133,15 +140,40 @@ def _street_in(part: str, next_part: str) -> tuple[int, int, bool] | None:
                 return start, french_end(part, words, at), sure
             last_number = i
             continue
-        if word in _ENDING and last_number >= 0 and i - last_number >= 2:
+        if word in _ENDING and last_number >= 0 and 2 <= i - last_number <= _NAME_WORDS + 1 \
+                and all(w[0].isalnum() for _, _, w in words[last_number + 1:i]):
             named = all(part[begin].isupper() for begin, _, _ in words[last_number + 1:i])
             return words[last_number][0], _english_end(words, i), word in _SURE_ENDINGS or named
         if _COMPOUND_ENDING.search(word) and is_house_number(following):
             return start, words[i + 1][1], True
+        if (german := _german_street(part, words, i)) is not None:
+            return german
         if word in _NAMED_FIRST and i >= searched_to and (word != "r" or part[end - 1] == "."):
             stop, searched_to = _number_end(part, words, i + 1, next_part)
             if stop is not None:
                 return start, stop, True
+    return None
+
+
+def _german_street(part: str, words: Words, i: int) -> tuple[int, int, bool] | None:
+    """A German street of two words or more, starting at word `i`, and its number: a name
+    before a street word ("Holtenauer Str. 112", "Lange Straße 5") or after a place word ("Am
+    Mühlbach 3a", "An der Alster 12"), which only a postcode makes sure ("am Montag 3 Pakete"
+    is none)."""
+    word = words[i][2]
+    if i + 2 < len(words) and part[words[i][0]].isupper() and words[i + 1][2] in _GERMAN_WORDS \
+            and is_house_number(words[i + 2][2]):
+        return words[i][0], words[i + 2][1], True
+    after = i + 1 if word in ("am", "im", "zum", "zur") else i + 2 if (
+        word in ("an", "auf", "in") and i + 1 < len(words)
+        and words[i + 1][2] in ("der", "dem", "den")) else None
+    if after is None:
+        return None
+    for j in range(after, min(after + 2, len(words) - 1)):
+        if not part[words[j][0]].isupper():
+            return None
+        if is_house_number(words[j + 1][2]):
+            return words[i][0], words[j + 1][1], False
     return None
 
 
@@ -162,6 +194,8 @@ def _number_end(part: str, words: Words, begin: int,
     found = None
     for i in range(begin, len(words)):
         start, end, word = words[i]
+        if found is not None and _POSTCODE_LIKE.fullmatch(word):
+            return found, i  # "calle san juan 5 pamplona 31001": the postcode ends the street
         if is_house_number(word):
             following = words[i + 1][2] if i + 1 < len(words) else ""
             found = end
