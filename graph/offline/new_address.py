@@ -13,7 +13,7 @@ from graph.postcodes import likely_country
 def new_address(address: PostalAddress, order_ids: list[str]) -> dict[str, Any]:
     """The address read from a message, without the request around its street line and with
     the country its postcode and the customer's language point at when none was named."""
-    return _with_country(_street_only(address.as_dict(), order_ids))
+    return _with_country(street_only(address.as_dict(), order_ids))
 
 
 def _with_country(address: dict[str, Any]) -> dict[str, Any]:
@@ -31,7 +31,7 @@ _REQUEST_WORDS = frozenset(
 )
 
 
-def _street_only(address: dict[str, Any], order_ids: list[str]) -> dict[str, Any]:
+def street_only(address: dict[str, Any], order_ids: list[str]) -> dict[str, Any]:
     """Drop the request around a street line: "48390 to 10 Downing St" -> "10 Downing St"."""
     line1 = str(address.get("line1") or "")
     leads = list(_LEAD_IN.finditer(line1))

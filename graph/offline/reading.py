@@ -30,6 +30,7 @@ from graph.offline.lexicon import (
     SOCIAL_INTENTS,
     TASK_INTENTS,
 )
+from graph.offline.new_address import street_only
 from graph.slots import (
     extract_amount,
     extract_code,
@@ -140,6 +141,13 @@ def _names_whole_sum(words: list[str], intents: list[tuple[str, float]]) -> bool
         intent_classifier().probabilities(rest))[DISMISS] < ACCEPTED)
 
 
+def _numbers_the_house(order_id: str, address: PostalAddress) -> bool:
+    """Whether what reads as an order reference is the street line's house number ("12-14
+    High Street", "Bahnhofstraße 12-14"), not an order."""
+    words = street_only(address.as_dict(), [])["line1"].lower().split()
+    return len(words) > 1 and order_id.lower() in (words[0], words[-1])
+
+
 def _reason_of(words: list[str], index: WordIndex) -> str | None:
     for cue, reason in REFUND_REASONS.items():
         parts = cue.split()
@@ -203,6 +211,8 @@ def read_message(
     index = WordIndex(tokens)
     words = [t.text for t in tokens]
     address = extract_address(text)
+    if address is not None and order_ids:
+        order_ids = [oid for oid in order_ids if not _numbers_the_house(oid, address)]
     intents = _intents(
         text,
         has_amount=(amount or unread_amount) is not None and expecting != "amount",

@@ -20,3 +20,13 @@ def test_a_german_address_with_four_digits_is_read_as_in_austria() -> None:
         name, args = only_call(Chat().say(
             "Bitte Bestellung 48213 an Lindenweg 3a, 1010 Wien liefern"))
     assert name == "change_address" and args["country"] == "AT" and args["city"] == "Wien"
+
+
+def test_a_house_number_range_is_the_street_not_an_order() -> None:
+    name, args = only_call(Chat().say(
+        "please redirect order 48213 to 12-14 High Street, Totnes TQ9 5RY"))
+    assert name == "change_address"
+    assert (args["order_id"], args["line1"]) == ("48213", "12-14 High Street")
+    with speaking("de"):
+        reply = Chat().say("bitte an Bahnhofstraße 12-14, 04109 Leipzig liefern")
+    assert all(call["args"].get("order_id") != "12-14" for call in reply.tool_calls)
