@@ -55,10 +55,13 @@ class DialogueState:
         return cls(**known)
 
     def remember_orders(self, orders: list[dict[str, Any]]) -> None:
-        """Record order summaries, newest information winning."""
+        """Record order summaries, newest information winning. The orders learnt last are
+        the ones kept (`to_dict`): a list comes newest first, so its newest orders are learnt
+        last, and an order read again moves to the end."""
         by_id = {order["id"]: order for order in self.orders}
-        for order in orders:
+        for order in reversed(orders):
             if order.get("id"):
+                by_id.pop(str(order["id"]), None)
                 by_id[str(order["id"])] = summarize_order(order)
         self.orders = list(by_id.values())
 

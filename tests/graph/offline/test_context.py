@@ -5,7 +5,7 @@ from __future__ import annotations
 from graph.offline.lexicon import CAPABILITIES, FRUSTRATION
 from graph.offline.reading import read_message
 from tests.graph.offline.context_set import FOLLOW_UPS, MOODS, SHOP_A, SHOP_B, SHOP_C
-from tests.graph.offline.conversation import Chat
+from tests.graph.offline.conversation import Chat, order
 
 SHOPS = {"A": SHOP_A, "B": SHOP_B, "C": SHOP_C}
 
@@ -68,3 +68,14 @@ def test_a_product_not_in_any_order_asks_instead_of_guessing() -> None:
     reply = chat.answer({"orders": SHOP_B})
     assert reply.tool_calls == []
     assert '"toaster"' in reply.content and "Which one" in reply.content
+
+
+def test_a_customer_with_many_orders_is_understood_about_the_newest() -> None:
+    orders = [order("OX-5030", "shipped", "Hammock"), order("OX-5029", "shipped", "Lantern"),
+              *(order(f"OX-{5028 - n}", "delivered", "Tent pegs") for n in range(28))]
+    for question, expected in (("where is 5029?", "OX-5029"),
+                               ("has the hammock shipped", "OX-5030")):
+        chat = Chat()
+        chat.say("show me my orders")
+        chat.answer({"orders": orders})  # newest first, as the backend lists them
+        assert _step(chat.say(question)) == ("get_order", expected)
