@@ -32,7 +32,13 @@ from graph.offline.new_address import complete_address, new_address
 from graph.offline.quantities import unit_price, units_affected
 from graph.offline.reading import ORDER_TASKS, Reading, read_message
 from graph.offline.recognition import recognised
-from graph.offline.references import Mention, choose_option, find_mention, resolve_order_ids
+from graph.offline.references import (
+    Mention,
+    choose_option,
+    find_mention,
+    known_ids_in,
+    resolve_order_ids,
+)
 from graph.offline.smalltalk import attitude_reply, social_reply
 from graph.offline.state import DialogueState
 from graph.offline.steps import Decision, advance, ask, call_tool
@@ -236,14 +242,6 @@ def _without(text: str, order_ids: list[str]) -> str:
     return text
 
 
-def _known_ids_in(text: str, known: list[str]) -> list[str]:
-    """Tokens that are exactly one of the customer's order ids, even without the word order."""
-    tokens = re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", text)
-    canonical = {re.sub(r"[^A-Z0-9]", "", k.upper()): k for k in known}
-    return [canonical[c] for t in tokens if any(ch.isdigit() for ch in t)
-            if (c := re.sub(r"[^A-Z0-9]", "", t.upper())) in canonical]
-
-
 def respond_to_customer(
     text: str, state: DialogueState, current: bool, offered: set[str], *,
     confirming: bool = False, declared: tuple[DeclaredAction, ...] = (),
@@ -266,7 +264,7 @@ def respond_to_customer(
     about_order = mention.order_id is not None or mention.product is not None
     reading = read_message(text, expecting, about_order=about_order)
     known = [str(o["id"]) for o in state.orders]
-    written = reading.order_ids + _known_ids_in(text, known)
+    written = reading.order_ids + known_ids_in(text, known)
     amending_refund = confirming and state.intent == REFUND and _amount_in(text) is not None
     if not written and len(re.findall(r"\w+", text)) <= 3 and reading.amount is None \
             and not amending_refund:  # after "Shall I refund 20.00?", "500" is an amount

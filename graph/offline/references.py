@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from graph.limits import MAX_PARSED_CHARS
 from graph.offline.intents import VOCABULARY, tokenize
 from graph.offline.items import orders_named
 from graph.offline.lexicon import (
@@ -33,6 +34,8 @@ _NUMBERED = re.compile(r"#\s*(\d)\b")
 # Words that tie a time phrase to an order: "the one from last week", "what I bought monday".
 _PLACED = frozenset("one order ordered bought placed purchased from got made".split())
 _OTHER = frozenset("other".split())
+_ID_LETTERS = 3
+"""Letters an order id may open with, when the customer puts a space after them."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,21 @@ def match_known_id(candidate: str, known_ids: list[str]) -> str | None:
         if len(suffixed) == 1:
             return suffixed[0]
     return None
+
+
+def known_ids_in(text: str, known: list[str]) -> list[str]:
+    """Tokens that are exactly one of the customer's order ids, even without the word order,
+    or written with a space after its letters ("vb 52012" for VB-52012)."""
+    tokens = re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", text[:MAX_PARSED_CHARS])
+    canonical = {re.sub(r"[^A-Z0-9]", "", k.upper()): k for k in known}
+    found = []
+    for before, token in zip(["", *tokens], tokens, strict=False):
+        spaced = before + token if before.isalpha() and len(before) <= _ID_LETTERS else ""
+        for written in (token, spaced):
+            if any(map(str.isdigit, written)) and (
+                    c := re.sub(r"[^A-Z0-9]", "", written.upper())) in canonical:
+                found.append(canonical[c])
+    return found
 
 
 def resolve_order_ids(candidates: list[str], known_ids: list[str]) -> list[str]:

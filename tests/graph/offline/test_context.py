@@ -5,7 +5,7 @@ from __future__ import annotations
 from graph.offline.lexicon import CAPABILITIES, FRUSTRATION
 from graph.offline.reading import read_message
 from tests.graph.offline.context_set import FOLLOW_UPS, MOODS, SHOP_A, SHOP_B, SHOP_C
-from tests.graph.offline.conversation import Chat, order
+from tests.graph.offline.conversation import Chat, only_call, order
 
 SHOPS = {"A": SHOP_A, "B": SHOP_B, "C": SHOP_C}
 
@@ -79,3 +79,12 @@ def test_a_customer_with_many_orders_is_understood_about_the_newest() -> None:
         chat.say("show me my orders")
         chat.answer({"orders": orders})  # newest first, as the backend lists them
         assert _step(chat.say(question)) == ("get_order", expected)
+
+
+def test_an_order_written_with_a_space_after_its_letters_is_the_known_order() -> None:
+    chat = Chat()
+    chat.say("what have I ordered")
+    chat.answer({"orders": [order("VB-52012", "shipped", "Speaker"),
+                            order("VB-49031", "delivered", "Headphones", total="59.00")]})
+    name, args = only_call(chat.say("refund half of vb 49031 please, one ear cup rattles"))
+    assert (name, args["order_id"], args["amount"]) == ("refund", "VB-49031", "29.50")
