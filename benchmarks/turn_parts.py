@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,44 +43,41 @@ SPENT: defaultdict[str, float] = defaultdict(float)
 """Seconds each timed part spent, over a round."""
 
 
+@contextmanager
+def _timed(part: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        SPENT[part] += time.perf_counter() - started
+
+
 class TimedModel(OfflineChatModel):
     """The offline model, timing its own work."""
 
     def _generate(self, *args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
+        with _timed("model"):
             return super()._generate(*args, **kwargs)
-        finally:
-            SPENT["model"] += time.perf_counter() - started
 
 
 class TimedStore(DemoStore):
     """The demo order store, timing the reads a read turn makes."""
 
     async def get_order(self, order_id: str) -> Any:
-        started = time.perf_counter()
-        try:
+        with _timed("backend"):
             return await super().get_order(order_id)
-        finally:
-            SPENT["backend"] += time.perf_counter() - started
 
     async def list_orders(self, customer_id: str) -> Any:
-        started = time.perf_counter()
-        try:
+        with _timed("backend"):
             return await super().list_orders(customer_id)
-        finally:
-            SPENT["backend"] += time.perf_counter() - started
 
 
 class TimedKnowledge(KnowledgeBase):
     """The help articles, timing their search."""
 
     def search(self, *args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
+        with _timed("articles"):
             return super().search(*args, **kwargs)
-        finally:
-            SPENT["articles"] += time.perf_counter() - started
 
 
 async def one_round(folder: Path, turns: int) -> dict[str, float]:
