@@ -254,3 +254,11 @@ def test_scorn_or_fraud_means_upset(text: str) -> None:
 ])
 def test_money_the_customer_cannot_spare_means_upset(text: str) -> None:
     assert escalation_signal(text, []) is not None, text
+
+
+@pytest.mark.parametrize("text", [
+    "I'm desperate, please refund order A1234",
+    "estou muito desiludida, quero cancelar a encomenda 48213",
+])
+def test_distress_beside_a_request_of_its_own_is_served(text: str) -> None:
+    assert escalation_signal(text, []) is None, text
