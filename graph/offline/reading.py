@@ -31,6 +31,7 @@ from graph.offline.lexicon import (
     TASK_INTENTS,
 )
 from graph.offline.new_address import street_only
+from graph.offline.withdrawals import withdraws
 from graph.slots import (
     extract_amount,
     extract_code,
@@ -164,6 +165,9 @@ def _intents(text: str, *, has_amount: bool, has_address: bool) -> list[tuple[st
     """The intents the classifier finds, nudged by the slots, strongest first."""
     shares = dict(intent_classifier().probabilities(text) if has_words(text) else
                   [(intent, 0.0) for intent in intent_classifier().labels])
+    for action in (CANCEL, REFUND):  # "don't cancel it": the request is let go
+        if shares[action] >= ACCEPTED and withdraws(text, action):
+            shares[DISMISS], shares[action] = max(shares[DISMISS], shares[action]), 0.0
     if has_amount and max(shares, key=shares.__getitem__) != KNOWLEDGE:
         shares[REFUND] += AMOUNT_HINT
     if has_address:
