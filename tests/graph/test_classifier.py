@@ -15,8 +15,8 @@ from graph.mood import read_conversations
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
-@pytest.mark.parametrize("held_out_set",
-                         ["heldout", "heldout_b", "heldout_c", "heldout_d", "heldout_e", "heldout_f"])
+@pytest.mark.parametrize("held_out_set", ["heldout", "heldout_b", "heldout_c", "heldout_d",
+                                          "heldout_e", "heldout_f"])
 def test_no_sentence_is_both_in_the_training_corpus_and_in_a_held_out_set(
         held_out_set: str) -> None:
     folder = BENCHMARKS / held_out_set
