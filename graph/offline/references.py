@@ -83,13 +83,12 @@ def known_ids_in(text: str, known: list[str]) -> list[str]:
     """Tokens that are exactly one of the customer's order ids, even without the word order,
     or written with a space after its letters ("vb 52012" for VB-52012)."""
     tokens = re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", text[:MAX_PARSED_CHARS])
-    canonical = {re.sub(r"[^A-Z0-9]", "", k.upper()): k for k in known}
+    canonical = {_canonical(k): k for k in known}
     found = []
     for before, token in zip(["", *tokens], tokens, strict=False):
         spaced = before + token if before.isalpha() and len(before) <= _ID_LETTERS else ""
         for written in (token, spaced):
-            if any(map(str.isdigit, written)) and (
-                    c := re.sub(r"[^A-Z0-9]", "", written.upper())) in canonical:
+            if any(map(str.isdigit, written)) and (c := _canonical(written)) in canonical:
                 found.append(canonical[c])
     return found
 
