@@ -110,11 +110,7 @@ class OfflineChatModel(BaseChatModel):
         """Return the model's next step for a conversation (exposed for inspection)."""
         offered = set(self.offered_tools)
         state, current = previous_state(messages)
-        trailing: list[ToolMessage] = []
-        for message in reversed(messages):
-            if not isinstance(message, ToolMessage):
-                break
-            trailing.insert(0, message)
+        trailing = _trailing_results(messages)
         if trailing:
             answered = []
             for message in trailing:
@@ -122,7 +118,7 @@ class OfflineChatModel(BaseChatModel):
                 if call is not None:
                     answered.append((call, parse_tool_content(message)))
             return respond_to_results(answered, state, offered)
-        last_human = next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
+        last_human = _last_customer_message(messages)
         if last_human is None:
             return Decision(_(GREETING_REPLY), [], state)
         latest_ai = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
@@ -175,14 +171,22 @@ def _quick_to_read(messages: list[BaseMessage]) -> bool:
     """Whether the model's next step reads little enough to run on the event loop: a short
     customer message, or short tool results (handing the work to a thread and back costs
     more than reading them)."""
-    if not messages:
-        return True
-    if isinstance(messages[-1], ToolMessage):
-        results = 0
-        for message in reversed(messages):
-            if not isinstance(message, ToolMessage):
-                break
-            results += len(_text_of(message))
-        return results <= INLINE_RESULT_CHARS
-    last_human = next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
+    if trailing := _trailing_results(messages):
+        return sum(len(_text_of(message)) for message in trailing) <= INLINE_RESULT_CHARS
+    last_human = _last_customer_message(messages)
     return last_human is None or len(_text_of(last_human)) <= INLINE_MESSAGE_CHARS
+
+
+def _trailing_results(messages: list[BaseMessage]) -> list[ToolMessage]:
+    """The tool results the conversation ends with, in order (none when the customer spoke
+    last)."""
+    trailing: list[ToolMessage] = []
+    for message in reversed(messages):
+        if not isinstance(message, ToolMessage):
+            break
+        trailing.insert(0, message)
+    return trailing
+
+
+def _last_customer_message(messages: list[BaseMessage]) -> HumanMessage | None:
+    return next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
