@@ -103,8 +103,8 @@ def _best_passage(body: str, terms: list[str], sentences: int = 2) -> str:
     of the question counts for less the more sentences have it ("return" in a returns article
     says little; "personalised" says which sentence)."""
     found = [s.strip() for s in _SENTENCE.split(" ".join(body.split())) if s.strip()]
-    having = [{t for t in terms if any(w.startswith(t[:5]) for w in _WORD.findall(s.lower()))}
-              for s in found]
+    words = [_WORD.findall(s.lower()) for s in found]
+    having = [{t for t in terms if any(w.startswith(t[:5]) for w in said)} for said in words]
     weight = {t: 1 / sum(t in has for has in having) for t in set().union(*having)}
 
     def score(index: int) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
@@ -44,9 +44,8 @@ class DialogueState:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe dict for ``AIMessage.additional_kwargs``."""
-        data = asdict(self)
-        data["orders"] = data["orders"][-_MAX_KNOWN_ORDERS:]
-        return data
+        data = {**vars(self), "orders": self.orders[-_MAX_KNOWN_ORDERS:]}
+        return json.loads(json.dumps(data))  # a copy the next turn's changes cannot reach
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DialogueState:
