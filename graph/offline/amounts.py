@@ -1,5 +1,6 @@
 """Sums of money the slot parser cannot hold: "-10", "0.001", "1e9", "0 euros"; and sums said
-as a part of the order ("half", "50%", "la mitad", "the full amount")."""
+as a part of the order ("half", "50%", "la mitad", "the full amount") or of a price the customer
+names ("it cost £40, I'd like 25% back")."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from graph.limits import MAX_PARSED_CHARS
+from graph.money import Amount, amount_spans
 from graph.numerals import read_number
 
 # A number where one begins (never again inside it), with a minus sign or currency sign before
@@ -174,6 +176,39 @@ def relative_share(text: str) -> Fraction | None:
         if share is not None:
             return share
     return Fraction(1) if _asks_for_everything(words, negated) else None
+
+
+_PRICE_WORDS = frozenset(
+    "cost costs paid pay priced was were costó costo cuesta costaba pagué pague pagado pagó "
+    "valía era gekostet kostet kostete bezahlt gezahlt war payé paye payée coûté coute coûtait "
+    "coûte était paguei pago custou custava".split())
+"""Words that make the sum beside them a price rather than the sum asked for: "it cost £40",
+"j'ai payé la lampe 50 euros", "die Vase hat 30 Euro gekostet"."""
+_CLAUSE_END = re.compile(r"[,.;:!?\n]")
+
+
+def share_of_price(text: str) -> Amount | None:
+    """The part asked of a price the message names: "it cost £40, I'd like 25% back" asks for
+    £10, "paguei 80 reais, me devolvam metade" for 40. None unless the message names exactly
+    one sum, said as what something cost, and a part of it below the whole.
+
+    Args:
+        text: The customer's message, read up to `MAX_PARSED_CHARS` characters.
+    """
+    lowered = text[:MAX_PARSED_CHARS].lower().replace("’", "'")
+    spans = amount_spans(lowered)
+    if len(spans) != 1:
+        return None
+    start, end, price = spans[0]
+    clause_after = _CLAUSE_END.split(lowered[end:end + 40], maxsplit=1)[0]
+    beside = {*_SHARE_WORD.findall(lowered[max(0, start - 40):start])[-3:],
+              *_SHARE_WORD.findall(clause_after)[:5]}  # "48 Euro für die Lampe bezahlt"
+    if not beside & _PRICE_WORDS:
+        return None
+    share = relative_share(lowered[:start] + " " * (end - start) + lowered[end:])
+    if share is None or share >= 1:
+        return None
+    return Amount(share_of(price.value, share), price.currency)
 
 
 def _negated(lowered: str, runs: list[re.Match[str]], i: int) -> bool:

@@ -11,7 +11,7 @@ from graph.affirmation import Reply, classify_reply
 from graph.classifier import has_words, intent_classifier
 from graph.escalation_signals import has_strong_words, is_shouting
 from graph.money import Amount
-from graph.offline.amounts import blank, relative_share, unread_amounts
+from graph.offline.amounts import blank, relative_share, share_of_price, unread_amounts
 from graph.offline.intents import WordIndex, agitation, tokenize, word_similarity
 from graph.offline.lexicon import (
     CANCEL,
@@ -208,6 +208,8 @@ def read_message(
     amount = extract_amount(blank(text, unread) if unread else text,
                             allow_bare_integer=expecting == "amount")
     unread_amount = unread[0].value if unread and amount is None else None
+    if amount is not None:
+        amount = share_of_price(text) or amount
     share = relative_share(text) if amount is None and unread_amount is None else None
     if amount is not None and expecting == "amount" and order_ids:
         order_ids = [oid for oid in order_ids if oid != re.sub(r"\.00$", "", str(amount.value))]

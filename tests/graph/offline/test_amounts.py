@@ -100,3 +100,29 @@ def test_half_of_an_order_not_seen_yet_asks_for_the_sum_instead_of_refunding_it_
 
     reply = Chat().say("refund half of order P1300 please")
     assert reply.tool_calls == [] and "How much" in reply.content
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("the blanket cost £36 and it has faded after one wash, can I have a third of that back? "
+     "order P1300", "12.00"),
+    ("Ich habe 48 Euro für die Lampe bezahlt und sie flackert. Die Hälfte zurück wäre fair, "
+     "Bestellung P1300.", "24.00"),
+    ("Pagué 45 euros por la manta y ya está rota, devuélvanme un tercio. Pedido P1300", "15.00"),
+    ("j'ai payé ce plaid 60 € et il bouloche déjà, je voudrais 25 % de remboursement, "
+     "commande P1300", "15.00"),
+])
+def test_a_part_of_a_price_the_customer_names_is_refunded_as_that_part(
+        text: str, amount: str) -> None:
+    from tests.graph.offline.conversation import Chat, only_call
+
+    assert only_call(Chat().say(text)) == ("refund", {"order_id": "P1300", "amount": amount})
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("refund £20 for order P1300, half what I paid", "20.00"),  # the sum asked for, not a price
+    ("the rug was £80, refund all of it, order P1300", "80.00"),
+])
+def test_a_sum_asked_for_is_left_as_said(text: str, amount: str) -> None:
+    from tests.graph.offline.conversation import Chat, only_call
+
+    assert only_call(Chat().say(text)) == ("refund", {"order_id": "P1300", "amount": amount})
