@@ -259,13 +259,3 @@ def test_a_new_amount_while_confirming_amends_the_refund() -> None:
     question = respond_to_customer("is that 2 days?", DialogueState(
         intent=REFUND, slots={"order_id": "77-12"}), False, offered, confirming=True)
     assert all(call["args"].get("amount") != "2.00" for call in question.calls)
-
-
-@pytest.mark.parametrize("text", [
-    "Dear customer services, I would like to request the cancellation of order number 66120. "
-    "Kind regards, Edith Marsh",
-    "I hereby request cancellation of order number 66120.",
-    "Please accept this message as notice of cancellation for order number 66120.",
-])
-def test_a_request_written_as_a_letter_is_the_request_it_makes(text: str) -> None:
-    assert only_call(Chat().say(text)) == ("cancel_order", {"order_id": "66120"})
