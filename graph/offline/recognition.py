@@ -12,7 +12,10 @@ none of whose messages may be taken over.
 
 from __future__ import annotations
 
+import re
+
 from graph.classifier import has_words, intent_classifier
+from graph.limits import MAX_PARSED_CHARS
 from graph.offline.declared import OWN_ACTIONS, DeclaredAction
 from graph.offline.lexicon import COMPLAINT, FRUSTRATION, KNOWLEDGE
 from graph.offline.matcher import matcher_for
@@ -32,20 +35,48 @@ WEAK_READINGS = (COMPLAINT, FRUSTRATION, NO_INTENT)
 nothing the classifier knows; a declared remedy may be what is asked."""
 
 
+_WISH = re.compile(
+    r"\b(?:i(?:'d| would) (?:like|love) to|i (?:want|need|wish)(?:ed)? to|i'm looking to"
+    r"|quiero|quisiera|necesito|me gustar[ií]a|ich (?:m[öo]chte|will|w[üu]rde gerne?)"
+    r"|je (?:veux|voudrais|souhaite)|j'aimerais|quero|queria|gostaria de|preciso)\b"
+    r"(?P<to_know> (?:know|ask|understand|find out|check|saber|preguntar|entender|wissen"
+    r"|fragen|verstehen|savoir|demander|comprendre|perguntar)\b)?", re.I)
+"""A wish stated in the first person: to have something done ("I want to return an item",
+"je voudrais retourner un article"), or to know something ("I'd like to know how returns
+work", "quisiera saber..."), which asks how things work."""
+
+
+def _wish(text: str) -> re.Match[str] | None:
+    return _WISH.search(text[:MAX_PARSED_CHARS].replace("’", "'"))
+
+
+def _states_a_wish(text: str) -> bool:
+    """Whether the message states something the customer wants done, without asking."""
+    return "?" not in text and (wish := _wish(text)) is not None and not wish["to_know"]
+
+
 def _own_share(reading: Reading) -> float:
     """How sure the classifier is that the message says something of its own kind (0 to 1):
-    its largest share for anything but a complaint, frustration or no request at all."""
+    its largest share for anything but a complaint, frustration or no request at all, nor,
+    for a wish the customer states, a question about how things work."""
     if not has_words(reading.text):
         return 0.0
+    weak = (*WEAK_READINGS, KNOWLEDGE) if _states_a_wish(reading.text) else WEAK_READINGS
     return max((share for intent, share in intent_classifier().probabilities(reading.text)
-                if intent not in WEAK_READINGS), default=0.0)
+                if intent not in weak), default=0.0)
 
 
 def _a_question(reading: Reading) -> bool:
     """Whether the classifier is sure the message asks how things work ("return policy"),
-    rather than asking in question form for something done ("could my warranty be extended?")."""
-    return reading.task == KNOWLEDGE and dict(
-        intent_classifier().probabilities(reading.text)).get(KNOWLEDGE, 0.0) >= SURE_QUESTION
+    rather than asking in question form for something done ("could my warranty be extended?")
+    or stating what the customer wants done ("I want to return an item"). Saying one wants to
+    know ("I'd like to know how returns work") asks."""
+    if reading.task != KNOWLEDGE or _states_a_wish(reading.text):
+        return False
+    if (wish := _wish(reading.text)) is not None and wish["to_know"]:
+        return True
+    return dict(intent_classifier().probabilities(reading.text)).get(
+        KNOWLEDGE, 0.0) >= SURE_QUESTION
 
 
 def recognised(reading: Reading, actions: tuple[DeclaredAction, ...]) -> DeclaredAction | None:
