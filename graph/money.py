@@ -35,6 +35,11 @@ _CURRENCY_WORDS = {
     "franken": "CHF", "jpy": "JPY", "yen": "JPY",
 }
 """Currencies by the words customers write in the five languages, lower-cased."""
+_SLANG_WORDS = frozenset({"balles", "pavos", "paus", "mäuse", "kröten"})
+"""Slang for money that names no currency ("10 balles", "40 pavos", "50 paus", "20 Mäuse"):
+a sum in the shop's own currency, as a banknote's nickname is."""
+_THINGS_OF = re.compile(r"\s+(?:de|d'|do|da|of)\b(?!\s*(?:volta|vuelta|retour)\b)", re.I)
+"""What makes a slang word things of a kind ("3 balles de golf"), but not "30 paus de volta"."""
 _BOOK_OR_POUND = frozenset({"livre", "livres"})
 """French for a pound and for a book: money only with pence ("4,50 livres") or "sterling"."""
 _ONLY_ONE = frozenset({"real"})
@@ -47,7 +52,7 @@ _NOTES = {"fiver": 5, "fivers": 5, "tenner": 10, "tenners": 10}
 """A banknote by its nickname: "a tenner" is ten in whatever currency the shop uses."""
 # At most five groups of thousands: an unbounded group run would be rescanned from every group.
 _NUMBER = r"\d{1,3}(?:[.,\s]\d{3}){1,5}(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-_CUR_WORD = "|".join(sorted(_CURRENCY_WORDS, key=len, reverse=True))
+_CUR_WORD = "|".join(sorted([*_CURRENCY_WORDS, *_SLANG_WORDS], key=len, reverse=True))
 _CENT_WORD = "|".join(sorted(_CENT_WORDS, key=len, reverse=True))
 _AMOUNT_PATTERNS = (
     re.compile(rf"(?P<cur>(?<![^\W\d_])R\$|[$£€¥])\s?(?P<num>{_NUMBER})(?![\d])"),
@@ -108,6 +113,10 @@ def amount_spans(text: str) -> tuple[tuple[int, int, Amount], ...]:
             cur = match.group("cur")
             if cur.lower() in _CENT_WORDS:
                 value, currency = value / 100, None
+            elif cur.lower() in _SLANG_WORDS:
+                if _THINGS_OF.match(text, match.end()):
+                    continue  # "3 balles de tennis" are balls
+                currency = None
             elif (currency := _currency_of(cur, match.group("num"), value)) is None:
                 continue
             found.append((match.start(), match.end(), Amount(value.quantize(_CENT), currency)))

@@ -73,6 +73,7 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "hyphenated numbers": _repeated("quatre-vingt-"),
     "cent words": _repeated("one cent "),
     "banknotes": _repeated("a tenner "),
+    "slang for money": _repeated("10 balles de "),
     "letter and digits": _repeated("g 7731 "),
     "order words elsewhere": _repeated("pedido nº "),
     "street words first": _repeated("calle "),

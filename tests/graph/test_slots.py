@@ -122,6 +122,19 @@ def test_amounts_in_words_in_five_languages(text: str, value: str, currency: str
     assert extract_amount(text) == Amount(Decimal(value), currency)
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("remboursez-moi 12 balles", "12.00"), ("me devolvéis 25 pavos y listo", "25.00"),
+    ("quero 30 paus de volta", "30.00"), ("gebt mir 15 Mäuse zurück", "15.00"),
+    ("8 Kröten für den Versand", "8.00"),
+])
+def test_slang_for_money_is_a_sum_in_the_shops_currency(text: str, value: str) -> None:
+    assert extract_amount(text) == Amount(Decimal(value), None)
+
+
+def test_slang_words_for_things_of_a_kind_are_no_money() -> None:
+    assert extract_amount("il manquait 3 balles de golf") is None
+
+
 @pytest.mark.parametrize(
     ("text", "value", "currency"),
     [("4,50 €", "4.50", "EUR"), ("4,50 EUR", "4.50", "EUR"), ("R$ 4,50", "4.50", "BRL"),
