@@ -12,6 +12,7 @@ from graph.classifier import has_words, intent_classifier
 from graph.escalation_signals import has_strong_words, is_shouting
 from graph.money import Amount
 from graph.offline.amounts import blank, relative_share, share_of_price, unread_amounts
+from graph.offline.by_price import price_named
 from graph.offline.intents import WordIndex, agitation, tokenize, word_similarity
 from graph.offline.lexicon import (
     CANCEL,
@@ -209,7 +210,8 @@ def read_message(
                             allow_bare_integer=expecting == "amount")
     unread_amount = unread[0].value if unread and amount is None else None
     if amount is not None:
-        amount = share_of_price(text) or amount
+        # "the £25 one" describes an order; "it cost £40, I'd like 25% back" asks for £10
+        amount = None if price_named(text) else share_of_price(text) or amount
     share = relative_share(text) if amount is None and unread_amount is None else None
     if amount is not None and expecting == "amount" and order_ids:
         order_ids = [oid for oid in order_ids if oid != re.sub(r"\.00$", "", str(amount.value))]

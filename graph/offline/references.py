@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.limits import MAX_PARSED_CHARS
+from graph.offline.by_price import pick_by_total
 from graph.offline.intents import VOCABULARY, tokenize
 from graph.offline.items import orders_named
 from graph.offline.lexicon import (
@@ -180,7 +181,8 @@ def choose_option(
     for candidate in candidates + [w.upper() for w in words if any(c.isdigit() for c in w)]:
         if chosen := match_known_id(candidate, options):
             return chosen
-    return (_by_description(words, options, orders) or pick_by_time(words, options, orders)
+    return (_by_description(words, options, orders) or pick_by_total(text, options, orders)
+            or pick_by_time(words, options, orders)
             or (pick_by_position(words, options, orders) if shown else None))
 
 
@@ -214,6 +216,8 @@ def find_mention(text: str, state: DialogueState) -> Mention:
     pool = state.listed or [str(o["id"]) for o in state.orders]
     if other := _the_other(words, pool, focus):
         return Mention(other, "position", None, follow_up)
+    if picked := pick_by_total(text, pool, state.orders):  # "the £25 one"
+        return Mention(picked, "position", None, follow_up)
     if _PLACED & set(words) and (dated := pick_by_time(words, pool, state.orders)):
         return Mention(dated, "position", None, follow_up)
     if state.listed and (picked := pick_by_position(words, state.listed, state.orders,
