@@ -9,6 +9,7 @@ from typing import Literal
 from rapidfuzz.distance import OSA
 
 from graph.limits import MAX_PARSED_CHARS
+from graph.money import amount_spans
 
 Reply = Literal["yes", "no", "other"]
 
@@ -192,8 +193,18 @@ def classify_reply(text: str, known: tuple[str, ...] = ()) -> Reply:
             seen_yes |= label == "yes"
             seen_no |= label == "no"
             unknown |= label is None
-    if seen_no and not seen_yes:
+    if seen_no and not seen_yes and not _names_something_new(lowered):
         return "no" if starts_negative or not unknown or emoji_no else "other"
     if seen_yes and not seen_no and not unknown and not has_digits:
         return "yes"
     return "other"
+
+
+_AMENDING = re.compile(r"\b(?:make it|just|only|instead|rather)\b[^\d]{0,12}\d|\d{4,}")
+
+
+def _names_something_new(lowered: str) -> bool:
+    """Whether a refusal says what to do instead: a sum ("wait, just 10 dollars", "nein, nur 5
+    Euro"), "make it 15", or another order ("no, 48390"). It amends the action rather than
+    refusing it; "no, not for 2 days" still refuses."""
+    return bool(amount_spans(lowered)) or _AMENDING.search(lowered) is not None

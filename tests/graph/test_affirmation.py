@@ -77,3 +77,14 @@ def test_saying_again_the_numbers_the_question_stated_is_still_a_yes() -> None:
     assert classify_reply("ok B7731 go ahead", stated) == "yes"
     assert classify_reply("yes, 12 is fine", stated) == "other"
     assert classify_reply("yes, 10 is fine") == "other"  # a number the question did not say
+
+
+@pytest.mark.parametrize("text", ["wait just 10 dollars", "no, make it 15", "no, only 8 please",
+                                  "nein, nur 5 Euro", "no, order 48390 instead"])
+def test_a_no_that_says_what_to_do_instead_is_no_refusal(text: str) -> None:
+    assert classify_reply(text, ("24.00", "770012")) == "other"
+
+
+def test_a_no_that_repeats_the_questions_numbers_is_still_a_refusal() -> None:
+    assert classify_reply("no, not 770012", ("24.00", "770012")) == "no"
+

@@ -84,3 +84,17 @@ async def test_the_same_confirmation_replayed_does_not_refund_twice(rig: Rig) ->
     actions = await rig.database.fetchall(
         "SELECT idempotency_key FROM store_actions WHERE order_id = ?", ("Q5521",))
     assert [row["idempotency_key"] for row in actions] == [record.idempotency_key]
+
+
+@pytest.mark.parametrize(("answer", "amount"), [
+    ("wait, just 10 euros", "10.00"), ("no, only 12 please", "12.00"),
+    ("nein, nur 5 Euro", "5.00"),
+])
+async def test_a_no_that_names_another_sum_amends_the_refund(
+        rig: Rig, answer: str, amount: str) -> None:
+    await rig.say(NOOR, PROPOSE)
+    asked = " ".join(await rig.say(NOOR, answer))
+    assert f"{amount} EUR" in asked and "Q5521" in asked and "?" in asked  # asked again
+    assert (await rig.order("Q5521")).refunded == ZERO
+    [done] = await rig.say(NOOR, "yes")
+    assert (await rig.order("Q5521")).refunded == Decimal(amount)
