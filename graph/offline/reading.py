@@ -30,6 +30,7 @@ from graph.offline.lexicon import (
     REFUND_REASONS,
     SOCIAL_INTENTS,
     TASK_INTENTS,
+    THANKS,
 )
 from graph.offline.new_address import street_only
 from graph.offline.withdrawals import withdraws
@@ -49,6 +50,8 @@ ADDRESS_HINT = 0.5
 """A whole postal address points at an address change."""
 _OPENING = re.compile(r"\s*([^,.!?;:\n]{1,40})[,.!?;:\n]")
 """The message's first few words, up to the first punctuation."""
+_SARCASTIC_END = re.compile(r"\b(?:not|yeah right|as if)\W*$", re.I)
+"""How praise is taken back at its end: "really helpful... NOT!!"."""
 GREETING_WORDS = 4
 """How many of the opening's words are read for a greeting ("hi there", "good morning to you
 all" as "good morning to you"): enough for one, and a short text to classify again."""
@@ -173,7 +176,9 @@ def _intents(text: str, *, has_amount: bool, has_address: bool) -> list[tuple[st
         shares[REFUND] += AMOUNT_HINT
     if has_address:
         shares[CHANGE_ADDRESS] += ADDRESS_HINT
-    if has_strong_words(text) or is_shouting(text) or agitation(text):
+    cheerful = max(shares, key=shares.__getitem__) in (THANKS, GREETING) and not (
+        _SARCASTIC_END.search(text[-40:]))  # "thanks!!", not "really helpful... NOT!!"
+    if has_strong_words(text) or not cheerful and (is_shouting(text) or agitation(text)):
         shares[FRUSTRATION] = max(shares[FRUSTRATION], ACCEPTED)
     if (opening := _OPENING.match(text)) and opening.end() < len(text.rstrip()):
         # "hey, quick question: ..." greets before it asks

@@ -259,3 +259,15 @@ def test_a_new_amount_while_confirming_amends_the_refund() -> None:
     question = respond_to_customer("is that 2 days?", DialogueState(
         intent=REFUND, slots={"order_id": "77-12"}), False, offered, confirming=True)
     assert all(call["args"].get("amount") != "2.00" for call in question.calls)
+
+
+@pytest.mark.parametrize(("text", "reply"), [
+    ("thanks!!", "You're welcome!"), ("THANK YOU SO MUCH!!!", "You're welcome!"),
+    ("hiya!!", "Hi! How can I help you today?"),
+])
+def test_cheerful_exclamations_are_not_taken_for_frustration(text: str, reply: str) -> None:
+    assert Chat().say(text).content.startswith(reply)
+
+
+def test_praise_taken_back_at_its_end_is_frustration() -> None:
+    assert "sorry" in Chat().say("thanks a lot, really helpful... NOT!!").content.lower()
