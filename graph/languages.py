@@ -94,7 +94,8 @@ def detect_language(text: str, previous: str | None = None) -> str:
     """The language a message is written in: one of `LANGUAGES`, or of `OTHER_LANGUAGES`.
 
     Order ids, numbers, e-mail addresses and punctuation are left out; a message with too
-    few letters left, or one the classifiers are unsure of, keeps the previous language. Which
+    few letters left, one of names and numbers only (an address: "Bahnhofstrasse 12, 8001
+    Zürich"), or one the classifiers are unsure of, keeps the previous language. Which
     served language it is comes from a classifier trained on the corpus of customer messages;
     py3langid, which knows many more, tells when a sentence is in one the agent does not serve.
 
@@ -107,6 +108,8 @@ def detect_language(text: str, previous: str | None = None) -> str:
         word for word in text[:1000].split() if not _MARKED.search(word))).split()
     if sum(len(word) for word in words) < MIN_LETTERS:
         return fallback
+    if _MARKED.search(text[:1000]) and all(word[:1].isupper() for word in words):
+        return fallback  # "8001 Zürich, Switzerland": the names of a place, not a language
     cleaned = " ".join(words).lower()
     if len(words) >= MIN_WORDS_FOR_OTHER:
         language, confidence = _identifier().classify(cleaned)

@@ -116,6 +116,16 @@ async def test_an_english_conversation_is_unchanged(rig: Rig) -> None:
     assert (await rig.state(NOOR))["language"] == "en"
 
 
+async def test_an_address_abroad_given_in_parts_keeps_the_conversations_language(
+        rig: Rig) -> None:
+    await rig.say(NOOR, "I've moved, please change the delivery address for order Q5530")
+    await rig.say(NOOR, "Seefeldstrasse 40")
+    [ask] = await rig.say(NOOR, "8008 Zürich, Switzerland")
+    assert ask.startswith("Just to confirm: I'll change the delivery address of order Q5530")
+    assert "Seefeldstrasse 40" in ask and "8008" in ask
+    assert (await rig.state(NOOR))["language"] == "en"
+
+
 async def test_a_hosted_model_is_told_the_language_and_reads_tool_results_in_it(
     rig: Rig, fake_openai: FakeOpenAI
 ) -> None:
