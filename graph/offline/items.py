@@ -9,7 +9,7 @@ from typing import Any
 from rapidfuzz.distance import OSA
 
 from graph.offline.intents import fold_accents
-from graph.offline.lexicon import FUNCTION_WORDS, ITEM_SYNONYMS
+from graph.offline.lexicon import COMMON_WORDS, FUNCTION_WORDS, ITEM_SYNONYMS
 
 PRODUCT_WORDS = Path(__file__).with_name("products.tsv")
 """Kinds of product and what customers call them in the five languages, one kind a line."""
@@ -74,8 +74,8 @@ def name_similarity(name_word: str, said: str) -> float:
         return 1.0
     if len(a) < 4 or len(b) < 3 or b in FUNCTION_WORDS:
         return 0.0
-    if _misspelt(a, b) or _misspelt(name_word, said):  # "compas" stems to "compa"
-        return 0.85
+    if said not in COMMON_WORDS and (_misspelt(a, b) or _misspelt(name_word, said)):
+        return 0.85  # "compas" stems to "compa"; "last" is a word, no typo of "cast"
     if len(b) >= 4 and a.endswith(b) and len(a) - len(b) >= 3:
         return 0.7  # "shelf" for "bookshelf", "phones" for "headphones"
     return 0.0

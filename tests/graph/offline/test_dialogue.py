@@ -271,3 +271,16 @@ def test_cheerful_exclamations_are_not_taken_for_frustration(text: str, reply: s
 
 def test_praise_taken_back_at_its_end_is_frustration() -> None:
     assert "sorry" in Chat().say("thanks a lot, really helpful... NOT!!").content.lower()
+
+
+def test_a_common_word_is_no_typo_of_a_product() -> None:
+    from tests.factories import days_ago
+
+    chat = Chat()
+    chat.say("where's my order")
+    chat.answer({"orders": [
+        order("C1", "delivered", "Cast iron skillet", placed_at=days_ago(14)),
+        order("C2", "shipped", "Knife block", placed_at=days_ago(7)),
+        order("C3", "processing", "Stand mixer", placed_at=days_ago(1))]})
+    assert only_call(chat.say("the one i ordered last week")) == (  # "last" is no "cast"
+        "get_order", {"order_id": "C2"})
