@@ -12,7 +12,7 @@ from graph.classifier import has_words, intent_classifier
 from graph.escalation_signals import has_strong_words, is_shouting
 from graph.money import Amount
 from graph.offline.amounts import blank, relative_share, share_of_price, unread_amounts
-from graph.offline.by_price import price_named
+from graph.offline.by_price import price_span
 from graph.offline.intents import WordIndex, agitation, tokenize, word_similarity
 from graph.offline.lexicon import (
     CANCEL,
@@ -52,6 +52,8 @@ _OPENING = re.compile(r"\s*([^,.!?;:\n]{1,40})[,.!?;:\n]")
 """The message's first few words, up to the first punctuation."""
 _SARCASTIC_END = re.compile(r"\b(?:not|yeah right|as if)\W*$", re.I)
 """How praise is taken back at its end: "really helpful... NOT!!"."""
+_BARE_POINTER = 2
+"""Words left of an order described by its price that ask nothing ("die für 95 Euro")."""
 GREETING_WORDS = 4
 """How many of the opening's words are read for a greeting ("hi there", "good morning to you
 all" as "good morning to you"): enough for one, and a short text to classify again."""
@@ -214,9 +216,15 @@ def read_message(
     amount = extract_amount(blank(text, unread) if unread else text,
                             allow_bare_integer=expecting == "amount")
     unread_amount = unread[0].value if unread and amount is None else None
-    if amount is not None:
-        # "the £25 one" describes an order; "it cost £40, I'd like 25% back" asks for £10
-        amount = None if price_named(text) else share_of_price(text) or amount
+    text_read = text
+    if amount is not None and (described := price_span(text)) is not None:
+        # "the £25 one", "la de 12 dólares" describe an order: no sum asked for, and the sum's
+        # words are no request ("dólares" is not a refund)
+        amount, text_read = None, text[:described[0]] + text[described[1]:]
+        if len(text_read.split()) <= _BARE_POINTER:  # "die für", "la de": nothing asked
+            text_read = ""
+    elif amount is not None:
+        amount = share_of_price(text) or amount  # "it cost £40, I'd like 25% back" is £10
     share = relative_share(text) if amount is None and unread_amount is None else None
     if amount is not None and expecting == "amount" and order_ids:
         order_ids = [oid for oid in order_ids if oid != re.sub(r"\.00$", "", str(amount.value))]
@@ -227,7 +235,7 @@ def read_message(
     if address is not None and order_ids:
         order_ids = [oid for oid in order_ids if not _numbers_the_house(oid, address)]
     intents = _intents(
-        text,
+        text_read,
         has_amount=(amount or unread_amount) is not None and expecting != "amount",
         has_address=address is not None and address.city is not None,
     )

@@ -25,6 +25,8 @@ def _after_the_list() -> Chat:
     ("the one for 80 dollars", ("get_order", {"order_id": "B7731"})),
     ("refund the 12 dollar one", ("refund", {"order_id": "B7732"})),
     ("cancel the 35 dollar order", ("cancel_order", {"order_id": "B7733"})),
+    ("die für 80 Dollar", ("get_order", {"order_id": "B7731"})),
+    ("la de 12 dólares", ("get_order", {"order_id": "B7732"})),
 ])
 def test_an_order_picked_by_its_price_is_that_order(text: str, expected: tuple) -> None:
     assert only_call(_after_the_list().say(text)) == expected
