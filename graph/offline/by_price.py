@@ -5,11 +5,11 @@ A sum said this way describes an order the customer has seen; it is no sum asked
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from graph.limits import MAX_PARSED_CHARS
 from graph.money import Amount, amount_spans
+from graph.offline.quantities import decimal_of
 
 _AFTER = re.compile(r"\s*(?:one|order|uno|una|pedido|compra|commande|encomenda|bestellung)\b",
                     re.I)
@@ -50,12 +50,6 @@ def pick_by_total(text: str, pool: list[str], orders: list[dict[str, Any]]) -> s
     if named is None:
         return None
     fitting = [str(order["id"]) for order in orders
-               if str(order["id"]) in pool and _total(order) == named.value]
+               if str(order["id"]) in pool and decimal_of(order.get("total")) == named.value]
     return fitting[0] if len(fitting) == 1 else None
 
-
-def _total(order: dict[str, Any]) -> Decimal | None:
-    try:
-        return Decimal(str(order.get("total")))
-    except (InvalidOperation, ValueError):
-        return None

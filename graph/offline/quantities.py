@@ -136,10 +136,10 @@ def item_amount(order: dict[str, Any] | None, units: int | None, price: Decimal 
         return (None, True) if units else (None, False)
     lines = [line for line in order.get("lines") or [] if int(line.get("qty") or 1) > 0]
     named = lines_named(lines, words) if len(lines) > 1 else lines
-    total = _decimal(order.get("total"))
+    total = decimal_of(order.get("total"))
     if units:
         line = named[0] if len(named) == 1 else None
-        each = price if price is not None else _decimal(line.get("unit_price")) if line else None
+        each = price if price is not None else decimal_of(line.get("unit_price")) if line else None
         if line is not None and units >= int(line.get("qty") or 1):
             return (None, False) if len(lines) == 1 else (_line_total(line), False)
         if each is None and line is not None and len(lines) == 1 and total is not None:
@@ -171,11 +171,12 @@ def lines_named(lines: list[dict[str, Any]], words: list[str]) -> list[dict[str,
 
 
 def _line_total(line: dict[str, Any]) -> str | None:
-    each = _decimal(line.get("unit_price"))
+    each = decimal_of(line.get("unit_price"))
     return f"{each * int(line.get('qty') or 1):.2f}" if each is not None else None
 
 
-def _decimal(value: Any) -> Decimal | None:
+def decimal_of(value: Any) -> Decimal | None:
+    """A price or total as stored (a string, a number or None), or None when it is none."""
     try:
         return Decimal(str(value)) if value is not None else None
     except InvalidOperation:
