@@ -13,6 +13,7 @@ none of whose messages may be taken over.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from graph.classifier import has_words, intent_classifier
 from graph.limits import MAX_PARSED_CHARS
@@ -46,36 +47,36 @@ _WISH = re.compile(
 work", "quisiera saber..."), which asks how things work."""
 
 
-def _wish(text: str) -> re.Match[str] | None:
-    return _WISH.search(text[:MAX_PARSED_CHARS].replace("’", "'"))
+def _wish(text: str) -> Literal["done", "know"] | None:
+    """The wish the message states in the first person: to have something done, without
+    asking ("done"), or to know something ("know"); None for no wish, or one asked."""
+    wish = _WISH.search(text[:MAX_PARSED_CHARS].replace("’", "'"))
+    if wish is None:
+        return None
+    if wish["to_know"]:
+        return "know"
+    return "done" if "?" not in text else None
 
 
-def _states_a_wish(text: str) -> bool:
-    """Whether the message states something the customer wants done, without asking."""
-    return "?" not in text and (wish := _wish(text)) is not None and not wish["to_know"]
-
-
-def _own_share(reading: Reading) -> float:
+def _own_share(reading: Reading, wish: str | None) -> float:
     """How sure the classifier is that the message says something of its own kind (0 to 1):
     its largest share for anything but a complaint, frustration or no request at all, nor,
     for a wish the customer states, a question about how things work."""
     if not has_words(reading.text):
         return 0.0
-    weak = (*WEAK_READINGS, KNOWLEDGE) if _states_a_wish(reading.text) else WEAK_READINGS
+    weak = (*WEAK_READINGS, KNOWLEDGE) if wish == "done" else WEAK_READINGS
     return max((share for intent, share in intent_classifier().probabilities(reading.text)
                 if intent not in weak), default=0.0)
 
 
-def _a_question(reading: Reading) -> bool:
+def _a_question(reading: Reading, wish: str | None) -> bool:
     """Whether the classifier is sure the message asks how things work ("return policy"),
     rather than asking in question form for something done ("could my warranty be extended?")
     or stating what the customer wants done ("I want to return an item"). Saying one wants to
     know ("I'd like to know how returns work") asks."""
-    if reading.task != KNOWLEDGE or _states_a_wish(reading.text):
+    if reading.task != KNOWLEDGE or wish == "done":
         return False
-    if (wish := _wish(reading.text)) is not None and wish["to_know"]:
-        return True
-    return dict(intent_classifier().probabilities(reading.text)).get(
+    return wish == "know" or dict(intent_classifier().probabilities(reading.text)).get(
         KNOWLEDGE, 0.0) >= SURE_QUESTION
 
 
@@ -86,7 +87,10 @@ def recognised(reading: Reading, actions: tuple[DeclaredAction, ...]) -> Declare
         reading: The message as the model read it.
         actions: The declared actions the model was given.
     """
-    if _a_question(reading) or not any(a.name not in OWN_ACTIONS for a in actions):
+    if not any(a.name not in OWN_ACTIONS for a in actions):
+        return None
+    wish = _wish(reading.text)
+    if _a_question(reading, wish):
         return None  # a question about how things work is answered, never acted on
     matcher = matcher_for(actions)
     if not matcher.cued(reading.text):
@@ -98,6 +102,6 @@ def recognised(reading: Reading, actions: tuple[DeclaredAction, ...]) -> Declare
     runner_up = next((match.score for match in ranked[1:] if match.action in OWN_ACTIONS), 0.0)
     if best.score < NEAR or best.score - runner_up < AHEAD:
         return None  # (the classifier is asked only when the examples are near)
-    if best.score < NEAR + SURE_COST * _own_share(reading):
+    if best.score < NEAR + SURE_COST * _own_share(reading, wish):
         return None
     return next(action for action in actions if action.name == best.action)
